@@ -1,0 +1,390 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/newsdedup/newsdedup/dedup"
+)
+
+const scanUsage = `Usage: newsdedup scan [flags] [PATH...]
+
+Scan articles and report what is wrong with them: repeated headlines,
+bodies not about their headline, paragraphs spliced in from another story,
+scraper residue and repeated paragraphs.
+
+A PATH is a plain-text article (first non-blank line the headline, every
+further non-blank line a paragraph), a JSONL file (one article per line),
+either gzipped (.gz), or a folder (read recursively, in sorted order). No
+PATH, or "-", reads standard input.
+
+Before judging, the scan reads the whole input once to learn its word
+statistics, shared paragraphs and recurring lines (the corpus); standard
+input is kept in a temporary file for that. --no-corpus judges each article
+alone, in one streaming pass.
+
+Exit status: 0 nothing flagged, 1 something flagged, 2 usage or input error
+(bad records are reported on stderr and skipped; --strict stops at the first).
+
+Examples:
+  newsdedup scan article.txt
+  newsdedup scan --format jsonl corpus.jsonl.gz > findings.jsonl
+  newsdedup scan --only residue,repeated_headline crawl/
+  cat page.txt | newsdedup scan -
+  newsdedup scan --body-field html_text --min-score 0.8 dump.jsonl
+
+Flags:
+`
+
+// scanOptions are the scan command's flags.
+type scanOptions struct {
+	format   string
+	only     []string
+	skip     []string
+	minScore float64
+	jobs     int
+	strict   bool
+	noCorpus bool
+	read     dedup.ReadOptions
+	detect   dedup.Options
+}
+
+func scanFlags(o *scanOptions) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
+	def := dedup.DefaultOptions()
+	fs.StringVar(&o.format, "format", "text", "output format: text, json or jsonl")
+	fs.StringSliceVar(&o.only, "only", nil, "report only these kinds (comma-separated)")
+	fs.StringSliceVar(&o.skip, "skip", nil, "do not report these kinds (comma-separated)")
+	fs.Float64Var(&o.minScore, "min-score", 0, "report only findings scoring at least this (0..1)")
+	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "articles scanned in parallel (output keeps input order)")
+	fs.BoolVar(&o.strict, "strict", false, "stop at the first bad input record")
+	fs.BoolVar(&o.noCorpus, "no-corpus", false, "judge each article alone, streaming, without corpus statistics")
+	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSONL fields to take the title from, in order (default title,headline)")
+	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSONL fields to take the body from, in order (default text,body,content,articleBody)")
+	fs.StringSliceVar(&o.read.IDFields, "id-field", nil, "JSONL fields to take the id from, in order (default id,url)")
+	fs.StringVar(&o.read.Format, "input-format", "auto", "input format: auto (by extension, else sniffed), text or jsonl")
+	fs.Float64Var(&o.detect.MismatchThreshold, "mismatch-threshold", def.MismatchThreshold, "headline_mismatch: headline/body similarity below which the body is not about the headline")
+	fs.Float64Var(&o.detect.OffTopicMargin, "offtopic-margin", def.OffTopicMargin, "off_topic: how much better another article must fit a shared block")
+	fs.Float64Var(&o.detect.OffTopicFloor, "offtopic-floor", def.OffTopicFloor, "off_topic: fit below which a block found in 2+ other articles is spliced in")
+	fs.Float64Var(&o.detect.OffTopicSplit, "offtopic-split", def.OffTopicSplit, "off_topic: fit to the headline's story below which a paragraph may be another story's")
+	fs.SortFlags = false
+	return fs
+}
+
+func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o scanOptions
+	fs := scanFlags(&o)
+	fs.SetOutput(io.Discard)
+	help := fs.BoolP("help", "h", false, "show this help")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "newsdedup: scan: %v\nRun 'newsdedup help scan' for usage.\n", err)
+		return exitError
+	}
+	if *help {
+		fmt.Fprint(stdout, scanUsage)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return exitClean
+	}
+	filter, err := newFilter(o.only, o.skip, o.minScore)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
+		return exitError
+	}
+	out, err := newWriter(o.format, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
+		return exitError
+	}
+	if o.jobs < 1 {
+		o.jobs = 1
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"-"}
+	}
+
+	var cleanup func()
+	if !o.noCorpus && slices.Contains(paths, "-") {
+		// The corpus pass reads the input twice: keep stdin in a file.
+		f, err := spool(stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
+			return exitError
+		}
+		cleanup = func() { f.Close(); os.Remove(f.Name()) }
+		defer cleanup()
+		stdin = f
+	}
+	in := &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read}
+
+	sc := &scanRun{opts: o, in: in, filter: filter, out: out, stderr: stderr}
+	return sc.run()
+}
+
+// input reads the scan's documents, as often as the passes need.
+type input struct {
+	ctx   context.Context
+	paths []string
+	stdin io.Reader
+	opts  dedup.ReadOptions
+	pass  int
+}
+
+// docs returns the documents of a new pass over the input.
+func (in *input) docs() iter.Seq2[*dedup.Document, error] {
+	if in.pass > 0 {
+		if s, ok := in.stdin.(io.Seeker); ok {
+			s.Seek(0, io.SeekStart)
+		}
+	}
+	in.pass++
+	return dedup.ReadPaths(in.ctx, in.paths, in.stdin, in.opts)
+}
+
+// spool copies r into a temporary file, rewound.
+func spool(r io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp("", "newsdedup-stdin-*")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("reading standard input: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
+}
+
+// scanRun is one scan: the passes over the input and the output.
+type scanRun struct {
+	opts   scanOptions
+	in     *input
+	filter *filter
+	out    writer
+	stderr io.Writer
+
+	inputErrors int
+	stopped     bool
+}
+
+// reportError reports a bad record; with --strict it stops the scan.
+func (s *scanRun) reportError(err error) {
+	s.inputErrors++
+	fmt.Fprintf(s.stderr, "newsdedup: %v\n", err)
+	if s.opts.strict {
+		s.stopped = true
+	}
+}
+
+func (s *scanRun) run() int {
+	var corpus *dedup.Corpus
+	if !s.opts.noCorpus {
+		b := dedup.NewCorpusBuilder()
+		for doc, err := range s.in.docs() {
+			if err != nil {
+				if errors.Is(err, context.Canceled) {
+					return exitError
+				}
+				s.reportError(err)
+				if s.stopped {
+					return exitError
+				}
+				continue
+			}
+			b.Add(doc)
+		}
+		if b.NeedContent() {
+			ord := 0
+			for doc, err := range s.in.docs() {
+				if err != nil {
+					continue
+				}
+				b.AddContent(ord, doc)
+				ord++
+			}
+		}
+		corpus = b.Corpus()
+	}
+	scanner := dedup.NewScanner(s.opts.detect, corpus)
+	st := s.scan(scanner)
+	if err := s.out.finish(st); err != nil {
+		fmt.Fprintf(s.stderr, "newsdedup: writing output: %v\n", err)
+		return exitError
+	}
+	switch {
+	case s.inputErrors > 0 || s.stopped || st.err != nil:
+		if st.err != nil {
+			fmt.Fprintf(s.stderr, "newsdedup: %v\n", st.err)
+		}
+		return exitError
+	case st.flagged > 0:
+		return exitFlagged
+	}
+	return exitClean
+}
+
+// stats counts what a scan saw.
+type stats struct {
+	articles, flagged, findings int
+	byKind                      map[dedup.Kind]int
+	inputErrors                 int
+	err                         error
+}
+
+// job is one article on its way through the workers.
+type job struct {
+	ord  int
+	doc  *dedup.Document
+	fs   []dedup.Finding
+	done chan struct{}
+}
+
+// scan runs the scanner over the input, in parallel, writing results in
+// input order.
+func (s *scanRun) scan(scanner *dedup.Scanner) stats {
+	st := stats{byKind: make(map[dedup.Kind]int)}
+	emit := func(j *job) error {
+		fs := s.filter.apply(j.fs)
+		st.articles++
+		if len(fs) > 0 {
+			st.flagged++
+			st.findings += len(fs)
+			for _, f := range fs {
+				st.byKind[f.Kind]++
+			}
+		}
+		return s.out.article(j.doc, fs)
+	}
+	report := s.opts.noCorpus // with a corpus, the first pass reported bad records
+	jobs := s.opts.jobs
+	if jobs == 1 {
+		ord := 0
+		for doc, err := range s.in.docs() {
+			if err != nil {
+				if report {
+					s.reportError(err)
+				}
+				if s.stopped || errors.Is(err, context.Canceled) {
+					break
+				}
+				continue
+			}
+			j := &job{ord: ord, doc: doc}
+			j.fs = scanner.ScanAt(doc, ord)
+			ord++
+			if err := emit(j); err != nil {
+				st.err = err
+				break
+			}
+		}
+		st.inputErrors = s.inputErrors
+		return st
+	}
+
+	work := make(chan *job, 4*jobs)
+	order := make(chan *job, 4*jobs)
+	for range jobs {
+		go func() {
+			for j := range work {
+				j.fs = scanner.ScanAt(j.doc, j.ord)
+				close(j.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		defer close(order)
+		ord := 0
+		for doc, err := range s.in.docs() {
+			if err != nil {
+				if report {
+					// reported from this goroutine only; the writer
+					// below does not touch the error count
+					s.reportError(err)
+				}
+				if s.stopped || errors.Is(err, context.Canceled) {
+					return
+				}
+				continue
+			}
+			j := &job{ord: ord, doc: doc, done: make(chan struct{})}
+			ord++
+			work <- j
+			order <- j
+		}
+	}()
+	for j := range order {
+		<-j.done
+		if st.err == nil {
+			st.err = emit(j)
+		}
+	}
+	st.inputErrors = s.inputErrors
+	return st
+}
+
+// filter keeps the findings the user asked for.
+type filter struct {
+	only, skip map[dedup.Kind]bool
+	minScore   float64
+}
+
+func parseKinds(names []string) (map[dedup.Kind]bool, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	m := make(map[dedup.Kind]bool)
+	for _, n := range names {
+		k := dedup.Kind(strings.TrimSpace(n))
+		if !slices.Contains(dedup.Kinds, k) {
+			var all []string
+			for _, k := range dedup.Kinds {
+				all = append(all, string(k))
+			}
+			return nil, fmt.Errorf("unknown kind %q (kinds: %s)", n, strings.Join(all, ", "))
+		}
+		m[k] = true
+	}
+	return m, nil
+}
+
+func newFilter(only, skip []string, minScore float64) (*filter, error) {
+	o, err := parseKinds(only)
+	if err != nil {
+		return nil, fmt.Errorf("--only: %w", err)
+	}
+	sk, err := parseKinds(skip)
+	if err != nil {
+		return nil, fmt.Errorf("--skip: %w", err)
+	}
+	if minScore < 0 || minScore > 1 {
+		return nil, fmt.Errorf("--min-score %v: want a number in 0..1", minScore)
+	}
+	return &filter{only: o, skip: sk, minScore: minScore}, nil
+}
+
+func (f *filter) apply(fs []dedup.Finding) []dedup.Finding {
+	out := fs[:0]
+	for _, x := range fs {
+		if (f.only != nil && !f.only[x.Kind]) || f.skip[x.Kind] || x.Score < f.minScore {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}

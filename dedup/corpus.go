@@ -1,0 +1,236 @@
+package dedup
+
+import (
+	"slices"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/newsdedup/newsdedup/shingle"
+)
+
+// A Corpus is what the detectors learn from all the documents of one scan
+// before they judge any of them: term document frequencies (IDF, blended
+// with the embedded background table), which paragraphs stand in which
+// bodies (for off_topic: a block of paragraphs found in several articles
+// belongs to the one it fits), and how often lines recur (for residue).
+//
+// Build one with a CorpusBuilder in a first pass over the input. Documents
+// are numbered by the order they were added, from 0; the scan must present
+// them to Scanner.ScanAt with the same ordinals.
+//
+// Identical bodies (after normalisation) count once: a corpus that carries
+// one body under many headlines does not make that body's words common,
+// nor its paragraphs shared.
+//
+// A Corpus is immutable once built and safe for concurrent use.
+type Corpus struct {
+	vocab *Vocabulary
+	lines *LineStats
+	// docBody maps a document ordinal to its body number.
+	docBody []int32
+	// paras maps a paragraph key (see paragraphKey) to the bodies it
+	// stands in, ascending, each once.
+	paras map[uint64][]int32
+	// longParas counts the paragraphs of each body that paras indexes.
+	longParas []uint16
+	// content holds what off_topic needs of the bodies that share
+	// paragraphs with others, by body number.
+	content map[int32]*docContent
+	// expand holds each body's expansion vector (see expand.go).
+	expand []vector
+	// shared is set when some bodies share paragraphs with others
+	// without being copies of them.
+	shared bool
+}
+
+// docContent is what off_topic needs of another article: its id, title
+// terms and, per paragraph, its key and terms.
+type docContent struct {
+	id    string
+	title []uint64
+	keys  []uint64
+	terms [][]uint64
+	long  []bool // the paragraph has minSharedWords words or more
+}
+
+const (
+	// minSharedWords is the length a paragraph needs before its
+	// recurrence in another body counts: short lines recur by chance.
+	minSharedWords = 8
+	// maxSharedBodies bounds the bodies a paragraph may stand in and still
+	// be taken as transplanted text; one in more is boilerplate, which is
+	// residue's business.
+	maxSharedBodies = 16
+)
+
+// CorpusBuilder counts a corpus. Add each document once, in input order;
+// then, when NeedContent says so, present the documents it Wants again to
+// AddContent; then call Corpus. It is not safe for concurrent use.
+type CorpusBuilder struct {
+	df        map[uint64]uint32
+	bodyOf    map[uint64]int32 // body hash -> body number
+	docBody   []int32
+	repDoc    []int32 // body number -> first document ordinal
+	paras     map[uint64][]int32
+	longParas []uint16
+	lines     *LineStats
+	want      map[int32]bool // document ordinals whose content is needed
+	content   map[int32]*docContent
+	tops      []vector // per body, its strongest terms (see expand.go)
+	t         termizer
+	ids       []uint64
+	buf       []byte
+}
+
+// NewCorpusBuilder returns an empty builder.
+func NewCorpusBuilder() *CorpusBuilder {
+	return &CorpusBuilder{
+		df:      make(map[uint64]uint32),
+		bodyOf:  make(map[uint64]int32),
+		paras:   make(map[uint64][]int32),
+		lines:   NewLineStats(),
+		content: make(map[int32]*docContent),
+	}
+}
+
+// paragraphKey hashes a paragraph's normalised text, using buf as scratch.
+func paragraphKey(buf []byte, text string) ([]byte, uint64) {
+	buf = shingle.AppendNormalized(buf[:0], text)
+	return buf, shingle.Hash(buf)
+}
+
+// countWords counts the white-space separated words of s.
+func countWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		sp := s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
+}
+
+// bodyHash identifies a body by its paragraphs' exact text.
+func bodyHash(doc *Document) uint64 {
+	var d xxhash.Digest
+	for _, p := range doc.Paragraphs {
+		d.WriteString(p.Text)
+		d.Write([]byte{'\n'})
+	}
+	return d.Sum64()
+}
+
+// Add counts the next document.
+func (b *CorpusBuilder) Add(doc *Document) {
+	b.lines.Add(doc)
+	body := bodyHash(doc)
+	num, seen := b.bodyOf[body]
+	if seen {
+		b.docBody = append(b.docBody, num)
+		return
+	}
+	num = int32(len(b.repDoc))
+	b.bodyOf[body] = num
+	b.repDoc = append(b.repDoc, int32(len(b.docBody)))
+	b.docBody = append(b.docBody, num)
+
+	long := 0
+	b.ids = b.ids[:0]
+	for _, p := range doc.Paragraphs {
+		b.ids = b.t.appendTerms(b.ids, p.Text)
+		if countWords(p.Text) < minSharedWords {
+			continue
+		}
+		var k uint64
+		b.buf, k = paragraphKey(b.buf, p.Text)
+		list := b.paras[k]
+		if n := len(list); n > 0 && list[n-1] == num {
+			continue // the same paragraph twice in one body
+		}
+		b.paras[k] = append(list, num)
+		long++
+	}
+	b.longParas = append(b.longParas, uint16(min(long, 1<<16-1)))
+	slices.Sort(b.ids)
+	b.tops = append(b.tops, topTerms(b.ids, expandTerms, background.idf))
+	for _, t := range slices.Compact(b.ids) {
+		b.df[t]++
+	}
+}
+
+// NeedContent reports whether some bodies share paragraphs with others
+// without being copies of them, so that off_topic needs their text: the
+// caller then presents every document once more to AddContent. Call it
+// after the last Add.
+func (b *CorpusBuilder) NeedContent() bool {
+	if b.want != nil {
+		return len(b.want) > 0
+	}
+	b.want = make(map[int32]bool)
+	type pair struct{ a, c int32 }
+	shared := make(map[pair]int)
+	for _, list := range b.paras {
+		if len(list) < 2 || len(list) > maxSharedBodies {
+			continue
+		}
+		for i, x := range list {
+			for _, y := range list[i+1:] {
+				shared[pair{x, y}]++
+			}
+		}
+	}
+	for p, n := range shared {
+		if partial(n, b.longParas[p.a], b.longParas[p.c]) {
+			b.want[b.repDoc[p.a]] = true
+			b.want[b.repDoc[p.c]] = true
+		}
+	}
+	return len(b.want) > 0
+}
+
+// partial reports whether n shared paragraphs make a transplant between
+// bodies of na and nb indexed paragraphs rather than a copy: at most half
+// of either.
+func partial(n int, na, nb uint16) bool {
+	return 2*n <= int(na) && 2*n <= int(nb)
+}
+
+// Wants reports whether AddContent needs the document with this ordinal.
+func (b *CorpusBuilder) Wants(ord int) bool { return b.want[int32(ord)] }
+
+// AddContent keeps what off_topic needs of a document that Wants it.
+func (b *CorpusBuilder) AddContent(ord int, doc *Document) {
+	if !b.Wants(ord) {
+		return
+	}
+	c := &docContent{id: doc.ID, title: b.t.appendTerms(nil, doc.Title)}
+	for _, p := range doc.Paragraphs {
+		var k uint64
+		b.buf, k = paragraphKey(b.buf, p.Text)
+		c.keys = append(c.keys, k)
+		c.terms = append(c.terms, b.t.appendTerms(nil, p.Text))
+		c.long = append(c.long, countWords(p.Text) >= minSharedWords)
+	}
+	b.content[b.docBody[ord]] = c
+}
+
+// Corpus returns the counted corpus. The builder must not be used after.
+func (b *CorpusBuilder) Corpus() *Corpus {
+	local := &Vocabulary{docs: len(b.repDoc), df: b.df}
+	vocab := background.merge(local)
+	return &Corpus{
+		vocab:     vocab,
+		expand:    expansions(b.tops, vocab.idf),
+		lines:     b.lines,
+		docBody:   b.docBody,
+		paras:     b.paras,
+		longParas: b.longParas,
+		content:   b.content,
+		shared:    len(b.want) > 0,
+	}
+}
+
+// Docs returns the number of documents counted.
+func (c *Corpus) Docs() int { return len(c.docBody) }

@@ -1,0 +1,205 @@
+package dedup
+
+// Corpus line statistics for the residue detector.
+//
+// Boilerplate recurs: "Scroll down for video", a site's "Like us on
+// Facebook | Follow us on Twitter" footer or its CSS turns up in many
+// articles of a corpus, each time between different paragraphs. A
+// syndicated article recurs too, whole, and then every one of its
+// paragraphs keeps the neighbours it has in the other copies. LineStats
+// tells the two apart: for every short paragraph it counts the distinct
+// bodies that contain it and the distinct neighbourhoods (previous and next
+// paragraph) it appears in.
+//
+// Keys are 64-bit hashes: shingle.HashString(shingle.Normalize(text)).
+// Identical bodies (a corpus that pairs one body with many headlines) are
+// counted once, by a hash of the whole body. Memory grows with the number
+// of distinct short lines, about 40 bytes each, plus 8 bytes per distinct
+// body.
+
+import (
+	"sync"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/newsdedup/newsdedup/shingle"
+)
+
+// MaxStatLineBytes is the longest paragraph, in bytes, that LineStats
+// counts. Residue lines are short; longer paragraphs are left to the
+// repeated-paragraph and near-duplicate detectors, which keeps Add cheap
+// and memory bounded. Recurrence reports 0 for longer texts.
+const MaxStatLineBytes = 400
+
+// lineStatContexts is how many distinct neighbourhoods a line remembers;
+// counts stop growing there.
+const lineStatContexts = 4
+
+// LineStats counts, over a corpus, how many distinct bodies contain each
+// short paragraph and in how many distinct neighbourhoods it appears.
+//
+// Build it in a first pass with Add, then query it with Recurrence or
+// Lookup. Add may be called from several goroutines at once (it takes a
+// lock). Recurrence and Lookup take no lock: they are safe for concurrent
+// use with each other once every Add has returned, and must not overlap an
+// Add. The zero value is not usable; call NewLineStats.
+type LineStats struct {
+	mu     sync.Mutex
+	bodies map[uint64]struct{}
+	lines  map[uint64]*lineStat
+	docs   int
+	buf    []byte
+	keys   []uint64
+	seen   map[uint64]struct{}
+}
+
+// lineStat is what LineStats knows about one line.
+type lineStat struct {
+	docs     int32
+	contexts int32
+	ctx      [lineStatContexts]uint64
+}
+
+// NewLineStats returns an empty LineStats.
+func NewLineStats() *LineStats {
+	return &LineStats{
+		bodies: make(map[uint64]struct{}),
+		lines:  make(map[uint64]*lineStat),
+		seen:   make(map[uint64]struct{}),
+	}
+}
+
+// Add counts the paragraphs of doc. A body identical to one added before
+// (same paragraphs, in the same order) is ignored, so a corpus that repeats
+// bodies under different headlines counts each body once. A line that
+// occurs twice in one body counts once for that body. The title is not
+// counted.
+func (s *LineStats) Add(doc *Document) {
+	if doc == nil || len(doc.Paragraphs) == 0 {
+		return
+	}
+	body := lineStatsBodyHash(doc)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.bodies[body]; dup {
+		return
+	}
+	s.bodies[body] = struct{}{}
+	s.docs++
+
+	// One key per paragraph: the normalised hash for short ones, a plain
+	// hash of the raw text for long ones (only used as a neighbour).
+	s.keys = s.keys[:0]
+	for _, p := range doc.Paragraphs {
+		s.keys = append(s.keys, s.key(p.Text))
+	}
+	clear(s.seen)
+	for i, p := range doc.Paragraphs {
+		if len(p.Text) > MaxStatLineBytes {
+			continue
+		}
+		k := s.keys[i]
+		if _, dup := s.seen[k]; dup {
+			continue
+		}
+		s.seen[k] = struct{}{}
+		st := s.lines[k]
+		if st == nil {
+			st = &lineStat{}
+			s.lines[k] = st
+		}
+		st.docs++
+		var prev, next uint64
+		if i > 0 {
+			prev = s.keys[i-1]
+		}
+		if i+1 < len(s.keys) {
+			next = s.keys[i+1]
+		}
+		st.addContext(prev*0x9E3779B97F4A7C15 ^ next)
+	}
+}
+
+// key hashes one paragraph as Add and Lookup do. It uses s.buf, so the
+// caller holds s.mu.
+func (s *LineStats) key(text string) uint64 {
+	if len(text) > MaxStatLineBytes {
+		return xxhash.Sum64String(text)
+	}
+	s.buf = shingle.AppendNormalized(s.buf[:0], text)
+	return shingle.Hash(s.buf)
+}
+
+// addContext records one neighbourhood of the line.
+func (st *lineStat) addContext(c uint64) {
+	n := min(int(st.contexts), lineStatContexts)
+	for _, have := range st.ctx[:n] {
+		if have == c {
+			return
+		}
+	}
+	if n < lineStatContexts {
+		st.ctx[n] = c
+	}
+	st.contexts++
+}
+
+// lineStatsBodyHash hashes the whole body, paragraph by paragraph.
+func lineStatsBodyHash(doc *Document) uint64 {
+	d := xxhash.New()
+	for _, p := range doc.Paragraphs {
+		_, _ = d.WriteString(p.Text)
+		_, _ = d.Write([]byte{'\n'})
+	}
+	return d.Sum64()
+}
+
+// Docs returns the number of distinct bodies added.
+func (s *LineStats) Docs() int {
+	if s == nil {
+		return 0
+	}
+	return s.docs
+}
+
+// Recurrence returns the number of distinct bodies that contain a
+// paragraph equal to text after normalisation (shingle.Normalize), or 0
+// when text is longer than MaxStatLineBytes or s is nil.
+func (s *LineStats) Recurrence(text string) (docs int) {
+	docs, _ = s.Lookup(text)
+	return docs
+}
+
+// Lookup returns, for a paragraph equal to text after normalisation, the
+// number of distinct bodies that contain it and the number of distinct
+// neighbourhoods (previous and next paragraph) it was seen in, the latter
+// counted up to 4 and then growing with each further body. A line
+// copied with its whole article has one neighbourhood however many copies
+// there are; boilerplate has about as many as it has bodies.
+//
+// Lookup allocates only for non-ASCII text. It returns zeros for a nil s.
+func (s *LineStats) Lookup(text string) (docs, contexts int) {
+	if s == nil || len(text) > MaxStatLineBytes {
+		return 0, 0
+	}
+	return s.LookupKey(LineKey(text))
+}
+
+// LookupKey is Lookup for a key computed by LineKey, so a caller that
+// needs the key for other purposes hashes the line once.
+func (s *LineStats) LookupKey(key uint64) (docs, contexts int) {
+	if s == nil {
+		return 0, 0
+	}
+	st := s.lines[key]
+	if st == nil {
+		return 0, 0
+	}
+	return int(st.docs), int(st.contexts)
+}
+
+// LineKey returns the key LineStats uses for a paragraph:
+// shingle.HashString(shingle.Normalize(text)).
+func LineKey(text string) uint64 {
+	var arr [256]byte
+	return shingle.Hash(shingle.AppendNormalized(arr[:0], text))
+}

@@ -1,0 +1,577 @@
+package dedup
+
+// This file holds what the readers share: ReadOptions, ReadPaths (which
+// opens files, walks folders, gunzips and picks a format) and lineReader,
+// the capped line splitter under both the text and the JSONL reader.
+//
+// Input formats, as ReadPaths decides them:
+//
+//   - A name ending in ".gz" (any case) is gunzipped, and the format is then
+//     decided on the name without ".gz".
+//   - ".jsonl", ".ndjson" and ".json" are JSONL, one article per line (see
+//     ReadJSONL); ".txt" and ".text" are text, one article per file (see
+//     ReadText).
+//   - Anything else, and standard input, is sniffed: gzip data (magic bytes
+//     1f 8b) is gunzipped first, then the input is JSONL when its first byte
+//     that is not white space or a UTF-8 byte order mark is '{', else text.
+//     Sniffed input with no such byte at all is empty and yields nothing.
+//   - ReadOptions.Format "text" or "jsonl" overrides the name and the sniff
+//     of the format (gzip is still recognised as above).
+//
+// In every format a line ends at "\n", "\r\n" or a lone "\r"; a UTF-8 byte
+// order mark at the start of the input is dropped.
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Default field names of JSONL records, tried in order.
+var (
+	// DefaultTitleFields are the fields a JSONL headline is read from.
+	DefaultTitleFields = []string{"title", "headline"}
+	// DefaultBodyFields are the fields a JSONL body is read from.
+	DefaultBodyFields = []string{"text", "body", "content", "articleBody"}
+	// DefaultIDFields are the fields a JSONL id is read from.
+	DefaultIDFields = []string{"id", "url"}
+)
+
+// DefaultMaxLineBytes is the longest line the readers accept when
+// ReadOptions.MaxLineBytes is 0.
+const DefaultMaxLineBytes = 64 << 20
+
+// Input formats for ReadOptions.Format.
+const (
+	FormatAuto  = "auto"
+	FormatText  = "text"
+	FormatJSONL = "jsonl"
+)
+
+// readBufferSize is the size of the bufio.Reader under each input. Lines
+// that fit in it are handed out without copying.
+const readBufferSize = 64 << 10
+
+// ReadOptions say how to read articles. The zero value reads with the
+// defaults.
+type ReadOptions struct {
+	// TitleFields are the JSONL fields tried, in order, for the headline;
+	// nil means DefaultTitleFields.
+	TitleFields []string
+	// BodyFields are the JSONL fields tried, in order, for the body; nil
+	// means DefaultBodyFields.
+	BodyFields []string
+	// IDFields are the JSONL fields tried, in order, for the id; nil means
+	// DefaultIDFields.
+	IDFields []string
+	// Format is "" or "auto" (decide by file name, sniff standard input
+	// and unknown names), "text" or "jsonl".
+	Format string
+	// MaxLineBytes caps the length of one line, terminator excluded; 0
+	// means DefaultMaxLineBytes. A longer line is an ErrLineTooLong for
+	// that line: a JSONL record is skipped and reading goes on with the
+	// next line; a text file is skipped.
+	MaxLineBytes int
+}
+
+// withDefaults returns o with nil and zero fields replaced by defaults.
+func (o ReadOptions) withDefaults() (ReadOptions, error) {
+	if o.TitleFields == nil {
+		o.TitleFields = DefaultTitleFields
+	}
+	if o.BodyFields == nil {
+		o.BodyFields = DefaultBodyFields
+	}
+	if o.IDFields == nil {
+		o.IDFields = DefaultIDFields
+	}
+	if o.MaxLineBytes <= 0 {
+		o.MaxLineBytes = DefaultMaxLineBytes
+	}
+	switch o.Format {
+	case "", FormatAuto:
+		o.Format = FormatAuto
+	case FormatText, FormatJSONL:
+	default:
+		return o, fmt.Errorf("%w %q (want %q, %q or %q)", ErrUnknownFormat, o.Format, FormatAuto, FormatText, FormatJSONL)
+	}
+	return o, nil
+}
+
+// ReadPaths reads the articles in paths: files, folders, or "-" for stdin.
+// No paths at all means stdin. The source name of stdin is "-".
+//
+// Folders are walked recursively in lexical order. Inside a folder, entries
+// whose name starts with '.' are skipped, symbolic links to folders are not
+// followed, and only files ending in .txt, .text, .jsonl, .ndjson or .json,
+// each optionally followed by .gz, are read (case-insensitively). A file
+// named explicitly in paths is always read, whatever its name. See the top
+// of read.go for how the format of each input is decided.
+//
+// An error in one record (bad JSON, invalid UTF-8, a line too long, a
+// missing body...) is yielded as (nil, *InputError) naming the file and
+// line, and iteration continues with the next record. An error that ends a
+// file (it cannot be opened, gunzipped or read) is yielded as
+// (nil, *InputError) too, and iteration continues with the next file. An
+// invalid opts.Format is yielded once, as an error wrapping
+// ErrUnknownFormat, and nothing is read.
+//
+// Iteration stops when the consumer breaks out of the loop, or when ctx is
+// done, in which case ctx.Err() is yielded once. Each iteration opens the
+// paths again (stdin, though, can only be read once). Documents yielded do
+// not share memory with the reader or with each other.
+func ReadPaths(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) iter.Seq2[*Document, error] {
+	return func(yield func(*Document, error) bool) {
+		o, err := opts.withDefaults()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if len(paths) == 0 {
+			paths = []string{"-"}
+		}
+		pr := &pathReader{ctx: ctx, opts: o, stdin: stdin, yield: yield, jsonl: newJSONLDecoder(o)}
+		for _, p := range paths {
+			if !pr.path(p) {
+				return
+			}
+		}
+	}
+}
+
+// pathReader carries the state of one ReadPaths iteration.
+type pathReader struct {
+	ctx   context.Context
+	opts  ReadOptions
+	stdin io.Reader
+	yield func(*Document, error) bool
+	jsonl *jsonlDecoder
+}
+
+// path reads one argument of ReadPaths. It returns false when iteration
+// must stop.
+func (pr *pathReader) path(p string) bool {
+	if err := pr.ctx.Err(); err != nil {
+		pr.yield(nil, err)
+		return false
+	}
+	if p == "-" {
+		if pr.stdin == nil {
+			return pr.yield(nil, &InputError{File: "-", Err: ErrNoStdin})
+		}
+		return pr.stream("-", "", pr.stdin)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return pr.yield(nil, &InputError{File: p, Err: pathError(err)})
+	}
+	if fi.IsDir() {
+		return pr.walk(p)
+	}
+	return pr.file(p)
+}
+
+// walk reads the folder root recursively.
+func (pr *pathReader) walk(root string) bool {
+	more := true
+	// WalkDir visits entries in lexical order and does not follow links.
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if more = pr.yield(nil, &InputError{File: p, Err: pathError(err)}); !more {
+				return filepath.SkipAll
+			}
+			return nil
+		}
+		if p == root {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !folderFileName(d.Name()) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				return nil
+			}
+		}
+		if more = pr.file(p); !more {
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	if err != nil && more {
+		// WalkDir only returns errors from the callback, which returns
+		// none but SkipAll/SkipDir; keep this for safety.
+		more = pr.yield(nil, &InputError{File: root, Err: pathError(err)})
+	}
+	return more
+}
+
+// folderFileName reports whether a file found inside a folder is read.
+func folderFileName(name string) bool {
+	name = strings.ToLower(name)
+	name = strings.TrimSuffix(name, ".gz")
+	switch filepath.Ext(name) {
+	case ".txt", ".text", ".jsonl", ".ndjson", ".json":
+		return true
+	}
+	return false
+}
+
+// pathError drops the path from an *fs.PathError, which InputError names.
+func pathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+// file reads one file.
+func (pr *pathReader) file(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return pr.yield(nil, &InputError{File: p, Err: pathError(err)})
+	}
+	defer f.Close()
+	return pr.stream(p, p, f)
+}
+
+// stream reads one input. name is the source name; fileName, when not
+// empty, decides gzip and format by its extension.
+func (pr *pathReader) stream(name, fileName string, r io.Reader) bool {
+	lower := strings.ToLower(fileName)
+	gz := strings.HasSuffix(lower, ".gz")
+	lower = strings.TrimSuffix(lower, ".gz")
+	byName := ""
+	switch filepath.Ext(lower) {
+	case ".jsonl", ".ndjson", ".json":
+		byName = FormatJSONL
+	case ".txt", ".text":
+		byName = FormatText
+	}
+	format := pr.opts.Format
+	if format == FormatAuto && byName != "" {
+		format = byName
+	}
+	br := bufio.NewReaderSize(r, readBufferSize)
+	if !gz && byName == "" {
+		magic, err := peek(br, 2)
+		if err != nil {
+			return pr.yield(nil, &InputError{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
+		}
+		gz = len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
+	}
+	if gz {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return pr.yield(nil, &InputError{File: name, Err: fmt.Errorf("gunzip: %w", err)})
+		}
+		defer zr.Close()
+		ra := newReadahead(zr, readaheadChunk, readaheadChunks)
+		defer ra.Close()
+		br = bufio.NewReaderSize(ra, readBufferSize)
+	}
+	if format == FormatAuto {
+		c, err := sniff(br)
+		if err != nil {
+			return pr.yield(nil, &InputError{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
+		}
+		switch c {
+		case '{':
+			format = FormatJSONL
+		case 0:
+			return true // empty
+		default:
+			format = FormatText
+		}
+	}
+	if format == FormatJSONL {
+		return pr.jsonl.read(pr.ctx, name, br, pr.yield)
+	}
+	if err := pr.ctx.Err(); err != nil {
+		pr.yield(nil, err)
+		return false
+	}
+	doc, err := readText(name, br, pr.opts.MaxLineBytes)
+	if err != nil {
+		return pr.yield(nil, err)
+	}
+	return pr.yield(doc, nil)
+}
+
+// sniff returns the first byte of br that is not white space or part of a
+// UTF-8 byte order mark, looking no further than the buffer, without
+// consuming anything. It returns 0 when the input has no such byte, and
+// ' ' when the buffer is full of white space.
+func sniff(br *bufio.Reader) (byte, error) {
+	buf, err := br.Peek(readBufferSize)
+	for _, c := range bytes.TrimPrefix(buf, utf8BOM) {
+		switch c {
+		case ' ', '\t', '\n', '\r', '\f', '\v':
+		default:
+			return c, nil
+		}
+	}
+	switch {
+	case err == nil || errors.Is(err, bufio.ErrBufferFull):
+		return ' ', nil
+	case err == io.EOF:
+		return 0, nil
+	}
+	return 0, err
+}
+
+// peek is br.Peek(n) where a short input is not an error: the error is nil
+// or a read error.
+func peek(br *bufio.Reader, n int) ([]byte, error) {
+	b, err := br.Peek(n)
+	if err == io.EOF || errors.Is(err, bufio.ErrBufferFull) {
+		err = nil
+	}
+	return b, err
+}
+
+// utf8BOM is the UTF-8 encoding of U+FEFF, dropped at the start of input.
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
+// lineReader splits its input into lines ending at "\n", "\r\n" or a lone
+// "\r", and numbers them from 1. A line longer than max is not kept: it is
+// read to its end and reported as too long, so one huge line costs at most
+// max bytes of memory and does not stop the reading. Lines that fit in the
+// bufio.Reader's buffer are returned without copying. The BOM at the start
+// of the input is dropped.
+type lineReader struct {
+	r      *bufio.Reader
+	max    int
+	n      int    // number of the last line returned
+	acc    []byte // a line that did not fit in the buffer
+	skipLF bool   // the last line ended in '\r' at the buffer's end
+	bomOK  bool   // the start of the input was checked for a BOM
+	done   bool
+	err    error // read error other than io.EOF, reported once done
+}
+
+// newLineReader returns a lineReader over r with lines of at most max bytes.
+func newLineReader(r *bufio.Reader, max int) *lineReader {
+	return &lineReader{r: r, max: max}
+}
+
+// next returns the next line, without its terminator, valid until the next
+// call. When the line is longer than max, line is nil and tooLong is true.
+// ok is false at the end of the input or on a read error (see lr.err).
+func (lr *lineReader) next() (line []byte, tooLong, ok bool) {
+	if lr.done {
+		return nil, false, false
+	}
+	if !lr.bomOK {
+		lr.bomOK = true
+		b, err := peek(lr.r, len(utf8BOM))
+		if err != nil {
+			lr.done, lr.err = true, err
+			return nil, false, false
+		}
+		if bytes.Equal(b, utf8BOM) {
+			_, _ = lr.r.Discard(len(utf8BOM))
+		}
+	}
+	lr.acc = lr.acc[:0]
+	size := 0        // bytes of the line so far
+	started := false // some byte of the line, or its terminator, was seen
+	for {
+		if lr.r.Buffered() == 0 {
+			if _, err := lr.r.Peek(1); err != nil {
+				lr.done = true
+				if err != io.EOF {
+					lr.err = err
+					return nil, false, false
+				}
+				if !started {
+					return nil, false, false
+				}
+				return lr.finish(nil, 0, size)
+			}
+		}
+		buf, _ := lr.r.Peek(lr.r.Buffered())
+		if lr.skipLF {
+			lr.skipLF = false
+			if buf[0] == '\n' {
+				_, _ = lr.r.Discard(1)
+				continue
+			}
+		}
+		started = true
+		seg := buf
+		lf := bytes.IndexByte(buf, '\n')
+		if lf >= 0 {
+			seg = buf[:lf]
+		}
+		if cr := bytes.IndexByte(seg, '\r'); cr >= 0 {
+			adv := cr + 1
+			if cr+1 < len(buf) {
+				if buf[cr+1] == '\n' {
+					adv++
+				}
+			} else {
+				lr.skipLF = true
+			}
+			return lr.finish(buf[:cr], adv, size)
+		}
+		if lf >= 0 {
+			return lr.finish(buf[:lf], lf+1, size)
+		}
+		// No terminator in the buffer: keep what we have and read on.
+		size += len(buf)
+		if size <= lr.max {
+			lr.acc = append(lr.acc, buf...)
+		}
+		_, _ = lr.r.Discard(len(buf))
+	}
+}
+
+// finish ends the current line with part, the rest of it in the buffer,
+// then discards adv bytes. size counts the bytes of the line before part.
+func (lr *lineReader) finish(part []byte, adv, size int) ([]byte, bool, bool) {
+	lr.n++
+	size += len(part)
+	var line []byte
+	switch {
+	case size > lr.max:
+		lr.acc = lr.acc[:0]
+		_, _ = lr.r.Discard(adv)
+		return nil, true, true
+	case len(lr.acc) == 0:
+		line = part // still valid: Discard does not overwrite the buffer
+	default:
+		lr.acc = append(lr.acc, part...)
+		line = lr.acc
+	}
+	_, _ = lr.r.Discard(adv)
+	return line, false, true
+}
+
+// readError wraps a read error of lr as an InputError at the line being read.
+func (lr *lineReader) readError(name string) error {
+	return &InputError{File: name, Line: lr.n + 1, Err: fmt.Errorf("%w: %w", ErrRead, lr.err)}
+}
+
+// Gunzipping costs more than decoding JSONL, so it runs in its own
+// goroutine, this many chunks of this size ahead of the reader.
+const (
+	readaheadChunk  = 256 << 10
+	readaheadChunks = 4
+)
+
+// readahead reads r in a goroutine, up to n chunks ahead of its own Read.
+// Close stops the goroutine; Read must not be called after Close. It is
+// not safe for concurrent use.
+type readahead struct {
+	filled chan []byte   // chunks read, in order; closed after the last
+	free   chan []byte   // chunks the consumer is done with
+	done   chan struct{} // closed by Close
+	exited chan struct{} // closed when the goroutine returns
+	err    error         // the error that ended r, set before filled is closed
+	buf    []byte        // the chunk being consumed
+	cur    []byte        // its unread part
+}
+
+// newReadahead starts reading r in chunks of size bytes, at most n ahead.
+func newReadahead(r io.Reader, size, n int) *readahead {
+	ra := &readahead{
+		filled: make(chan []byte, n),
+		free:   make(chan []byte, n+1),
+		done:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	go ra.fill(r, size, n+1)
+	return ra
+}
+
+// fill runs in the goroutine: it reads r into at most max chunks, reused.
+func (ra *readahead) fill(r io.Reader, size, max int) {
+	defer close(ra.exited)
+	defer close(ra.filled)
+	made := 0
+	for {
+		var buf []byte
+		select {
+		case buf = <-ra.free:
+		case <-ra.done:
+			return
+		default:
+			if made < max {
+				buf = make([]byte, size)
+				made++
+				break
+			}
+			select {
+			case buf = <-ra.free:
+			case <-ra.done:
+				return
+			}
+		}
+		k := 0
+		var err error
+		for k < len(buf) && err == nil {
+			var m int
+			m, err = r.Read(buf[k:])
+			k += m
+		}
+		if k > 0 {
+			select {
+			case ra.filled <- buf[:k]:
+			case <-ra.done:
+				return
+			}
+		}
+		if err != nil {
+			ra.err = err
+			return
+		}
+	}
+}
+
+// Read implements io.Reader, returning r's error (io.EOF at the end) once
+// every byte read before it has been returned.
+func (ra *readahead) Read(p []byte) (int, error) {
+	for len(ra.cur) == 0 {
+		if ra.buf != nil {
+			ra.free <- ra.buf[:cap(ra.buf)] // never blocks: free holds every chunk
+			ra.buf = nil
+		}
+		buf, ok := <-ra.filled
+		if !ok {
+			return 0, ra.err
+		}
+		ra.buf, ra.cur = buf, buf
+	}
+	n := copy(p, ra.cur)
+	ra.cur = ra.cur[n:]
+	return n, nil
+}
+
+// Close stops the goroutine and waits for it to return, so that the
+// underlying reader can be closed safely.
+func (ra *readahead) Close() error {
+	select {
+	case <-ra.done:
+	default:
+		close(ra.done)
+	}
+	<-ra.exited
+	return nil
+}

@@ -1,0 +1,1226 @@
+package dedup
+
+// Scraper residue.
+//
+// Around an article a scraper picks up lines that are not the article:
+// "Related Articles" and lists of other headlines, read-more links, share,
+// follow, like, subscribe and comment prompts, "Advertisement", video,
+// gallery and poll placeholders, leaked HTML, CSS and JavaScript, image
+// credits and file names, copyright and syndication notes.
+//
+// The detector scores every paragraph from three kinds of evidence:
+//
+//   - Patterns, kept as data (patterns/residue.txt, one "category regexp"
+//     rule a line, in several languages). A rule match is strong evidence:
+//     its weight (0.9 unless the rule says otherwise) is the score.
+//   - The shape of the line, which needs no language: no letters at all
+//     ("* * *", "03:45"), a bare URL, code (braces, semicolons), a file
+//     name or URL slug (one token with hyphens), titles run together
+//     without spaces ("...DecisionFox News Slams..."), a line printed
+//     twice, an e-mail address or @handle in a short line, a copy of the
+//     previous paragraph with a credit tacked on. These are strong too.
+//     Weaker hints: a truncated teaser ending in "...", a short all-caps
+//     line, a title-case line without final punctuation, a lower-case
+//     fragment, runs of spaces.
+//   - Context: position after the last sentence of the article (the tail,
+//     where residue collects), runs of three or more short headline-like
+//     lines (a related-links block), lines next to a "Related" or "Read
+//     more" marker (the block's other lines), recurrence in the body and,
+//     when a corpus was scanned, in other bodies with different neighbours
+//     (boilerplate, not a syndicated copy).
+//
+// Weak evidence is discounted on lines that read as sentences (final
+// full stop, question or exclamation mark) and on long lines, which is what
+// keeps subheadings ("Lessons for the future") and short quotes out: a lone
+// headline-like line between two paragraphs of prose scores 0.25.
+// Evidence combines as a noisy-OR, score = 1 - Π(1 - w), and a paragraph
+// is flagged at DefaultResidueThreshold (0.5) or above.
+//
+// The title is never flagged, nor a paragraph that repeats it (the
+// repeated-headline detector reports those).
+//
+// Cost: every paragraph is measured in one pass over its runes. Patterns
+// run only where a literal they require occurs (a prefilter built from the
+// parsed regexps), and on paragraphs over 320 bytes only on the first and
+// last 160 bytes.
+
+import (
+	"bufio"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/bits"
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// DefaultResidueThreshold is the score from which ResidueDetector reports a
+// paragraph.
+const DefaultResidueThreshold = 0.5
+
+// DefaultResidueWeight is the weight of a pattern rule that gives none.
+const DefaultResidueWeight = 0.9
+
+// Errors of ParseResiduePatterns, wrapped in an *InputError that names the
+// line ("residue.txt:12: invalid regexp: ...").
+var (
+	// ErrInvalidRegexp is returned when a rule's regular expression does
+	// not compile.
+	ErrInvalidRegexp = errors.New("invalid regexp")
+	// ErrInvalidPattern is returned when a rule line is not "CATEGORY
+	// [WEIGHT] REGEXP": no regexp, a bad category name or a weight out of
+	// (0,1].
+	ErrInvalidPattern = errors.New("invalid residue pattern")
+)
+
+//go:embed patterns/residue.txt
+var defaultResiduePatternsText string
+
+// residuePatternLimits bound what a pattern file may hold, so that a
+// hostile file cannot make the detector slow or huge.
+const (
+	residueMaxRules      = 4096
+	residueMaxRuleBytes  = 4096
+	residueMaxLiterals   = 64 // per rule, for the prefilter
+	residueLongBytes     = 320
+	residueWindowBytes   = 160
+	residueMaxLineWords  = 20 // longest line context rules consider
+	residueShortWords    = 15
+	residueSentencePen   = 0.35
+	residueLongLinePen   = 0.3
+	residueLongLineWords = 25
+)
+
+// ResiduePatterns is a compiled set of residue rules. It is immutable and
+// safe for concurrent use.
+type ResiduePatterns struct {
+	rules []residueRule
+	// Prefilter: a rule runs only when one of its required literals
+	// occurs in the lower-cased text. always lists rules without one.
+	lits   []residueLiteral
+	first  map[uint16][]int32 // first two bytes of literals of 2+ bytes
+	single [256][]int32       // literals of one byte
+	always []int32
+}
+
+type residueRule struct {
+	category string
+	weight   float64
+	re       *regexp.Regexp
+	source   string
+	line     int
+}
+
+type residueLiteral struct {
+	text  string
+	rules []int32
+}
+
+// ResidueRule describes one rule of a ResiduePatterns.
+type ResidueRule struct {
+	// Category names the kind of residue ("share", "credit"...).
+	Category string
+	// Weight is the score a match gives.
+	Weight float64
+	// Regexp is the rule's expression as written.
+	Regexp string
+	// Line is the 1-based line of the rule in its file.
+	Line int
+}
+
+var defaultResiduePatterns = sync.OnceValues(func() (*ResiduePatterns, error) {
+	return parseResiduePatterns("residue.txt", strings.NewReader(defaultResiduePatternsText))
+})
+
+// DefaultResiduePatterns returns the built-in rules (patterns/residue.txt,
+// embedded in the package). They are parsed once; the result is shared.
+func DefaultResiduePatterns() *ResiduePatterns {
+	p, err := defaultResiduePatterns()
+	if err != nil {
+		// The embedded file is tested; an empty set keeps the detector
+		// working on shape and context alone should it ever be broken.
+		return &ResiduePatterns{}
+	}
+	return p
+}
+
+// ParseResiduePatterns reads rules, one a line:
+//
+//	CATEGORY [WEIGHT] REGEXP
+//
+// CATEGORY is a word (letters, digits, '-', '_'); WEIGHT, optional, is a
+// number in (0,1], the score a match gives (default 0.9); REGEXP, the rest
+// of the line, is in Go RE2 syntax and is matched against a whole
+// paragraph. Blank lines and lines starting with '#' are ignored.
+//
+// Errors are *InputError values naming the line, "NAME:LINE: ...", where
+// NAME is r's Name() when r has one (an *os.File) and "patterns"
+// otherwise; they wrap ErrInvalidRegexp or ErrInvalidPattern.
+func ParseResiduePatterns(r io.Reader) (*ResiduePatterns, error) {
+	name := "patterns"
+	if n, ok := r.(interface{ Name() string }); ok && n.Name() != "" {
+		name = n.Name()
+	}
+	return parseResiduePatterns(name, r)
+}
+
+func parseResiduePatterns(name string, r io.Reader) (*ResiduePatterns, error) {
+	p := &ResiduePatterns{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), residueMaxRuleBytes+1)
+	line := 0
+	for sc.Scan() {
+		line++
+		rule, ok, err := parseResidueRule(sc.Text())
+		if err != nil {
+			return nil, &InputError{File: name, Line: line, Err: err}
+		}
+		if !ok {
+			continue
+		}
+		if len(p.rules) >= residueMaxRules {
+			return nil, &InputError{File: name, Line: line,
+				Err: fmt.Errorf("%w: more than %d rules", ErrInvalidPattern, residueMaxRules)}
+		}
+		rule.line = line
+		p.rules = append(p.rules, rule)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, &InputError{File: name, Line: line + 1,
+				Err: fmt.Errorf("%w: line longer than %d bytes", ErrInvalidPattern, residueMaxRuleBytes)}
+		}
+		return nil, &InputError{File: name, Line: line + 1, Err: fmt.Errorf("%w: %w", ErrRead, err)}
+	}
+	p.buildPrefilter()
+	return p, nil
+}
+
+// parseResidueRule parses one line; ok is false for blank and comment
+// lines.
+func parseResidueRule(text string) (rule residueRule, ok bool, err error) {
+	text = strings.TrimSpace(text)
+	if text == "" || text[0] == '#' {
+		return rule, false, nil
+	}
+	if !utf8.ValidString(text) {
+		return rule, false, fmt.Errorf("%w: %w", ErrInvalidPattern, ErrInvalidUTF8)
+	}
+	cat, rest, _ := strings.Cut(text, " ")
+	if i := strings.IndexByte(cat, '\t'); i >= 0 {
+		cat, rest = text[:i], text[i+1:]
+	}
+	for _, r := range cat {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' {
+			return rule, false, fmt.Errorf("%w: category %q is not a word", ErrInvalidPattern, cat)
+		}
+	}
+	rest = strings.TrimSpace(rest)
+	weight := DefaultResidueWeight
+	if w, after, found := strings.Cut(rest, " "); found && residueLooksNumber(w) {
+		f, perr := strconv.ParseFloat(w, 64)
+		if perr != nil || !(f > 0 && f <= 1) {
+			return rule, false, fmt.Errorf("%w: weight %q is not in (0,1]", ErrInvalidPattern, w)
+		}
+		weight, rest = f, strings.TrimSpace(after)
+	}
+	if rest == "" {
+		return rule, false, fmt.Errorf("%w: missing regexp after category %q", ErrInvalidPattern, cat)
+	}
+	re, cerr := regexp.Compile(rest)
+	if cerr != nil {
+		return rule, false, fmt.Errorf("%w: %w", ErrInvalidRegexp, cerr)
+	}
+	if re.MatchString("") {
+		return rule, false, fmt.Errorf("%w: regexp %q matches an empty line", ErrInvalidPattern, rest)
+	}
+	return residueRule{category: cat, weight: weight, re: re, source: rest}, true, nil
+}
+
+// residueLooksNumber reports whether s is a decimal number like "0.75" or
+// "1", the optional weight field.
+func residueLooksNumber(s string) bool {
+	if s == "" || len(s) > 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// Len returns the number of rules.
+func (p *ResiduePatterns) Len() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.rules)
+}
+
+// Rules lists the rules in file order.
+func (p *ResiduePatterns) Rules() []ResidueRule {
+	if p == nil {
+		return nil
+	}
+	out := make([]ResidueRule, len(p.rules))
+	for i, r := range p.rules {
+		out[i] = ResidueRule{Category: r.category, Weight: r.weight, Regexp: r.source, Line: r.line}
+	}
+	return out
+}
+
+// Merge returns a new set with the rules of p followed by those of q
+// (site rules added to the defaults, say). Either may be nil.
+func (p *ResiduePatterns) Merge(q *ResiduePatterns) *ResiduePatterns {
+	out := &ResiduePatterns{}
+	if p != nil {
+		out.rules = append(out.rules, p.rules...)
+	}
+	if q != nil {
+		out.rules = append(out.rules, q.rules...)
+	}
+	out.buildPrefilter()
+	return out
+}
+
+// Match reports the rule of highest weight (the first such in file order)
+// that matches text, a whole paragraph. It applies the same windowing and
+// prefilter as the detector.
+func (p *ResiduePatterns) Match(text string) (rule ResidueRule, ok bool) {
+	if p == nil || len(p.rules) == 0 {
+		return rule, false
+	}
+	sc := getResidueScratch(0)
+	defer putResidueScratch(sc)
+	i := p.match(strings.TrimSpace(text), sc)
+	if i < 0 {
+		return rule, false
+	}
+	r := p.rules[i]
+	return ResidueRule{Category: r.category, Weight: r.weight, Regexp: r.source, Line: r.line}, true
+}
+
+// match returns the index of the best matching rule, or -1.
+func (p *ResiduePatterns) match(text string, sc *residueScratch) int {
+	if len(p.rules) == 0 || text == "" {
+		return -1
+	}
+	if len(text) <= residueLongBytes {
+		sc.win = append(sc.win[:0], text...)
+		return p.matchWindow(sc.win, sc)
+	}
+	// Head and tail windows, cut at rune boundaries, with a NUL where the
+	// paragraph was cut so that ^ and $ keep meaning its start and end.
+	h := residueWindowBytes
+	for h > 0 && !utf8.RuneStart(text[h]) {
+		h--
+	}
+	t := len(text) - residueWindowBytes
+	for t < len(text) && !utf8.RuneStart(text[t]) {
+		t++
+	}
+	head := append(append(sc.win[:0], text[:h]...), 0)
+	best := p.matchWindow(head, sc)
+	sc.win = head
+	tail := append(append(sc.win2[:0], 0), text[t:]...)
+	sc.win2 = tail
+	if j := p.matchWindow(tail, sc); j >= 0 && (best < 0 || p.rules[j].weight > p.rules[best].weight) {
+		best = j
+	}
+	return best
+}
+
+// matchWindow runs the prefilter and then the candidate rules on w.
+func (p *ResiduePatterns) matchWindow(w []byte, sc *residueScratch) int {
+	lower := residueLower(sc.lower[:0], w)
+	sc.lower = lower
+	words := (len(p.rules) + 63) / 64
+	if cap(sc.cand) < words {
+		sc.cand = make([]uint64, words)
+	}
+	cand := sc.cand[:words]
+	clear(cand)
+	any := false
+	mark := func(rules []int32) {
+		for _, r := range rules {
+			cand[r>>6] |= 1 << (uint(r) & 63)
+		}
+		any = true
+	}
+	for i := 0; i < len(lower); i++ {
+		if rs := p.single[lower[i]]; rs != nil {
+			mark(rs)
+		}
+		if i+1 < len(lower) {
+			if ls, ok := p.first[uint16(lower[i])<<8|uint16(lower[i+1])]; ok {
+				for _, li := range ls {
+					lit := &p.lits[li]
+					if len(lower)-i >= len(lit.text) && string(lower[i:i+len(lit.text)]) == lit.text {
+						mark(lit.rules)
+					}
+				}
+			}
+		}
+	}
+	for _, r := range p.always {
+		cand[r>>6] |= 1 << (uint(r) & 63)
+		any = true
+	}
+	if !any {
+		return -1
+	}
+	best := -1
+	for wi, word := range cand {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &^= 1 << uint(b)
+			i := wi*64 + b
+			if best >= 0 && p.rules[i].weight <= p.rules[best].weight {
+				continue
+			}
+			if p.rules[i].re.Match(w) {
+				best = i
+			}
+		}
+	}
+	return best
+}
+
+// residueLower appends w lower-cased rune by rune (invalid bytes kept).
+func residueLower(dst, w []byte) []byte {
+	for i := 0; i < len(w); {
+		c := w[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(w[i:])
+		if r == utf8.RuneError && n == 1 {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+		i += n
+	}
+	return dst
+}
+
+// buildPrefilter extracts, for every rule, literals one of which any
+// match must contain, and indexes them by their first two bytes.
+func (p *ResiduePatterns) buildPrefilter() {
+	p.lits = nil
+	p.first = make(map[uint16][]int32)
+	p.single = [256][]int32{}
+	p.always = nil
+	index := map[string]int32{}
+	for ri, r := range p.rules {
+		lits, ok := residueRequiredLiterals(r.source)
+		if !ok {
+			p.always = append(p.always, int32(ri))
+			continue
+		}
+		for _, l := range lits {
+			li, seen := index[l]
+			if !seen {
+				li = int32(len(p.lits))
+				index[l] = li
+				p.lits = append(p.lits, residueLiteral{text: l})
+				if len(l) > 1 {
+					k := uint16(l[0])<<8 | uint16(l[1])
+					p.first[k] = append(p.first[k], li)
+				}
+			}
+			p.lits[li].rules = append(p.lits[li].rules, int32(ri))
+		}
+	}
+	for _, l := range p.lits {
+		if len(l.text) == 1 {
+			p.single[l.text[0]] = append(p.single[l.text[0]], l.rules...)
+		}
+	}
+}
+
+// residueRequiredLiterals returns lower-cased strings one of which every
+// match of the regexp contains, or ok=false when it cannot tell.
+func residueRequiredLiterals(src string) ([]string, bool) {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil, false
+	}
+	lits, ok := residueRequired(re.Simplify())
+	if !ok || len(lits) == 0 || len(lits) > residueMaxLiterals {
+		return nil, false
+	}
+	for _, l := range lits {
+		if l == "" {
+			return nil, false
+		}
+	}
+	return lits, true
+}
+
+func residueRequired(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		return []string{string(residueLower(nil, []byte(s)))}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return residueRequired(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return residueRequired(re.Sub[0])
+		}
+		return nil, false
+	case syntax.OpCharClass:
+		// A small class: each of its runes is a literal.
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if hi-lo > 3 || len(out) > 8 {
+				return nil, false
+			}
+			for r := lo; r <= hi; r++ {
+				out = append(out, string(residueLower(nil, []byte(string(r)))))
+			}
+		}
+		return residueDedupe(out), len(out) > 0
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			l, ok := residueRequired(sub)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, l...)
+		}
+		return residueDedupe(out), true
+	case syntax.OpConcat:
+		// Adjacent literals are already merged by the parser; pick the
+		// child whose literals are the most selective (longest shortest
+		// literal, then fewest literals).
+		var best []string
+		bestScore := -1.0
+		for _, sub := range re.Sub {
+			l, ok := residueRequired(sub)
+			if !ok {
+				continue
+			}
+			shortest := math.MaxInt
+			for _, s := range l {
+				shortest = min(shortest, len(s))
+			}
+			score := float64(min(shortest, 6)) - float64(len(l))/100
+			if score > bestScore {
+				best, bestScore = l, score
+			}
+		}
+		return best, best != nil
+	}
+	return nil, false
+}
+
+func residueDedupe(in []string) []string {
+	seen := make(map[string]bool, len(in))
+	out := in[:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// residueCategoryLabels name the known categories in messages.
+var residueCategoryLabels = map[string]string{
+	"related":     "related-link marker",
+	"readmore":    "read-more link",
+	"share":       "share prompt",
+	"follow":      "follow prompt",
+	"like":        "like prompt",
+	"subscribe":   "subscribe prompt",
+	"comment":     "comment prompt",
+	"ad":          "advertisement",
+	"video":       "video placeholder",
+	"gallery":     "gallery placeholder",
+	"poll":        "poll placeholder",
+	"html":        "HTML/CSS markup",
+	"code":        "script code",
+	"credit":      "image credit",
+	"filename":    "file name",
+	"copyright":   "copyright notice",
+	"syndication": "syndication note",
+	"contact":     "author contact line",
+	"embed":       "embedded social post",
+	"nav":         "navigation line",
+	"update":      "timestamp or update line",
+	"teaser":      "teaser link",
+}
+
+// residueBlockCategories open a block: short headline-like lines next to
+// such a line are links of the same block.
+var residueBlockCategories = map[string]bool{
+	"related": true, "readmore": true, "teaser": true, "comment": true, "nav": true,
+}
+
+func residueLabel(cat string) string {
+	if l, ok := residueCategoryLabels[cat]; ok {
+		return l
+	}
+	return cat + " line"
+}
+
+// ResidueOptions tune a ResidueDetector. The zero value uses the defaults.
+type ResidueOptions struct {
+	// Patterns are the rules; nil means DefaultResiduePatterns().
+	Patterns *ResiduePatterns
+	// Threshold is the score from which a paragraph is reported; 0 means
+	// DefaultResidueThreshold.
+	Threshold float64
+}
+
+// ResidueDetector finds scraper residue. It is immutable after
+// NewResidueDetector and safe for concurrent use by many goroutines.
+type ResidueDetector struct {
+	patterns  *ResiduePatterns
+	threshold float64
+}
+
+// NewResidueDetector returns a detector with opts applied over the
+// defaults.
+func NewResidueDetector(opts ResidueOptions) *ResidueDetector {
+	d := &ResidueDetector{patterns: opts.Patterns, threshold: opts.Threshold}
+	if d.patterns == nil {
+		d.patterns = DefaultResiduePatterns()
+	}
+	if !(d.threshold > 0) {
+		d.threshold = DefaultResidueThreshold
+	}
+	return d
+}
+
+// residueLine is what the detector measures and concludes about one
+// paragraph.
+type residueLine struct {
+	bytes, words, letters, lowerLetters                         int
+	alphaWords, capWords, longWords, capLongWords, allCapsWords int
+	codeChars, urlBytes, glue                                   int
+	email, handle, slug, spaceRun, firstLower                   bool
+	endSentence, endEllipsis, endColon                          bool
+
+	skip        bool // the title, repeated
+	key         uint64
+	keyed       bool
+	strong      float64 // noisy-OR of strong evidence
+	weak        float64 // noisy-OR of weak evidence
+	reason      string
+	reasonW     float64
+	block       bool // a marker that opens a link block
+	blockReason string
+}
+
+// sentence reports whether the line reads as a sentence.
+func (l *residueLine) sentence() bool { return l.endSentence && l.words >= 3 }
+
+// titleCase reports a headline-like line in title case.
+func (l *residueLine) titleCase() bool {
+	return l.words >= 2 && l.words <= 16 && !l.endSentence && l.longWords >= 2 &&
+		l.capLongWords*10 >= l.longWords*7
+}
+
+// linkish reports a line that could be one link of a list: short, not a
+// sentence, with some letters.
+func (l *residueLine) linkish() bool {
+	return !l.skip && l.words >= 1 && l.words <= residueMaxLineWords && l.letters > 0 &&
+		!l.sentence() && !l.endColon
+}
+
+// add records one piece of evidence.
+func (l *residueLine) add(w float64, strong bool, reason string) {
+	if strong {
+		l.strong = 1 - (1-l.strong)*(1-w)
+	} else {
+		l.weak = 1 - (1-l.weak)*(1-w)
+		w *= l.penalty()
+	}
+	if w > l.reasonW {
+		l.reason, l.reasonW = reason, w
+	}
+}
+
+// penalty discounts weak evidence on sentence-like and long lines.
+func (l *residueLine) penalty() float64 {
+	p := 1.0
+	if l.sentence() {
+		p *= residueSentencePen
+	}
+	if l.words > residueLongLineWords {
+		p *= residueLongLinePen
+	}
+	return p
+}
+
+func (l *residueLine) score() float64 {
+	return 1 - (1-l.strong)*(1-l.weak*l.penalty())
+}
+
+// residueScratch holds per-call buffers.
+type residueScratch struct {
+	lines []residueLine
+	lower []byte
+	win   []byte
+	win2  []byte
+	cand  []uint64
+	norm  []byte
+	words []string
+}
+
+var residueScratchPool = sync.Pool{New: func() any { return new(residueScratch) }}
+
+func getResidueScratch(n int) *residueScratch {
+	sc := residueScratchPool.Get().(*residueScratch)
+	if cap(sc.lines) < n {
+		sc.lines = make([]residueLine, n)
+	}
+	sc.lines = sc.lines[:n]
+	clear(sc.lines)
+	return sc
+}
+
+func putResidueScratch(sc *residueScratch) {
+	if cap(sc.lines) > 4096 {
+		sc.lines = nil
+	}
+	residueScratchPool.Put(sc)
+}
+
+// Detect reports the paragraphs of doc that are scraper residue, in
+// paragraph order, each with Kind KindResidue, the paragraph's Line, a
+// score in [threshold, 1] and a message saying why. lines, when not nil,
+// holds statistics of the corpus doc belongs to (see LineStats); nil means
+// no corpus. The title is never reported.
+func (d *ResidueDetector) Detect(doc *Document, lines *LineStats) []Finding {
+	if doc == nil || len(doc.Paragraphs) == 0 {
+		return nil
+	}
+	n := len(doc.Paragraphs)
+	sc := getResidueScratch(n)
+	defer putResidueScratch(sc)
+	L := sc.lines
+
+	for i := range doc.Paragraphs {
+		residueMeasure(&L[i], doc.Paragraphs[i].Text)
+	}
+	d.markTitleRepeats(doc, L, sc)
+	for i := range L {
+		if !L[i].skip {
+			d.intrinsic(&L[i], doc.Paragraphs[i].Text, sc)
+		}
+	}
+	d.context(doc, L, lines)
+
+	var out []Finding
+	for i := range L {
+		l := &L[i]
+		if l.skip {
+			continue
+		}
+		s := l.score()
+		if s < d.threshold {
+			continue
+		}
+		out = append(out, Finding{
+			Kind:      KindResidue,
+			Paragraph: i,
+			Line:      doc.Paragraphs[i].Line,
+			Score:     math.Round(s*1000) / 1000,
+			Message:   "residue: " + l.reason + " " + residueQuote(doc.Paragraphs[i].Text),
+		})
+	}
+	return out
+}
+
+// residueMeasure fills the shape features of l from text, in one pass.
+func residueMeasure(l *residueLine, text string) {
+	l.bytes = len(text)
+	inWord := false
+	var (
+		wordStart    int
+		wordLetters  int
+		wordUpper    int
+		wordLower    int
+		wordFirstCap bool
+		wordFirstSet bool
+		lowerRun     int
+		pendingGlue  bool
+		hyphens      int
+		spaces       int
+		tokens       int
+	)
+	endWord := func(end int) {
+		tok := text[wordStart:end]
+		tokens++
+		if tokens == 1 && wordLetters > 0 && !wordFirstCap && wordUpper == 0 {
+			l.firstLower = true
+		}
+		if wordLetters > 0 {
+			l.alphaWords++
+			if wordFirstCap {
+				l.capWords++
+			}
+			if wordLetters >= 4 {
+				l.longWords++
+				if wordFirstCap {
+					l.capLongWords++
+				}
+			}
+			if wordLetters >= 2 && wordLower == 0 {
+				l.allCapsWords++
+			}
+		}
+		if strings.Contains(tok, "://") || strings.HasPrefix(tok, "www.") {
+			l.urlBytes += len(tok)
+		}
+		if at := strings.IndexByte(tok, '@'); at >= 0 {
+			if at > 0 && strings.IndexByte(tok[at:], '.') > 1 && residueHasLetter(tok[:at]) {
+				l.email = true
+			} else if at == 0 || (at == 1 && tok[0] == '(') {
+				if at+1 < len(tok) && residueIsWordByte(tok[at+1]) {
+					l.handle = true
+				}
+			}
+		}
+	}
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			spaces++
+			if spaces >= 3 {
+				l.spaceRun = true
+			}
+			if inWord {
+				endWord(i)
+				inWord = false
+			}
+			continue
+		}
+		spaces = 0
+		if !inWord {
+			inWord = true
+			l.words++
+			wordStart = i
+			wordLetters, wordUpper, wordLower = 0, 0, 0
+			wordFirstSet, wordFirstCap = false, false
+			lowerRun = 0
+			pendingGlue = false
+		}
+		switch {
+		case unicode.IsLetter(r):
+			l.letters++
+			wordLetters++
+			up := unicode.IsUpper(r)
+			lo := unicode.IsLower(r)
+			if !wordFirstSet {
+				wordFirstSet = true
+				wordFirstCap = up || !lo // caseless scripts count as capitalised
+			}
+			if up {
+				wordUpper++
+				if lowerRun >= 3 {
+					pendingGlue = true
+				}
+				lowerRun = 0
+			} else if lo {
+				wordLower++
+				l.lowerLetters++
+				if pendingGlue {
+					l.glue++
+					pendingGlue = false
+				}
+				lowerRun++
+			}
+		case r >= '0' && r <= '9':
+			lowerRun = 0
+		default:
+			lowerRun = 0
+			pendingGlue = false
+			switch r {
+			case '{', '}', ';', '<', '>', '=':
+				l.codeChars++
+			case '-', '_':
+				hyphens++
+			}
+		}
+	}
+	if inWord {
+		endWord(len(text))
+	}
+	l.slug = tokens == 1 && hyphens >= 2 && l.letters >= 4 && l.urlBytes == 0
+
+	// End of line, past closing quotes and brackets.
+	end := strings.TrimRight(text, " \"'”’»)]}*")
+	switch {
+	case strings.HasSuffix(end, "...") || strings.HasSuffix(end, "…"):
+		l.endEllipsis = true
+	case strings.HasSuffix(end, ":"):
+		l.endColon = true
+	default:
+		r, _ := utf8.DecodeLastRuneInString(end)
+		switch r {
+		case '.', '!', '?', '。', '！', '？', '؟', '।':
+			l.endSentence = true
+		}
+	}
+}
+
+func residueHasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func residueIsWordByte(c byte) bool {
+	return c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
+// markTitleRepeats skips paragraphs that repeat the headline: the
+// repeated-headline detector reports them.
+func (d *ResidueDetector) markTitleRepeats(doc *Document, L []residueLine, sc *residueScratch) {
+	if doc.Title == "" {
+		return
+	}
+	title := residueWordSet(doc.Title)
+	if len(title) < 2 {
+		return
+	}
+	for i := range L {
+		if L[i].words < 2 || L[i].words > len(title)+6 {
+			continue
+		}
+		in, total := 0, 0
+		for _, w := range residueWords(doc.Paragraphs[i].Text, sc) {
+			total++
+			if title[w] {
+				in++
+			}
+		}
+		// Nearly all its words are the headline's, and it covers most of
+		// the headline: a copy, maybe with a site name or truncated.
+		if total > 0 && in*10 >= total*8 && in*10 >= len(title)*6 {
+			L[i].skip = true
+		}
+	}
+}
+
+// residueWords splits s into lower-case words of letters and digits.
+func residueWords(s string, sc *residueScratch) []string {
+	out := sc.words[:0]
+	start := -1
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, strings.ToLower(s[start:i]))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, strings.ToLower(s[start:]))
+	}
+	sc.words = out
+	return out
+}
+
+func residueWordSet(s string) map[string]bool {
+	var sc residueScratch
+	m := map[string]bool{}
+	for _, w := range residueWords(s, &sc) {
+		m[w] = true
+	}
+	return m
+}
+
+// intrinsic adds the evidence a paragraph carries on its own.
+func (d *ResidueDetector) intrinsic(l *residueLine, text string, sc *residueScratch) {
+	if i := d.patterns.match(text, sc); i >= 0 {
+		r := &d.patterns.rules[i]
+		l.add(r.weight, true, residueLabel(r.category))
+		if residueBlockCategories[r.category] {
+			l.block = true
+			l.blockReason = residueQuoteShort(text)
+		}
+	}
+	switch {
+	case l.letters == 0:
+		l.add(0.9, true, "line without letters")
+	case l.urlBytes*2 >= l.bytes:
+		l.add(0.85, true, "bare URL")
+	case l.codeChars >= 4 && l.codeChars*12 >= l.bytes:
+		l.add(0.85, true, "code-like line")
+	case l.slug:
+		l.add(0.85, true, "file name or URL slug")
+	}
+	if l.glue >= 2 && l.words >= 6 && l.capLongWords*2 >= l.longWords {
+		l.add(0.8, true, "headlines run together")
+	}
+	if l.words >= 4 && residueDoubled(text) {
+		l.add(0.8, true, "line printed twice")
+	}
+	if (l.email || l.handle) && l.words <= 12 && !(l.sentence() && l.words > 8) {
+		l.add(0.75, true, "contact line (e-mail or @handle)")
+	}
+	if l.firstLower && l.words <= 4 && !l.endSentence && !l.endColon {
+		l.add(0.55, false, "lower-case fragment (alt text?)")
+	}
+	if l.endEllipsis && l.words >= 2 && l.words <= residueMaxLineWords && !l.firstLower {
+		l.add(0.4, false, "truncated teaser")
+	}
+	if l.words <= 5 && l.alphaWords > 0 && l.allCapsWords == l.alphaWords && !l.endSentence {
+		l.add(0.3, false, "short all-caps line")
+	}
+	if l.titleCase() {
+		l.add(0.25, false, "headline-like line")
+	} else if l.words >= 3 && l.words <= 14 && !l.endSentence && !l.endColon && !l.firstLower {
+		l.add(0.15, false, "headline-like line")
+	}
+	if l.words <= 2 && !l.endSentence && !l.endColon && l.letters > 0 {
+		l.add(0.3, false, "fragment")
+	}
+	if l.spaceRun && l.words <= 30 {
+		l.add(0.3, false, "layout spacing")
+	}
+}
+
+// residueDoubled reports whether text is some line printed twice, "X X".
+func residueDoubled(text string) bool {
+	n := len(text)
+	if n < 16 {
+		return false
+	}
+	m := n / 2
+	for _, sep := range []int{m, m - 1, m + 1} {
+		if sep <= 0 || sep >= n {
+			continue
+		}
+		a := strings.TrimSpace(text[:sep])
+		b := strings.TrimSpace(text[sep:])
+		if a != "" && a == b {
+			return true
+		}
+	}
+	return false
+}
+
+// context adds evidence from neighbours, position and recurrence.
+func (d *ResidueDetector) context(doc *Document, L []residueLine, stats *LineStats) {
+	n := len(L)
+	P := doc.Paragraphs
+
+	// Copies of the previous paragraph: a caption printed again with its
+	// credit, a tweet without its attribution, an image's alt text twice.
+	for i := 1; i < n; i++ {
+		a, b := P[i-1].Text, P[i].Text
+		if L[i].skip || L[i-1].skip {
+			continue
+		}
+		short := min(L[i].words, L[i-1].words)
+		long := max(L[i].words, L[i-1].words)
+		if short == 0 || short > 50 {
+			continue
+		}
+		switch {
+		case strings.EqualFold(a, b) && long <= 6:
+			L[i-1].add(0.75, true, "short line repeated")
+			L[i].add(0.75, true, "short line repeated")
+		case a != b && short >= 4 && short*3 >= long*2 && long-short <= 12 &&
+			(strings.HasPrefix(a, b) || strings.HasPrefix(b, a)):
+			L[i].add(0.75, true, "copy of the previous paragraph")
+		}
+	}
+
+	// Keys of short lines: repeats in the body and across the corpus.
+	for i := range L {
+		l := &L[i]
+		if l.skip || l.words > residueMaxLineWords || l.bytes > MaxStatLineBytes {
+			continue
+		}
+		l.key, l.keyed = LineKey(P[i].Text), true
+	}
+	for i := range L {
+		l := &L[i]
+		if !l.keyed || !l.linkish() || l.letters == 0 {
+			continue
+		}
+		for j := range L {
+			if j != i && (j < i-1 || j > i+1) && L[j].keyed && L[j].key == l.key {
+				l.add(0.35, false, "repeated in the body")
+				break
+			}
+		}
+	}
+	if stats != nil && stats.Docs() > 1 {
+		for i := range L {
+			l := &L[i]
+			if !l.keyed {
+				continue
+			}
+			docs, ctx := stats.LookupKey(l.key)
+			switch {
+			case docs >= 3 && ctx >= 3:
+				l.add(0.6, false, "boilerplate: recurs in "+strconv.Itoa(docs)+" articles")
+			case docs >= 2 && ctx >= 2:
+				l.add(0.45, false, "boilerplate: recurs in "+strconv.Itoa(docs)+" articles")
+			}
+		}
+	}
+
+	// The last paragraph of the article proper: a sentence of some length
+	// that is not residue itself. What follows it is the tail.
+	lastContent := -1
+	for i := n - 1; i >= 0; i-- {
+		l := &L[i]
+		if l.strong >= d.threshold || l.skip {
+			continue
+		}
+		if (l.words >= 8 && l.endSentence) || l.words >= residueMaxLineWords+1 {
+			lastContent = i
+			break
+		}
+	}
+	if lastContent >= 0 {
+		for i := lastContent + 1; i < n; i++ {
+			l := &L[i]
+			if l.skip {
+				continue
+			}
+			switch {
+			case l.endColon && i == n-1:
+				l.add(0.5, false, "dangling introduction at the end")
+			case l.words <= residueShortWords && !l.sentence() && !l.endColon:
+				l.add(0.45, false, "trailing line after the article")
+			}
+		}
+	}
+
+	// Runs of three or more short headline-like lines: a related-links
+	// block. A run that opens the body is a summary (bullet points), not
+	// links.
+	for i := 0; i < n; {
+		if !residueRunLine(&L[i]) {
+			i++
+			continue
+		}
+		j := i
+		trunc := 0
+		for j < n && residueRunLine(&L[j]) {
+			if L[j].endEllipsis {
+				trunc++
+			}
+			j++
+		}
+		k := j - i
+		opening := i <= 1 && (lastContent < 0 || lastContent >= j)
+		if k >= 3 && (!opening || trunc >= 2) {
+			reason := fmt.Sprintf("related-link list (%d short headline-like lines)", k)
+			for m := i; m < j; m++ {
+				L[m].add(0.45, false, reason)
+			}
+		}
+		i = j
+	}
+
+	// Lines next to a block marker ("Related", "Read more", "More from
+	// ...") are links of that block, transitively while they stay short
+	// and headline-like.
+	for i := 0; i < n; i++ {
+		if !L[i].block {
+			continue
+		}
+		cnt := 0
+		for j := i + 1; j < n && L[j].linkish(); j++ {
+			cnt++
+		}
+		for j := i - 1; j >= 0 && L[j].linkish() && !L[j].block; j-- {
+			cnt++
+		}
+		if cnt == 0 {
+			continue
+		}
+		reason := fmt.Sprintf("related-link list (%d short headline-like lines next to %s)", cnt, L[i].blockReason)
+		for j := i + 1; j < n && L[j].linkish(); j++ {
+			L[j].add(0.55, false, reason)
+		}
+		for j := i - 1; j >= 0 && L[j].linkish() && !L[j].block; j-- {
+			L[j].add(0.55, false, reason)
+		}
+	}
+
+	// A short line between two residue lines, or a headline-like line
+	// right before or after a placeholder, is residue of the same block.
+	was := make([]bool, n)
+	for i := range L {
+		was[i] = !L[i].skip && L[i].score() >= d.threshold
+	}
+	flagged := func(i int) bool { return i >= 0 && i < n && was[i] }
+	for i := 0; i < n; i++ {
+		l := &L[i]
+		if !l.linkish() || flagged(i) {
+			continue
+		}
+		switch {
+		case flagged(i-1) && flagged(i+1):
+			l.add(0.45, false, "between residue lines")
+		case (flagged(i-1) || flagged(i+1)) && (l.titleCase() || l.endEllipsis || l.allCapsWords == l.alphaWords):
+			l.add(0.35, false, "next to residue")
+		}
+	}
+}
+
+// residueRunLine reports whether a line can be one link of a block.
+func residueRunLine(l *residueLine) bool {
+	return l.linkish() && l.words >= 2 && !l.firstLower
+}
+
+// residueQuote quotes a paragraph for a message, shortened to 60 runes.
+func residueQuote(s string) string {
+	return strconv.Quote(residueShorten(s, 60))
+}
+
+// residueQuoteShort quotes a marker line, shortened to 30 runes.
+func residueQuoteShort(s string) string {
+	return strconv.Quote(residueShorten(s, 30))
+}
+
+func residueShorten(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return strings.TrimSpace(s[:i]) + "…"
+		}
+		n++
+	}
+	return s
+}

@@ -1,0 +1,72 @@
+package dedup
+
+// Plain-text articles: one article per file, the first non-blank line the
+// headline, every further non-blank line a paragraph.
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// ReadText reads the one article in r, a plain-text file named name.
+//
+// The first non-blank line, trimmed, is the title; every further non-blank
+// line, trimmed, is a paragraph, with its 1-based line in the file. Lines
+// end at "\n", "\r\n" or a lone "\r"; a UTF-8 byte order mark at the start
+// is dropped. The document's ID and Source are name, its Line 1.
+//
+// A file with a title and nothing else is a document with no paragraphs.
+// The whole file is skipped, with an *InputError naming name and the line,
+// when a line holds a NUL byte (ErrBinary), is not valid UTF-8
+// (ErrInvalidUTF8), or is longer than DefaultMaxLineBytes
+// (ErrLineTooLong), or when reading fails (ErrRead). An empty file, or one
+// with only blank lines, has no article: it is an *InputError wrapping
+// ErrNoHeadline, with Line 0.
+func ReadText(name string, r io.Reader) (*Document, error) {
+	return readText(name, bufio.NewReaderSize(r, readBufferSize), DefaultMaxLineBytes)
+}
+
+// readText is ReadText with a line cap of max bytes.
+func readText(name string, br *bufio.Reader, max int) (*Document, error) {
+	lr := newLineReader(br, max)
+	doc := &Document{ID: name, Source: name, Line: 1}
+	for {
+		line, tooLong, ok := lr.next()
+		if !ok {
+			break
+		}
+		if tooLong {
+			return nil, &InputError{File: name, Line: lr.n, Err: fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, max)}
+		}
+		if i := bytes.IndexByte(line, 0); i >= 0 {
+			return nil, &InputError{File: name, Line: lr.n, Err: fmt.Errorf("%w at column %d", ErrBinary, i+1)}
+		}
+		if !utf8.Valid(line) {
+			return nil, &InputError{File: name, Line: lr.n, Err: invalidUTF8(line)}
+		}
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 {
+			continue
+		}
+		if doc.TitleLine == 0 {
+			doc.Title = string(t)
+			doc.TitleLine = lr.n
+			continue
+		}
+		doc.Paragraphs = append(doc.Paragraphs, Paragraph{Text: string(t), Line: lr.n})
+	}
+	if lr.err != nil {
+		return nil, lr.readError(name)
+	}
+	if doc.TitleLine == 0 {
+		what := "the file is empty"
+		if lr.n > 0 {
+			what = "the file has only blank lines"
+		}
+		return nil, &InputError{File: name, Err: fmt.Errorf("%w: %s", ErrNoHeadline, what)}
+	}
+	return doc, nil
+}
