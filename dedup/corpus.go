@@ -33,6 +33,9 @@ type Corpus struct {
 	paras map[uint64][]int32
 	// longParas counts the paragraphs of each body that paras indexes.
 	longParas []uint16
+	// keys holds, per body, the key of each paragraph (0 for one too
+	// short to index), so that the scan need not normalise it again.
+	keys [][]uint64
 	// content holds what off_topic needs of the bodies that share
 	// paragraphs with others, by body number.
 	content map[int32]*docContent
@@ -77,6 +80,7 @@ type CorpusBuilder struct {
 	want      map[int32]bool // document ordinals whose content is needed
 	content   map[int32]*docContent
 	tops      []vector // per body, its strongest terms (see expand.go)
+	keys      [][]uint64
 	t         termizer
 	ids       []uint64
 	buf       []byte
@@ -138,13 +142,15 @@ func (b *CorpusBuilder) Add(doc *Document) {
 
 	long := 0
 	b.ids = b.ids[:0]
-	for _, p := range doc.Paragraphs {
+	keys := make([]uint64, len(doc.Paragraphs))
+	for i, p := range doc.Paragraphs {
 		b.ids = b.t.appendTerms(b.ids, p.Text)
 		if countWords(p.Text) < minSharedWords {
 			continue
 		}
 		var k uint64
 		b.buf, k = paragraphKey(b.buf, p.Text)
+		keys[i] = k
 		list := b.paras[k]
 		if n := len(list); n > 0 && list[n-1] == num {
 			continue // the same paragraph twice in one body
@@ -153,6 +159,7 @@ func (b *CorpusBuilder) Add(doc *Document) {
 		long++
 	}
 	b.longParas = append(b.longParas, uint16(min(long, 1<<16-1)))
+	b.keys = append(b.keys, keys)
 	slices.Sort(b.ids)
 	b.tops = append(b.tops, topTerms(b.ids, expandTerms, background.idf))
 	for _, t := range slices.Compact(b.ids) {
@@ -227,6 +234,7 @@ func (b *CorpusBuilder) Corpus() *Corpus {
 		docBody:   b.docBody,
 		paras:     b.paras,
 		longParas: b.longParas,
+		keys:      b.keys,
 		content:   b.content,
 		shared:    len(b.want) > 0,
 	}

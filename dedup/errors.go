@@ -39,8 +39,8 @@ var (
 // one of "", "auto", "text" or "jsonl".
 var ErrUnknownFormat = errors.New("dedup: unknown input format")
 
-// ErrNoStdin is returned by ReadPaths when it is asked to read "-" but was
-// given a nil stdin.
+// ErrNoStdin is returned by ReadPaths when it is asked to read "-" (or no
+// paths) but was given a nil stdin. Iteration goes on with the next path.
 var ErrNoStdin = errors.New("dedup: no standard input to read")
 
 // InputError is an error in one record or one file of the input. Line is

@@ -14,8 +14,8 @@ package dedup
 // tokenizer splits "$20,000" or "al-Qaeda" then no longer matter, while the
 // letters and digits must still agree, in order. A paragraph repeats the
 // headline when its squeezed form, or that of one side of a site separator
-// (" - ", " – ", " — ", " | ", " :: ", " · ", " • ", " » ") whose other side
-// is a short site name, is
+// (" - ", " – ", " — ", " -- ", " | ", " :: ", " · ", " • ", " » ", " ~ ")
+// whose other side is a site name of at most MaxSiteWords words, is
 //
 //   - equal to the headline's;
 //   - a prefix of the headline's, when the text ends with an ellipsis and
@@ -25,9 +25,18 @@ package dedup
 //
 // The headline itself may carry a site name ("Fed holds rates - Reuters"):
 // then the part without it is tried as well. A paragraph that starts with
-// the headline and goes on with anything but a site name is not a copy, and
-// paragraphs far shorter or longer than the headline are never tokenized,
-// which keeps the scan cheap.
+// the headline and goes on with anything but a site name is not a copy.
+//
+// Headlines that quote someone get quoted again in the body, in prose:
+// "When we felt threatened, we opened umbrellas." under the headline
+// "When We Felt Threatened, We Opened Umbrellas". So inside the body (not
+// in the first or last paragraph, where scrapers print copies) a whole
+// copy whose case changed must have changed the way a scraper or a style
+// sheet changes it: all upper case, all lower case or title case.
+//
+// Cost: a paragraph is tokenized only when its length is within range of
+// the headline's and its first word starts the headline (or it holds a
+// site separator), so most paragraphs cost a length check and one word.
 
 import (
 	"bytes"
@@ -43,15 +52,19 @@ import (
 // HeadlineOptions tunes DetectRepeatedHeadlineOptions. A zero field takes
 // its default, given in its doc.
 type HeadlineOptions struct {
-	// MinHeadlineWords is the fewest words a headline needs before copies
-	// of it are looked for (default 2): a one-word headline ("Update")
-	// and a paragraph of that word are not evidence of a repeat.
+	// MinHeadlineWords is the fewest words a headline needs for copies of
+	// it to be looked for everywhere (default 2). A shorter headline
+	// ("Crabzilla", "Update") is looked for only in the first and last
+	// paragraph, where scrapers print it, and only as a whole copy (case,
+	// punctuation and site name may change, it may not be truncated or
+	// misspelt): inside the body one word is no evidence of a repeat.
 	MinHeadlineWords int
 	// MinTruncatedWords is the fewest words a copy cut short with an
-	// ellipsis must keep (default 2).
+	// ellipsis must keep (default 1): the ellipsis and MinTruncatedShare
+	// are evidence enough.
 	MinTruncatedWords int
 	// MinTruncatedShare is the least share of the headline's letters and
-	// digits a copy cut short with an ellipsis must keep (default 0.4).
+	// digits a copy cut short with an ellipsis must keep (default 0.3).
 	MinTruncatedShare float64
 	// MaxSiteWords is the most words the site name beside a copy may have,
 	// and the most the site name carried by the headline may have for the
@@ -71,8 +84,8 @@ type HeadlineOptions struct {
 func DefaultHeadlineOptions() HeadlineOptions {
 	return HeadlineOptions{
 		MinHeadlineWords:  2,
-		MinTruncatedWords: 2,
-		MinTruncatedShare: 0.4,
+		MinTruncatedWords: 1,
+		MinTruncatedShare: 0.3,
 		MaxSiteWords:      5,
 		MaxEditShare:      0.05,
 		MinNearChars:      24,
@@ -114,11 +127,10 @@ func DetectRepeatedHeadline(doc *Document) []Finding {
 // finding. A nil opts means DefaultHeadlineOptions.
 //
 // The score is 1 for a verbatim copy and lower the more the copy was
-// mangled: 0.98 when only case or punctuation changed, times 0.95 with a
-// site name beside it, times 0.8 plus 0.2 of the share kept when
-// truncated, times one less the share of characters edited when nearly
-// verbatim. A doc without a title, or with a title of fewer than
-// MinHeadlineWords words, gets no findings.
+// mangled: 0.98 when case or punctuation changed, 0.8 + 0.2 × the share of
+// the headline kept when truncated, 1 − edits / letters when nearly
+// verbatim; times 0.95 when a site name is glued on. A doc without a title
+// (or whose title has no words) gets no findings.
 //
 // It is pure and safe for concurrent use.
 func DetectRepeatedHeadlineOptions(doc *Document, opts *HeadlineOptions) []Finding {
@@ -188,6 +200,9 @@ type headlineForm struct {
 	sq    []byte // squeezed title (or title part)
 	raw   string // the title (or title part) as written
 	words int    // word count
+	// short is set when words < MinHeadlineWords: only whole copies at
+	// the edges of the body count.
+	short bool
 	// dropped is the site name removed from the title with its separator
 	// (e.g. " - Reuters"), "" for the whole title.
 	dropped string
@@ -261,12 +276,18 @@ func newHeadlineMatcher(title string, o HeadlineOptions, sc *scratch) (*headline
 // addForm adds raw as a headline form when it has enough words.
 func (m *headlineMatcher) addForm(raw, dropped string, sc *scratch) {
 	sc.squeeze(raw)
-	if len(sc.sqEnd) < m.o.MinHeadlineWords {
+	if len(sc.sqEnd) == 0 {
 		return
 	}
 	start := len(m.buf)
 	m.buf = append(m.buf, sc.sq...)
-	m.forms = append(m.forms, headlineForm{sq: m.buf[start:len(m.buf):len(m.buf)], raw: raw, words: len(sc.sqEnd), dropped: dropped})
+	m.forms = append(m.forms, headlineForm{
+		sq:      m.buf[start:len(m.buf):len(m.buf)],
+		raw:     raw,
+		words:   len(sc.sqEnd),
+		short:   len(sc.sqEnd) < m.o.MinHeadlineWords,
+		dropped: dropped,
+	})
 }
 
 // splitSiteName splits title at its last (else first) site separator when
@@ -342,7 +363,7 @@ func (m *headlineMatcher) match(text string, edge bool, sc *scratch) (headlineMa
 	// The whole paragraph. Inside the body, a copy whose case changed
 	// the way prose changes it is a quotation of a headline that quotes
 	// someone, not a scraper's copy.
-	if hm, ok := m.matchPart(sc, text, sc.sq, n); ok &&
+	if hm, ok := m.matchPart(sc, text, sc.sq, n, edge); ok &&
 		(edge || hm.verbatim || hm.kind == matchTruncated || caseLooksScraped(text, hm.form.raw)) {
 		return hm, true
 	}
@@ -354,13 +375,13 @@ func (m *headlineMatcher) match(text string, edge bool, sc *scratch) (headlineMa
 			continue
 		}
 		if right <= m.o.MaxSiteWords {
-			if hm, ok := m.matchPart(sc, text[:a], sc.sq[:sc.sqEnd[left-1]], left); ok {
+			if hm, ok := m.matchPart(sc, text[:a], sc.sq[:sc.sqEnd[left-1]], left, edge); ok {
 				hm.suffix = text[a:]
 				return hm, true
 			}
 		}
 		if left <= m.o.MaxSiteWords {
-			if hm, ok := m.matchPart(sc, text[b:], sc.sq[sc.sqEnd[n-right-1]:], right); ok {
+			if hm, ok := m.matchPart(sc, text[b:], sc.sq[sc.sqEnd[n-right-1]:], right, edge); ok {
 				hm.prefix = text[:b]
 				return hm, true
 			}
@@ -370,12 +391,13 @@ func (m *headlineMatcher) match(text string, edge bool, sc *scratch) (headlineMa
 }
 
 // matchPart matches one candidate part against the headline forms: raw is
-// the part as written, sq its squeezed form of words words.
-func (m *headlineMatcher) matchPart(sc *scratch, raw string, sq []byte, words int) (headlineMatch, bool) {
+// the part as written, sq its squeezed form of words words, edge whether
+// the paragraph is the first or last of the body.
+func (m *headlineMatcher) matchPart(sc *scratch, raw string, sq []byte, words int, edge bool) (headlineMatch, bool) {
 	raw = strings.TrimSpace(raw)
 	for i := range m.forms {
 		f := &m.forms[i]
-		if bytes.Equal(sq, f.sq) {
+		if (edge || !f.short) && bytes.Equal(sq, f.sq) {
 			return headlineMatch{kind: matchExact, form: f, verbatim: raw == f.raw}, true
 		}
 	}
@@ -383,7 +405,7 @@ func (m *headlineMatcher) matchPart(sc *scratch, raw string, sq []byte, words in
 		for i := range m.forms {
 			f := &m.forms[i]
 			kept := float64(len(sq)) / float64(len(f.sq))
-			if len(sq) < len(f.sq) && kept >= m.o.MinTruncatedShare && bytes.HasPrefix(f.sq, sq) {
+			if !f.short && len(sq) < len(f.sq) && kept >= m.o.MinTruncatedShare && bytes.HasPrefix(f.sq, sq) {
 				return headlineMatch{kind: matchTruncated, form: f, ellipsis: ell, kept: kept}, true
 			}
 		}
@@ -391,7 +413,7 @@ func (m *headlineMatcher) matchPart(sc *scratch, raw string, sq []byte, words in
 	if m.o.MaxEditShare > 0 {
 		for i := range m.forms {
 			f := &m.forms[i]
-			if len(f.sq) < m.o.MinNearChars {
+			if f.short || len(f.sq) < m.o.MinNearChars {
 				continue
 			}
 			k := int(m.o.MaxEditShare * float64(len(f.sq)))
@@ -413,9 +435,8 @@ func (m *headlineMatcher) matchPart(sc *scratch, raw string, sq []byte, words in
 // capitalised). A sentence-case copy of a Title Case headline is none of
 // these: it is how prose quotes the words a headline quotes.
 func caseLooksScraped(copy, title string) bool {
-	var hasUpper, hasLower, sameCase bool
-	titleCase := true
-	sameCase = true
+	var hasUpper, hasLower bool
+	sameCase, titleCase := true, true
 	tr := title
 	wordStart, wordUpper, wordLen := false, false, 0
 	endWord := func() {
@@ -507,7 +528,11 @@ func (hm headlineMatch) message() string {
 		details = append(details, "case or punctuation changed")
 	}
 	if hm.kind == matchNear {
-		details = append(details, strconv.Itoa(hm.edits)+" characters differ")
+		if hm.edits == 1 {
+			details = append(details, "1 character differs")
+		} else {
+			details = append(details, strconv.Itoa(hm.edits)+" characters differ")
+		}
 	}
 	if hm.form.dropped != "" {
 		details = append(details, "without the title's "+quoteShort(hm.form.dropped))
@@ -528,9 +553,9 @@ func (hm headlineMatch) message() string {
 
 // quoteShort quotes s for a message, cut to 60 bytes at a rune boundary.
 func quoteShort(s string) string {
-	const max = 60
-	if len(s) > max {
-		i := max
+	const limit = 60
+	if len(s) > limit {
+		i := limit
 		for i > 0 && !utf8.RuneStart(s[i]) {
 			i--
 		}
@@ -544,9 +569,9 @@ type scratch struct {
 	tok shingle.Tokenizer
 	// sq is the squeezed text: its words concatenated.
 	sq []byte
-	// sqEnd[k] is the end of word k in sq; rawStart[k] and rawEnd[k] its
-	// byte span in the text.
-	sqEnd, rawStart, rawEnd []int
+	// sqEnd[k] is the end of word k in sq, rawStart[k] its start in the
+	// text.
+	sqEnd, rawStart []int
 	// hashes and paras are used by DetectRepeatedParagraphs.
 	hashes []uint64
 	paras  []paragraphSig
@@ -567,15 +592,14 @@ func putScratch(sc *scratch) {
 	scratchPool.Put(sc)
 }
 
-// squeeze tokenizes text into sc.sq, sc.sqEnd, sc.rawStart and sc.rawEnd.
+// squeeze tokenizes text into sc.sq, sc.sqEnd and sc.rawStart.
 func (sc *scratch) squeeze(text string) {
-	sc.sq, sc.sqEnd, sc.rawStart, sc.rawEnd = sc.sq[:0], sc.sqEnd[:0], sc.rawStart[:0], sc.rawEnd[:0]
+	sc.sq, sc.sqEnd, sc.rawStart = sc.sq[:0], sc.sqEnd[:0], sc.rawStart[:0]
 	sc.tok.Reset(text)
 	for sc.tok.Next() {
 		sc.sq = append(sc.sq, sc.tok.Token()...)
 		sc.sqEnd = append(sc.sqEnd, len(sc.sq))
 		sc.rawStart = append(sc.rawStart, sc.tok.Start())
-		sc.rawEnd = append(sc.rawEnd, sc.tok.End())
 	}
 }
 

@@ -24,7 +24,8 @@ func init() {
 	}
 }
 
-func updateGolden() bool {
+// updateHeadlineGolden reports whether -update was given.
+func updateHeadlineGolden() bool {
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
 }
@@ -139,7 +140,7 @@ func TestDetectRepeatedHeadline(t *testing.T) {
 		{
 			name: "nearly verbatim", reason: "a one-letter slip in a long headline is still a copy",
 			title: testHeadline, paras: []string{testLede, "Harbour council votes to ban cruise ship from the old port", testBody},
-			want: []int{1}, msg: "repeats the headline nearly verbatim (1 characters differ)",
+			want: []int{1}, msg: "repeats the headline nearly verbatim (1 character differs)",
 		},
 		{
 			name: "title case in the body", reason: "text-transform: capitalize is a scraper's case change",
@@ -148,9 +149,24 @@ func TestDetectRepeatedHeadline(t *testing.T) {
 			want:  []int{1},
 		},
 		{
-			name: "two-word headline", reason: "short but not a single word: an exact copy still counts",
-			title: "Giant Crab", paras: []string{"GIANT CRAB", testLede},
+			name: "one-word headline at the top", reason: "the first paragraph is where scrapers print the title",
+			title: "Crabzilla", paras: []string{"Crabzilla – CNN.com", testLede},
+			want: []int{0}, msg: `repeats the headline (with site suffix " – CNN.com")`,
+		},
+		{
+			name: "one-word headline at the end", reason: "so is the last",
+			title: "Crabzilla", paras: []string{testLede, testBody, "CRABZILLA"},
+			want: []int{2},
+		},
+		{
+			name: "two-word headline truncated to one word", reason: "the ellipsis and a prefix keeping a third of the letters suffice",
+			title: "Breast Chancer", paras: []string{"Breast...", testLede},
 			want: []int{0},
+		},
+		{
+			name: "two-word headline", reason: "short but not a single word: an exact copy counts anywhere",
+			title: "Giant Crab", paras: []string{testLede, "GIANT CRAB", testBody},
+			want: []int{1},
 		},
 		// Negatives.
 		{
@@ -166,8 +182,12 @@ func TestDetectRepeatedHeadline(t *testing.T) {
 			title: testHeadline, paras: []string{testHeadline + " - a move the mayor called long overdue at a packed meeting", testBody},
 		},
 		{
-			name: "one-word headline", reason: `"Update" twice is not evidence of a repeated headline`,
-			title: "Update", paras: []string{"Update", testLede},
+			name: "one-word headline inside the body", reason: `one word ("Update") inside the body is no evidence of a repeat`,
+			title: "Update", paras: []string{testLede, "Update", testBody},
+		},
+		{
+			name: "one-word headline truncated", reason: "a one-word headline is only matched whole",
+			title: "Crabzilla", paras: []string{"Crabzil...", testLede},
 		},
 		{
 			name: "empty title", reason: "nothing to repeat",
@@ -391,7 +411,7 @@ func TestDetectRepeatedHeadlineSample(t *testing.T) {
 	assert.GreaterOrEqual(t, f1, 0.97, "F1 on the sample")
 
 	path := filepath.Join(dir, "sample.golden.jsonl")
-	if updateGolden() {
+	if updateHeadlineGolden() {
 		require.NoError(t, os.WriteFile(path, golden.Bytes(), 0o644))
 	}
 	want, err := os.ReadFile(path)
@@ -493,4 +513,33 @@ func BenchmarkRepeatedHeadline(b *testing.B) {
 			DetectRepeatedHeadline(doc)
 		}
 	}
+}
+
+// FuzzDetectRepeated checks that neither detector panics and that every
+// finding is well formed, whatever the title and body.
+func FuzzDetectRepeated(f *testing.F) {
+	f.Add(testHeadline, testHeadline+" - Reuters\n"+testLede+"\nHarbour council votes to...")
+	f.Add("Crabzilla", "CRABZILLA\n\n"+testBody+"\n"+testBody)
+	f.Add("a - b | c", " - \n | \n…\n...\n\xff\xfe - x")
+	f.Add("", "\n\n")
+	f.Fuzz(func(t *testing.T, title, body string) {
+		var paras []string
+		for _, p := range strings.Split(body, "\n") {
+			if p = strings.TrimSpace(p); p != "" {
+				paras = append(paras, p)
+			}
+		}
+		doc := headlineTestDoc(strings.TrimSpace(title), paras...)
+		for _, f := range append(DetectRepeatedHeadline(doc), DetectRepeatedParagraphs(doc)...) {
+			if f.Paragraph < 0 || f.Paragraph >= len(doc.Paragraphs) {
+				t.Fatalf("paragraph %d out of range", f.Paragraph)
+			}
+			if f.Score <= 0 || f.Score > 1 {
+				t.Fatalf("score %v out of range", f.Score)
+			}
+			if f.Line != doc.Paragraphs[f.Paragraph].Line || strings.Contains(f.Message, "\n") || f.Message == "" {
+				t.Fatalf("bad finding %+v", f)
+			}
+		}
+	})
 }

@@ -126,6 +126,9 @@ func (d *jsonlDecoder) read(ctx context.Context, name string, br *bufio.Reader, 
 
 // decode turns line n of the stream name into a Document.
 func (d *jsonlDecoder) decode(name string, n int, line []byte) (*Document, error) {
+	if cap(d.scratch) > maxKeptBuffer {
+		d.scratch = nil // do not hold on to the memory of one huge body
+	}
 	if !utf8.Valid(line) {
 		return nil, invalidUTF8(line)
 	}

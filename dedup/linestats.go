@@ -30,8 +30,8 @@ import (
 // and memory bounded. Recurrence reports 0 for longer texts.
 const MaxStatLineBytes = 400
 
-// lineStatContexts is how many distinct neighbourhoods a line remembers;
-// counts stop growing there.
+// lineStatContexts is how many distinct neighbours on each side a line
+// remembers exactly; past that every new body counts as a new neighbour.
 const lineStatContexts = 4
 
 // LineStats counts, over a corpus, how many distinct bodies contain each
@@ -54,9 +54,15 @@ type LineStats struct {
 
 // lineStat is what LineStats knows about one line.
 type lineStat struct {
-	docs     int32
-	contexts int32
-	ctx      [lineStatContexts]uint64
+	docs int32
+	prev lineStatSide
+	next lineStatSide
+}
+
+// lineStatSide counts the distinct neighbours of a line on one side.
+type lineStatSide struct {
+	n    int32
+	seen [lineStatContexts]uint64
 }
 
 // NewLineStats returns an empty LineStats.
@@ -115,7 +121,8 @@ func (s *LineStats) Add(doc *Document) {
 		if i+1 < len(s.keys) {
 			next = s.keys[i+1]
 		}
-		st.addContext(prev*0x9E3779B97F4A7C15 ^ next)
+		st.prev.add(prev)
+		st.next.add(next)
 	}
 }
 
@@ -129,18 +136,18 @@ func (s *LineStats) key(text string) uint64 {
 	return shingle.Hash(s.buf)
 }
 
-// addContext records one neighbourhood of the line.
-func (st *lineStat) addContext(c uint64) {
-	n := min(int(st.contexts), lineStatContexts)
-	for _, have := range st.ctx[:n] {
-		if have == c {
+// add records one neighbour (0 for none: the first or last paragraph).
+func (sd *lineStatSide) add(k uint64) {
+	n := min(int(sd.n), lineStatContexts)
+	for _, have := range sd.seen[:n] {
+		if have == k {
 			return
 		}
 	}
 	if n < lineStatContexts {
-		st.ctx[n] = c
+		sd.seen[n] = k
 	}
-	st.contexts++
+	sd.n++
 }
 
 // lineStatsBodyHash hashes the whole body, paragraph by paragraph.
@@ -170,11 +177,13 @@ func (s *LineStats) Recurrence(text string) (docs int) {
 }
 
 // Lookup returns, for a paragraph equal to text after normalisation, the
-// number of distinct bodies that contain it and the number of distinct
-// neighbourhoods (previous and next paragraph) it was seen in, the latter
-// counted up to 4 and then growing with each further body. A line
-// copied with its whole article has one neighbourhood however many copies
-// there are; boilerplate has about as many as it has bodies.
+// number of distinct bodies that contain it and its number of contexts:
+// the number of distinct paragraphs seen before it or the number seen
+// after it, whichever is smaller (exact up to 4, then an upper bound). A
+// line copied with its article keeps its neighbours, so it has one
+// context however many copies there are, and so does a line copied with
+// one of its neighbours edited; boilerplate has about as many contexts as
+// it has bodies.
 //
 // Lookup allocates only for non-ASCII text. It returns zeros for a nil s.
 func (s *LineStats) Lookup(text string) (docs, contexts int) {
@@ -194,7 +203,7 @@ func (s *LineStats) LookupKey(key uint64) (docs, contexts int) {
 	if st == nil {
 		return 0, 0
 	}
-	return int(st.docs), int(st.contexts)
+	return int(st.docs), int(min(st.prev.n, st.next.n))
 }
 
 // LineKey returns the key LineStats uses for a paragraph:

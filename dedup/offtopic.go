@@ -19,13 +19,13 @@ import (
 // and fits this one less than Options.OffTopicFloor: text that travels
 // between unrelated articles is spliced in.
 //
-// Alone (every article): the headline anchors the story. Paragraphs that
-// fit the headline's story (the headline and the other paragraphs) less
-// than Options.OffTopicSplit are peeled off, round by round. What is
-// peeled off is off_topic only when it is a story of its own: two or more
-// paragraphs that each fit the others clearly better than they fit the
-// headline's story. A lone paragraph that fits nothing is left alone:
-// quotes and asides look like that too.
+// Alone (every article): the paragraphs are split in two along their
+// similarity graph (spectral bisection). When the two sides share little
+// (their normalised cut is below Options.OffTopicCut) and the headline
+// fits one side (at least Options.OffTopicSplit) three times better than
+// the other, the other side is a story of its own and off_topic. A lone
+// paragraph that shares nothing with the rest is left alone: quotes and
+// asides look like that too.
 
 // titleWeight is the weight of the headline in an article's centroid,
 // counted in paragraphs.
@@ -93,19 +93,20 @@ func (s *Scanner) offTopicCorpus(doc *Document, a *analysis, ord int, flagged ma
 		paras  []int
 	}
 	var groups []*group
-	var buf []byte
+	keys := c.keys[self]
+	if len(keys) != len(doc.Paragraphs) {
+		return // not the document the corpus counted
+	}
 	long := 0
-	for i, p := range doc.Paragraphs {
+	for i := range doc.Paragraphs {
 		if a.words[i] < minSharedWords {
 			continue
 		}
 		long++
-		if len(a.paras[i]) == 0 {
+		if len(a.paras[i]) == 0 || keys[i] == 0 {
 			continue
 		}
-		var k uint64
-		buf, k = paragraphKey(buf, p.Text)
-		list := c.paras[k]
+		list := c.paras[keys[i]]
 		if len(list) < 2 || len(list) > maxSharedBodies {
 			continue
 		}
@@ -211,67 +212,202 @@ func (s *Scanner) fitElsewhere(block vector, idx []int, doc *Document, oc *docCo
 	return cosine(block, c), true
 }
 
-// offTopicAlone runs the single-article test.
+// offTopicAlone runs the single-article test: a spectral bisection of
+// the paragraphs' similarity graph, accepted only when the two sides are
+// clearly apart (normalised cut below Options.OffTopicCut) and the
+// headline fits one side clearly better; the other side is off_topic.
 func (s *Scanner) offTopicAlone(doc *Document, a *analysis, flagged map[int]Finding) {
-	n := len(a.paras)
-	out := make([]bool, n)
-	fit := make([]float64, n)
-	split := s.opts.OffTopicSplit
-	for round := 0; round < 6; round++ {
-		c := a.storyCentroid(func(i int) bool { return out[i] })
-		cc := sumSquares(c)
-		changed := false
-		for i, p := range a.paras {
-			if len(p) == 0 {
+	nt := a.title.norm()
+	if nt == 0 {
+		return // nothing anchors the story
+	}
+	var nodes []int
+	for i, p := range a.paras {
+		if len(p) > 0 && a.words[i] >= minSharedWords {
+			nodes = append(nodes, i)
+		}
+	}
+	n := len(nodes)
+	if n < 4 {
+		return
+	}
+	// Similarity graph: cosine of the unit paragraph vectors.
+	sim := make([]float64, n*n)
+	deg := make([]float64, n)
+	d := a.dense()
+	for x, i := range nodes {
+		clear(d)
+		a.paras[i].addTo(d, 1)
+		for y := x + 1; y < n; y++ {
+			w := a.paras[nodes[y]].dotDense(d)
+			sim[x*n+y], sim[y*n+x] = w, w
+			deg[x] += w
+			deg[y] += w
+		}
+	}
+	// Paragraphs that share no term with any other are set aside: a lone
+	// paragraph is no story of its own.
+	keep := nodes[:0:0]
+	var kx []int
+	for x := range nodes {
+		if deg[x] > 1e-9 {
+			keep = append(keep, nodes[x])
+			kx = append(kx, x)
+		}
+	}
+	if len(keep) < 4 {
+		return
+	}
+	order := fiedlerOrder(sim, n, kx, deg)
+	// Sweep the cuts along the order; keep the one with the least
+	// normalised cut.
+	side := make([]bool, n)
+	var volA, volAll, cut float64
+	for _, x := range kx {
+		volAll += deg[x]
+	}
+	bestCut, bestK := math.Inf(1), -1
+	for k := 0; k < len(order)-1; k++ {
+		x := order[k]
+		// moving x to side A: edges to A stop being cut, edges to B start
+		for _, y := range kx {
+			if y == x {
 				continue
 			}
-			if out[i] {
-				fit[i] = p.dotDense(c) / math.Sqrt(cc)
+			if side[y] {
+				cut -= sim[x*n+y]
 			} else {
-				fit[i] = fitWithout(p, c, cc)
-			}
-			o := fit[i] < split && a.words[i] >= minSharedWords
-			if o != out[i] {
-				out[i], changed = o, true
+				cut += sim[x*n+y]
 			}
 		}
-		if !changed {
-			break
+		side[x] = true
+		volA += deg[x]
+		if k+1 < 2 || len(order)-k-1 < 2 {
+			continue
+		}
+		if nc := cut/volA + cut/(volAll-volA); nc < bestCut {
+			bestCut, bestK = nc, k
 		}
 	}
-	var cand []int
-	for i, o := range out {
-		if o {
-			cand = append(cand, i)
-		}
-	}
-	if len(cand) < 2 {
+	if bestK < 0 || bestCut > s.opts.OffTopicCut {
 		return
 	}
-	// What was peeled off must be a story of its own: each paragraph fits
-	// the others clearly better than the headline's story.
-	other := a.dense()
-	for _, i := range cand {
-		a.paras[i].addTo(other, 1)
+	inA := make(map[int]bool)
+	for _, x := range order[:bestK+1] {
+		inA[nodes[x]] = true
 	}
-	oo := sumSquares(other)
-	var keep []int
-	for _, i := range cand {
-		if own := fitWithout(a.paras[i], other, oo); own > 2*fit[i]+split {
-			keep = append(keep, i)
-		}
-	}
-	if len(keep) < 2 {
-		return
-	}
+	ca, cb := a.dense(), a.dense()
 	for _, i := range keep {
+		if inA[i] {
+			a.paras[i].addTo(ca, 1)
+		} else {
+			a.paras[i].addTo(cb, 1)
+		}
+	}
+	fitA := a.title.dotDense(ca) / (nt * math.Sqrt(sumSquares(ca)))
+	fitB := a.title.dotDense(cb) / (nt * math.Sqrt(sumSquares(cb)))
+	offA := fitA < fitB
+	on, off := fitB, fitA
+	if !offA {
+		on, off = fitA, fitB
+	}
+	if on < s.opts.OffTopicSplit || off > on/3 {
+		return // the headline does not choose a side
+	}
+	var offs []int
+	for _, i := range keep {
+		if inA[i] == offA {
+			offs = append(offs, i)
+		}
+	}
+	if len(offs) < 2 {
+		return
+	}
+	for _, i := range offs {
 		if _, ok := flagged[i]; ok {
 			continue
 		}
 		flagged[i] = Finding{
 			Kind: KindOffTopic, Paragraph: i, Line: doc.Paragraphs[i].Line,
-			Score:   math.Min(1, 0.5+0.5*(1-math.Max(fit[i], 0)/split)),
-			Message: fmt.Sprintf("belongs to another story: fits the headline's story %.2f, like %d other paragraph(s) here", fit[i], len(keep)-1),
+			Score:   math.Min(1, 0.5+0.5*(1-bestCut/s.opts.OffTopicCut)),
+			Message: fmt.Sprintf("belongs to another story: one of %d paragraphs that stand apart (cut %.2f) and fit the headline %.2f, against %.2f for the rest", len(offs), bestCut, off, on),
 		}
 	}
+}
+
+// fiedlerOrder returns the nodes kx ordered by the second eigenvector of
+// the normalised similarity matrix D^-1/2 S D^-1/2 (spectral bisection),
+// found by power iteration with the first eigenvector deflated.
+func fiedlerOrder(sim []float64, n int, kx []int, deg []float64) []int {
+	m := len(kx)
+	sq := make([]float64, m)
+	var tot float64
+	for k, x := range kx {
+		sq[k] = math.Sqrt(deg[x])
+		tot += deg[x]
+	}
+	norm := make([]float64, m*m) // D^-1/2 S D^-1/2
+	for k, x := range kx {
+		for l, y := range kx {
+			norm[k*m+l] = sim[x*n+y] / (sq[k] * sq[l])
+		}
+	}
+	top := make([]float64, m) // first eigenvector: D^1/2·1, unit
+	for k := range top {
+		top[k] = sq[k] / math.Sqrt(tot)
+	}
+	v := make([]float64, m)
+	for k := range v {
+		v[k] = math.Sin(float64(k+1) * 1.618) // fixed, non-degenerate start
+	}
+	w := make([]float64, m)
+	for iter := 0; iter < 60; iter++ {
+		// deflate, then w = (I + N) v / 2, which keeps the spectrum >= 0
+		var p float64
+		for k := range v {
+			p += v[k] * top[k]
+		}
+		for k := range v {
+			v[k] -= p * top[k]
+		}
+		var nw float64
+		for k := range w {
+			row := norm[k*m : k*m+m]
+			var s float64
+			for l, x := range row {
+				s += x * v[l]
+			}
+			w[k] = (v[k] + s) / 2
+			nw += w[k] * w[k]
+		}
+		nw = math.Sqrt(nw)
+		if nw == 0 {
+			break
+		}
+		var delta float64
+		for k := range w {
+			x := w[k] / nw
+			delta += math.Abs(x - v[k])
+			v[k] = x
+		}
+		if delta < 1e-6*float64(m) {
+			break
+		}
+	}
+	order := make([]int, m)
+	score := make(map[int]float64, m)
+	for k, x := range kx {
+		order[k] = x
+		score[x] = v[k] / sq[k]
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		switch {
+		case score[x] < score[y]:
+			return -1
+		case score[x] > score[y]:
+			return 1
+		}
+		return 0
+	})
+	return order
 }

@@ -1,25 +1,9 @@
 package dedup
 
 // This file holds what the readers share: ReadOptions, ReadPaths (which
-// opens files, walks folders, gunzips and picks a format) and lineReader,
-// the capped line splitter under both the text and the JSONL reader.
-//
-// Input formats, as ReadPaths decides them:
-//
-//   - A name ending in ".gz" (any case) is gunzipped, and the format is then
-//     decided on the name without ".gz".
-//   - ".jsonl", ".ndjson" and ".json" are JSONL, one article per line (see
-//     ReadJSONL); ".txt" and ".text" are text, one article per file (see
-//     ReadText).
-//   - Anything else, and standard input, is sniffed: gzip data (magic bytes
-//     1f 8b) is gunzipped first, then the input is JSONL when its first byte
-//     that is not white space or a UTF-8 byte order mark is '{', else text.
-//     Sniffed input with no such byte at all is empty and yields nothing.
-//   - ReadOptions.Format "text" or "jsonl" overrides the name and the sniff
-//     of the format (gzip is still recognised as above).
-//
-// In every format a line ends at "\n", "\r\n" or a lone "\r"; a UTF-8 byte
-// order mark at the start of the input is dropped.
+// opens files, walks folders, gunzips and picks a format for each input),
+// lineReader, the capped line splitter under both the text and the JSONL
+// reader, and readahead, which gunzips in a goroutine.
 
 import (
 	"bufio"
@@ -56,6 +40,10 @@ const (
 	FormatText  = "text"
 	FormatJSONL = "jsonl"
 )
+
+// maxKeptBuffer is the largest scratch buffer kept from one line to the
+// next.
+const maxKeptBuffer = 1 << 20
 
 // readBufferSize is the size of the bufio.Reader under each input. Lines
 // that fit in it are handed out without copying.
@@ -114,8 +102,23 @@ func (o ReadOptions) withDefaults() (ReadOptions, error) {
 // whose name starts with '.' are skipped, symbolic links to folders are not
 // followed, and only files ending in .txt, .text, .jsonl, .ndjson or .json,
 // each optionally followed by .gz, are read (case-insensitively). A file
-// named explicitly in paths is always read, whatever its name. See the top
-// of read.go for how the format of each input is decided.
+// named explicitly in paths is always read, whatever its name.
+//
+// The format of each input is decided this way:
+//   - A name ending in ".gz" (any case) is gunzipped, and the format is then
+//     decided on the name without ".gz".
+//   - ".jsonl", ".ndjson" and ".json" are JSONL, one article per line (see
+//     ReadJSONL); ".txt" and ".text" are text, one article per file (see
+//     ReadText).
+//   - Any other name, and stdin, is sniffed: gzip data (magic bytes 1f 8b)
+//     is gunzipped first, then the input is JSONL when its first byte that
+//     is not white space or a UTF-8 byte order mark is '{', else text.
+//     Sniffed input with no such byte at all is empty and yields nothing.
+//   - opts.Format "text" or "jsonl" overrides the format the name or the
+//     sniff would give (gzip is still recognised as above).
+//
+// In every format a line ends at "\n", "\r\n" or a lone "\r", and a UTF-8
+// byte order mark at the start of an input is dropped.
 //
 // An error in one record (bad JSON, invalid UTF-8, a line too long, a
 // missing body...) is yielded as (nil, *InputError) naming the file and
@@ -127,8 +130,9 @@ func (o ReadOptions) withDefaults() (ReadOptions, error) {
 //
 // Iteration stops when the consumer breaks out of the loop, or when ctx is
 // done, in which case ctx.Err() is yielded once. Each iteration opens the
-// paths again (stdin, though, can only be read once). Documents yielded do
-// not share memory with the reader or with each other.
+// paths again (stdin, though, can only be read once), so the sequence may
+// be ranged over by several goroutines at once when it reads no stdin.
+// Documents yielded do not share memory with the reader or each other.
 func ReadPaths(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) iter.Seq2[*Document, error] {
 	return func(yield func(*Document, error) bool) {
 		o, err := opts.withDefaults()
@@ -166,7 +170,7 @@ func (pr *pathReader) path(p string) bool {
 	}
 	if p == "-" {
 		if pr.stdin == nil {
-			return pr.yield(nil, &InputError{File: "-", Err: ErrNoStdin})
+			return pr.yield(nil, ErrNoStdin)
 		}
 		return pr.stream("-", "", pr.stdin)
 	}
@@ -184,7 +188,14 @@ func (pr *pathReader) path(p string) bool {
 func (pr *pathReader) walk(root string) bool {
 	more := true
 	// WalkDir visits entries in lexical order and does not follow links.
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	// It returns only what the function returns, nil here (SkipAll and
+	// SkipDir are not errors), so its result is not checked.
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if cerr := pr.ctx.Err(); cerr != nil {
+			pr.yield(nil, cerr)
+			more = false
+			return filepath.SkipAll
+		}
 		if err != nil {
 			if more = pr.yield(nil, &InputError{File: p, Err: pathError(err)}); !more {
 				return filepath.SkipAll
@@ -213,11 +224,6 @@ func (pr *pathReader) walk(root string) bool {
 		}
 		return nil
 	})
-	if err != nil && more {
-		// WalkDir only returns errors from the callback, which returns
-		// none but SkipAll/SkipDir; keep this for safety.
-		more = pr.yield(nil, &InputError{File: root, Err: pathError(err)})
-	}
 	return more
 }
 
@@ -281,7 +287,8 @@ func (pr *pathReader) stream(name, fileName string, r io.Reader) bool {
 		if err != nil {
 			return pr.yield(nil, &InputError{File: name, Err: fmt.Errorf("gunzip: %w", err)})
 		}
-		defer zr.Close()
+		// The goroutine owns zr, so zr is not closed here; gzip.Reader's
+		// Close frees nothing anyway.
 		ra := newReadahead(zr, readaheadChunk, readaheadChunks)
 		defer ra.Close()
 		br = bufio.NewReaderSize(ra, readBufferSize)
@@ -389,6 +396,9 @@ func (lr *lineReader) next() (line []byte, tooLong, ok bool) {
 			_, _ = lr.r.Discard(len(utf8BOM))
 		}
 	}
+	if cap(lr.acc) > maxKeptBuffer {
+		lr.acc = nil // do not hold on to the memory of one huge line
+	}
 	lr.acc = lr.acc[:0]
 	size := 0        // bytes of the line so far
 	started := false // some byte of the line, or its terminator, was seen
@@ -477,13 +487,15 @@ const (
 )
 
 // readahead reads r in a goroutine, up to n chunks ahead of its own Read.
-// Close stops the goroutine; Read must not be called after Close. It is
-// not safe for concurrent use.
+// The goroutine owns r: nothing else may use r once newReadahead is called.
+// Close asks the goroutine to stop, without waiting for it, so a consumer
+// that stops early is not held up by a stalled reader such as a pipe; the
+// goroutine returns once its current r.Read does (a read from a closed file
+// returns at once). A readahead is not safe for concurrent use.
 type readahead struct {
 	filled chan []byte   // chunks read, in order; closed after the last
 	free   chan []byte   // chunks the consumer is done with
 	done   chan struct{} // closed by Close
-	exited chan struct{} // closed when the goroutine returns
 	err    error         // the error that ended r, set before filled is closed
 	buf    []byte        // the chunk being consumed
 	cur    []byte        // its unread part
@@ -495,7 +507,6 @@ func newReadahead(r io.Reader, size, n int) *readahead {
 		filled: make(chan []byte, n),
 		free:   make(chan []byte, n+1),
 		done:   make(chan struct{}),
-		exited: make(chan struct{}),
 	}
 	go ra.fill(r, size, n+1)
 	return ra
@@ -503,7 +514,6 @@ func newReadahead(r io.Reader, size, n int) *readahead {
 
 // fill runs in the goroutine: it reads r into at most max chunks, reused.
 func (ra *readahead) fill(r io.Reader, size, max int) {
-	defer close(ra.exited)
 	defer close(ra.filled)
 	made := 0
 	for {
@@ -546,7 +556,8 @@ func (ra *readahead) fill(r io.Reader, size, max int) {
 }
 
 // Read implements io.Reader, returning r's error (io.EOF at the end) once
-// every byte read before it has been returned.
+// every byte read before it has been returned. It must not be called after
+// Close.
 func (ra *readahead) Read(p []byte) (int, error) {
 	for len(ra.cur) == 0 {
 		if ra.buf != nil {
@@ -564,14 +575,12 @@ func (ra *readahead) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// Close stops the goroutine and waits for it to return, so that the
-// underlying reader can be closed safely.
+// Close asks the goroutine to stop. It is safe to call more than once.
 func (ra *readahead) Close() error {
 	select {
 	case <-ra.done:
 	default:
 		close(ra.done)
 	}
-	<-ra.exited
 	return nil
 }

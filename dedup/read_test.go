@@ -10,9 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -371,4 +373,46 @@ func TestInputErrorMessage(t *testing.T) {
 	assert.EqualError(t, &InputError{File: "a.txt", Err: ErrNoHeadline}, "a.txt: no headline")
 	assert.EqualError(t, &InputError{File: "a.txt"}, "a.txt: <nil>")
 	assert.ErrorIs(t, &InputError{File: "a", Line: 1, Err: ErrBinary}, ErrBinary)
+}
+
+func TestReadahead(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 1000)
+	boom := errors.New("boom")
+	for _, size := range []int{1, 7, 4096, len(data), 2 * len(data)} {
+		for name, r := range chunkings(data) {
+			ra := newReadahead(r, size, 2)
+			got, err := io.ReadAll(ra)
+			require.NoError(t, err)
+			assert.Equal(t, data, got, "chunk %d, %s: every byte, in order", size, name)
+			require.NoError(t, ra.Close())
+		}
+		ra := newReadahead(io.MultiReader(bytes.NewReader(data), iotest.ErrReader(boom)), size, 2)
+		got, err := io.ReadAll(ra)
+		assert.ErrorIs(t, err, boom, "the error comes after the data")
+		assert.Equal(t, data, got)
+		require.NoError(t, ra.Close())
+	}
+	t.Run("close early", func(t *testing.T) {
+		before := runtime.NumGoroutine()
+		// An endless reader: Close must stop the goroutine anyway.
+		ra := newReadahead(endless{}, 64, 3)
+		p := make([]byte, 10)
+		_, err := ra.Read(p)
+		require.NoError(t, err)
+		require.NoError(t, ra.Close())
+		require.NoError(t, ra.Close(), "Close twice is harmless")
+		deadline := time.Now().Add(5 * time.Second)
+		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		assert.LessOrEqual(t, runtime.NumGoroutine(), before, "the goroutine stops after Close")
+	})
+}
+
+// endless reads zeros forever.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

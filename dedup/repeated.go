@@ -2,10 +2,10 @@ package dedup
 
 // Repeated paragraphs.
 //
-// A scraper that walks a page twice, or a template that prints a pull
-// quote beside the text it quotes, leaves the same paragraph twice in one
-// article. Paragraphs are compared as sequences of shingle words (NFKC,
-// case folded, punctuation dropped), hashed:
+// A scraper that walks a page twice, or a template that prints a caption
+// or pull quote beside the text it repeats, leaves the same paragraph twice
+// in one article. Paragraphs are compared as sequences of shingle words
+// (NFKC, case folded, punctuation dropped), hashed:
 //
 //   - exact: the same word sequence;
 //   - near-exact: paragraphs of at least minNearWords words whose word
@@ -17,9 +17,18 @@ package dedup
 // residue detector's business and are ignored here. So are paragraphs
 // that repeat the headline, which DetectRepeatedHeadline reports.
 //
-// Candidate pairs are filtered by length and by a 256-bit sketch of their
-// word hashes before the banded edit distance runs, so a doc of n
-// paragraphs costs one tokenization plus n²/2 cheap comparisons.
+// Cost: tokenizing every paragraph would cost more than the rest of the
+// detector, so pairs are first ruled out on cheap "ends": a hash of the
+// first and of the last endWords words of each paragraph, read straight
+// from its bytes (ASCII letters and digits lower-cased, apostrophes inside
+// words dropped, other runes decoded only where they occur). A repeat has
+// the same first words or the same last words as its original unless it
+// was edited at both ends; captions and pull quotes gain or lose text at
+// one end, not both. Only pairs sharing an end and of comparable length
+// are tokenized with shingle and compared, with a banded edit distance.
+// A doc of n paragraphs costs reading its ends plus n²/2 comparisons of
+// two integers, or n·nearWindow for docs longer than nearWindow, where
+// exact repeats are also looked up by key.
 
 import (
 	"math/bits"
@@ -41,16 +50,22 @@ const (
 	// maxNearEditShare is the most word edits, as a share of the longer
 	// paragraph's words, of a near-exact repeat.
 	maxNearEditShare = 0.1
+	// endWords is how many words at each end of a paragraph its ends
+	// hash.
+	endWords = 4
+	// nearWindow is how many earlier paragraphs a paragraph of a long
+	// document is compared with.
+	nearWindow = 512
 )
 
 // paragraphSig is what DetectRepeatedParagraphs keeps of one paragraph.
 type paragraphSig struct {
-	// key, n and sketch describe the paragraph's quick words (see
-	// quickSignature): the hash of their sequence, their count, and a
-	// 256-bit set of their hashes.
-	key    uint64
-	n      int
-	sketch [4]uint64
+	// head and tail hash the paragraph's first and last endWords quick
+	// words; short is set when it has fewer than minRepeatedWords.
+	head, tail uint64
+	short      bool
+	// size is its length in bytes.
+	size int
 	// off and words locate its shingle word hashes in scratch.hashes once
 	// tokenized; words is -1 before.
 	off, words int
@@ -63,7 +78,9 @@ type paragraphSig struct {
 // repeat and one less the share of words edited for a near-exact one.
 //
 // Paragraphs of fewer than 5 words, and paragraphs that repeat the
-// headline, are never reported. It is pure and safe for concurrent use.
+// headline, are never reported. A near-exact repeat edited at both its
+// first and its last four words is missed. It is pure and safe for
+// concurrent use.
 func DetectRepeatedParagraphs(doc *Document) []Finding {
 	if doc == nil || len(doc.Paragraphs) < 2 {
 		return nil
@@ -72,23 +89,36 @@ func DetectRepeatedParagraphs(doc *Document) []Finding {
 	defer putScratch(sc)
 	sc.hashes, sc.paras = sc.hashes[:0], sc.paras[:0]
 	for _, p := range doc.Paragraphs {
-		sig := quickSignature(p.Text)
-		sig.words = -1
-		sc.paras = append(sc.paras, sig)
+		sc.paras = append(sc.paras, quickEnds(p.Text))
 	}
 
+	// Long documents look exact repeats up by key and compare the rest
+	// within a window only, so their cost stays linear.
+	var firstByHead map[uint64]int
+	if len(sc.paras) > nearWindow {
+		firstByHead = make(map[uint64]int)
+	}
 	var out []Finding
 	var headline *headlineMatcher
 	headlineChecked := false
-	for i := 1; i < len(sc.paras); i++ {
-		if sc.paras[i].n < minRepeatedWords {
+	for i := range sc.paras {
+		pi := &sc.paras[i]
+		if pi.short {
 			continue
 		}
 		first, edits := -1, 0
-		for j := 0; j < i; j++ {
+		lo := 0
+		if firstByHead != nil {
+			if j, ok := firstByHead[pi.head]; !ok {
+				firstByHead[pi.head] = i
+			} else if d, ok := sc.repeats(doc, i, j); ok {
+				first, edits = j, d
+			}
+			lo = max(0, i-nearWindow)
+		}
+		for j := lo; j < i && first < 0; j++ {
 			if d, ok := sc.repeats(doc, i, j); ok {
 				first, edits = j, d
-				break
 			}
 		}
 		if first < 0 {
@@ -124,17 +154,12 @@ func DetectRepeatedParagraphs(doc *Document) []Finding {
 }
 
 // repeats reports whether paragraph i repeats paragraph j, and by how many
-// word edits. Quick signatures rule out most pairs; the others are
-// compared on shingle words.
+// word edits. Pairs that share no end, or differ much in length, are ruled
+// out at once; the others are compared on shingle words.
 func (sc *scratch) repeats(doc *Document, i, j int) (edits int, ok bool) {
 	pi, pj := &sc.paras[i], &sc.paras[j]
-	if pj.n < minRepeatedWords {
-		return 0, false
-	}
-	same := pi.key == pj.key && pi.n == pj.n
-	longer := max(pi.n, pj.n)
-	k := int(maxNearEditShare * float64(longer))
-	if !same && (longer < minNearWords || abs(pi.n-pj.n) > k || sketchDistance(pi.sketch, pj.sketch) > 2*k) {
+	if pj.short || (pi.head != pj.head && pi.tail != pj.tail) ||
+		2*min(pi.size, pj.size) < max(pi.size, pj.size) {
 		return 0, false
 	}
 	wi, wj := sc.shingleWords(doc, i), sc.shingleWords(doc, j)
@@ -144,11 +169,11 @@ func (sc *scratch) repeats(doc *Document, i, j int) (edits int, ok bool) {
 	if equalHashes(wi, wj) {
 		return 0, true
 	}
-	longer = max(len(wi), len(wj))
+	longer := max(len(wi), len(wj))
 	if longer < minNearWords {
 		return 0, false
 	}
-	k = int(maxNearEditShare * float64(longer))
+	k := int(maxNearEditShare * float64(longer))
 	var d int
 	d, sc.row = editDistanceWithin(wi, wj, k, sc.row)
 	return d, d <= k
@@ -169,78 +194,174 @@ func (sc *scratch) shingleWords(doc *Document, i int) []uint64 {
 	return sc.hashes[p.off : p.off+p.words]
 }
 
-// quickSignature describes text by its quick words, a cheap approximation
-// of shingle words used only to rule pairs out: ASCII letters and digits
-// lower-cased, other letters, digits and marks lower-cased by
-// unicode.ToLower, apostrophes inside words dropped, anything else a
-// separator. ASCII bytes are hashed eight at a time. It allocates nothing.
-func quickSignature(text string) paragraphSig {
-	const (
-		seed  = 0x9e3779b97f4a7c15
-		prime = 0xff51afd7ed558ccd
-	)
-	sig := paragraphSig{key: seed}
-	i := 0
-	for i < len(text) {
-		// Skip to the start of a word.
-		c := text[i]
-		if c < utf8.RuneSelf {
-			if !quickWord[c] {
-				i++
-				continue
-			}
-		} else if r, size := utf8.DecodeRuneInString(text[i:]); !isQuickLetter(r) {
-			i += size
-			continue
+// Quick words approximate shingle words cheaply, to rule pairs out: ASCII
+// letters and digits lower-cased, other letters, digits and marks
+// lower-cased by unicode.ToLower, apostrophes inside a word dropped
+// ("don't" and "don’t" are "dont"), anything else a separator.
+
+const (
+	quickSeed  = 0x9e3779b97f4a7c15
+	quickPrime = 0xff51afd7ed558ccd
+)
+
+// quickEnds returns the signature of text: the hashes of its first and
+// last endWords quick words, whether it has fewer than minRepeatedWords,
+// and its size. It reads only the words it hashes and allocates nothing.
+func quickEnds(text string) paragraphSig {
+	sig := paragraphSig{head: quickSeed, tail: quickSeed, size: len(text), words: -1}
+	n, i := 0, 0
+	for ; n < minRepeatedWords; n++ {
+		var h uint64
+		var ok bool
+		if h, i, ok = nextQuickWord(text, i); !ok {
+			break
 		}
-		// Hash the word: ASCII bytes packed eight to a word of acc,
-		// other runes mixed in one by one.
-		h := uint64(seed)
-		var acc uint64
-		shift := uint(0)
-	word:
-		for i < len(text) {
-			c := text[i]
-			if c < utf8.RuneSelf {
-				switch {
-				case quickWord[c]:
-					acc |= uint64(c|0x20) << shift // |0x20 lower-cases letters, keeps digits
-					shift += 8
-					if shift == 64 {
-						h = bits.RotateLeft64((h^acc)*prime, 31)
-						acc, shift = 0, 0
-					}
-					i++
-				case c == '\'' && i+1 < len(text) && quickWord[text[i+1]]:
-					i++ // "don't" is one word
-				default:
-					break word
-				}
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(text[i:])
-			switch {
-			case isQuickLetter(r):
-				h = bits.RotateLeft64((h^acc^uint64(unicode.ToLower(r))<<40)*prime, 31)
-				acc, shift = 0, 0
-			case r != '’' && r != '‘':
-				break word
-			}
-			i += size
+		if n < endWords {
+			sig.head = bits.RotateLeft64((sig.head^h)*quickPrime, 27)
 		}
-		h = (h ^ acc ^ uint64(shift)) * prime
-		h ^= h >> 29
-		sig.key = bits.RotateLeft64((sig.key^h)*prime, 27)
-		sig.sketch[h>>62] |= 1 << (h & 63)
-		sig.n++
+	}
+	if n < minRepeatedWords {
+		sig.short = true
+		return sig
+	}
+	i = len(text)
+	for n = 0; n < endWords; n++ {
+		var h uint64
+		var ok bool
+		if h, i, ok = prevQuickWord(text, i); !ok {
+			break
+		}
+		sig.tail = bits.RotateLeft64((sig.tail^h)*quickPrime, 27)
 	}
 	return sig
 }
 
+// nextQuickWord hashes the first quick word of text at or after byte i and
+// returns the offset just past it; ok is false when there is none.
+func nextQuickWord(text string, i int) (h uint64, next int, ok bool) {
+	// Skip to the start of a word.
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if quickWord[c] {
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isQuickLetter(r) {
+			break
+		}
+		i += size
+	}
+	if i >= len(text) {
+		return 0, i, false
+	}
+	var q quickHash
+	for i < len(text) {
+		c := text[i]
+		if quickWord[c] {
+			q.byte(c)
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			if c == '\'' && i+1 < len(text) && quickWord[text[i+1]] {
+				i++ // "don't" is one word
+				continue
+			}
+			break
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isQuickLetter(r) {
+			q.rune(r)
+		} else if !isQuickApostrophe(r) {
+			break
+		}
+		i += size
+	}
+	return q.sum(), i, true
+}
+
+// prevQuickWord hashes the last quick word of text before byte i, reading
+// it backwards, and returns its start; ok is false when there is none.
+func prevQuickWord(text string, i int) (h uint64, start int, ok bool) {
+	// Skip back to the end of a word.
+	for i > 0 {
+		c := text[i-1]
+		if c < utf8.RuneSelf {
+			if quickWord[c] {
+				break
+			}
+			i--
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if isQuickLetter(r) {
+			break
+		}
+		i -= size
+	}
+	if i <= 0 {
+		return 0, 0, false
+	}
+	var q quickHash
+	for i > 0 {
+		c := text[i-1]
+		if quickWord[c] {
+			q.byte(c)
+			i--
+			continue
+		}
+		if c < utf8.RuneSelf {
+			if c == '\'' && i > 1 && quickWord[text[i-2]] {
+				i-- // "don't" is one word
+				continue
+			}
+			break
+		}
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if isQuickLetter(r) {
+			q.rune(r)
+		} else if !isQuickApostrophe(r) {
+			break
+		}
+		i -= size
+	}
+	return q.sum(), i, true
+}
+
+// quickHash hashes one quick word: ASCII bytes packed eight to a word,
+// other runes mixed in one by one.
+type quickHash struct {
+	h, acc uint64
+	shift  uint
+}
+
+func (q *quickHash) byte(c byte) {
+	q.acc |= uint64(c|0x20) << q.shift // |0x20 lower-cases letters, keeps digits
+	q.shift += 8
+	if q.shift == 64 {
+		q.h = bits.RotateLeft64((q.h^q.acc)*quickPrime, 31)
+		q.acc, q.shift = 0, 0
+	}
+}
+
+func (q *quickHash) rune(r rune) {
+	q.h = bits.RotateLeft64((q.h^q.acc^uint64(unicode.ToLower(r))<<40)*quickPrime, 31)
+	q.acc, q.shift = 0, 0
+}
+
+func (q *quickHash) sum() uint64 {
+	h := (q.h ^ q.acc ^ quickSeed ^ uint64(q.shift)) * quickPrime
+	return h ^ h>>29
+}
+
 // quickWord marks the ASCII letters and digits.
-var quickWord = func() (t [utf8.RuneSelf]bool) {
-	for c := range t {
-		t[c] = isASCIIAlnum(byte(c))
+var quickWord = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 	}
 	return t
 }()
@@ -250,13 +371,10 @@ func isQuickLetter(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
 }
 
-func isASCIIAlnum(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-}
-
-// words returns the word hashes of p.
-func (sc *scratch) words(p *paragraphSig) []uint64 {
-	return sc.hashes[p.off : p.off+p.n]
+// isQuickApostrophe reports whether a non-ASCII rune inside a word is an
+// apostrophe, dropped like ASCII '.
+func isQuickApostrophe(r rune) bool {
+	return r == '’' || r == '‘' || r == 'ʼ'
 }
 
 func equalHashes(a, b []uint64) bool {
@@ -269,14 +387,6 @@ func equalHashes(a, b []uint64) bool {
 		}
 	}
 	return true
-}
-
-// sketchDistance counts the bits in which two sketches differ. One word
-// edit changes at most two bits, so paragraphs k edits apart differ in at
-// most 2k bits.
-func sketchDistance(a, b [4]uint64) int {
-	return bits.OnesCount64(a[0]^b[0]) + bits.OnesCount64(a[1]^b[1]) +
-		bits.OnesCount64(a[2]^b[2]) + bits.OnesCount64(a[3]^b[3])
 }
 
 // editDistanceWithin returns the Levenshtein distance between a and b when

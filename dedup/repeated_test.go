@@ -1,6 +1,8 @@
 package dedup
 
 import (
+	"fmt"
+	"math/rand"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,6 +101,36 @@ func TestDetectRepeatedParagraphs(t *testing.T) {
 		})
 	}
 	assert.Nil(t, DetectRepeatedParagraphs(nil), "a nil doc has no findings")
+}
+
+// TestDetectRepeatedParagraphsLong covers documents longer than
+// nearWindow, where exact repeats are looked up by key and near ones only
+// within the window.
+func TestDetectRepeatedParagraphsLong(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	vocab := strings.Fields("river bridge council mayor engineers closed weeks repair budget vote residents traffic ferry harbour port ships crowd streets summer winter report police court judge school market prices")
+	var paras []string
+	for range nearWindow + 100 {
+		words := make([]string, 12)
+		for k := range words {
+			words[k] = vocab[rng.Intn(len(vocab))]
+		}
+		paras = append(paras, strings.Join(words, " "))
+	}
+	far := paras[3]
+	near := strings.Fields(paras[len(paras)-10])
+	near[5] = "lighthouse"
+	paras = append(paras, far, strings.Join(near, " "))
+	n := len(paras)
+
+	got := map[int]string{}
+	for _, f := range DetectRepeatedParagraphs(headlineTestDoc("", paras...)) {
+		got[f.Paragraph] = f.Message
+	}
+	assert.Equal(t, map[int]string{
+		n - 2: "paragraph repeats paragraph 3",
+		n - 1: fmt.Sprintf("paragraph nearly repeats paragraph %d (1 of 12 words differ)", n-12),
+	}, got, "an exact repeat far back is found by key, a near one within the window")
 }
 
 func TestDetectRepeatedParagraphsScore(t *testing.T) {

@@ -103,11 +103,20 @@ const (
 type ResiduePatterns struct {
 	rules []residueRule
 	// Prefilter: a rule runs only when one of its required literals
-	// occurs in the lower-cased text. always lists rules without one.
-	lits   []residueLiteral
-	first  map[uint16][]int32 // first two bytes of literals of 2+ bytes
-	single [256][]int32       // literals of one byte
-	always []int32
+	// occurs in the lower-cased text (near the start for rules anchored
+	// there). Literals of one byte are listed in one; longer ones are
+	// found by their first two bytes: biAny and biNear are bitmaps of
+	// those (for literals allowed anywhere, and for literals allowed only
+	// up to nearEnd), bi maps them to literals. always lists the rules
+	// without a required literal.
+	lits    []residueLiteral
+	one     [256][]int32
+	bi      map[uint16][]int32 // literals allowed anywhere
+	biN     map[uint16][]int32 // literals allowed only near the start
+	biAny   [1 << 16 / 64]uint64
+	biNear  [1 << 16 / 64]uint64
+	nearEnd int
+	always  []int32
 }
 
 type residueRule struct {
@@ -116,11 +125,24 @@ type residueRule struct {
 	re       *regexp.Regexp
 	source   string
 	line     int
+	// first holds the bytes a match can start with, for rules anchored
+	// at the start of text (anchored false: any).
+	anchored bool
+	first    [4]uint64
 }
 
 type residueLiteral struct {
-	text  string
-	rules []int32
+	text     string
+	maxStart int // the largest maxStart of refs, -1 when one is -1
+	refs     []residueLitRef
+}
+
+// residueLitRef ties a literal to a rule that requires it. maxStart is
+// the last byte offset where the literal can start in a match, -1 for
+// anywhere.
+type residueLitRef struct {
+	rule     int32
+	maxStart int32
 }
 
 // ResidueRule describes one rule of a ResiduePatterns.
@@ -241,7 +263,13 @@ func parseResidueRule(text string) (rule residueRule, ok bool, err error) {
 	if re.MatchString("") {
 		return rule, false, fmt.Errorf("%w: regexp %q matches an empty line", ErrInvalidPattern, rest)
 	}
-	return residueRule{category: cat, weight: weight, re: re, source: rest}, true, nil
+	rule = residueRule{category: cat, weight: weight, re: re, source: rest}
+	if syn, err := syntax.Parse(rest, syntax.Perl); err == nil {
+		if first, ok := residueFirstBytes(syn.Simplify()); ok {
+			rule.anchored, rule.first = true, first
+		}
+	}
+	return rule, true, nil
 }
 
 // residueLooksNumber reports whether s is a decimal number like "0.75" or
@@ -350,23 +378,38 @@ func (p *ResiduePatterns) matchWindow(w []byte, sc *residueScratch) int {
 	cand := sc.cand[:words]
 	clear(cand)
 	any := false
-	mark := func(rules []int32) {
-		for _, r := range rules {
-			cand[r>>6] |= 1 << (uint(r) & 63)
+	hit := func(li int32, i int) {
+		lit := &p.lits[li]
+		if (lit.maxStart >= 0 && i > lit.maxStart) || len(lower)-i < len(lit.text) ||
+			string(lower[i:i+len(lit.text)]) != lit.text {
+			return
 		}
-		any = true
+		for _, ref := range lit.refs {
+			if ref.maxStart < 0 || i <= int(ref.maxStart) {
+				cand[ref.rule>>6] |= 1 << (uint(ref.rule) & 63)
+				any = true
+			}
+		}
 	}
+	near := min(p.nearEnd, len(lower))
 	for i := 0; i < len(lower); i++ {
-		if rs := p.single[lower[i]]; rs != nil {
-			mark(rs)
+		c := lower[i]
+		for _, li := range p.one[c] {
+			hit(li, i)
 		}
-		if i+1 < len(lower) {
-			if ls, ok := p.first[uint16(lower[i])<<8|uint16(lower[i+1])]; ok {
-				for _, li := range ls {
-					lit := &p.lits[li]
-					if len(lower)-i >= len(lit.text) && string(lower[i:i+len(lit.text)]) == lit.text {
-						mark(lit.rules)
-					}
+		if i+1 == len(lower) {
+			break
+		}
+		k := uint16(c)<<8 | uint16(lower[i+1])
+		if p.biAny[k>>6]&(1<<(k&63)) != 0 {
+			for _, li := range p.bi[k] {
+				hit(li, i)
+			}
+		}
+		if i <= near && p.biNear[k>>6]&(1<<(k&63)) != 0 {
+			for _, li := range p.biN[k] {
+				if i <= p.lits[li].maxStart {
+					hit(li, i)
 				}
 			}
 		}
@@ -385,6 +428,9 @@ func (p *ResiduePatterns) matchWindow(w []byte, sc *residueScratch) int {
 			word &^= 1 << uint(b)
 			i := wi*64 + b
 			if best >= 0 && p.rules[i].weight <= p.rules[best].weight {
+				continue
+			}
+			if r := &p.rules[i]; r.anchored && (len(w) == 0 || r.first[w[0]>>6]&(1<<(w[0]&63)) == 0) {
 				continue
 			}
 			if p.rules[i].re.Match(w) {
@@ -420,64 +466,399 @@ func residueLower(dst, w []byte) []byte {
 }
 
 // buildPrefilter extracts, for every rule, literals one of which any
-// match must contain, and indexes them by their first two bytes.
+// match must contain, and indexes them by their first bytes.
 func (p *ResiduePatterns) buildPrefilter() {
 	p.lits = nil
-	p.first = make(map[uint16][]int32)
-	p.single = [256][]int32{}
+	p.one = [256][]int32{}
+	p.bi = make(map[uint16][]int32)
+	p.biN = make(map[uint16][]int32)
+	p.biAny = [len(p.biAny)]uint64{}
+	p.biNear = [len(p.biNear)]uint64{}
+	p.nearEnd = 0
 	p.always = nil
-	index := map[string]int32{}
+	byText := map[string]int32{}
 	for ri, r := range p.rules {
-		lits, ok := residueRequiredLiterals(r.source)
+		lits, maxStart, ok := residueRequiredLiterals(r.source)
 		if !ok {
 			p.always = append(p.always, int32(ri))
 			continue
 		}
 		for _, l := range lits {
-			li, seen := index[l]
+			li, seen := byText[l]
 			if !seen {
 				li = int32(len(p.lits))
-				index[l] = li
+				byText[l] = li
 				p.lits = append(p.lits, residueLiteral{text: l})
-				if len(l) > 1 {
-					k := uint16(l[0])<<8 | uint16(l[1])
-					p.first[k] = append(p.first[k], li)
-				}
 			}
-			p.lits[li].rules = append(p.lits[li].rules, int32(ri))
+			p.lits[li].refs = append(p.lits[li].refs, residueLitRef{rule: int32(ri), maxStart: int32(maxStart)})
 		}
 	}
-	for _, l := range p.lits {
+	for li := range p.lits {
+		l := &p.lits[li]
+		l.maxStart = 0
+		for _, ref := range l.refs {
+			if ref.maxStart < 0 {
+				l.maxStart = -1
+				break
+			}
+			l.maxStart = max(l.maxStart, int(ref.maxStart))
+		}
 		if len(l.text) == 1 {
-			p.single[l.text[0]] = append(p.single[l.text[0]], l.rules...)
+			p.one[l.text[0]] = append(p.one[l.text[0]], int32(li))
+			continue
+		}
+		k := uint16(l.text[0])<<8 | uint16(l.text[1])
+		if l.maxStart < 0 {
+			p.bi[k] = append(p.bi[k], int32(li))
+			p.biAny[k>>6] |= 1 << (k & 63)
+		} else {
+			p.biN[k] = append(p.biN[k], int32(li))
+			p.biNear[k>>6] |= 1 << (k & 63)
+			p.nearEnd = max(p.nearEnd, l.maxStart)
 		}
 	}
 }
 
+// residueAnchorSlack is added to the offset bound of anchored literals:
+// lower-casing can change the length of a few non-ASCII letters.
+const residueAnchorSlack = 8
+
 // residueRequiredLiterals returns lower-cased strings one of which every
-// match of the regexp contains, or ok=false when it cannot tell.
-func residueRequiredLiterals(src string) ([]string, bool) {
+// match of the regexp contains, or ok=false when it cannot tell. For a
+// regexp anchored at the start of text with a bounded prefix before the
+// literal, maxStart bounds the byte offset where the literal starts;
+// otherwise it is -1.
+func residueRequiredLiterals(src string) (lits []string, maxStart int, ok bool) {
 	re, err := syntax.Parse(src, syntax.Perl)
 	if err != nil {
-		return nil, false
+		return nil, -1, false
 	}
-	lits, ok := residueRequired(re.Simplify())
+	re = re.Simplify()
+	maxStart = -1
+	if al, off, aok := residueAnchoredLiterals(re); aok {
+		lits, maxStart, ok = al, off+residueAnchorSlack, true
+	} else {
+		lits, ok = residueRequired(re)
+	}
 	if !ok || len(lits) == 0 || len(lits) > residueMaxLiterals {
-		return nil, false
+		return nil, -1, false
 	}
 	for _, l := range lits {
 		if l == "" {
-			return nil, false
+			return nil, -1, false
 		}
 	}
-	return lits, true
+	return residueMinimal(residueFewPrefixes(lits)), maxStart, true
+}
+
+// residueMaxSetLiterals bounds the literals kept for one rule: a bigger
+// set is cut to shorter prefixes, which are cheaper to look for.
+const residueMaxSetLiterals = 12
+
+// residueFewPrefixes cuts the literals to their first n runes, with the
+// largest n that leaves at most residueMaxSetLiterals distinct strings
+// (and at least two runes).
+func residueFewPrefixes(lits []string) []string {
+	if len(lits) <= residueMaxSetLiterals {
+		return lits
+	}
+	longest := 0
+	for _, l := range lits {
+		longest = max(longest, utf8.RuneCountInString(l))
+	}
+	for n := longest - 1; n >= 2; n-- {
+		cut := make([]string, 0, len(lits))
+		for _, l := range lits {
+			cut = append(cut, residuePrefixRunes(l, n))
+		}
+		cut = residueDedupe(cut)
+		if len(cut) <= residueMaxSetLiterals {
+			return cut
+		}
+	}
+	return lits
+}
+
+func residuePrefixRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// residueMinimal drops every literal that has another one of the set as a
+// prefix: a text containing the longer one contains the shorter.
+func residueMinimal(lits []string) []string {
+	out := lits[:0:0]
+	for i, l := range lits {
+		redundant := false
+		for j, m := range lits {
+			if i != j && strings.HasPrefix(l, m) && (len(m) < len(l) || j < i) {
+				redundant = true
+				break
+			}
+		}
+		if !redundant {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// residueAnchoredLiterals handles a concatenation that starts with ^: the
+// first run of children with a finite set of non-empty strings, after
+// children of bounded width. It wants literals of two runes or more.
+func residueAnchoredLiterals(re *syntax.Regexp) ([]string, int, bool) {
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+		return nil, 0, false
+	}
+	offset := 0    // widest prefix before the current run
+	runOffset := 0 // offset where the current run starts
+	var run []string
+	inRun := false
+	for _, sub := range re.Sub[1:] {
+		if set, ok := residueExact(sub); ok {
+			if !inRun {
+				run, inRun, runOffset = set, true, offset
+			} else if prod, ok := residueProduct(run, set); ok {
+				run = prod
+			} else if lits, ok := residueNonEmpty(run); ok && residueShortestRunes(lits) >= 2 {
+				return lits, runOffset, true // too many strings: stop here
+			} else {
+				return nil, 0, false
+			}
+			w := residueMaxWidth(sub)
+			if w < 0 {
+				return nil, 0, false
+			}
+			offset += w
+			continue
+		}
+		if inRun {
+			if lits, ok := residueNonEmpty(run); ok && residueShortestRunes(lits) >= 2 {
+				return lits, runOffset, true
+			}
+			inRun = false
+		}
+		if lits, ok := residueLeading(sub); ok && residueShortestRunes(lits) >= 2 && len(lits) <= residueMaxLiterals {
+			return lits, offset, true
+		}
+		w := residueMaxWidth(sub)
+		if w < 0 {
+			return nil, 0, false
+		}
+		offset += w
+	}
+	if inRun {
+		if lits, ok := residueNonEmpty(run); ok && residueShortestRunes(lits) >= 2 {
+			return lits, runOffset, true
+		}
+	}
+	return nil, 0, false
+}
+
+// residueFirstBytes returns, for a regexp anchored at the start of text
+// (it begins with ^), the set of bytes a match can begin with; ok is false
+// when it is not anchored or the set cannot be bounded. Non-ASCII runes
+// allow every byte from 0x80 up.
+func residueFirstBytes(re *syntax.Regexp) (set [4]uint64, ok bool) {
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
+		return set, false
+	}
+	rest := &syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[1:]}
+	set, empty, ok := residueFirst(rest)
+	if !ok || empty {
+		return set, false
+	}
+	return set, true
+}
+
+// residueFirst returns the bytes a match of re can begin with and whether
+// re can match the empty string.
+func residueFirst(re *syntax.Regexp) (set [4]uint64, empty bool, ok bool) {
+	var addRune func(r rune, fold bool)
+	addRune = func(r rune, fold bool) {
+		if r >= utf8.RuneSelf {
+			for b := 0x80; b < 0x100; b++ {
+				set[b>>6] |= 1 << (b & 63)
+			}
+			return
+		}
+		set[r>>6] |= 1 << (r & 63)
+		if fold {
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				addRune(f, false)
+			}
+		}
+	}
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpWordBoundary,
+		syntax.OpNoWordBoundary, syntax.OpBeginText:
+		return set, true, true
+	case syntax.OpEndText:
+		return set, true, true
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return set, true, true
+		}
+		addRune(re.Rune[0], re.Flags&syntax.FoldCase != 0)
+		return set, false, true
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if hi >= utf8.RuneSelf {
+				addRune(utf8.RuneSelf, false)
+				hi = utf8.RuneSelf - 1
+			}
+			for r := lo; r <= hi; r++ {
+				addRune(r, false)
+			}
+		}
+		return set, len(re.Rune) == 0, true
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}, false, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return residueFirst(re.Sub[0])
+	case syntax.OpStar, syntax.OpQuest:
+		set, _, ok = residueFirst(re.Sub[0])
+		return set, true, ok
+	case syntax.OpRepeat:
+		set, empty, ok = residueFirst(re.Sub[0])
+		return set, empty || re.Min == 0, ok
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			s2, e2, ok2 := residueFirst(sub)
+			if !ok2 {
+				return set, false, false
+			}
+			for i := range set {
+				set[i] |= s2[i]
+			}
+			if !e2 {
+				return set, false, true
+			}
+		}
+		return set, true, true
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			s2, e2, ok2 := residueFirst(sub)
+			if !ok2 {
+				return set, false, false
+			}
+			for i := range set {
+				set[i] |= s2[i]
+			}
+			empty = empty || e2
+		}
+		return set, empty, true
+	}
+	return set, false, false
+}
+
+// residueLeading returns literals one of which starts every match of re.
+func residueLeading(re *syntax.Regexp) ([]string, bool) {
+	if set, ok := residueExact(re); ok {
+		return residueNonEmpty(set)
+	}
+	switch re.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return residueLeading(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return residueLeading(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		if len(re.Sub) > 0 {
+			return residueLeading(re.Sub[0])
+		}
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			l, ok := residueLeading(sub)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, l...)
+		}
+		return residueDedupe(out), true
+	}
+	return nil, false
+}
+
+// residueMaxWidth returns the most bytes re can match, or -1 when that is
+// unbounded. Non-ASCII runes count 4 bytes.
+func residueMaxWidth(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginText, syntax.OpEndText, syntax.OpBeginLine,
+		syntax.OpEndLine, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			if r < utf8.RuneSelf {
+				n++
+			} else {
+				n += 4
+			}
+		}
+		return n
+	case syntax.OpCharClass:
+		if len(re.Rune) > 0 && re.Rune[len(re.Rune)-1] < utf8.RuneSelf {
+			return 1
+		}
+		return 4
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 4
+	case syntax.OpCapture:
+		return residueMaxWidth(re.Sub[0])
+	case syntax.OpQuest:
+		return residueMaxWidth(re.Sub[0])
+	case syntax.OpRepeat:
+		w := residueMaxWidth(re.Sub[0])
+		if re.Max < 0 || w < 0 {
+			return -1
+		}
+		return re.Max * w
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			w := residueMaxWidth(sub)
+			if w < 0 {
+				return -1
+			}
+			n += w
+		}
+		return n
+	case syntax.OpAlternate:
+		n := 0
+		for _, sub := range re.Sub {
+			w := residueMaxWidth(sub)
+			if w < 0 {
+				return -1
+			}
+			n = max(n, w)
+		}
+		return n
+	}
+	return -1
+}
+
+func residueShortestRunes(lits []string) int {
+	n := math.MaxInt
+	for _, l := range lits {
+		n = min(n, utf8.RuneCountInString(l))
+	}
+	return n
 }
 
 func residueRequired(re *syntax.Regexp) ([]string, bool) {
+	if set, ok := residueExact(re); ok {
+		return residueNonEmpty(set)
+	}
 	switch re.Op {
-	case syntax.OpLiteral:
-		s := string(re.Rune)
-		return []string{string(residueLower(nil, []byte(s)))}, true
 	case syntax.OpCapture, syntax.OpPlus:
 		return residueRequired(re.Sub[0])
 	case syntax.OpRepeat:
@@ -485,19 +866,6 @@ func residueRequired(re *syntax.Regexp) ([]string, bool) {
 			return residueRequired(re.Sub[0])
 		}
 		return nil, false
-	case syntax.OpCharClass:
-		// A small class: each of its runes is a literal.
-		var out []string
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			lo, hi := re.Rune[i], re.Rune[i+1]
-			if hi-lo > 3 || len(out) > 8 {
-				return nil, false
-			}
-			for r := lo; r <= hi; r++ {
-				out = append(out, string(residueLower(nil, []byte(string(r)))))
-			}
-		}
-		return residueDedupe(out), len(out) > 0
 	case syntax.OpAlternate:
 		var out []string
 		for _, sub := range re.Sub {
@@ -509,28 +877,154 @@ func residueRequired(re *syntax.Regexp) ([]string, bool) {
 		}
 		return residueDedupe(out), true
 	case syntax.OpConcat:
-		// Adjacent literals are already merged by the parser; pick the
-		// child whose literals are the most selective (longest shortest
-		// literal, then fewest literals).
+		// Runs of children that match finite sets of strings multiply
+		// into longer literals ("pr" + "int|ess" after the parser's
+		// factoring); other children contribute what they require. Keep
+		// the most selective candidate: longest shortest literal, then
+		// fewest literals.
 		var best []string
 		bestScore := -1.0
-		for _, sub := range re.Sub {
-			l, ok := residueRequired(sub)
-			if !ok {
-				continue
+		consider := func(l []string, ok bool) {
+			if !ok || len(l) == 0 {
+				return
 			}
-			shortest := math.MaxInt
-			for _, s := range l {
-				shortest = min(shortest, len(s))
-			}
-			score := float64(min(shortest, 6)) - float64(len(l))/100
+			score := float64(min(residueShortestRunes(l), 8)) - float64(len(l))/100
 			if score > bestScore {
 				best, bestScore = l, score
 			}
 		}
+		var run []string
+		inRun := false
+		flush := func() {
+			if inRun {
+				consider(residueNonEmpty(run))
+			}
+			run, inRun = nil, false
+		}
+		for _, sub := range re.Sub {
+			if set, ok := residueExact(sub); ok {
+				if !inRun {
+					run, inRun = set, true
+				} else if prod, ok := residueProduct(run, set); ok {
+					run = prod
+				} else {
+					flush()
+					run, inRun = set, true
+				}
+				continue
+			}
+			flush()
+			consider(residueRequired(sub))
+		}
+		flush()
 		return best, best != nil
 	}
 	return nil, false
+}
+
+// residueMaxExact bounds the finite string sets residueExact builds.
+const residueMaxExact = 64
+
+// residueExact returns every string re can match, lower-cased, when that
+// is a small finite set.
+func residueExact(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginText, syntax.OpEndText, syntax.OpBeginLine,
+		syntax.OpEndLine, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return []string{""}, true
+	case syntax.OpLiteral:
+		return []string{string(residueLower(nil, []byte(string(re.Rune))))}, true
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if hi-lo > 3 || len(out) > 8 {
+				return nil, false
+			}
+			for r := lo; r <= hi; r++ {
+				out = append(out, string(residueLower(nil, []byte(string(r)))))
+			}
+		}
+		out = residueDedupe(out)
+		return out, len(out) > 0
+	case syntax.OpCapture:
+		return residueExact(re.Sub[0])
+	case syntax.OpQuest:
+		set, ok := residueExact(re.Sub[0])
+		if !ok {
+			return nil, false
+		}
+		return residueDedupe(append([]string{""}, set...)), true
+	case syntax.OpRepeat:
+		if re.Max < 0 || re.Max > 4 {
+			return nil, false
+		}
+		sub, ok := residueExact(re.Sub[0])
+		if !ok {
+			return nil, false
+		}
+		var out []string
+		cur := []string{""}
+		for n := 0; n <= re.Max; n++ {
+			if n >= re.Min {
+				out = append(out, cur...)
+			}
+			if cur, ok = residueProduct(cur, sub); !ok {
+				return nil, false
+			}
+		}
+		out = residueDedupe(out)
+		return out, len(out) <= residueMaxExact
+	case syntax.OpConcat:
+		cur := []string{""}
+		for _, sub := range re.Sub {
+			set, ok := residueExact(sub)
+			if !ok {
+				return nil, false
+			}
+			if cur, ok = residueProduct(cur, set); !ok {
+				return nil, false
+			}
+		}
+		return cur, true
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			set, ok := residueExact(sub)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, set...)
+		}
+		out = residueDedupe(out)
+		return out, len(out) <= residueMaxExact
+	}
+	return nil, false
+}
+
+// residueProduct concatenates every string of a with every one of b.
+func residueProduct(a, b []string) ([]string, bool) {
+	if len(a)*len(b) > residueMaxExact {
+		return nil, false
+	}
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return residueDedupe(out), true
+}
+
+// residueNonEmpty returns set as required literals: it fails when the
+// set holds the empty string (the expression may match nothing).
+func residueNonEmpty(set []string) ([]string, bool) {
+	for _, s := range set {
+		if s == "" {
+			return nil, false
+		}
+	}
+	return set, len(set) > 0
 }
 
 func residueDedupe(in []string) []string {
@@ -571,10 +1065,12 @@ var residueCategoryLabels = map[string]string{
 	"teaser":      "teaser link",
 }
 
-// residueBlockCategories open a block: short headline-like lines next to
-// such a line are links of the same block.
+// residueBlockCategories mark a block of links: headline-like lines next
+// to such a line are links of the same block. For those mapped to true
+// the line opens the block ("Related", "More from"), so any short line
+// after it counts.
 var residueBlockCategories = map[string]bool{
-	"related": true, "readmore": true, "teaser": true, "comment": true, "nav": true,
+	"related": true, "teaser": true, "readmore": false, "comment": false, "nav": false,
 }
 
 func residueLabel(cat string) string {
@@ -616,7 +1112,7 @@ func NewResidueDetector(opts ResidueOptions) *ResidueDetector {
 // residueLine is what the detector measures and concludes about one
 // paragraph.
 type residueLine struct {
-	bytes, words, letters, lowerLetters                         int
+	bytes, words, letters, lowerLetters, digits                 int
 	alphaWords, capWords, longWords, capLongWords, allCapsWords int
 	codeChars, urlBytes, glue                                   int
 	email, handle, slug, spaceRun, firstLower                   bool
@@ -629,12 +1125,16 @@ type residueLine struct {
 	weak        float64 // noisy-OR of weak evidence
 	reason      string
 	reasonW     float64
-	block       bool // a marker that opens a link block
+	block       bool // a marker of a link block
+	blockOpens  bool // a marker that opens one ("Related")
 	blockReason string
 }
 
 // sentence reports whether the line reads as a sentence.
-func (l *residueLine) sentence() bool { return l.endSentence && l.words >= 3 }
+func (l *residueLine) sentence() bool { return l.endSentence && l.words >= 2 }
+
+// separator reports a line of punctuation only ("* * *", "—").
+func (l *residueLine) separator() bool { return l.letters == 0 && l.digits == 0 }
 
 // titleCase reports a headline-like line in title case.
 func (l *residueLine) titleCase() bool {
@@ -765,16 +1265,14 @@ func residueMeasure(l *residueLine, text string) {
 		wordLower    int
 		wordFirstCap bool
 		wordFirstSet bool
+		wordMarks    bool // the token has ':' or '@' or starts with "www."
 		lowerRun     int
 		pendingGlue  bool
 		hyphens      int
 		spaces       int
-		tokens       int
 	)
 	endWord := func(end int) {
-		tok := text[wordStart:end]
-		tokens++
-		if tokens == 1 && wordLetters > 0 && !wordFirstCap && wordUpper == 0 {
+		if l.words == 1 && wordLetters > 0 && !wordFirstCap && wordUpper == 0 {
 			l.firstLower = true
 		}
 		if wordLetters > 0 {
@@ -792,6 +1290,10 @@ func residueMeasure(l *residueLine, text string) {
 				l.allCapsWords++
 			}
 		}
+		if !wordMarks {
+			return
+		}
+		tok := text[wordStart:end]
 		if strings.Contains(tok, "://") || strings.HasPrefix(tok, "www.") {
 			l.urlBytes += len(tok)
 		}
@@ -805,8 +1307,29 @@ func residueMeasure(l *residueLine, text string) {
 			}
 		}
 	}
-	for i, r := range text {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(text); {
+		c := text[i]
+		var class uint8
+		size := 1
+		if c < utf8.RuneSelf {
+			class = residueASCII[c]
+		} else {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			size = n
+			switch {
+			case unicode.IsSpace(r):
+				class = rcSpace
+			case unicode.IsUpper(r):
+				class = rcUpper
+			case unicode.IsLower(r):
+				class = rcLower
+			case unicode.IsLetter(r):
+				class = rcCaseless
+			case unicode.IsDigit(r):
+				class = rcDigit
+			}
+		}
+		if class == rcSpace {
 			spaces++
 			if spaces >= 3 {
 				l.spaceRun = true
@@ -815,6 +1338,7 @@ func residueMeasure(l *residueLine, text string) {
 				endWord(i)
 				inWord = false
 			}
+			i += size
 			continue
 		}
 		spaces = 0
@@ -824,26 +1348,26 @@ func residueMeasure(l *residueLine, text string) {
 			wordStart = i
 			wordLetters, wordUpper, wordLower = 0, 0, 0
 			wordFirstSet, wordFirstCap = false, false
+			wordMarks = c == 'w'
 			lowerRun = 0
 			pendingGlue = false
 		}
-		switch {
-		case unicode.IsLetter(r):
+		switch class {
+		case rcUpper, rcLower, rcCaseless:
 			l.letters++
 			wordLetters++
-			up := unicode.IsUpper(r)
-			lo := unicode.IsLower(r)
 			if !wordFirstSet {
 				wordFirstSet = true
-				wordFirstCap = up || !lo // caseless scripts count as capitalised
+				wordFirstCap = class != rcLower // caseless scripts count as capitalised
 			}
-			if up {
+			switch class {
+			case rcUpper:
 				wordUpper++
 				if lowerRun >= 3 {
 					pendingGlue = true
 				}
 				lowerRun = 0
-			} else if lo {
+			case rcLower:
 				wordLower++
 				l.lowerLetters++
 				if pendingGlue {
@@ -852,23 +1376,27 @@ func residueMeasure(l *residueLine, text string) {
 				}
 				lowerRun++
 			}
-		case r >= '0' && r <= '9':
+		case rcDigit:
+			l.digits++
 			lowerRun = 0
 		default:
 			lowerRun = 0
 			pendingGlue = false
-			switch r {
-			case '{', '}', ';', '<', '>', '=':
+			switch class {
+			case rcCode:
 				l.codeChars++
-			case '-', '_':
+			case rcHyphen:
 				hyphens++
+			case rcMark:
+				wordMarks = true
 			}
 		}
+		i += size
 	}
 	if inWord {
 		endWord(len(text))
 	}
-	l.slug = tokens == 1 && hyphens >= 2 && l.letters >= 4 && l.urlBytes == 0
+	l.slug = l.words == 1 && hyphens >= 2 && l.letters >= 4 && l.urlBytes == 0
 
 	// End of line, past closing quotes and brackets.
 	end := strings.TrimRight(text, " \"'”’»)]}*")
@@ -885,6 +1413,42 @@ func residueMeasure(l *residueLine, text string) {
 		}
 	}
 }
+
+// Character classes of residueMeasure.
+const (
+	rcOther uint8 = iota
+	rcSpace
+	rcUpper
+	rcLower
+	rcCaseless
+	rcDigit
+	rcCode   // { } ; < > =
+	rcHyphen // - _
+	rcMark   // : @
+)
+
+// residueASCII classifies the ASCII bytes.
+var residueASCII = func() (t [utf8.RuneSelf]uint8) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		switch {
+		case c == ' ' || (c >= '\t' && c <= '\r'):
+			t[c] = rcSpace
+		case c >= 'A' && c <= 'Z':
+			t[c] = rcUpper
+		case c >= 'a' && c <= 'z':
+			t[c] = rcLower
+		case c >= '0' && c <= '9':
+			t[c] = rcDigit
+		case strings.IndexByte("{};<>=", byte(c)) >= 0:
+			t[c] = rcCode
+		case c == '-' || c == '_':
+			t[c] = rcHyphen
+		case c == ':' || c == '@':
+			t[c] = rcMark
+		}
+	}
+	return t
+}()
 
 func residueHasLetter(s string) bool {
 	for _, r := range s {
@@ -905,25 +1469,41 @@ func (d *ResidueDetector) markTitleRepeats(doc *Document, L []residueLine, sc *r
 	if doc.Title == "" {
 		return
 	}
-	title := residueWordSet(doc.Title)
-	if len(title) < 2 {
+	titleWords := append([]string(nil), residueWords(doc.Title, sc)...)
+	if len(titleWords) < 2 {
 		return
 	}
+	title := make(map[string]bool, len(titleWords))
+	for _, w := range titleWords {
+		title[w] = true
+	}
 	for i := range L {
-		if L[i].words < 2 || L[i].words > len(title)+6 {
+		if L[i].words < 2 || L[i].words > len(titleWords)+6 {
 			continue
 		}
-		in, total := 0, 0
-		for _, w := range residueWords(doc.Paragraphs[i].Text, sc) {
-			total++
+		words := residueWords(doc.Paragraphs[i].Text, sc)
+		in := 0
+		for _, w := range words {
 			if title[w] {
 				in++
 			}
 		}
 		// Nearly all its words are the headline's, and it covers most of
-		// the headline: a copy, maybe with a site name or truncated.
-		if total > 0 && in*10 >= total*8 && in*10 >= len(title)*6 {
+		// the headline: a copy, maybe with a site name.
+		if len(words) > 0 && in*10 >= len(words)*8 && in*10 >= len(titleWords)*6 {
 			L[i].skip = true
+			continue
+		}
+		// The headline cut short: "Apple Is Shutting..."
+		if L[i].endEllipsis && len(words) >= 3 && len(words) <= len(titleWords) {
+			prefix := true
+			for k, w := range words {
+				if w != titleWords[k] && !(k == len(words)-1 && strings.HasPrefix(titleWords[k], w)) {
+					prefix = false
+					break
+				}
+			}
+			L[i].skip = prefix
 		}
 	}
 }
@@ -965,8 +1545,9 @@ func (d *ResidueDetector) intrinsic(l *residueLine, text string, sc *residueScra
 	if i := d.patterns.match(text, sc); i >= 0 {
 		r := &d.patterns.rules[i]
 		l.add(r.weight, true, residueLabel(r.category))
-		if residueBlockCategories[r.category] {
+		if opens, ok := residueBlockCategories[r.category]; ok {
 			l.block = true
+			l.blockOpens = opens
 			l.blockReason = residueQuoteShort(text)
 		}
 	}
@@ -1081,7 +1662,9 @@ func (d *ResidueDetector) context(doc *Document, L []residueLine, stats *LineSta
 	if stats != nil && stats.Docs() > 1 {
 		for i := range L {
 			l := &L[i]
-			if !l.keyed {
+			// Only short lines that are not sentences: a recurring
+			// sentence is more often a syndicated or quoted one.
+			if !l.keyed || l.words > 12 || l.sentence() {
 				continue
 			}
 			docs, ctx := stats.LookupKey(l.key)
@@ -1114,7 +1697,7 @@ func (d *ResidueDetector) context(doc *Document, L []residueLine, stats *LineSta
 				continue
 			}
 			switch {
-			case l.endColon && i == n-1:
+			case l.endColon && i == n-1 && l.words <= 12:
 				l.add(0.5, false, "dangling introduction at the end")
 			case l.words <= residueShortWords && !l.sentence() && !l.endColon:
 				l.add(0.45, false, "trailing line after the article")
@@ -1152,34 +1735,47 @@ func (d *ResidueDetector) context(doc *Document, L []residueLine, stats *LineSta
 	// Lines next to a block marker ("Related", "Read more", "More from
 	// ...") are links of that block, transitively while they stay short
 	// and headline-like.
+	// Forward, after a "Related" or "More" marker, any short line goes;
+	// backward (a block's "Read more" closes it), and after other markers,
+	// only lines that look like links: title case, truncated, all caps or
+	// a word or two.
 	for i := 0; i < n; i++ {
 		if !L[i].block {
 			continue
 		}
-		cnt := 0
-		for j := i + 1; j < n && L[j].linkish(); j++ {
-			cnt++
+		fwd := func(l *residueLine) bool {
+			if L[i].blockOpens {
+				return l.linkish()
+			}
+			return residueLinkShaped(l)
 		}
-		for j := i - 1; j >= 0 && L[j].linkish() && !L[j].block; j-- {
-			cnt++
+		end := i + 1
+		for end < n && fwd(&L[end]) {
+			end++
 		}
+		start := i
+		for start > 0 && residueLinkShaped(&L[start-1]) && !L[start-1].block {
+			start--
+		}
+		cnt := end - start - 1
 		if cnt == 0 {
 			continue
 		}
 		reason := fmt.Sprintf("related-link list (%d short headline-like lines next to %s)", cnt, L[i].blockReason)
-		for j := i + 1; j < n && L[j].linkish(); j++ {
-			L[j].add(0.55, false, reason)
-		}
-		for j := i - 1; j >= 0 && L[j].linkish() && !L[j].block; j-- {
-			L[j].add(0.55, false, reason)
+		for j := start; j < end; j++ {
+			if j != i {
+				L[j].add(0.55, false, reason)
+			}
 		}
 	}
 
 	// A short line between two residue lines, or a headline-like line
 	// right before or after a placeholder, is residue of the same block.
+	// Section breaks ("* * *") do not count: they stand between
+	// paragraphs of prose and subheadings.
 	was := make([]bool, n)
 	for i := range L {
-		was[i] = !L[i].skip && L[i].score() >= d.threshold
+		was[i] = !L[i].skip && L[i].score() >= d.threshold && !L[i].separator()
 	}
 	flagged := func(i int) bool { return i >= 0 && i < n && was[i] }
 	for i := 0; i < n; i++ {
@@ -1194,6 +1790,13 @@ func (d *ResidueDetector) context(doc *Document, L []residueLine, stats *LineSta
 			l.add(0.35, false, "next to residue")
 		}
 	}
+}
+
+// residueLinkShaped reports a short line shaped like a link without the
+// help of a marker: title case, truncated, all caps, or a word or two.
+func residueLinkShaped(l *residueLine) bool {
+	return l.linkish() && (l.titleCase() || l.endEllipsis || l.words <= 2 ||
+		(l.alphaWords > 0 && l.allCapsWords == l.alphaWords))
 }
 
 // residueRunLine reports whether a line can be one link of a block.

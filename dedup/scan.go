@@ -22,10 +22,14 @@ type Options struct {
 	// fits it better: text that travels between unrelated articles is
 	// spliced in. Default 0.05.
 	OffTopicFloor float64
-	// OffTopicSplit is the similarity to the rest of the article below
-	// which a paragraph is a candidate for the single-article off_topic
-	// test (no corpus needed). Default 0.03.
+	// OffTopicSplit is the fit to the headline that one side of an
+	// article split in two needs before the single-article off_topic test
+	// calls the other side another story. Default 0.03.
 	OffTopicSplit float64
+	// OffTopicCut is the normalised cut below which the two sides of an
+	// article split in two are apart enough to be two stories (0..2).
+	// Default 0.15.
+	OffTopicCut float64
 	// Residue configures the residue detector.
 	Residue ResidueOptions
 }
@@ -37,6 +41,7 @@ func DefaultOptions() Options {
 		OffTopicMargin:    0.05,
 		OffTopicFloor:     0.05,
 		OffTopicSplit:     0.03,
+		OffTopicCut:       0.15,
 	}
 }
 
@@ -53,6 +58,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.OffTopicSplit == 0 {
 		o.OffTopicSplit = d.OffTopicSplit
+	}
+	if o.OffTopicCut == 0 {
+		o.OffTopicCut = d.OffTopicCut
 	}
 	return o
 }

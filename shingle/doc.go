@@ -36,9 +36,13 @@
 //     ("ﬁ" → "fi", "ＡＢＣ１２３" → "abc123", "Straße" → "strasse");
 //     anything the normalisation turns into a non-word character is dropped.
 //
-// ASCII words take a fast path that copies and lower-cases bytes; other
-// words go through NFKC and case folding in reused buffers. Neither
-// allocates once the Tokenizer's buffers have grown.
+// ASCII words, and words whose runes are all "inert" (already NFKC and case
+// folded, like é or Cyrillic lower case), take a fast path that copies bytes
+// and lower-cases ASCII; other words go through NFKC and case folding in
+// reused buffers. Neither allocates once the Tokenizer's buffers have grown.
+// The rune class table behind this is built on first use of non-ASCII text
+// (a few milliseconds). Normalize uses the same fast path for each stretch
+// of text between ASCII spaces.
 //
 // # Hashes
 //

@@ -13,7 +13,7 @@ const FormatVersion = 1
 // github.com/cespare/xxhash/v2 Sum64). This is a stable, persisted format:
 // the value for a given input is the same in every process, on every
 // machine and in every version of this package with the same
-// FormatVersion.
+// FormatVersion. It is safe for concurrent use.
 func Hash(b []byte) uint64 { return xxhash.Sum64(b) }
 
 // HashString is Hash for a string; HashString(s) == Hash([]byte(s)).

@@ -49,7 +49,7 @@ func AppendNormalized(dst []byte, s string) []byte {
 	w := spaceWriter{dst: dst}
 	var p *pipeline
 	appendNormalized(&w, s, &p)
-	if p != nil {
+	if p != nil && max(cap(p.a), cap(p.b), cap(p.c)) <= maxPooledBuf {
 		pipelinePool.Put(p)
 	}
 	return w.dst

@@ -2,6 +2,7 @@ package shingle
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -73,6 +74,20 @@ func TestNormalizeText(t *testing.T) {
 			text := readTestdata(t, name)
 			checkNormalized(t, text, Normalize(text))
 		})
+	}
+}
+
+// TestNormalizeRandom checks the invariants on seeded random text made of
+// characters that stress normalisation.
+func TestNormalizeRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		s := randomText(rng, 12)
+		got := Normalize(s)
+		if !assert.Equal(t, slowNormalize(s), got, "input %q", s) ||
+			!assert.Equal(t, got, Normalize(got), "idempotent on %q", s) {
+			return
+		}
 	}
 }
 
@@ -184,7 +199,8 @@ func BenchmarkNormalize(b *testing.B) {
 	for _, name := range []string{"news.txt", "multilingual.txt"} {
 		b.Run(strings.TrimSuffix(name, ".txt"), func(b *testing.B) {
 			text := readTestdata(b, name)
-			dst := make([]byte, 0, 2*len(text))
+			dst := AppendNormalized(make([]byte, 0, 2*len(text)), text) // warm up
+
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()
 			for b.Loop() {

@@ -99,7 +99,8 @@ func WordShingles(s string, n int) []uint64 {
 }
 
 // AppendWordShingles appends the word shingle hashes of s to dst, as
-// WordShingles, and returns the extended slice.
+// WordShingles, and returns the extended slice. It does not allocate when dst
+// has room. WordShingles and AppendWordShingles are safe for concurrent use.
 func AppendWordShingles(dst []uint64, s string, n int) []uint64 {
 	st := wordStatePool.Get().(*wordState)
 	st.t.Reset(s)
@@ -214,7 +215,8 @@ func CharShingles(s string, n int) []uint64 {
 }
 
 // AppendCharShingles appends the character shingle hashes of s to dst, as
-// CharShingles, and returns the extended slice.
+// CharShingles, and returns the extended slice. It does not allocate when dst
+// has room. CharShingles and AppendCharShingles are safe for concurrent use.
 func AppendCharShingles(dst []uint64, s string, n int) []uint64 {
 	if n < 1 {
 		n = 1

@@ -249,7 +249,7 @@ func Words(s string) []string {
 }
 
 // AppendWords appends the normalised words of s to dst and returns the
-// extended slice.
+// extended slice. Words and AppendWords are safe for concurrent use.
 func AppendWords(dst []string, s string) []string {
 	t := tokenizerPool.Get().(*Tokenizer)
 	t.Reset(s)

@@ -148,10 +148,19 @@ var trickyRunes = []string{
 	"\u0345", "ʼ", "٣", "ا", "\u00a0", "…", "—", "Ǆ", "ǅ", "㍱", "\u1100", "\u1161",
 }
 
+// randomText returns up to maxRunes runes, mostly from trickyRunes and
+// otherwise anywhere in Unicode (surrogates become U+FFFD).
 func randomText(rng *rand.Rand, maxRunes int) string {
 	var b strings.Builder
 	for n := rng.IntN(maxRunes + 1); n > 0; n-- {
-		b.WriteString(trickyRunes[rng.IntN(len(trickyRunes))])
+		switch k := rng.IntN(10); {
+		case k < 7:
+			b.WriteString(trickyRunes[rng.IntN(len(trickyRunes))])
+		case k < 9:
+			b.WriteRune(rune(rng.IntN(0x10000)))
+		default:
+			b.WriteRune(rune(rng.IntN(unicode.MaxRune + 1)))
+		}
 	}
 	return b.String()
 }

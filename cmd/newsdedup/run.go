@@ -39,8 +39,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if len(args) > 1 {
 			switch args[1] {
 			case "scan":
-				fmt.Fprint(stdout, scanUsage)
-				return exitClean
+				return runScan(ctx, []string{"--help"}, stdin, stdout, stderr)
 			}
 			fmt.Fprintf(stderr, "newsdedup: help: unknown command %q\n", args[1])
 			return exitError

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runCmd runs the command with args and stdin, returning its exit code,
+// stdout and stderr.
+func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const seed = "../../testdata/seed.txt"
+
+func TestScanSeedText(t *testing.T) {
+	code, out, stderr := runCmd(t, "", "scan", seed)
+	assert.Equal(t, exitFlagged, code, stderr)
+	assert.Contains(t, out, seed+":3: repeated_headline: paragraph 0:", "compiler-style lines an editor can jump to")
+	assert.Contains(t, out, seed+":31: residue: paragraph 14:")
+	assert.Contains(t, out, "1 of 1 articles flagged")
+	assert.Empty(t, stderr)
+}
+
+type outRecord struct {
+	ID         string   `json:"id"`
+	Source     string   `json:"source"`
+	Line       int      `json:"line"`
+	Title      string   `json:"title"`
+	Paragraphs []string `json:"paragraphs"`
+	Findings   []struct {
+		Kind      string  `json:"kind"`
+		Paragraph int     `json:"paragraph"`
+		Line      int     `json:"line"`
+		Score     float64 `json:"score"`
+		Message   string  `json:"message"`
+		RelatedID string  `json:"related_id"`
+	} `json:"findings"`
+}
+
+func parseJSONL(t *testing.T, s string) []outRecord {
+	t.Helper()
+	var recs []outRecord
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		if line == "" {
+			continue
+		}
+		var r outRecord
+		require.NoError(t, json.Unmarshal([]byte(line), &r), line)
+		recs = append(recs, r)
+	}
+	return recs
+}
+
+func TestScanJSONLContract(t *testing.T) {
+	code, out, stderr := runCmd(t, "", "scan", "--format", "jsonl", seed)
+	require.Equal(t, exitFlagged, code, stderr)
+	recs := parseJSONL(t, out)
+	require.Len(t, recs, 1)
+	r := recs[0]
+	assert.Equal(t, seed, r.ID)
+	assert.Equal(t, seed, r.Source)
+	assert.Equal(t, "Libya's Haftar rejects Ankara, Moscow's call for ceasefire", r.Title)
+	assert.Len(t, r.Paragraphs, 15)
+	require.NotEmpty(t, r.Findings)
+	for _, f := range r.Findings {
+		assert.NotEmpty(t, f.Kind)
+		assert.NotEmpty(t, f.Message)
+		assert.True(t, f.Score >= 0 && f.Score <= 1)
+	}
+}
+
+func TestScanJSONDocument(t *testing.T) {
+	code, out, _ := runCmd(t, "", "scan", "--format", "json", "../../testdata/mismatch/sample.jsonl")
+	require.Equal(t, exitFlagged, code)
+	var doc struct {
+		Articles []outRecord `json:"articles"`
+		Summary  struct {
+			Articles int            `json:"articles"`
+			Flagged  int            `json:"flagged"`
+			ByKind   map[string]int `json:"by_kind"`
+		} `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	assert.Len(t, doc.Articles, 100)
+	assert.Equal(t, 100, doc.Summary.Articles)
+	assert.Positive(t, doc.Summary.ByKind["headline_mismatch"])
+}
+
+func TestScanOrderIsInputOrderAtAnyJobs(t *testing.T) {
+	in := "../../testdata/splice/sample.jsonl"
+	_, one, _ := runCmd(t, "", "scan", "--format", "jsonl", "-j", "1", in)
+	for _, j := range []string{"2", "7"} {
+		_, many, _ := runCmd(t, "", "scan", "--format", "jsonl", "-j", j, in)
+		assert.Equal(t, one, many, "-j %s changes nothing but speed", j)
+	}
+}
+
+func TestScanStdin(t *testing.T) {
+	seedText, err := os.ReadFile(seed)
+	require.NoError(t, err)
+	for _, args := range [][]string{{"scan"}, {"scan", "-"}, {"scan", "--no-corpus", "-"}} {
+		code, out, stderr := runCmd(t, string(seedText), append(args, "--format", "jsonl")...)
+		require.Equal(t, exitFlagged, code, stderr)
+		recs := parseJSONL(t, out)
+		require.Len(t, recs, 1)
+		assert.Equal(t, "-", recs[0].Source)
+	}
+}
+
+func TestScanExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	clean := filepath.Join(dir, "clean.txt")
+	require.NoError(t, os.WriteFile(clean, []byte("Scorpion stings passenger\n\nA scorpion stung a passenger on a flight to Portland.\n"), 0o644))
+	bad := filepath.Join(dir, "bad.jsonl")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"id":"a","title":"t","text":"Scorpion stings passenger on a flight to Portland, t."}`+"\n{oops\n"+`{"id":"c","title":"t","text":"x"}`+"\n"), 0o644))
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"nothing flagged", []string{"scan", clean}, exitClean, ""},
+		{"flagged", []string{"scan", seed}, exitFlagged, ""},
+		{"bad record names file and line", []string{"scan", bad}, exitError, bad + ":2:"},
+		{"strict stops", []string{"scan", "--strict", bad}, exitError, bad + ":2:"},
+		{"missing file", []string{"scan", filepath.Join(dir, "nope.txt")}, exitError, "nope.txt"},
+		{"unknown flag", []string{"scan", "--frobnicate"}, exitError, "unknown flag"},
+		{"unknown kind", []string{"scan", "--only", "nonsense", seed}, exitError, `unknown kind "nonsense"`},
+		{"bad format", []string{"scan", "--format", "xml", seed}, exitError, "--format"},
+		{"bad min-score", []string{"scan", "--min-score", "2", seed}, exitError, "--min-score"},
+		{"unknown command", []string{"frobnicate"}, exitError, "unknown command"},
+		{"no command", nil, exitError, "Usage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCmd(t, "", tt.args...)
+			assert.Equal(t, tt.code, code, stderr)
+			assert.Contains(t, stderr, tt.err)
+		})
+	}
+}
+
+func TestScanBadRecordSkippedOthersKept(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"id":"a","title":"t","text":"one"}`+"\nnot json\n"+`{"id":"c","title":"t","text":"three"}`+"\n"), 0o644))
+	code, out, stderr := runCmd(t, "", "scan", "--format", "jsonl", bad)
+	assert.Equal(t, exitError, code)
+	assert.Equal(t, 1, strings.Count(stderr, bad+":2:"), "reported once, not once per pass")
+	recs := parseJSONL(t, out)
+	require.Len(t, recs, 2, "the good records are still scanned")
+	assert.Equal(t, "a", recs[0].ID)
+	assert.Equal(t, "c", recs[1].ID)
+
+	code, out, _ = runCmd(t, "", "scan", "--strict", "--format", "jsonl", bad)
+	assert.Equal(t, exitError, code)
+	assert.Empty(t, out, "--strict stops before judging")
+}
+
+func TestScanFilters(t *testing.T) {
+	_, out, _ := runCmd(t, "", "scan", "--format", "jsonl", "--only", "residue", seed)
+	for _, f := range parseJSONL(t, out)[0].Findings {
+		assert.Equal(t, "residue", f.Kind)
+	}
+	_, out, _ = runCmd(t, "", "scan", "--format", "jsonl", "--skip", "residue,repeated_headline", seed)
+	for _, f := range parseJSONL(t, out)[0].Findings {
+		assert.NotContains(t, []string{"residue", "repeated_headline"}, f.Kind)
+	}
+	code, out, _ := runCmd(t, "", "scan", "--min-score", "1", "--only", "headline_mismatch", seed)
+	assert.Equal(t, exitClean, code, "nothing scores 1 here: %s", out)
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	code, out, _ := runCmd(t, "", "help")
+	assert.Equal(t, exitClean, code)
+	assert.Contains(t, out, "newsdedup scan")
+	code, out, _ = runCmd(t, "", "scan", "--help")
+	assert.Equal(t, exitClean, code)
+	assert.Contains(t, out, "Examples:")
+	assert.Contains(t, out, "--mismatch-threshold float", "every threshold is a flag")
+	assert.Contains(t, out, "(default 0.09)", "with its default shown")
+	code, out, _ = runCmd(t, "", "help", "scan")
+	assert.Equal(t, exitClean, code)
+	assert.Contains(t, out, "Usage: newsdedup scan")
+	code, out, _ = runCmd(t, "", "--version")
+	assert.Equal(t, exitClean, code)
+	assert.True(t, strings.HasPrefix(out, "newsdedup "))
+}
+
+func BenchmarkScanCommand(b *testing.B) {
+	in := "../../testdata/mismatch/sample.jsonl"
+	st, err := os.Stat(in)
+	require.NoError(b, err)
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		run(context.Background(), []string{"scan", "--format", "jsonl", "-j", "1", in}, nil, io.Discard, io.Discard)
+	}
+}

@@ -1,0 +1,486 @@
+// Package boltstore is a dedup.Store in one local file, on bbolt
+// (go.etcd.io/bbolt): an index that outlives the process and survives a
+// writer killed mid-write.
+//
+// # Key layout
+//
+// The file holds three top-level buckets.
+//
+// "meta" describes the file. Key "version" holds one byte, the format
+// version (formatVersion, 1); Open refuses any other. Key "created" holds
+// the creation time as RFC 3339 text in UTC. Keys "entries", "admitted",
+// "duplicates" and "bandkeys" hold counters as 8-byte big-endian unsigned
+// integers: the number of entries, of entries admitted and of duplicates,
+// and the number of distinct band keys with at least one member. Every
+// write updates them in the same transaction as the data they count, so
+// Stats reads four keys instead of walking the file.
+//
+// "entries" maps an article id (its UTF-8 bytes, 1 to 32768 bytes) to
+// its encoded entry: a version byte (1), the claim number as a uvarint,
+// the status byte (dedup.Status), the DupOf id and the signature bytes,
+// each as a uvarint length then the bytes, and last the entry's band keys,
+// a uvarint count then 8 bytes big-endian each (see appendEntry). Keeping
+// the band keys in the entry lets Remove, and a Put that replaces an
+// entry, delete exactly the memberships the entry had. The bucket's
+// sequence (bbolt NextSequence, persisted with each commit) is the claim
+// counter behind NextSeq.
+//
+// "bands" holds one key per band membership: the band key as 8 bytes
+// big-endian followed by the article id, with an empty value. Big-endian
+// makes all members of a band adjacent, so Candidates seeks to the 8-byte
+// prefix and reads keys until the prefix changes; a membership is added or
+// removed without reading or rewriting a list.
+//
+// # Crash safety
+//
+// Every method that writes is a single bbolt transaction: Put writes the
+// entry, all its band memberships and the counters together, Remove
+// deletes them together, and NextSeq commits the sequence before it
+// returns a number. bbolt commits by writing the new pages, syncing, then
+// switching one of two checksummed meta pages, so a process killed at any
+// moment leaves the file as of its last commit: an entry whose Put
+// returned is there with every membership, and nothing is half-written.
+// With Options.NoSync the same holds for a killed process, but not for an
+// operating-system crash or power loss.
+//
+// # Sharing
+//
+// A Store is safe for concurrent use by goroutines: bbolt runs one write
+// transaction at a time and read transactions beside it. The file is
+// locked while open: a read-write Store holds an exclusive lock, so one
+// process at a time writes an index; processes that must share one index
+// at the same moment should use dedup/redisstore.
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/newsdedup/newsdedup/dedup"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// formatVersion is the byte under meta/version.
+const formatVersion = 1
+
+// Bucket and key names of the layout described above.
+var (
+	bucketMeta    = []byte("meta")
+	bucketEntries = []byte("entries")
+	bucketBands   = []byte("bands")
+
+	keyVersion    = []byte("version")
+	keyCreated    = []byte("created")
+	keyEntries    = []byte("entries")
+	keyAdmitted   = []byte("admitted")
+	keyDuplicates = []byte("duplicates")
+	keyBandKeys   = []byte("bandkeys")
+)
+
+// DefaultTimeout is how long Open waits for the file lock when
+// Options.Timeout is zero.
+const DefaultTimeout = 5 * time.Second
+
+// Options configures Open. The zero value, like a nil *Options, gives the
+// defaults.
+type Options struct {
+	// Timeout is how long Open waits for the file lock while another
+	// Store, in this process or another, has the file open for writing.
+	// Zero means DefaultTimeout; a negative value waits indefinitely.
+	Timeout time.Duration
+	// NoSync skips the fsync after each commit. False (the default)
+	// syncs every commit, so a write that returned survives power loss.
+	// True is faster and still survives a killed process, but an
+	// operating-system crash may lose recent writes or damage the file.
+	NoSync bool
+	// ReadOnly opens an existing index for reading under a shared lock,
+	// so several read-only Stores may have it open at once; the methods
+	// that write return an error. False (the default) opens the file
+	// read-write under an exclusive lock and creates it when missing.
+	ReadOnly bool
+	// Mode is the permission of a newly created file. Zero means 0600.
+	Mode os.FileMode
+}
+
+// Store is a dedup.Store kept in one bbolt file. It is safe for
+// concurrent use by goroutines. Create it with Open; Close it when done to
+// release the file lock.
+type Store struct {
+	db      *bolt.DB
+	path    string
+	created time.Time
+}
+
+var _ dedup.Store = (*Store)(nil)
+
+// Open opens the index file at path, creating it when it does not exist
+// (unless opts.ReadOnly). A nil opts means the defaults. A new file is
+// initialised with the layout described in the package documentation; an
+// existing one must be a newsdedup index of a known format version
+// (ErrNotIndex, ErrFormatVersion).
+func Open(path string, opts *Options) (*Store, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	bo := &bolt.Options{NoSync: o.NoSync, ReadOnly: o.ReadOnly}
+	switch {
+	case o.Timeout == 0:
+		bo.Timeout = DefaultTimeout
+	case o.Timeout > 0:
+		bo.Timeout = o.Timeout
+	} // negative: bbolt's zero, which waits indefinitely
+	mode := o.Mode
+	if mode == 0 {
+		mode = 0o600
+	}
+	db, err := bolt.Open(path, mode, bo)
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("boltstore: open %s: file is locked by another store: %w", path, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if o.ReadOnly {
+		err = db.View(s.load)
+	} else {
+		err = db.Update(s.initialise)
+	}
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// initialise creates the buckets of an empty file, then loads the meta
+// data of the file.
+func (s *Store) initialise(tx *bolt.Tx) error {
+	if tx.Bucket(bucketMeta) == nil {
+		if k, _ := tx.Cursor().First(); k != nil {
+			return ErrNotIndex
+		}
+		meta, err := tx.CreateBucket(bucketMeta)
+		if err != nil {
+			return err
+		}
+		created := time.Now().UTC().Format(time.RFC3339Nano)
+		if err := meta.Put(keyVersion, []byte{formatVersion}); err != nil {
+			return err
+		}
+		if err := meta.Put(keyCreated, []byte(created)); err != nil {
+			return err
+		}
+		for _, k := range [][]byte{keyEntries, keyAdmitted, keyDuplicates, keyBandKeys} {
+			if err := meta.Put(k, make([]byte, 8)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.CreateBucket(bucketEntries); err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(bucketBands); err != nil {
+			return err
+		}
+	}
+	return s.load(tx)
+}
+
+// load checks the format version and the buckets, and reads the creation
+// time.
+func (s *Store) load(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta == nil {
+		return ErrNotIndex
+	}
+	v := meta.Get(keyVersion)
+	if len(v) != 1 {
+		return fmt.Errorf("%w: meta/version is %d bytes, want 1", ErrCorrupt, len(v))
+	}
+	if v[0] != formatVersion {
+		return fmt.Errorf("%w %d (this build reads %d)", ErrFormatVersion, v[0], formatVersion)
+	}
+	if tx.Bucket(bucketEntries) == nil || tx.Bucket(bucketBands) == nil {
+		return fmt.Errorf("%w: bucket %q or %q missing", ErrCorrupt, bucketEntries, bucketBands)
+	}
+	created, err := time.Parse(time.RFC3339Nano, string(meta.Get(keyCreated)))
+	if err != nil {
+		return fmt.Errorf("%w: meta/created: %v", ErrCorrupt, err)
+	}
+	s.created = created
+	return nil
+}
+
+// Path returns the path the Store was opened with.
+func (s *Store) Path() string { return s.path }
+
+// Created returns when the index file was created.
+func (s *Store) Created() time.Time { return s.created }
+
+// Close releases the file and its lock. It waits for running
+// transactions; methods called after Close return an error.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("boltstore: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// NextSeq returns the next claim number from the entries bucket's
+// sequence. The number is committed (and synced, unless Options.NoSync)
+// before it is returned, so it is never handed out twice, also across
+// reopenings of the file.
+func (s *Store) NextSeq(ctx context.Context) (uint64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("boltstore: next seq: %w", err)
+	}
+	var seq uint64
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		seq, err = tx.Bucket(bucketEntries).NextSequence()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("boltstore: next seq: %w", err)
+	}
+	return seq, nil
+}
+
+// Put stores e under e.ID with its band keys, replacing the entry of that
+// id and its memberships, in one transaction. Repeated band keys are
+// stored once. It returns ErrEmptyID for an entry without an id and
+// ErrInvalidStatus for an unknown status.
+func (s *Store) Put(ctx context.Context, e dedup.Entry, bands []uint64) error {
+	if err := ctx.Err(); err != nil {
+		return wrap("put", e.ID, err)
+	}
+	if e.ID == "" {
+		return ErrEmptyID
+	}
+	if !validStatus(e.Status) {
+		return wrap("put", e.ID, fmt.Errorf("%w %d", ErrInvalidStatus, e.Status))
+	}
+	bands = uniqueBands(bands)
+	val := appendEntry(nil, e, bands)
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		t := open(tx)
+		var d delta
+		if old := t.entries.Get([]byte(e.ID)); old != nil {
+			oe, obands, err := decodeEntry(e.ID, old, true)
+			if err != nil {
+				return err
+			}
+			if err := t.unfile(oe, obands, &d); err != nil {
+				return err
+			}
+		}
+		// bbolt keeps the key slices until commit: one buffer, one
+		// distinct slice of it per key.
+		id := []byte(e.ID)
+		if err := t.entries.Put(id, val); err != nil {
+			return err
+		}
+		d.count(e.Status, +1)
+		buf := make([]byte, len(bands)*(8+len(id)))
+		for i, b := range bands {
+			key := bandKey(buf[i*(8+len(id)):i*(8+len(id))], b, id)
+			if !t.inUse(key[:8]) {
+				d.bandKeys++
+			}
+			if err := t.bands.Put(key, []byte{}); err != nil {
+				return err
+			}
+		}
+		return t.apply(d)
+	})
+	return wrap("put", e.ID, err)
+}
+
+// Candidates returns the entries filed under any of bands, each once, in
+// no particular order. A membership naming a missing entry is reported as
+// ErrCorrupt.
+func (s *Store) Candidates(ctx context.Context, bands []uint64) ([]dedup.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("boltstore: candidates: %w", err)
+	}
+	var out []dedup.Entry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		t := open(tx)
+		c := t.bands.Cursor()
+		seen := make(map[string]struct{})
+		var prefix [8]byte
+		for _, b := range bands {
+			binary.BigEndian.PutUint64(prefix[:], b)
+			for k, _ := c.Seek(prefix[:]); k != nil && bytes.HasPrefix(k, prefix[:]); k, _ = c.Next() {
+				id := k[8:]
+				if _, ok := seen[string(id)]; ok {
+					continue
+				}
+				v := t.entries.Get(id)
+				if v == nil {
+					return fmt.Errorf("%w: band %016x lists missing entry %q", ErrCorrupt, b, id)
+				}
+				e, _, err := decodeEntry(string(id), v, false)
+				if err != nil {
+					return err
+				}
+				seen[e.ID] = struct{}{}
+				out = append(out, e)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, ErrCorrupt) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("boltstore: candidates: %w", err)
+	}
+	return out, nil
+}
+
+// SetStatus records the admission decision of the entry id, keeping its
+// claim number, signature and band keys. It returns an error wrapping
+// dedup.ErrNotFound when there is no such entry.
+func (s *Store) SetStatus(ctx context.Context, id string, st dedup.Status, dupOf string) error {
+	if err := ctx.Err(); err != nil {
+		return wrap("set status", id, err)
+	}
+	if !validStatus(st) {
+		return wrap("set status", id, fmt.Errorf("%w %d", ErrInvalidStatus, st))
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		t := open(tx)
+		v := t.entries.Get([]byte(id))
+		if v == nil {
+			return dedup.ErrNotFound
+		}
+		e, bands, err := decodeEntry(id, v, true)
+		if err != nil {
+			return err
+		}
+		var d delta
+		d.count(e.Status, -1)
+		d.count(st, +1)
+		e.Status, e.DupOf = st, dupOf
+		if err := t.entries.Put([]byte(id), appendEntry(nil, e, bands)); err != nil {
+			return err
+		}
+		return t.apply(d)
+	})
+	return wrap("set status", id, err)
+}
+
+// Get returns the entry of id, or an error wrapping dedup.ErrNotFound.
+func (s *Store) Get(ctx context.Context, id string) (dedup.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return dedup.Entry{}, wrap("get", id, err)
+	}
+	var e dedup.Entry
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketEntries).Get([]byte(id))
+		if v == nil {
+			return dedup.ErrNotFound
+		}
+		var err error
+		e, _, err = decodeEntry(id, v, false)
+		return err
+	})
+	if err != nil {
+		return dedup.Entry{}, wrap("get", id, err)
+	}
+	return e, nil
+}
+
+// Remove deletes the entry of id and all its band memberships in one
+// transaction. It returns an error wrapping dedup.ErrNotFound when there
+// is no such entry.
+func (s *Store) Remove(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return wrap("remove", id, err)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		t := open(tx)
+		v := t.entries.Get([]byte(id))
+		if v == nil {
+			return dedup.ErrNotFound
+		}
+		e, bands, err := decodeEntry(id, v, true)
+		if err != nil {
+			return err
+		}
+		var d delta
+		if err := t.unfile(e, bands, &d); err != nil {
+			return err
+		}
+		if err := t.entries.Delete([]byte(id)); err != nil {
+			return err
+		}
+		return t.apply(d)
+	})
+	return wrap("remove", id, err)
+}
+
+// Stats returns the counters kept in the meta bucket; it does not walk
+// the file. BandKeys is exact.
+func (s *Store) Stats(ctx context.Context) (dedup.StoreStats, error) {
+	if err := ctx.Err(); err != nil {
+		return dedup.StoreStats{}, fmt.Errorf("boltstore: stats: %w", err)
+	}
+	var st dedup.StoreStats
+	err := s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		for _, c := range []struct {
+			key []byte
+			dst *int
+		}{{keyEntries, &st.Entries}, {keyAdmitted, &st.Admitted}, {keyDuplicates, &st.Duplicates}, {keyBandKeys, &st.BandKeys}} {
+			n, err := counter(meta, c.key)
+			if err != nil {
+				return err
+			}
+			*c.dst = int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, ErrCorrupt) {
+			return dedup.StoreStats{}, err
+		}
+		return dedup.StoreStats{}, fmt.Errorf("boltstore: stats: %w", err)
+	}
+	return st, nil
+}
+
+// wrap prefixes err with the operation and id. Corruption errors already
+// name the key and the package, and pass unchanged.
+func wrap(op, id string, err error) error {
+	if err == nil || errors.Is(err, ErrCorrupt) {
+		return err
+	}
+	return fmt.Errorf("boltstore: %s %q: %w", op, id, err)
+}
+
+// uniqueBands returns the distinct band keys of bands, sorted, in a new
+// slice.
+func uniqueBands(bands []uint64) []uint64 {
+	if len(bands) == 0 {
+		return nil
+	}
+	out := slices.Clone(bands)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// bandKey appends the membership key of id under band to dst.
+func bandKey(dst []byte, band uint64, id []byte) []byte {
+	dst = binary.BigEndian.AppendUint64(dst, band)
+	return append(dst, id...)
+}

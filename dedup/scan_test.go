@@ -1,0 +1,351 @@
+package dedup
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// readDocs reads every document of the files, failing on bad input.
+func readDocs(t testing.TB, paths ...string) []*Document {
+	t.Helper()
+	var docs []*Document
+	for d, err := range ReadPaths(context.Background(), paths, nil, ReadOptions{}) {
+		require.NoError(t, err)
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// scanAll scans docs as the CLI does: a corpus pass, then the scan.
+func scanAll(docs []*Document, opts Options, withCorpus bool) [][]Finding {
+	var c *Corpus
+	if withCorpus {
+		b := NewCorpusBuilder()
+		for _, d := range docs {
+			b.Add(d)
+		}
+		if b.NeedContent() {
+			for i, d := range docs {
+				b.AddContent(i, d)
+			}
+		}
+		c = b.Corpus()
+	}
+	s := NewScanner(opts, c)
+	out := make([][]Finding, len(docs))
+	for i, d := range docs {
+		out[i] = s.ScanAt(d, i)
+	}
+	return out
+}
+
+// readTruth reads a truth file of the eval sets into id -> record.
+func readTruth[T any](t testing.TB, path string) map[string]T {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	m := make(map[string]T)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var id struct{ ID string }
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &id))
+		var v T
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &v))
+		m[id.ID] = v
+	}
+	require.NoError(t, sc.Err())
+	return m
+}
+
+func kinds(fs []Finding, k Kind) map[int]Finding {
+	m := make(map[int]Finding)
+	for _, f := range fs {
+		if f.Kind == k {
+			m[f.Paragraph] = f
+		}
+	}
+	return m
+}
+
+func f1(tp, fp, fn int) float64 {
+	if tp == 0 {
+		return 0
+	}
+	p := float64(tp) / float64(tp+fp)
+	r := float64(tp) / float64(tp+fn)
+	return 2 * p * r / (p + r)
+}
+
+func TestScanSeedArticle(t *testing.T) {
+	docs := readDocs(t, "../testdata/seed.txt")
+	require.Len(t, docs, 1)
+	fs := scanAll(docs, Options{}, false)[0]
+
+	rep := kinds(fs, KindRepeatedHeadline)
+	assert.Contains(t, rep, 0, "the headline printed again as paragraph 0")
+	assert.Len(t, rep, 1)
+	res := kinds(fs, KindResidue)
+	assert.Contains(t, res, 14, `"Related Articles" closes the page`)
+	for _, libya := range []int{3, 9, 11} {
+		assert.NotContains(t, kinds(fs, KindOffTopic), libya, "the Libya paragraphs are the headline's story")
+	}
+	for _, f := range fs {
+		assert.NotEmpty(t, f.Message)
+		assert.GreaterOrEqual(t, f.Score, 0.0)
+		assert.LessOrEqual(t, f.Score, 1.0)
+		if f.Paragraph >= 0 {
+			assert.Equal(t, docs[0].Paragraphs[f.Paragraph].Line, f.Line, "a finding carries its paragraph's line")
+		}
+	}
+}
+
+// TestSpliceSample scores off_topic on a sample of the dev splice set as
+// score.py does, so that a regression shows here and not only on the dev
+// set. The floors sit a little under what the sample measured.
+func TestSpliceSample(t *testing.T) {
+	docs := readDocs(t, "../testdata/splice/sample.jsonl")
+	truth := readTruth[struct {
+		Mode    string
+		Foreign []int
+	}](t, "../testdata/splice/sample.truth.jsonl")
+	for _, tc := range []struct {
+		name       string
+		corpus     bool
+		minF1      float64
+		maxControl float64
+	}{
+		{"with corpus", true, 0.85, 0.15},
+		{"alone", false, 0.60, 0.15},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := scanAll(docs, Options{}, tc.corpus)
+			var tp, fp, fn, ctrl, ctrlFlagged int
+			for i, d := range docs {
+				tr, ok := truth[d.ID]
+				require.True(t, ok, d.ID)
+				gold := make(map[int]bool)
+				for _, p := range tr.Foreign {
+					gold[p] = true
+				}
+				pred := kinds(res[i], KindOffTopic)
+				flagged := false
+				for p, para := range d.Paragraphs {
+					_, hit := pred[p]
+					switch {
+					case gold[p] && hit:
+						tp++
+					case gold[p]:
+						fn++
+					case hit && len(strings.Fields(para.Text)) >= 8:
+						fp++
+						flagged = true
+					}
+				}
+				if tr.Mode == "control" {
+					ctrl++
+					if flagged {
+						ctrlFlagged++
+					}
+				}
+			}
+			f := f1(tp, fp, fn)
+			t.Logf("off_topic F1 %.3f (tp %d fp %d fn %d), controls flagged %d/%d", f, tp, fp, fn, ctrlFlagged, ctrl)
+			assert.GreaterOrEqual(t, f, tc.minF1)
+			assert.LessOrEqual(t, float64(ctrlFlagged)/float64(ctrl), tc.maxControl)
+		})
+	}
+}
+
+func TestMismatchSample(t *testing.T) {
+	docs := readDocs(t, "../testdata/mismatch/sample.jsonl")
+	truth := readTruth[struct{ Unrelated bool }](t, "../testdata/mismatch/sample.truth.jsonl")
+	res := scanAll(docs, Options{}, true)
+	var tp, fp, fn int
+	for i, d := range docs {
+		pred := len(kinds(res[i], KindHeadlineMismatch)) > 0
+		gold := truth[d.ID].Unrelated
+		switch {
+		case pred && gold:
+			tp++
+		case pred:
+			fp++
+		case gold:
+			fn++
+		}
+	}
+	f := f1(tp, fp, fn)
+	t.Logf("unrelated F1 %.3f (tp %d fp %d fn %d)", f, tp, fp, fn)
+	assert.GreaterOrEqual(t, f, 0.97)
+}
+
+func doc(title string, paras ...string) *Document {
+	d := &Document{ID: title, Source: "test", Line: 1, Title: title, TitleLine: 1}
+	for i, p := range paras {
+		d.Paragraphs = append(d.Paragraphs, Paragraph{Text: p, Line: i + 2})
+	}
+	return d
+}
+
+func TestMismatchDecides(t *testing.T) {
+	body := []string{
+		"A scorpion stung a woman on the hand just before her Alaska Airlines flight from Los Angeles to Portland took off.",
+		"The plane returned to the gate and medics checked the passenger, who refused further treatment after the scorpion sting.",
+		"Flight attendants searched the overhead compartments for more scorpions before the flight left again.",
+	}
+	tests := []struct {
+		title string
+		want  bool
+		why   string
+	}{
+		{"Scorpion stings woman on Alaska Airlines flight", false, "the body's story"},
+		{"Woman stung by scorpion before flight to Portland", false, "the same story in other words"},
+		{"Apple unveils a gold watch at its spring event in San Francisco", true, "another story"},
+		{"Teenage jihadist killed in Syria air strikes, family says", true, "another story"},
+	}
+	s := NewScanner(Options{}, nil)
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			got := kinds(s.Scan(doc(tt.title, body...)), KindHeadlineMismatch)
+			assert.Equal(t, tt.want, len(got) > 0, tt.why)
+			if f, ok := got[TitleParagraph]; ok {
+				assert.Equal(t, 1, f.Line)
+				assert.Greater(t, f.Score, 0.5)
+			}
+		})
+	}
+	assert.Empty(t, kinds(s.Scan(doc("", body...)), KindHeadlineMismatch), "no headline, nothing to judge")
+	assert.Empty(t, kinds(s.Scan(doc("Scorpion on a plane")), KindHeadlineMismatch), "no body, nothing to judge")
+}
+
+// spliced builds an article about an airline scorpion with three
+// paragraphs of a Hong Kong protest story after its fourth paragraph.
+func spliced() (*Document, []int) {
+	d := doc("Scorpion stings passenger on Alaska Airlines flight to Portland",
+		"A scorpion stung a passenger on an Alaska Airlines flight from Los Angeles to Portland on Saturday night, the airline said.",
+		"The plane was taxiing on the runway when the scorpion stung the passenger on the hand, an Alaska Airlines spokesman said.",
+		"The flight returned to the gate, where medics examined the passenger; she refused further treatment after the sting.",
+		"The woman stomped the scorpion to death, and flight attendants searched the overhead compartments for more scorpions.",
+		"Hong Kong police fired tear gas at thousands of pro-democracy protesters who blocked roads in the financial district.",
+		"The protesters, many of them students carrying umbrellas, demand free elections for the Hong Kong leader in 2017.",
+		"Beijing called the Hong Kong protests illegal and backed the police, as students vowed to stay in the district.",
+		"Alaska Airlines said scorpions sometimes travel in luggage and that the Portland flight left after a delay of an hour.",
+		"The airline apologised to the passenger, who flew on to Portland on a later Alaska Airlines flight that night.",
+	)
+	return d, []int{4, 5, 6}
+}
+
+func TestOffTopicAlone(t *testing.T) {
+	s := NewScanner(Options{}, nil)
+	d, foreign := spliced()
+	got := kinds(s.Scan(d), KindOffTopic)
+	for _, i := range foreign {
+		assert.Contains(t, got, i, "the protest paragraphs are another story")
+	}
+	assert.Len(t, got, len(foreign), "the scorpion paragraphs stay")
+
+	clean := doc(d.Title)
+	for i, p := range d.Paragraphs {
+		if i < 4 || i > 6 {
+			clean.Paragraphs = append(clean.Paragraphs, p)
+		}
+	}
+	assert.Empty(t, kinds(s.Scan(clean), KindOffTopic), "one story: nothing off topic")
+}
+
+func TestOffTopicCorpusNamesTheHome(t *testing.T) {
+	host, foreign := spliced()
+	host.ID = "host"
+	home := doc("Hong Kong police fire tear gas at democracy protesters",
+		"Hong Kong police fired tear gas at thousands of pro-democracy protesters who blocked roads in the financial district.",
+		"The protesters, many of them students carrying umbrellas, demand free elections for the Hong Kong leader in 2017.",
+		"Beijing called the Hong Kong protests illegal and backed the police, as students vowed to stay in the district.",
+		"Police said they would clear the streets by the morning, but crowds grew through the night near government headquarters.",
+		"Shops and banks in the Central district stayed shut on Monday, and schools in two districts cancelled classes.",
+		"Organisers said more than 80,000 people joined the protests, the largest in Hong Kong since the 1997 handover.",
+	)
+	home.ID = "home"
+	other := doc("Lenovo to bid for BlackBerry, report says",
+		"Lenovo is preparing a bid for BlackBerry, the Canadian smartphone maker, according to a report on Monday.",
+		"BlackBerry shares rose nine per cent in early trading after the report of the Lenovo bid for the company.",
+	)
+	docs := []*Document{host, home, other}
+	res := scanAll(docs, Options{}, true)
+	got := kinds(res[0], KindOffTopic)
+	for _, i := range foreign {
+		require.Contains(t, got, i)
+		assert.Equal(t, "home", got[i].RelatedID, "the block fits the protest article better")
+	}
+	assert.Empty(t, kinds(res[1], KindOffTopic), "the block is at home in the protest article")
+	assert.Empty(t, kinds(res[2], KindOffTopic))
+}
+
+func TestScanSortsByParagraph(t *testing.T) {
+	d, _ := spliced()
+	d.Paragraphs = append([]Paragraph{{Text: d.Title, Line: 2}}, d.Paragraphs...)
+	d.Paragraphs = append(d.Paragraphs, Paragraph{Text: "Related Articles", Line: 99})
+	fs := NewScanner(Options{}, nil).Scan(d)
+	require.NotEmpty(t, fs)
+	for i := 1; i < len(fs); i++ {
+		assert.LessOrEqual(t, fs[i-1].Paragraph, fs[i].Paragraph)
+	}
+}
+
+func TestScanHostileDocuments(t *testing.T) {
+	s := NewScanner(Options{}, nil)
+	for _, d := range []*Document{
+		{},
+		{Title: "only a title"},
+		{Paragraphs: []Paragraph{{Text: "no title", Line: 1}}},
+		doc("!!!", "???", "..."),
+		doc("Same", "Same", "Same", "Same"),
+	} {
+		assert.NotPanics(t, func() { s.Scan(d) })
+	}
+}
+
+func BenchmarkScan(b *testing.B) {
+	docs := readDocs(b, "../testdata/mismatch/sample.jsonl")
+	var size int64
+	for _, d := range docs {
+		size += int64(len(d.Raw))
+	}
+	bld := NewCorpusBuilder()
+	for _, d := range docs {
+		bld.Add(d)
+	}
+	s := NewScanner(Options{}, bld.Corpus())
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for i, d := range docs {
+			s.ScanAt(d, i)
+		}
+	}
+}
+
+func BenchmarkCorpusBuild(b *testing.B) {
+	docs := readDocs(b, "../testdata/mismatch/sample.jsonl")
+	var size int64
+	for _, d := range docs {
+		size += int64(len(d.Raw))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		bld := NewCorpusBuilder()
+		for _, d := range docs {
+			bld.Add(d)
+		}
+		bld.NeedContent()
+		bld.Corpus()
+	}
+}
