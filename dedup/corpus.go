@@ -3,8 +3,6 @@ package dedup
 import (
 	"slices"
 
-	"github.com/cespare/xxhash/v2"
-
 	"github.com/newsdedup/newsdedup/shingle"
 )
 
@@ -54,6 +52,28 @@ type docContent struct {
 	keys  []uint64
 	terms [][]uint64
 	long  []bool // the paragraph has minSharedWords words or more
+	// Weighed when the corpus is built: the headline's vector scaled to
+	// titleWeight and the unit vectors of the paragraphs.
+	titleVec vector
+	paraVecs []vector
+}
+
+// weighContent computes the vectors of c with the corpus's final IDF.
+func (c *docContent) weighContent(idf func(uint64) float64) {
+	if t := weigh(nil, slices.Clone(c.title), idf); len(t) > 0 {
+		c.titleVec = addScaled(nil, nil, t, titleWeight/t.norm())
+	}
+	c.paraVecs = make([]vector, len(c.terms))
+	for j, ids := range c.terms {
+		v := weigh(nil, slices.Clone(ids), idf)
+		if n := v.norm(); n > 0 {
+			for k := range v {
+				v[k].w /= n
+			}
+			c.paraVecs[j] = v
+		}
+	}
+	c.title, c.terms = nil, nil
 }
 
 const (
@@ -116,20 +136,10 @@ func countWords(s string) int {
 	return n
 }
 
-// bodyHash identifies a body by its paragraphs' exact text.
-func bodyHash(doc *Document) uint64 {
-	var d xxhash.Digest
-	for _, p := range doc.Paragraphs {
-		d.WriteString(p.Text)
-		d.Write([]byte{'\n'})
-	}
-	return d.Sum64()
-}
-
 // Add counts the next document.
 func (b *CorpusBuilder) Add(doc *Document) {
 	b.lines.Add(doc)
-	body := bodyHash(doc)
+	body := bodyKey(doc)
 	num, seen := b.bodyOf[body]
 	if seen {
 		b.docBody = append(b.docBody, num)
@@ -227,6 +237,9 @@ func (b *CorpusBuilder) AddContent(ord int, doc *Document) {
 func (b *CorpusBuilder) Corpus() *Corpus {
 	local := &Vocabulary{docs: len(b.repDoc), df: b.df}
 	vocab := background.merge(local)
+	for _, c := range b.content {
+		c.weighContent(vocab.idf)
+	}
 	return &Corpus{
 		vocab:     vocab,
 		expand:    expansions(b.tops, vocab.idf),

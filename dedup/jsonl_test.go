@@ -155,8 +155,8 @@ func TestReadJSONLRecord(t *testing.T) {
 		},
 		{
 			name: "escapes", reason: "every JSON escape is decoded",
-			line: `{"text": "q\" b\\ s\/ \b\f\t|\u00e9\u2019 \ud83d\ude00"}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("q\" b\\ s/ \b\f\t|é’ 😀")},
+			line: `{"text": "q\" b\\ s\/ \b\f\t|\u00e9\u00E9\u2019 \ud83d\ude00"}`,
+			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("q\" b\\ s/ \b\f\t|éé’ 😀")},
 		},
 		{
 			name: "lone surrogates", reason: "lone surrogate escapes become U+FFFD and the next escape is kept, as in encoding/json",
@@ -225,6 +225,11 @@ func TestReadJSONLRecord(t *testing.T) {
 		{name: "NaN", reason: "NaN is not JSON", line: `{"x": NaN, "text": "B"}`, wantErr: ErrInvalidJSON},
 		{name: "unclosed object", reason: "the record must end", line: `{"text": "B"`, wantErr: ErrInvalidJSON, wantMsg: "unexpected end of line"},
 		{name: "unclosed array", reason: "nested values must end", line: `{"x": [1, 2`, wantErr: ErrInvalidJSON},
+		{name: "array without comma", reason: "elements are separated by commas", line: `{"x": [1 2], "text": "B"}`, wantErr: ErrInvalidJSON, wantMsg: "expecting ',' or ']'"},
+		{name: "nested number key", reason: "nested keys are strings too", line: `{"x": {1: 2}, "text": "B"}`, wantErr: ErrInvalidJSON, wantMsg: "expecting a string key"},
+		{name: "nested missing colon", reason: "nested keys need a colon", line: `{"x": {"a" 1}, "text": "B"}`, wantErr: ErrInvalidJSON, wantMsg: "expecting ':'"},
+		{name: "nested missing comma", reason: "nested members are separated by commas", line: `{"x": {"a": 1 "b": 2}, "text": "B"}`, wantErr: ErrInvalidJSON, wantMsg: "expecting ',' or '}'"},
+		{name: "nested bad string", reason: "nested strings are checked", line: `{"x": {"a": "\q"}, "text": "B"}`, wantErr: ErrInvalidJSON, wantMsg: "in string escape"},
 		{name: "too deep", reason: "nesting is capped at 10000 levels like encoding/json",
 			line: `{"x": ` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `, "text": "B"}`, wantErr: ErrInvalidJSON, wantMsg: "nested more than 10000 levels"},
 		{name: "invalid UTF-8", reason: "bytes that are not UTF-8 are an error naming the column",

@@ -13,7 +13,7 @@ package dedup
 //	wFP·∫₀ᵗ P(s) ds + wFN·∫ₜ¹ (1 - P(s)) ds
 //
 // (the method of datasketch's MinHashLSH). The integrals are computed with
-// composite Simpson's rule over 512 intervals.
+// composite Simpson's rule over 256 intervals.
 //
 // Band key of band i (0-based), persisted by stores, fixed forever for
 // SignatureVersion 1:
@@ -28,6 +28,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -38,7 +39,7 @@ const (
 	DefaultFalseNegativeWeight = 0.5
 )
 
-const simpsonIntervals = 512
+const simpsonIntervals = 256
 
 // LSHParams is a banding of signatures: Bands bands of Rows fingerprints
 // each, taken from the start of the signature (Bands·Rows ≤ k).
@@ -52,7 +53,19 @@ func (p LSHParams) String() string { return fmt.Sprintf("%d×%d", p.Bands, p.Row
 // Probability returns the chance 1-(1-s^r)^b that two sets of Jaccard
 // similarity s share a band key.
 func (p LSHParams) Probability(s float64) float64 {
-	return 1 - math.Pow(1-math.Pow(s, float64(p.Rows)), float64(p.Bands))
+	return 1 - ipow(1-ipow(s, p.Rows), p.Bands)
+}
+
+// ipow returns x^n for n >= 0 by squaring.
+func ipow(x float64, n int) float64 {
+	r := 1.0
+	for ; n > 0; n >>= 1 {
+		if n&1 == 1 {
+			r *= x
+		}
+		x *= x
+	}
+	return r
 }
 
 // FalsePositiveArea returns ∫₀ᵗ P(s) ds.
@@ -87,6 +100,27 @@ func simpson(f func(float64) float64, a, b float64) float64 {
 // fewer bands. It returns an error for t outside (0, 1), k < 1 or negative
 // weights.
 func OptimalLSH(t float64, k int, fpWeight, fnWeight float64) (LSHParams, error) {
+	key := lshKey{t, k, fpWeight, fnWeight}
+	if p, ok := lshCache.Load(key); ok {
+		return p.(LSHParams), nil
+	}
+	p, err := optimalLSH(t, k, fpWeight, fnWeight)
+	if err == nil {
+		lshCache.Store(key, p)
+	}
+	return p, err
+}
+
+type lshKey struct {
+	t        float64
+	k        int
+	wFP, wFN float64
+}
+
+// lshCache remembers OptimalLSH results: every Index computes one.
+var lshCache sync.Map
+
+func optimalLSH(t float64, k int, fpWeight, fnWeight float64) (LSHParams, error) {
 	if !(t > 0 && t < 1) {
 		return LSHParams{}, fmt.Errorf("dedup: LSH threshold %v out of range (0, 1)", t)
 	}

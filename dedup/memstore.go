@@ -92,7 +92,9 @@ func (m *MemoryStore) Candidates(ctx context.Context, bands []uint64) ([]Entry, 
 		for _, id := range m.bands[k] {
 			if !seen[id] {
 				seen[id] = true
-				out = append(out, m.entries[id].e)
+				e := m.entries[id].e
+				e.Sig = append([]byte(nil), e.Sig...)
+				out = append(out, e)
 			}
 		}
 	}
@@ -125,7 +127,9 @@ func (m *MemoryStore) Get(ctx context.Context, id string) (Entry, error) {
 	if !ok {
 		return Entry{}, ErrNotFound
 	}
-	return me.e, nil
+	e := me.e
+	e.Sig = append([]byte(nil), e.Sig...)
+	return e, nil
 }
 
 // Remove deletes id.

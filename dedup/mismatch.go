@@ -17,7 +17,7 @@ import (
 // headline names is about something else. A headline with no content
 // words, or an article with no body, is not judged.
 func (s *Scanner) mismatch(doc *Document, a *analysis, ord int) []Finding {
-	nt := a.title.norm()
+	nt := a.titleNorm
 	var nb2 float64
 	for _, w := range a.body {
 		nb2 += w * w
@@ -31,7 +31,7 @@ func (s *Scanner) mismatch(doc *Document, a *analysis, ord int) []Finding {
 	if c := s.corpus; c != nil && ord >= 0 && ord < len(c.docBody) {
 		if e := c.expand[c.docBody[ord]]; len(e) > 0 {
 			// cos(t, b/|b| + e), without building the sum.
-			num += dot(a.globalSparse(a.title), e)
+			num += dot(a.titleAll, e)
 			den = math.Sqrt(1 + 2*dot(a.global(a.body), e)/nb + e.norm()*e.norm())
 		}
 	}

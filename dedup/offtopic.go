@@ -52,11 +52,11 @@ func (s *Scanner) offTopic(doc *Document, a *analysis, ord int) []Finding {
 // vectors not left out, as a dense vector.
 func (a *analysis) storyCentroid(out func(int) bool) []float64 {
 	c := a.dense()
-	if nt := a.title.norm(); nt > 0 {
-		a.title.addTo(c, titleWeight/nt)
+	if a.titleNorm > 0 {
+		a.title.addTo(c, titleWeight/a.titleNorm)
 	}
-	for i, p := range a.paras {
-		if len(p) > 0 && !out(i) {
+	for i := range a.paras {
+		if p := a.para(i); len(p) > 0 && !out(i) {
 			p.addTo(c, 1)
 		}
 	}
@@ -103,7 +103,7 @@ func (s *Scanner) offTopicCorpus(doc *Document, a *analysis, ord int, flagged ma
 			continue
 		}
 		long++
-		if len(a.paras[i]) == 0 || keys[i] == 0 {
+		if len(a.para(i)) == 0 || keys[i] == 0 {
 			continue
 		}
 		list := c.paras[keys[i]]
@@ -150,7 +150,7 @@ func (s *Scanner) offTopicCorpus(doc *Document, a *analysis, ord int, flagged ma
 			if firstID == "" {
 				firstID = oc.id
 			}
-			if fit, ok := s.fitElsewhere(gb, g.paras, doc, oc); ok && fit > best {
+			if fit, ok := s.fitElsewhere(gb, g.paras, keys, oc); ok && fit > best {
 				best, bestID = fit, oc.id
 			}
 		}
@@ -178,31 +178,20 @@ func (s *Scanner) offTopicCorpus(doc *Document, a *analysis, ord int, flagged ma
 // global vector) to another article: its cosine with that article's
 // headline and paragraphs, less the block's own. ok is false when the
 // other article is mostly the block: a copy, not a home.
-func (s *Scanner) fitElsewhere(block vector, idx []int, doc *Document, oc *docContent) (float64, bool) {
-	keys := make(map[uint64]bool, len(idx))
-	var buf []byte
-	for _, i := range idx {
-		var k uint64
-		buf, k = paragraphKey(buf, doc.Paragraphs[i].Text)
-		keys[k] = true
-	}
-	idf := s.vocab.idf
-	var c, tmp vector
-	if t := weigh(nil, slices.Clone(oc.title), idf); len(t) > 0 {
-		c = addScaled(nil, nil, t, titleWeight/t.norm())
-	}
+func (s *Scanner) fitElsewhere(block vector, idx []int, keys []uint64, oc *docContent) (float64, bool) {
+	c := slices.Clone(oc.titleVec)
+	var tmp vector
 	shared, long := 0, 0
-	for j, ids := range oc.terms {
+	for j, v := range oc.paraVecs {
 		if oc.long[j] {
 			long++
 		}
-		if keys[oc.keys[j]] {
+		if slices.ContainsFunc(idx, func(i int) bool { return keys[i] == oc.keys[j] }) {
 			shared++
 			continue
 		}
-		v := weigh(nil, slices.Clone(ids), idf)
-		if n := v.norm(); n > 0 {
-			tmp = addScaled(tmp[:0], c, v, 1/n)
+		if len(v) > 0 {
+			tmp = addScaled(tmp[:0], c, v, 1)
 			c, tmp = tmp, c
 		}
 	}
@@ -212,24 +201,47 @@ func (s *Scanner) fitElsewhere(block vector, idx []int, doc *Document, oc *docCo
 	return cosine(block, c), true
 }
 
-// offTopicAlone runs the single-article test: a spectral bisection of
-// the paragraphs' similarity graph, accepted only when the two sides are
-// clearly apart (normalised cut below Options.OffTopicCut) and the
-// headline fits one side clearly better; the other side is off_topic.
-func (s *Scanner) offTopicAlone(doc *Document, a *analysis, flagged map[int]Finding) {
-	nt := a.title.norm()
-	if nt == 0 {
-		return // nothing anchors the story
+// bisection is the split of a body's paragraphs that offTopicAlone
+// judges: it depends on the body and the skipped paragraphs only, so it is
+// memoised with the body's analysis.
+type bisection struct {
+	skipKey uint64
+	// sides are the paragraphs of each side; cut their normalised cut
+	// (+Inf when the body cannot be split).
+	sides [2][]int
+	cut   float64
+}
+
+// skipKey hashes which paragraphs are skipped.
+func (a *analysis) skipKey() uint64 {
+	var h uint64 = 0xcbf29ce484222325
+	for i, s := range a.skip {
+		if s {
+			h = (h ^ uint64(i+1)) * 0x100000001b3
+		}
 	}
+	return h
+}
+
+// bisect splits the paragraphs in two along their similarity graph: a
+// spectral bisection (the second eigenvector of the normalised similarity
+// matrix), cut where the normalised cut is least.
+func (a *analysis) bisect() *bisection {
+	key := a.skipKey()
+	if b := a.split.Load(); b != nil && b.skipKey == key {
+		return b
+	}
+	b := &bisection{skipKey: key, cut: math.Inf(1)}
+	defer a.split.Store(b)
 	var nodes []int
-	for i, p := range a.paras {
-		if len(p) > 0 && a.words[i] >= minSharedWords {
+	for i := range a.paras {
+		if len(a.para(i)) > 0 && a.words[i] >= minSharedWords {
 			nodes = append(nodes, i)
 		}
 	}
 	n := len(nodes)
 	if n < 4 {
-		return
+		return b
 	}
 	// Similarity graph: cosine of the unit paragraph vectors.
 	sim := make([]float64, n*n)
@@ -247,29 +259,27 @@ func (s *Scanner) offTopicAlone(doc *Document, a *analysis, flagged map[int]Find
 	}
 	// Paragraphs that share no term with any other are set aside: a lone
 	// paragraph is no story of its own.
-	keep := nodes[:0:0]
 	var kx []int
 	for x := range nodes {
 		if deg[x] > 1e-9 {
-			keep = append(keep, nodes[x])
 			kx = append(kx, x)
 		}
 	}
-	if len(keep) < 4 {
-		return
+	if len(kx) < 4 {
+		return b
 	}
 	order := fiedlerOrder(sim, n, kx, deg)
-	// Sweep the cuts along the order; keep the one with the least
-	// normalised cut.
+	// Sweep the cuts along the order; keep the least normalised cut.
 	side := make([]bool, n)
 	var volA, volAll, cut float64
 	for _, x := range kx {
 		volAll += deg[x]
 	}
-	bestCut, bestK := math.Inf(1), -1
+	bestK := -1
 	for k := 0; k < len(order)-1; k++ {
 		x := order[k]
-		// moving x to side A: edges to A stop being cut, edges to B start
+		// moving x to side A: its edges to A stop being cut, those to
+		// B start
 		for _, y := range kx {
 			if y == x {
 				continue
@@ -285,41 +295,54 @@ func (s *Scanner) offTopicAlone(doc *Document, a *analysis, flagged map[int]Find
 		if k+1 < 2 || len(order)-k-1 < 2 {
 			continue
 		}
-		if nc := cut/volA + cut/(volAll-volA); nc < bestCut {
-			bestCut, bestK = nc, k
+		if nc := cut/volA + cut/(volAll-volA); nc < b.cut {
+			b.cut, bestK = nc, k
 		}
 	}
-	if bestK < 0 || bestCut > s.opts.OffTopicCut {
+	if bestK < 0 {
+		return b
+	}
+	for k, x := range order {
+		s := 0
+		if k > bestK {
+			s = 1
+		}
+		b.sides[s] = append(b.sides[s], nodes[x])
+	}
+	slices.Sort(b.sides[0])
+	slices.Sort(b.sides[1])
+	return b
+}
+
+// offTopicAlone runs the single-article test: when the two sides of the
+// bisection are clearly apart (normalised cut below Options.OffTopicCut)
+// and the headline fits one side three times better than the other, the
+// other side is off_topic.
+func (s *Scanner) offTopicAlone(doc *Document, a *analysis, flagged map[int]Finding) {
+	if a.titleNorm == 0 {
+		return // nothing anchors the story
+	}
+	b := a.bisect()
+	if b.cut > s.opts.OffTopicCut {
 		return
 	}
-	inA := make(map[int]bool)
-	for _, x := range order[:bestK+1] {
-		inA[nodes[x]] = true
-	}
-	ca, cb := a.dense(), a.dense()
-	for _, i := range keep {
-		if inA[i] {
-			a.paras[i].addTo(ca, 1)
-		} else {
-			a.paras[i].addTo(cb, 1)
+	var fit [2]float64
+	for k, side := range b.sides {
+		c := a.dense()
+		for _, i := range side {
+			a.paras[i].addTo(c, 1)
 		}
+		fit[k] = a.title.dotDense(c) / (a.titleNorm * math.Sqrt(sumSquares(c)))
 	}
-	fitA := a.title.dotDense(ca) / (nt * math.Sqrt(sumSquares(ca)))
-	fitB := a.title.dotDense(cb) / (nt * math.Sqrt(sumSquares(cb)))
-	offA := fitA < fitB
-	on, off := fitB, fitA
-	if !offA {
-		on, off = fitA, fitB
+	offSide := 0
+	if fit[1] < fit[0] {
+		offSide = 1
 	}
+	on, off := fit[1-offSide], fit[offSide]
 	if on < s.opts.OffTopicSplit || off > on/3 {
 		return // the headline does not choose a side
 	}
-	var offs []int
-	for _, i := range keep {
-		if inA[i] == offA {
-			offs = append(offs, i)
-		}
-	}
+	offs := b.sides[offSide]
 	if len(offs) < 2 {
 		return
 	}
@@ -329,8 +352,8 @@ func (s *Scanner) offTopicAlone(doc *Document, a *analysis, flagged map[int]Find
 		}
 		flagged[i] = Finding{
 			Kind: KindOffTopic, Paragraph: i, Line: doc.Paragraphs[i].Line,
-			Score:   math.Min(1, 0.5+0.5*(1-bestCut/s.opts.OffTopicCut)),
-			Message: fmt.Sprintf("belongs to another story: one of %d paragraphs that stand apart (cut %.2f) and fit the headline %.2f, against %.2f for the rest", len(offs), bestCut, off, on),
+			Score:   math.Min(1, 0.5+0.5*(1-b.cut/s.opts.OffTopicCut)),
+			Message: fmt.Sprintf("belongs to another story: one of %d paragraphs that stand apart (cut %.2f) and fit the headline %.2f, against %.2f for the rest", len(offs), b.cut, off, on),
 		}
 	}
 }

@@ -284,6 +284,9 @@ func (pr *pathReader) stream(name, fileName string, r io.Reader) bool {
 	}
 	if gz {
 		zr, err := gzip.NewReader(br)
+		if err == io.EOF {
+			err = errors.New("empty file")
+		}
 		if err != nil {
 			return pr.yield(nil, &InputError{File: name, Err: fmt.Errorf("gunzip: %w", err)})
 		}
@@ -322,25 +325,35 @@ func (pr *pathReader) stream(name, fileName string, r io.Reader) bool {
 }
 
 // sniff returns the first byte of br that is not white space or part of a
-// UTF-8 byte order mark, looking no further than the buffer, without
-// consuming anything. It returns 0 when the input has no such byte, and
-// ' ' when the buffer is full of white space.
+// UTF-8 byte order mark, without consuming anything and without waiting for
+// more input than it needs. It returns 0 when the input has no such byte,
+// and ' ' when the whole buffer is white space.
 func sniff(br *bufio.Reader) (byte, error) {
-	buf, err := br.Peek(readBufferSize)
-	for _, c := range bytes.TrimPrefix(buf, utf8BOM) {
-		switch c {
+	b, err := peek(br, len(utf8BOM))
+	if err != nil {
+		return 0, err
+	}
+	start := 0
+	if bytes.Equal(b, utf8BOM) {
+		start = len(utf8BOM)
+	}
+	for i := start; ; i++ {
+		b, err := br.Peek(i + 1)
+		if len(b) <= i {
+			switch {
+			case err == io.EOF:
+				return 0, nil
+			case errors.Is(err, bufio.ErrBufferFull):
+				return ' ', nil
+			}
+			return 0, err
+		}
+		switch b[i] {
 		case ' ', '\t', '\n', '\r', '\f', '\v':
 		default:
-			return c, nil
+			return b[i], nil
 		}
 	}
-	switch {
-	case err == nil || errors.Is(err, bufio.ErrBufferFull):
-		return ' ', nil
-	case err == io.EOF:
-		return 0, nil
-	}
-	return 0, err
 }
 
 // peek is br.Peek(n) where a short input is not an error: the error is nil

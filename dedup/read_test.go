@@ -199,6 +199,7 @@ func TestReadPathsErrors(t *testing.T) {
 	notGzip := write("plain.txt.gz", []byte("Headline\nBody\n"))
 	missing := filepath.Join(dir, "missing.jsonl")
 	longText := write("long.txt", []byte("Headline\n"+strings.Repeat("x", 200)+"\n"))
+	emptyGzip := write("empty.jsonl.gz", nil)
 	good := write("good.txt", []byte("Good\nBody\n"))
 
 	tests := []struct {
@@ -213,6 +214,8 @@ func TestReadPathsErrors(t *testing.T) {
 			wantMsg: missing + ": stat: no such file or directory", wantNotExist: true},
 		{name: "not gzip", reason: "a .gz file that is not gzip is named", path: notGzip,
 			wantMsg: notGzip + ": gunzip: gzip: invalid header", wantErr: gzip.ErrHeader},
+		{name: "empty gzip", reason: "an empty .gz file is not gzip", path: emptyGzip,
+			wantMsg: emptyGzip + ": gunzip: empty file"},
 		{name: "truncated gzip", reason: "a gzip stream that ends early is a read error at the line being read", path: truncated,
 			wantMsg: truncated + ":", wantErr: ErrRead},
 		{name: "long text line", reason: "the line cap applies to text files", path: longText, opts: ReadOptions{MaxLineBytes: 100},
@@ -415,4 +418,44 @@ type endless struct{}
 func (endless) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// TestReadPathsStreams checks that a record on stdin is yielded as soon as
+// its line is complete, before more input arrives.
+func TestReadPathsStreams(t *testing.T) {
+	for _, first := range []string{"{\"id\": \"1\", \"text\": \"a\"}\n", "\ufeff  {\"id\": \"1\", \"text\": \"a\"}\r\n"} {
+		pr, pw := io.Pipe()
+		got1 := make(chan struct{})
+		waited := make(chan bool, 1)
+		go func() {
+			_, _ = pw.Write([]byte(first))
+			select {
+			case <-got1:
+				waited <- false
+			case <-time.After(5 * time.Second):
+				waited <- true
+			}
+			_, _ = pw.Write([]byte(`{"id": "2", "text": "b"}`))
+			_ = pw.Close()
+		}()
+		var ids []string
+		for d, err := range ReadPaths(context.Background(), nil, pr, ReadOptions{}) {
+			require.NoError(t, err)
+			ids = append(ids, d.ID)
+			if d.ID == "1" {
+				select {
+				case <-got1:
+				default:
+					close(got1)
+				}
+			}
+		}
+		select {
+		case <-got1:
+		default:
+			t.Fatal("no first record")
+		}
+		assert.Equal(t, []string{"1", "2"}, ids)
+		assert.False(t, <-waited, "the first record came before more input")
+	}
 }

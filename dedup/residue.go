@@ -89,8 +89,9 @@ const (
 	residueMaxRules      = 4096
 	residueMaxRuleBytes  = 4096
 	residueMaxLiterals   = 64 // per rule, for the prefilter
-	residueLongBytes     = 320
-	residueWindowBytes   = 160
+	residueWindowBytes   = 160 // head and tail windows of a long paragraph
+	residueSentenceHead  = 64  // and of a long sentence (see residueQuick)
+	residueSentenceTail  = 96
 	residueMaxLineWords  = 20 // longest line context rules consider
 	residueShortWords    = 15
 	residueSentencePen   = 0.35
@@ -102,21 +103,7 @@ const (
 // safe for concurrent use.
 type ResiduePatterns struct {
 	rules []residueRule
-	// Prefilter: a rule runs only when one of its required literals
-	// occurs in the lower-cased text (near the start for rules anchored
-	// there). Literals of one byte are listed in one; longer ones are
-	// found by their first two bytes: biAny and biNear are bitmaps of
-	// those (for literals allowed anywhere, and for literals allowed only
-	// up to nearEnd), bi maps them to literals. always lists the rules
-	// without a required literal.
-	lits    []residueLiteral
-	one     [256][]int32
-	bi      map[uint16][]int32 // literals allowed anywhere
-	biN     map[uint16][]int32 // literals allowed only near the start
-	biAny   [1 << 16 / 64]uint64
-	biNear  [1 << 16 / 64]uint64
-	nearEnd int
-	always  []int32
+	pre   residuePrefilter
 }
 
 type residueRule struct {
@@ -129,20 +116,6 @@ type residueRule struct {
 	// at the start of text (anchored false: any).
 	anchored bool
 	first    [4]uint64
-}
-
-type residueLiteral struct {
-	text     string
-	maxStart int // the largest maxStart of refs, -1 when one is -1
-	refs     []residueLitRef
-}
-
-// residueLitRef ties a literal to a rule that requires it. maxStart is
-// the last byte offset where the literal can start in a match, -1 for
-// anywhere.
-type residueLitRef struct {
-	rule     int32
-	maxStart int32
 }
 
 // ResidueRule describes one rule of a ResiduePatterns.
@@ -339,29 +312,35 @@ func (p *ResiduePatterns) Match(text string) (rule ResidueRule, ok bool) {
 
 // match returns the index of the best matching rule, or -1.
 func (p *ResiduePatterns) match(text string, sc *residueScratch) int {
+	return p.matchIn(text, sc, residueWindowBytes, residueWindowBytes)
+}
+
+// matchIn matches text whole when it is at most head+tail bytes long,
+// else its first head and last tail bytes, cut at rune boundaries, with a
+// NUL where the paragraph was cut so that ^ and $ keep meaning its start
+// and end.
+func (p *ResiduePatterns) matchIn(text string, sc *residueScratch, head, tail int) int {
 	if len(p.rules) == 0 || text == "" {
 		return -1
 	}
-	if len(text) <= residueLongBytes {
+	if len(text) <= head+tail {
 		sc.win = append(sc.win[:0], text...)
 		return p.matchWindow(sc.win, sc)
 	}
-	// Head and tail windows, cut at rune boundaries, with a NUL where the
-	// paragraph was cut so that ^ and $ keep meaning its start and end.
-	h := residueWindowBytes
+	h := head
 	for h > 0 && !utf8.RuneStart(text[h]) {
 		h--
 	}
-	t := len(text) - residueWindowBytes
+	t := len(text) - tail
 	for t < len(text) && !utf8.RuneStart(text[t]) {
 		t++
 	}
-	head := append(append(sc.win[:0], text[:h]...), 0)
-	best := p.matchWindow(head, sc)
-	sc.win = head
-	tail := append(append(sc.win2[:0], 0), text[t:]...)
-	sc.win2 = tail
-	if j := p.matchWindow(tail, sc); j >= 0 && (best < 0 || p.rules[j].weight > p.rules[best].weight) {
+	w := append(append(sc.win[:0], text[:h]...), 0)
+	sc.win = w
+	best := p.matchWindow(w, sc)
+	w = append(append(sc.win2[:0], 0), text[t:]...)
+	sc.win2 = w
+	if j := p.matchWindow(w, sc); j >= 0 && (best < 0 || p.rules[j].weight > p.rules[best].weight) {
 		best = j
 	}
 	return best
@@ -377,47 +356,7 @@ func (p *ResiduePatterns) matchWindow(w []byte, sc *residueScratch) int {
 	}
 	cand := sc.cand[:words]
 	clear(cand)
-	any := false
-	hit := func(li int32, i int) {
-		lit := &p.lits[li]
-		if (lit.maxStart >= 0 && i > lit.maxStart) || len(lower)-i < len(lit.text) ||
-			string(lower[i:i+len(lit.text)]) != lit.text {
-			return
-		}
-		for _, ref := range lit.refs {
-			if ref.maxStart < 0 || i <= int(ref.maxStart) {
-				cand[ref.rule>>6] |= 1 << (uint(ref.rule) & 63)
-				any = true
-			}
-		}
-	}
-	near := min(p.nearEnd, len(lower))
-	for i := 0; i < len(lower); i++ {
-		c := lower[i]
-		for _, li := range p.one[c] {
-			hit(li, i)
-		}
-		if i+1 == len(lower) {
-			break
-		}
-		k := uint16(c)<<8 | uint16(lower[i+1])
-		if p.biAny[k>>6]&(1<<(k&63)) != 0 {
-			for _, li := range p.bi[k] {
-				hit(li, i)
-			}
-		}
-		if i <= near && p.biNear[k>>6]&(1<<(k&63)) != 0 {
-			for _, li := range p.biN[k] {
-				if i <= p.lits[li].maxStart {
-					hit(li, i)
-				}
-			}
-		}
-	}
-	for _, r := range p.always {
-		cand[r>>6] |= 1 << (uint(r) & 63)
-		any = true
-	}
+	any := p.pre.scan(lower, cand)
 	if !any {
 		return -1
 	}
@@ -465,95 +404,263 @@ func residueLower(dst, w []byte) []byte {
 	return dst
 }
 
-// buildPrefilter extracts, for every rule, literals one of which any
-// match must contain, and indexes them by their first bytes.
+// buildPrefilter indexes the literals the rules require.
 func (p *ResiduePatterns) buildPrefilter() {
-	p.lits = nil
-	p.one = [256][]int32{}
-	p.bi = make(map[uint16][]int32)
-	p.biN = make(map[uint16][]int32)
-	p.biAny = [len(p.biAny)]uint64{}
-	p.biNear = [len(p.biNear)]uint64{}
-	p.nearEnd = 0
-	p.always = nil
-	byText := map[string]int32{}
+	p.pre = residuePrefilter{}
 	for ri, r := range p.rules {
-		lits, maxStart, ok := residueRequiredLiterals(r.source)
-		if !ok {
-			p.always = append(p.always, int32(ri))
-			continue
-		}
-		for _, l := range lits {
-			li, seen := byText[l]
-			if !seen {
-				li = int32(len(p.lits))
-				byText[l] = li
-				p.lits = append(p.lits, residueLiteral{text: l})
-			}
-			p.lits[li].refs = append(p.lits[li].refs, residueLitRef{rule: int32(ri), maxStart: int32(maxStart)})
-		}
+		p.pre.add(int32(ri), r.source)
 	}
-	for li := range p.lits {
-		l := &p.lits[li]
-		l.maxStart = 0
-		for _, ref := range l.refs {
-			if ref.maxStart < 0 {
-				l.maxStart = -1
-				break
-			}
-			l.maxStart = max(l.maxStart, int(ref.maxStart))
+	p.pre.index()
+}
+
+// residuePrefilter finds the rules worth running on a text: those of
+// which a required literal occurs in the text, lower-cased, at a place
+// where a match could have it. A literal of a rule anchored at the start
+// (^ then a bounded prefix) can only start in the first bytes of the
+// text, one of a rule anchored at the end within the last bytes; other
+// literals anywhere. Literals of one byte are looked up by that byte,
+// longer ones by their first two: a bitmap per place says whether a pair
+// starts a literal, idx maps the pair to its bucket.
+type residuePrefilter struct {
+	lits     []residueLiteral
+	one      [256][]int32
+	idx      [1 << 16]uint16 // bucket+1 of a byte pair, 0 for none
+	buckets  []residueBucket
+	anyBits  [1 << 16 / 64]uint64
+	headBits [1 << 16 / 64]uint64
+	tailBits [1 << 16 / 64]uint64
+	headSpan int // no head literal starts after this offset
+	tailSpan int // no tail literal starts further than this from the end
+	always   []int32
+	byText   map[string]int32
+}
+
+// residueBucket lists the literals starting with one byte pair, by place.
+type residueBucket struct{ any, head, tail []int32 }
+
+// residueLiteral is one required literal and the rules that require it.
+type residueLiteral struct {
+	text  string
+	place residuePlace // the loosest place of its refs
+	refs  []residueLitRef
+}
+
+// residuePlace says where a literal can start in a text of n bytes: at an
+// offset up to head, when head >= 0; at most tail bytes before the end,
+// when tail >= 0; anywhere when both are -1.
+type residuePlace struct{ head, tail int32 }
+
+func (pl residuePlace) allows(i, n int) bool {
+	return (pl.head < 0 || i <= int(pl.head)) && (pl.tail < 0 || n-i <= int(pl.tail))
+}
+
+// residueLitRef ties a literal to a rule that requires it at a place.
+type residueLitRef struct {
+	rule  int32
+	place residuePlace
+}
+
+// residueAnchorSlack is added to the offsets of anchored literals:
+// lower-casing can change the length of a few non-ASCII letters.
+const residueAnchorSlack = 8
+
+// add records the literals rule ri requires.
+func (f *residuePrefilter) add(ri int32, src string) {
+	lits, place, ok := residueRequiredLiterals(src)
+	if !ok {
+		f.always = append(f.always, ri)
+		return
+	}
+	if f.byText == nil {
+		f.byText = map[string]int32{}
+	}
+	for _, l := range lits {
+		li, seen := f.byText[l]
+		if !seen {
+			li = int32(len(f.lits))
+			f.byText[l] = li
+			f.lits = append(f.lits, residueLiteral{text: l, place: place})
 		}
+		lit := &f.lits[li]
+		if lit.place.head < 0 || place.head < 0 {
+			lit.place.head = -1
+		} else {
+			lit.place.head = max(lit.place.head, place.head)
+		}
+		if lit.place.tail < 0 || place.tail < 0 {
+			lit.place.tail = -1
+		} else {
+			lit.place.tail = max(lit.place.tail, place.tail)
+		}
+		lit.refs = append(lit.refs, residueLitRef{rule: ri, place: place})
+	}
+}
+
+// index builds the lookup tables once every rule is added.
+func (f *residuePrefilter) index() {
+	f.byText = nil
+	for li := range f.lits {
+		l := &f.lits[li]
 		if len(l.text) == 1 {
-			p.one[l.text[0]] = append(p.one[l.text[0]], int32(li))
+			f.one[l.text[0]] = append(f.one[l.text[0]], int32(li))
 			continue
 		}
 		k := uint16(l.text[0])<<8 | uint16(l.text[1])
-		if l.maxStart < 0 {
-			p.bi[k] = append(p.bi[k], int32(li))
-			p.biAny[k>>6] |= 1 << (k & 63)
-		} else {
-			p.biN[k] = append(p.biN[k], int32(li))
-			p.biNear[k>>6] |= 1 << (k & 63)
-			p.nearEnd = max(p.nearEnd, l.maxStart)
+		if f.idx[k] == 0 {
+			f.buckets = append(f.buckets, residueBucket{})
+			f.idx[k] = uint16(len(f.buckets))
+		}
+		b := &f.buckets[f.idx[k]-1]
+		switch {
+		case l.place.head >= 0:
+			b.head = append(b.head, int32(li))
+			f.headBits[k>>6] |= 1 << (k & 63)
+			f.headSpan = max(f.headSpan, int(l.place.head))
+		case l.place.tail >= 0:
+			b.tail = append(b.tail, int32(li))
+			f.tailBits[k>>6] |= 1 << (k & 63)
+			f.tailSpan = max(f.tailSpan, int(l.place.tail))
+		default:
+			b.any = append(b.any, int32(li))
+			f.anyBits[k>>6] |= 1 << (k & 63)
 		}
 	}
 }
 
-// residueAnchorSlack is added to the offset bound of anchored literals:
-// lower-casing can change the length of a few non-ASCII letters.
-const residueAnchorSlack = 8
+// scan marks in cand the rules whose literals occur in lower and reports
+// whether it marked any.
+func (f *residuePrefilter) scan(lower []byte, cand []uint64) bool {
+	n := len(lower)
+	any := false
+	hit := func(li int32, i int) {
+		lit := &f.lits[li]
+		if !lit.place.allows(i, n) || n-i < len(lit.text) || string(lower[i:i+len(lit.text)]) != lit.text {
+			return
+		}
+		for _, ref := range lit.refs {
+			if ref.place.allows(i, n) {
+				cand[ref.rule>>6] |= 1 << (uint(ref.rule) & 63)
+				any = true
+			}
+		}
+	}
+	for i, c := range lower {
+		for _, li := range f.one[c] {
+			hit(li, i)
+		}
+	}
+	if n >= 2 {
+		for i := 0; i < n-1; i++ {
+			k := uint16(lower[i])<<8 | uint16(lower[i+1])
+			if f.anyBits[k>>6]&(1<<(k&63)) != 0 {
+				for _, li := range f.buckets[f.idx[k]-1].any {
+					hit(li, i)
+				}
+			}
+		}
+		for i := 0; i < min(f.headSpan+1, n-1); i++ {
+			k := uint16(lower[i])<<8 | uint16(lower[i+1])
+			if f.headBits[k>>6]&(1<<(k&63)) != 0 {
+				for _, li := range f.buckets[f.idx[k]-1].head {
+					hit(li, i)
+				}
+			}
+		}
+		for i := max(n-f.tailSpan-1, 0); i < n-1; i++ {
+			k := uint16(lower[i])<<8 | uint16(lower[i+1])
+			if f.tailBits[k>>6]&(1<<(k&63)) != 0 {
+				for _, li := range f.buckets[f.idx[k]-1].tail {
+					hit(li, i)
+				}
+			}
+		}
+	}
+	for _, r := range f.always {
+		cand[r>>6] |= 1 << (uint(r) & 63)
+		any = true
+	}
+	return any
+}
 
 // residueRequiredLiterals returns lower-cased strings one of which every
-// match of the regexp contains, or ok=false when it cannot tell. For a
-// regexp anchored at the start of text with a bounded prefix before the
-// literal, maxStart bounds the byte offset where the literal starts;
-// otherwise it is -1.
-func residueRequiredLiterals(src string) (lits []string, maxStart int, ok bool) {
+// match of the regexp contains, and where they can start, or ok=false
+// when it cannot tell.
+func residueRequiredLiterals(src string) (lits []string, place residuePlace, ok bool) {
+	place = residuePlace{-1, -1}
 	re, err := syntax.Parse(src, syntax.Perl)
 	if err != nil {
-		return nil, -1, false
+		return nil, place, false
 	}
 	re = re.Simplify()
-	maxStart = -1
 	if al, off, aok := residueAnchoredLiterals(re); aok {
-		lits, maxStart, ok = al, off+residueAnchorSlack, true
+		lits, place.head, ok = al, int32(off+residueAnchorSlack), true
+	} else if el, span, eok := residueEndLiterals(re); eok {
+		lits, place.tail, ok = el, int32(span+residueAnchorSlack), true
 	} else {
 		lits, ok = residueRequired(re)
 	}
 	if !ok || len(lits) == 0 || len(lits) > residueMaxLiterals {
-		return nil, -1, false
+		return nil, residuePlace{-1, -1}, false
 	}
 	for _, l := range lits {
 		if l == "" {
-			return nil, -1, false
+			return nil, residuePlace{-1, -1}, false
 		}
 	}
-	return residueMinimal(residueFewPrefixes(lits)), maxStart, true
+	return residueMinimal(residueFewPrefixes(lits)), place, true
+}
+
+// residueEndLiterals handles a concatenation that ends with $: the last
+// run of children with a finite set of non-empty strings, before children
+// of bounded width. span bounds how far before the end a literal starts.
+func residueEndLiterals(re *syntax.Regexp) (lits []string, span int, ok bool) {
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[len(re.Sub)-1].Op != syntax.OpEndText {
+		return nil, 0, false
+	}
+	offset := 0 // widest suffix after the current run
+	var run []string
+	inRun := false
+	runWidth := 0
+	done := func() ([]string, int, bool) {
+		if l, ok := residueNonEmpty(run); ok {
+			return l, offset + runWidth, true
+		}
+		return nil, 0, false
+	}
+	for i := len(re.Sub) - 2; i >= 0; i-- {
+		sub := re.Sub[i]
+		w := residueMaxWidth(sub)
+		if set, ok := residueExact(sub); ok && w >= 0 {
+			if !inRun {
+				run, inRun, runWidth = set, true, w
+			} else if prod, ok := residueProduct(set, run); ok {
+				run, runWidth = prod, runWidth+w
+			} else {
+				return done()
+			}
+			continue
+		}
+		if inRun {
+			if l, s, ok := done(); ok {
+				return l, s, true
+			}
+			offset += runWidth
+			inRun, run, runWidth = false, nil, 0
+		}
+		if w < 0 {
+			return nil, 0, false
+		}
+		offset += w
+	}
+	if inRun {
+		return done()
+	}
+	return nil, 0, false
 }
 
 // residueMaxSetLiterals bounds the literals kept for one rule: a bigger
 // set is cut to shorter prefixes, which are cheaper to look for.
-const residueMaxSetLiterals = 12
+const residueMaxSetLiterals = 32
 
 // residueFewPrefixes cuts the literals to their first n runes, with the
 // largest n that leaves at most residueMaxSetLiterals distinct strings
@@ -610,7 +717,7 @@ func residueMinimal(lits []string) []string {
 
 // residueAnchoredLiterals handles a concatenation that starts with ^: the
 // first run of children with a finite set of non-empty strings, after
-// children of bounded width. It wants literals of two runes or more.
+// children of bounded width.
 func residueAnchoredLiterals(re *syntax.Regexp) ([]string, int, bool) {
 	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
 		return nil, 0, false
@@ -625,7 +732,7 @@ func residueAnchoredLiterals(re *syntax.Regexp) ([]string, int, bool) {
 				run, inRun, runOffset = set, true, offset
 			} else if prod, ok := residueProduct(run, set); ok {
 				run = prod
-			} else if lits, ok := residueNonEmpty(run); ok && residueShortestRunes(lits) >= 2 {
+			} else if lits, ok := residueNonEmpty(run); ok {
 				return lits, runOffset, true // too many strings: stop here
 			} else {
 				return nil, 0, false
@@ -638,12 +745,12 @@ func residueAnchoredLiterals(re *syntax.Regexp) ([]string, int, bool) {
 			continue
 		}
 		if inRun {
-			if lits, ok := residueNonEmpty(run); ok && residueShortestRunes(lits) >= 2 {
+			if lits, ok := residueNonEmpty(run); ok {
 				return lits, runOffset, true
 			}
 			inRun = false
 		}
-		if lits, ok := residueLeading(sub); ok && residueShortestRunes(lits) >= 2 && len(lits) <= residueMaxLiterals {
+		if lits, ok := residueLeading(sub); ok && len(lits) <= residueMaxLiterals {
 			return lits, offset, true
 		}
 		w := residueMaxWidth(sub)
@@ -653,7 +760,7 @@ func residueAnchoredLiterals(re *syntax.Regexp) ([]string, int, bool) {
 		offset += w
 	}
 	if inRun {
-		if lits, ok := residueNonEmpty(run); ok && residueShortestRunes(lits) >= 2 {
+		if lits, ok := residueNonEmpty(run); ok {
 			return lits, runOffset, true
 		}
 	}
@@ -1118,6 +1225,7 @@ type residueLine struct {
 	email, handle, slug, spaceRun, firstLower                   bool
 	endSentence, endEllipsis, endColon                          bool
 
+	quick       bool // a long sentence, measured by residueQuick
 	skip        bool // the title, repeated
 	key         uint64
 	keyed       bool
@@ -1223,7 +1331,9 @@ func (d *ResidueDetector) Detect(doc *Document, lines *LineStats) []Finding {
 	L := sc.lines
 
 	for i := range doc.Paragraphs {
-		residueMeasure(&L[i], doc.Paragraphs[i].Text)
+		if !residueQuick(&L[i], doc.Paragraphs[i].Text) {
+			residueMeasure(&L[i], doc.Paragraphs[i].Text)
+		}
 	}
 	d.markTitleRepeats(doc, L, sc)
 	for i := range L {
@@ -1398,7 +1508,11 @@ func residueMeasure(l *residueLine, text string) {
 	}
 	l.slug = l.words == 1 && hyphens >= 2 && l.letters >= 4 && l.urlBytes == 0
 
-	// End of line, past closing quotes and brackets.
+	residueEnding(l, text)
+}
+
+// residueEnding sets how the line ends, past closing quotes and brackets.
+func residueEnding(l *residueLine, text string) {
 	end := strings.TrimRight(text, " \"'”’»)]}*")
 	switch {
 	case strings.HasSuffix(end, "...") || strings.HasSuffix(end, "…"):
@@ -1412,6 +1526,34 @@ func residueMeasure(l *residueLine, text string) {
 			l.endSentence = true
 		}
 	}
+}
+
+// residueQuickWords is the least number of words (counted by spaces) of a
+// long sentence.
+const residueQuickWords = 30
+
+// residueQuick measures a long sentence cheaply and reports whether text
+// is one: at least residueQuickWords words ending with a full stop,
+// question or exclamation mark. Such a paragraph is residue only on a
+// pattern match at its start or end (a copyright or syndication note, a
+// credit after a caption), so the detector skips its shape and matches
+// patterns on short windows only.
+func residueQuick(l *residueLine, text string) bool {
+	if len(text) < residueQuickWords*3 {
+		return false
+	}
+	words := strings.Count(text, " ") + 1
+	if words < residueQuickWords {
+		return false
+	}
+	residueEnding(l, text)
+	if !l.endSentence {
+		l.endEllipsis, l.endColon = false, false
+		return false
+	}
+	l.quick = true
+	l.bytes, l.words, l.alphaWords, l.letters = len(text), words, words, len(text)
+	return true
 }
 
 // Character classes of residueMeasure.
@@ -1542,7 +1684,11 @@ func residueWordSet(s string) map[string]bool {
 
 // intrinsic adds the evidence a paragraph carries on its own.
 func (d *ResidueDetector) intrinsic(l *residueLine, text string, sc *residueScratch) {
-	if i := d.patterns.match(text, sc); i >= 0 {
+	head, tail := residueWindowBytes, residueWindowBytes
+	if l.quick {
+		head, tail = residueSentenceHead, residueSentenceTail
+	}
+	if i := d.patterns.matchIn(text, sc, head, tail); i >= 0 {
 		r := &d.patterns.rules[i]
 		l.add(r.weight, true, residueLabel(r.category))
 		if opens, ok := residueBlockCategories[r.category]; ok {
@@ -1550,6 +1696,9 @@ func (d *ResidueDetector) intrinsic(l *residueLine, text string, sc *residueScra
 			l.blockOpens = opens
 			l.blockReason = residueQuoteShort(text)
 		}
+	}
+	if l.quick {
+		return
 	}
 	switch {
 	case l.letters == 0:

@@ -73,6 +73,7 @@ type Scanner struct {
 	vocab   *Vocabulary
 	residue *ResidueDetector
 	pool    sync.Pool // *analysis
+	memo    *bodyMemo
 }
 
 // NewScanner returns a scanner. With a nil corpus the detectors weigh
@@ -84,6 +85,7 @@ func NewScanner(opts Options, corpus *Corpus) *Scanner {
 	}
 	s.residue = NewResidueDetector(s.opts.Residue)
 	s.pool.New = func() any { return new(analysis) }
+	s.memo = newBodyMemo(memoBudget)
 	return s
 }
 
@@ -105,7 +107,13 @@ func (s *Scanner) ScanAt(doc *Document, ord int) []Finding {
 	fs = append(fs, DetectRepeatedParagraphs(doc)...)
 
 	a := s.pool.Get().(*analysis)
-	a.reset(doc, s.vocab, fs)
+	key := bodyKey(doc)
+	body := s.memo.get(key)
+	if body == nil {
+		body = newBodyAnalysis(doc, s.vocab, &a.t)
+		s.memo.put(key, body)
+	}
+	a.reset(doc, body, s.vocab, fs)
 	fs = append(fs, s.mismatch(doc, a, ord)...)
 	fs = append(fs, s.offTopic(doc, a, ord)...)
 	s.pool.Put(a)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/storetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	bolt "go.etcd.io/bbolt"
@@ -421,4 +422,21 @@ func TestConcurrent(t *testing.T) {
 	assert.Equal(t, workers*48, st.Entries)
 	assert.Equal(t, workers*16, st.Admitted)
 	assert.Equal(t, 0, st.Duplicates)
+}
+
+// TestConformance runs the suite every dedup.Store passes, with the
+// persistence test: Reopen opens the closed store's file again.
+func TestConformance(t *testing.T) {
+	storetest.RunSuite(t, storetest.Suite{
+		Open: func(t *testing.T) dedup.Store {
+			s, err := Open(filepath.Join(t.TempDir(), "index.db"), nil)
+			require.NoError(t, err)
+			return s
+		},
+		Reopen: func(t *testing.T, closed dedup.Store) dedup.Store {
+			s, err := Open(closed.(*Store).Path(), nil)
+			require.NoError(t, err)
+			return s
+		},
+	})
 }

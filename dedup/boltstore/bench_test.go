@@ -1,0 +1,68 @@
+package boltstore
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/stretchr/testify/require"
+)
+
+// benchEntry is an article as the Index stores it at k = 128 with 16-bit
+// fingerprints: a 256-byte signature and 16 band keys.
+func benchEntry(i int) (dedup.Entry, []uint64) {
+	id := "https://example.com/news/" + strconv.Itoa(i)
+	return dedup.Entry{ID: id, Seq: uint64(i + 1), Sig: crashSig(id)}, crashBands(id)
+}
+
+func BenchmarkPut(b *testing.B) {
+	for _, noSync := range []bool{false, true} {
+		b.Run(fmt.Sprintf("nosync=%t", noSync), func(b *testing.B) {
+			ctx := context.Background()
+			s := mustOpen(b, filepath.Join(b.TempDir(), "index.db"), &Options{NoSync: noSync})
+			e, bands := benchEntry(0)
+			b.SetBytes(int64(len(e.Sig) + 8*len(bands)))
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				e, bands := benchEntry(i)
+				i++
+				if err := s.Put(ctx, e, bands); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkCandidates(b *testing.B) {
+	for _, n := range []int{1_000, 20_000} {
+		b.Run("entries="+strconv.Itoa(n), func(b *testing.B) {
+			ctx := context.Background()
+			s := mustOpen(b, filepath.Join(b.TempDir(), "index.db"), &Options{NoSync: true})
+			for i := range n {
+				e, bands := benchEntry(i)
+				require.NoError(b, s.Put(ctx, e, bands))
+			}
+			// Query with the 12 spread-out bands of stored articles: each
+			// query finds its article and no other.
+			queries := make([][]uint64, 256)
+			for i := range queries {
+				_, bands := benchEntry(i * n / len(queries))
+				queries[i] = bands[4:]
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				c, err := s.Candidates(ctx, queries[i%len(queries)])
+				if err != nil || len(c) != 1 {
+					b.Fatalf("got %d candidates, err %v", len(c), err)
+				}
+				i++
+			}
+		})
+	}
+}

@@ -1,0 +1,627 @@
+// Package storetest is the conformance suite every dedup.Store passes: the
+// memory store, dedup/boltstore and dedup/redisstore run it from their
+// tests.
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) dedup.Store { return dedup.NewMemoryStore() })
+//	}
+//
+// Persistent stores also pass a Reopen function to RunSuite, which checks
+// that what was written survives Close.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup"
+)
+
+// Suite describes the store under test.
+type Suite struct {
+	// Open returns a new, empty store; every subtest opens its own. The
+	// suite closes each store it is given exactly once.
+	Open func(t *testing.T) dedup.Store
+	// Reopen, when not nil, returns a store over the same data as closed,
+	// which the suite has just closed. Persistent stores set it; nil skips
+	// the persistence test.
+	Reopen func(t *testing.T, closed dedup.Store) dedup.Store
+}
+
+// Run runs the suite on the stores open makes (no persistence test).
+func Run(t *testing.T, open func(t *testing.T) dedup.Store) {
+	RunSuite(t, Suite{Open: open})
+}
+
+// RunSuite runs every conformance test on s.
+func RunSuite(t *testing.T, s Suite) {
+	require.NotNil(t, s.Open, "Suite.Open is required")
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s Suite)
+	}{
+		{"PutGet", testPutGet},
+		{"PutReplaces", testPutReplaces},
+		{"CandidatesByBand", testCandidates},
+		{"NextSeqConcurrent", testNextSeq},
+		{"SetStatus", testSetStatus},
+		{"NotFound", testNotFound},
+		{"Remove", testRemove},
+		{"Stats", testStats},
+		{"ReturnedCopies", testReturnedCopies},
+		{"EmptySignature", testEmptySignature},
+		{"IndexCheckAddRemove", testIndexCheckAddRemove},
+		{"ConcurrentCheckAndAdd", testConcurrentCheckAndAdd},
+		{"Reopen", testReopen},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, s) })
+	}
+}
+
+// open opens a store and closes it when the test ends (unless the test
+// closed it itself, which it then reports through the returned func).
+func open(t *testing.T, s Suite) (dedup.Store, func()) {
+	t.Helper()
+	st := s.Open(t)
+	require.NotNil(t, st, "Open returned a nil store")
+	var once sync.Once
+	closeIt := func() { once.Do(func() { assert.NoError(t, st.Close(), "Close") }) }
+	t.Cleanup(closeIt)
+	return st, closeIt
+}
+
+func ctxOf(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func put(t *testing.T, ctx context.Context, st dedup.Store, e dedup.Entry, bands ...uint64) {
+	t.Helper()
+	require.NoError(t, st.Put(ctx, e, bands), "Put %q", e.ID)
+}
+
+func entry(id string, seq uint64, sig string) dedup.Entry {
+	return dedup.Entry{ID: id, Seq: seq, Status: dedup.StatusPending, Sig: []byte(sig)}
+}
+
+func ids(es []dedup.Entry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.ID
+	}
+	slices.Sort(out)
+	return out
+}
+
+func testPutGet(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	cases := []struct {
+		reason string
+		e      dedup.Entry
+	}{
+		{"a pending entry", dedup.Entry{ID: "a", Seq: 1, Status: dedup.StatusPending, Sig: []byte{1, 2, 3}}},
+		{"an admitted entry", dedup.Entry{ID: "b", Seq: 2, Status: dedup.StatusAdmitted, Sig: []byte("sig-b")}},
+		{"a duplicate names its original", dedup.Entry{ID: "c", Seq: 3, Status: dedup.StatusDuplicate, DupOf: "b", Sig: []byte("sig-c")}},
+		{"an id with spaces, colons, braces and non-ASCII", dedup.Entry{ID: "https://ex.com/a b:{x}/ü", Seq: 4, Sig: []byte{0}}},
+		{"a large seq", dedup.Entry{ID: "big", Seq: 1<<63 + 5, Status: dedup.StatusAdmitted, Sig: bytes.Repeat([]byte{0xff, 0}, 300)}},
+		{"a signature with NUL and high bytes", dedup.Entry{ID: "bin", Seq: 6, Sig: []byte{0, 0xff, 0, '\n', 0x80}}},
+	}
+	for _, c := range cases {
+		put(t, ctx, st, c.e, uint64(len(c.e.ID)))
+	}
+	for _, c := range cases {
+		got, err := st.Get(ctx, c.e.ID)
+		require.NoError(t, err, c.reason)
+		assert.Equal(t, c.e.ID, got.ID, c.reason)
+		assert.Equal(t, c.e.Seq, got.Seq, c.reason)
+		assert.Equal(t, c.e.Status, got.Status, c.reason)
+		assert.Equal(t, c.e.DupOf, got.DupOf, c.reason)
+		assert.Equal(t, c.e.Sig, got.Sig, c.reason)
+	}
+}
+
+func testPutReplaces(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	put(t, ctx, st, entry("a", 1, "old"), 10, 11)
+	put(t, ctx, st, dedup.Entry{ID: "a", Seq: 7, Status: dedup.StatusAdmitted, Sig: []byte("new")}, 11, 12)
+	got, err := st.Get(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, uint64(7), got.Seq, "the second Put replaces the seq")
+	assert.Equal(t, []byte("new"), got.Sig, "the second Put replaces the signature")
+	assert.Equal(t, dedup.StatusAdmitted, got.Status, "the second Put replaces the status")
+
+	cases := []struct {
+		reason string
+		bands  []uint64
+		want   []string
+	}{
+		{"a band only the old Put used no longer finds the entry", []uint64{10}, nil},
+		{"a band both Puts used finds it", []uint64{11}, []string{"a"}},
+		{"a band only the new Put used finds it", []uint64{12}, []string{"a"}},
+	}
+	for _, c := range cases {
+		es, err := st.Candidates(ctx, c.bands)
+		require.NoError(t, err, c.reason)
+		assert.Equal(t, c.want, nilIfEmpty(ids(es)), c.reason)
+	}
+	stats, err := st.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, stats.Entries, "replacing does not add an entry")
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func testCandidates(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	put(t, ctx, st, entry("a", 1, "A"), 1, 2, 3)
+	put(t, ctx, st, entry("b", 2, "B"), 3, 4)
+	put(t, ctx, st, entry("c", 3, "C"), 5)
+	put(t, ctx, st, entry("d", 4, "D"), 1<<63, ^uint64(0))
+	put(t, ctx, st, entry("none", 5, "N"))
+	cases := []struct {
+		reason string
+		bands  []uint64
+		want   []string
+	}{
+		{"no band keys give no candidates", nil, nil},
+		{"an unused key gives none", []uint64{99}, nil},
+		{"a key of one entry", []uint64{1}, []string{"a"}},
+		{"a key shared by two entries gives both", []uint64{3}, []string{"a", "b"}},
+		{"an entry under several queried keys comes once", []uint64{1, 2, 3}, []string{"a", "b"}},
+		{"keys of different entries give their union", []uint64{2, 4, 5}, []string{"a", "b", "c"}},
+		{"a repeated key gives each entry once", []uint64{5, 5, 5}, []string{"c"}},
+		{"large keys work", []uint64{^uint64(0)}, []string{"d"}},
+		{"key zero is an ordinary unused key", []uint64{0}, nil},
+	}
+	for _, c := range cases {
+		es, err := st.Candidates(ctx, c.bands)
+		require.NoError(t, err, c.reason)
+		assert.Equal(t, c.want, nilIfEmpty(ids(es)), c.reason)
+		for _, e := range es {
+			assert.Equal(t, strings.ToUpper(e.ID)[:1], string(e.Sig), "candidate %q carries its signature (%s)", e.ID, c.reason)
+		}
+	}
+}
+
+func testNextSeq(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	const workers, each = 8, 100
+	var wg sync.WaitGroup
+	got := make([][]uint64, workers)
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Go(func() {
+			for range each {
+				n, err := st.NextSeq(ctx)
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				got[w] = append(got[w], n)
+			}
+		})
+	}
+	wg.Wait()
+	var all []uint64
+	for w := range workers {
+		require.NoError(t, errs[w], "NextSeq")
+		assert.True(t, slices.IsSorted(got[w]), "one caller sees strictly increasing numbers")
+		all = append(all, got[w]...)
+	}
+	slices.Sort(all)
+	require.Len(t, all, workers*each)
+	assert.Len(t, slices.Compact(slices.Clone(all)), workers*each, "no number is returned twice")
+	assert.Greater(t, all[0], uint64(0), "claim numbers start above 0")
+	n, err := st.NextSeq(ctx)
+	require.NoError(t, err)
+	assert.Greater(t, n, all[len(all)-1], "a later call returns more than every earlier one")
+}
+
+func testSetStatus(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	put(t, ctx, st, entry("a", 1, "A"), 1)
+	put(t, ctx, st, entry("b", 2, "B"), 1)
+	cases := []struct {
+		reason string
+		id     string
+		st     dedup.Status
+		dupOf  string
+	}{
+		{"pending to admitted", "a", dedup.StatusAdmitted, ""},
+		{"pending to duplicate with its original", "b", dedup.StatusDuplicate, "a"},
+		{"a duplicate re-pointed to another original", "b", dedup.StatusDuplicate, "z"},
+		{"back to pending clears DupOf", "b", dedup.StatusPending, ""},
+	}
+	for _, c := range cases {
+		require.NoError(t, st.SetStatus(ctx, c.id, c.st, c.dupOf), c.reason)
+		got, err := st.Get(ctx, c.id)
+		require.NoError(t, err, c.reason)
+		assert.Equal(t, c.st, got.Status, c.reason)
+		assert.Equal(t, c.dupOf, got.DupOf, c.reason)
+		assert.Equal(t, []byte(strings.ToUpper(c.id)), got.Sig, "SetStatus keeps the signature (%s)", c.reason)
+		es, err := st.Candidates(ctx, []uint64{1})
+		require.NoError(t, err)
+		for _, e := range es {
+			if e.ID == c.id {
+				assert.Equal(t, c.st, e.Status, "Candidates sees the new status (%s)", c.reason)
+				assert.Equal(t, c.dupOf, e.DupOf, "Candidates sees the new DupOf (%s)", c.reason)
+			}
+		}
+	}
+	// SetStatus of an id that is not there must not make one appear.
+	err := st.SetStatus(ctx, "ghost", dedup.StatusAdmitted, "")
+	if err != nil {
+		assert.ErrorIs(t, err, dedup.ErrNotFound, "SetStatus of a missing id fails only with ErrNotFound")
+	}
+	_, err = st.Get(ctx, "ghost")
+	assert.ErrorIs(t, err, dedup.ErrNotFound, "SetStatus does not create entries")
+}
+
+func testNotFound(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	put(t, ctx, st, entry("a", 1, "A"), 1)
+	_, err := st.Get(ctx, "b")
+	assert.ErrorIs(t, err, dedup.ErrNotFound, "Get of a missing id")
+	_, err = st.Get(ctx, "")
+	assert.ErrorIs(t, err, dedup.ErrNotFound, "Get of the empty id")
+	assert.ErrorIs(t, st.Remove(ctx, "b"), dedup.ErrNotFound, "Remove of a missing id")
+	require.NoError(t, st.Remove(ctx, "a"))
+	assert.ErrorIs(t, st.Remove(ctx, "a"), dedup.ErrNotFound, "Remove twice")
+	_, err = st.Get(ctx, "a")
+	assert.ErrorIs(t, err, dedup.ErrNotFound, "Get after Remove")
+}
+
+func testRemove(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	put(t, ctx, st, entry("a", 1, "A"), 1, 2)
+	put(t, ctx, st, entry("b", 2, "B"), 2, 3)
+	require.NoError(t, st.Remove(ctx, "a"))
+	cases := []struct {
+		reason string
+		bands  []uint64
+		want   []string
+	}{
+		{"a key only the removed entry had is empty", []uint64{1}, nil},
+		{"a shared key keeps the other entry", []uint64{2}, []string{"b"}},
+		{"other keys are untouched", []uint64{3}, []string{"b"}},
+	}
+	for _, c := range cases {
+		es, err := st.Candidates(ctx, c.bands)
+		require.NoError(t, err, c.reason)
+		assert.Equal(t, c.want, nilIfEmpty(ids(es)), c.reason)
+	}
+	// A removed id can be put again.
+	put(t, ctx, st, entry("a", 9, "A2"), 1)
+	got, err := st.Get(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, uint64(9), got.Seq, "a removed id is put afresh")
+	es, err := st.Candidates(ctx, []uint64{1, 2})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b"}, ids(es), "the re-put entry is filed under its new keys only")
+}
+
+func testStats(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	stats, err := st.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 0, stats.Entries, "a new store is empty")
+	put(t, ctx, st, entry("a", 1, "A"), 1, 2)
+	put(t, ctx, st, entry("b", 2, "B"), 2, 3)
+	put(t, ctx, st, entry("c", 3, "C"), 4)
+	put(t, ctx, st, entry("d", 4, "D"))
+	require.NoError(t, st.SetStatus(ctx, "a", dedup.StatusAdmitted, ""))
+	require.NoError(t, st.SetStatus(ctx, "b", dedup.StatusDuplicate, "a"))
+	require.NoError(t, st.SetStatus(ctx, "c", dedup.StatusAdmitted, ""))
+	cases := []struct {
+		reason string
+		remove string
+		want   dedup.StoreStats
+	}{
+		{"four entries, two admitted, one duplicate, keys 1-4", "", dedup.StoreStats{Entries: 4, Admitted: 2, Duplicates: 1, BandKeys: 4}},
+		{"removing the duplicate frees key 3", "b", dedup.StoreStats{Entries: 3, Admitted: 2, Duplicates: 0, BandKeys: 3}},
+		{"removing an admitted entry", "a", dedup.StoreStats{Entries: 2, Admitted: 1, Duplicates: 0, BandKeys: 1}},
+	}
+	for _, c := range cases {
+		if c.remove != "" {
+			require.NoError(t, st.Remove(ctx, c.remove), c.reason)
+		}
+		got, err := st.Stats(ctx)
+		require.NoError(t, err, c.reason)
+		assert.Equal(t, c.want.Entries, got.Entries, "entries: %s", c.reason)
+		assert.Equal(t, c.want.Admitted, got.Admitted, "admitted: %s", c.reason)
+		assert.Equal(t, c.want.Duplicates, got.Duplicates, "duplicates: %s", c.reason)
+		if got.BandKeys != -1 {
+			assert.Equal(t, c.want.BandKeys, got.BandKeys, "band keys (or -1): %s", c.reason)
+		}
+	}
+}
+
+func testReturnedCopies(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	sig := []byte("ABC")
+	put(t, ctx, st, entry("a", 1, string(sig)), 1)
+	sig[0] = 'x'
+	got, err := st.Get(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, []byte("ABC"), got.Sig, "Put keeps its own copy of Sig")
+	got.Sig[0] = 'y'
+	es, err := st.Candidates(ctx, []uint64{1})
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Equal(t, []byte("ABC"), es[0].Sig, "changing what Get returned does not change the store")
+	es[0].Sig[0] = 'z'
+	got, err = st.Get(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, []byte("ABC"), got.Sig, "changing what Candidates returned does not change the store")
+}
+
+// Synthetic stories: seeded random words, so that different stories share
+// no shingles and copies share almost all.
+
+func story(rng *rand.Rand, words int) []string {
+	w := make([]string, words)
+	for i := range w {
+		w[i] = fmt.Sprintf("w%x", rng.Uint32()%50000)
+	}
+	return w
+}
+
+// copyOf returns the text of a copy of words with share of them replaced.
+func copyOf(rng *rand.Rand, words []string, share float64) string {
+	c := slices.Clone(words)
+	for i := range c {
+		if rng.Float64() < share {
+			c[i] = fmt.Sprintf("x%x", rng.Uint32())
+		}
+	}
+	// Two paragraphs.
+	h := len(c) / 2
+	return strings.Join(c[:h], " ") + "\n" + strings.Join(c[h:], " ")
+}
+
+func doc(id, text string) *dedup.Document {
+	d := &dedup.Document{ID: id}
+	for i, p := range strings.Split(text, "\n") {
+		if p != "" {
+			d.Paragraphs = append(d.Paragraphs, dedup.Paragraph{Text: p, Line: i + 1})
+		}
+	}
+	return d
+}
+
+func testEmptySignature(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	ix, err := dedup.OpenIndex(st, nil)
+	require.NoError(t, err)
+	cases := []struct {
+		reason string
+		doc    *dedup.Document
+	}{
+		{"an article without paragraphs", doc("empty1", "")},
+		{"another one", doc("empty2", "")},
+		{"an article of punctuation only", doc("punct", "... --- !!!")},
+	}
+	for _, c := range cases {
+		r, err := ix.CheckAndAdd(ctx, c.doc)
+		require.NoError(t, err, c.reason)
+		assert.True(t, r.Admitted, "an empty article is new, never a duplicate of another empty one: %s", c.reason)
+		assert.Empty(t, r.Matches, c.reason)
+		ms, err := ix.Check(ctx, doc(c.doc.ID+"-again", ""))
+		require.NoError(t, err, c.reason)
+		assert.Empty(t, ms, "an empty article matches nothing: %s", c.reason)
+	}
+	e, err := st.Get(ctx, "empty1")
+	require.NoError(t, err)
+	assert.Equal(t, dedup.StatusAdmitted, e.Status, "an empty article is stored (it has no band keys)")
+	var sig dedup.Signature
+	require.NoError(t, sig.UnmarshalBinary(e.Sig))
+	assert.True(t, sig.Empty(), "its stored signature is empty")
+}
+
+func testIndexCheckAddRemove(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	ix, err := dedup.OpenIndex(st, nil)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(1, 2))
+	a, b := story(rng, 300), story(rng, 300)
+	require.NoError(t, ix.Add(ctx, doc("a", copyOf(rng, a, 0))))
+	require.NoError(t, ix.Add(ctx, doc("b", copyOf(rng, b, 0))))
+	cases := []struct {
+		reason string
+		text   string
+		want   []string
+	}{
+		{"an exact copy of a", copyOf(rng, a, 0), []string{"a"}},
+		{"a copy of b with 3% of words changed", copyOf(rng, b, 0.03), []string{"b"}},
+		{"an unrelated story", copyOf(rng, story(rng, 300), 0), nil},
+	}
+	for _, c := range cases {
+		ms, err := ix.Check(ctx, doc("q", c.text))
+		require.NoError(t, err, c.reason)
+		var got []string
+		for _, m := range ms {
+			got = append(got, m.ID)
+			assert.GreaterOrEqual(t, m.Similarity, ix.Options().Threshold, c.reason)
+			assert.Equal(t, dedup.StatusAdmitted, m.Status, c.reason)
+		}
+		assert.Equal(t, c.want, got, c.reason)
+	}
+	ms, err := ix.Check(ctx, doc("a", copyOf(rng, a, 0)))
+	require.NoError(t, err)
+	assert.Empty(t, ms, "an article is not its own match")
+
+	require.NoError(t, ix.Remove(ctx, "a"))
+	ms, err = ix.Check(ctx, doc("q", copyOf(rng, a, 0)))
+	require.NoError(t, err)
+	assert.Empty(t, ms, "a removed article is no longer found")
+	assert.ErrorIs(t, ix.Remove(ctx, "a"), dedup.ErrNotFound)
+
+	r, err := ix.CheckAndAdd(ctx, doc("b", copyOf(rng, b, 0)))
+	require.NoError(t, err)
+	assert.True(t, r.Existing, "an id already indexed is reported as existing")
+	assert.False(t, r.Admitted)
+	assert.Equal(t, "b", r.DupOf)
+}
+
+// testConcurrentCheckAndAdd submits the copies of each story from 8
+// goroutines at the same moment: exactly one copy per story is admitted and
+// every other one names the admitted copy of its story.
+func testConcurrentCheckAndAdd(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	const workers, stories = 8, 12
+	rng := rand.New(rand.NewPCG(3, 4))
+	texts := make([][]string, stories) // texts[story][worker]
+	for i := range texts {
+		words := story(rng, 120+rng.IntN(200))
+		for w := range workers {
+			share := 0.0
+			if w%2 == 1 {
+				share = 0.02 // half the copies lightly edited
+			}
+			texts[i] = append(texts[i], copyOf(rng, words, share))
+		}
+	}
+	type outcome struct {
+		res dedup.Result
+		err error
+	}
+	results := make([][]outcome, stories)
+	for i := range results {
+		results[i] = make([]outcome, workers)
+	}
+	var start sync.WaitGroup
+	var done sync.WaitGroup
+	for w := range workers {
+		// Each worker has its own Index over the shared store, like
+		// separate crawler processes.
+		ix, err := dedup.OpenIndex(st, &dedup.IndexOptions{WaitTimeout: 20 * time.Second})
+		require.NoError(t, err)
+		start.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			start.Done()
+			start.Wait()
+			for i := range stories {
+				d := doc(fmt.Sprintf("s%d-w%d", i, w), texts[i][w])
+				r, err := ix.CheckAndAdd(ctx, d)
+				results[i][w] = outcome{r, err}
+			}
+		}()
+	}
+	done.Wait()
+	for i := range stories {
+		var admitted []string
+		for w := range workers {
+			o := results[i][w]
+			require.NoError(t, o.err, "story %d worker %d", i, w)
+			if o.res.Admitted {
+				admitted = append(admitted, fmt.Sprintf("s%d-w%d", i, w))
+			}
+		}
+		require.Len(t, admitted, 1, "story %d: exactly one copy admitted", i)
+		for w := range workers {
+			id := fmt.Sprintf("s%d-w%d", i, w)
+			o := results[i][w]
+			e, err := st.Get(ctx, id)
+			require.NoError(t, err)
+			if o.res.Admitted {
+				assert.Equal(t, dedup.StatusAdmitted, e.Status, "%s is stored admitted", id)
+				continue
+			}
+			assert.Equal(t, admitted[0], o.res.DupOf, "%s names the admitted copy of its story", id)
+			assert.Equal(t, dedup.StatusDuplicate, e.Status, "%s is stored as a duplicate", id)
+			assert.True(t, strings.HasPrefix(e.DupOf, fmt.Sprintf("s%d-", i)), "%s is stored as a duplicate of its own story, not %q", id, e.DupOf)
+		}
+	}
+	stats, err := st.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, stories*workers, stats.Entries)
+	assert.Equal(t, stories, stats.Admitted)
+	assert.Equal(t, stories*(workers-1), stats.Duplicates)
+}
+
+func testReopen(t *testing.T, s Suite) {
+	if s.Reopen == nil {
+		t.Skip("the store is not persistent (no Suite.Reopen)")
+	}
+	ctx := ctxOf(t)
+	st := s.Open(t)
+	require.NotNil(t, st)
+	ix, err := dedup.OpenIndex(st, nil)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(5, 6))
+	a := story(rng, 200)
+	r, err := ix.CheckAndAdd(ctx, doc("a", copyOf(rng, a, 0)))
+	require.NoError(t, err)
+	require.True(t, r.Admitted)
+	r, err = ix.CheckAndAdd(ctx, doc("a2", copyOf(rng, a, 0.01)))
+	require.NoError(t, err)
+	require.Equal(t, "a", r.DupOf)
+	put(t, ctx, st, dedup.Entry{ID: "raw", Seq: 100, Status: dedup.StatusAdmitted, Sig: []byte{9, 8, 7}}, 77, 78)
+	put(t, ctx, st, entry("gone", 101, "G"), 79)
+	require.NoError(t, st.Remove(ctx, "gone"))
+	last, err := st.NextSeq(ctx)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+
+	st2 := s.Reopen(t, st)
+	require.NotNil(t, st2)
+	t.Cleanup(func() { assert.NoError(t, st2.Close()) })
+	got, err := st2.Get(ctx, "raw")
+	require.NoError(t, err, "an entry survives reopening")
+	assert.Equal(t, dedup.Entry{ID: "raw", Seq: 100, Status: dedup.StatusAdmitted, Sig: []byte{9, 8, 7}}, got)
+	got, err = st2.Get(ctx, "a2")
+	require.NoError(t, err)
+	assert.Equal(t, dedup.StatusDuplicate, got.Status, "a status survives reopening")
+	assert.Equal(t, "a", got.DupOf)
+	_, err = st2.Get(ctx, "gone")
+	assert.ErrorIs(t, err, dedup.ErrNotFound, "a removal survives reopening")
+	es, err := st2.Candidates(ctx, []uint64{77, 79})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"raw"}, ids(es), "band memberships survive reopening")
+	n, err := st2.NextSeq(ctx)
+	require.NoError(t, err)
+	assert.Greater(t, n, last, "claim numbers keep increasing after reopening")
+
+	ix2, err := dedup.OpenIndex(st2, nil)
+	require.NoError(t, err)
+	r, err = ix2.CheckAndAdd(ctx, doc("a3", copyOf(rng, a, 0)))
+	require.NoError(t, err)
+	assert.False(t, r.Admitted, "a copy after reopening is a duplicate")
+	assert.Equal(t, "a", r.DupOf)
+	stats, err := st2.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 4, stats.Entries)
+	assert.Equal(t, 2, stats.Admitted)
+	assert.Equal(t, 2, stats.Duplicates)
+}
