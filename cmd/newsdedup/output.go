@@ -23,7 +23,7 @@ func newWriter(format string, w io.Writer) (writer, error) {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	switch format {
 	case "text":
-		return &textWriter{w: bw}, nil
+		return &textWriter{w: bw, color: useColor(w)}, nil
 	case "jsonl":
 		return &jsonlWriter{w: bw}, nil
 	case "json":
@@ -109,14 +109,15 @@ func (j *jsonWriter) finish(st stats) error {
 // textWriter writes findings for people, as compilers print errors:
 // "path:line: kind: message", grouped per article, then a summary.
 type textWriter struct {
-	w *bufio.Writer
+	w     *bufio.Writer
+	color bool // ANSI colours (a terminal, no NO_COLOR)
 }
 
 func (t *textWriter) article(doc *dedup.Document, fs []dedup.Finding) error {
 	if len(fs) == 0 {
 		return nil
 	}
-	fmt.Fprintf(t.w, "%s: %s\n", doc.ID, quoteTitle(doc.Title))
+	fmt.Fprintf(t.w, "%s: %s\n", paint(t.color, ansiBold, doc.ID), quoteTitle(doc.Title))
 	for _, f := range fs {
 		where := "title"
 		if f.Paragraph >= 0 {
@@ -126,7 +127,7 @@ func (t *textWriter) article(doc *dedup.Document, fs []dedup.Finding) error {
 		if line == 0 {
 			line = doc.Line
 		}
-		fmt.Fprintf(t.w, "%s:%d: %s: %s: %s", doc.Source, line, f.Kind, where, f.Message)
+		fmt.Fprintf(t.w, "%s:%d: %s: %s: %s", doc.Source, line, paint(t.color, kindColor[f.Kind], string(f.Kind)), where, f.Message)
 		if f.RelatedID != "" && !strings.Contains(f.Message, f.RelatedID) {
 			fmt.Fprintf(t.w, " (see %s)", f.RelatedID)
 		}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -54,6 +55,7 @@ type scanOptions struct {
 	jobs     int
 	strict   bool
 	noCorpus bool
+	progress bool
 	read     dedup.ReadOptions
 	detect   dedup.Options
 }
@@ -68,6 +70,7 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "articles scanned in parallel (output keeps input order)")
 	fs.BoolVar(&o.strict, "strict", false, "stop at the first bad input record")
 	fs.BoolVar(&o.noCorpus, "no-corpus", false, "judge each article alone, streaming, without corpus statistics")
+	fs.BoolVar(&o.progress, "progress", true, "show a progress bar on stderr when it is a terminal and the scan runs over a second")
 	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSONL fields to take the title from, in order (default title,headline)")
 	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSONL fields to take the body from, in order (default text,body,content,articleBody)")
 	fs.StringSliceVar(&o.read.IDFields, "id-field", nil, "JSONL fields to take the id from, in order (default id,url)")
@@ -128,7 +131,8 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	in := &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read}
 
-	sc := &scanRun{opts: o, in: in, filter: filter, out: out, stderr: stderr}
+	sc := &scanRun{opts: o, in: in, filter: filter, out: out, stderr: stderr,
+		showProgress: o.progress && isTerminal(stderr), start: time.Now()}
 	return sc.run()
 }
 
@@ -179,8 +183,27 @@ type scanRun struct {
 	out    writer
 	stderr io.Writer
 
-	inputErrors int
-	stopped     bool
+	inputErrors  int
+	stopped      bool
+	showProgress bool
+	start        time.Time
+	// articles and bytes count the documents of the corpus pass, so that
+	// the scan's progress knows its total.
+	articles int
+	bytes    int64
+}
+
+// docBytes is the size of a document for progress: its record, or its
+// text for a text file.
+func docBytes(doc *dedup.Document) int {
+	if doc.Raw != nil {
+		return len(doc.Raw) + 1
+	}
+	n := len(doc.Title) + 1
+	for _, p := range doc.Paragraphs {
+		n += len(p.Text) + 1
+	}
+	return n
 }
 
 // reportError reports a bad record; with --strict it stops the scan.
@@ -196,6 +219,7 @@ func (s *scanRun) run() int {
 	var corpus *dedup.Corpus
 	if !s.opts.noCorpus {
 		b := dedup.NewCorpusBuilder()
+		prog := newProgress(s.stderr, s.showProgress, s.start, "reading", -1, 0)
 		for doc, err := range s.in.docs() {
 			if err != nil {
 				if errors.Is(err, context.Canceled) {
@@ -208,7 +232,12 @@ func (s *scanRun) run() int {
 				continue
 			}
 			b.Add(doc)
+			n := docBytes(doc)
+			s.articles++
+			s.bytes += int64(n)
+			prog.add(n)
 		}
+		prog.done()
 		if b.NeedContent() {
 			ord := 0
 			for doc, err := range s.in.docs() {
@@ -259,7 +288,10 @@ type job struct {
 // input order.
 func (s *scanRun) scan(scanner *dedup.Scanner) stats {
 	st := stats{byKind: make(map[dedup.Kind]int)}
+	prog := newProgress(s.stderr, s.showProgress, s.start, "scanning", s.bytes, s.articles)
+	defer prog.done()
 	emit := func(j *job) error {
+		prog.add(docBytes(j.doc))
 		fs := s.filter.apply(j.fs)
 		st.articles++
 		if len(fs) > 0 {
