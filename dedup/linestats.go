@@ -12,9 +12,11 @@ package dedup
 // paragraph) it appears in.
 //
 // Keys are 64-bit hashes: shingle.HashString(shingle.Normalize(text)).
+// Neighbours are compared by a one-value MinHash of their words, so that
+// a lightly edited copy of an article does not pass for new neighbours.
 // Identical bodies (a corpus that pairs one body with many headlines) are
 // counted once, by a hash of the whole body. Memory grows with the number
-// of distinct short lines, about 40 bytes each, plus 8 bytes per distinct
+// of distinct short lines, about 100 bytes each, plus 8 bytes per distinct
 // body.
 
 import (
@@ -45,10 +47,11 @@ const lineStatContexts = 4
 type LineStats struct {
 	mu     sync.Mutex
 	bodies map[uint64]struct{}
-	lines  map[uint64]*lineStat
+	lines  map[uint64]lineStat
 	docs   int
 	buf    []byte
 	keys   []uint64
+	sigs   []uint64
 	seen   map[uint64]struct{}
 }
 
@@ -69,7 +72,7 @@ type lineStatSide struct {
 func NewLineStats() *LineStats {
 	return &LineStats{
 		bodies: make(map[uint64]struct{}),
-		lines:  make(map[uint64]*lineStat),
+		lines:  make(map[uint64]lineStat),
 		seen:   make(map[uint64]struct{}),
 	}
 }
@@ -92,11 +95,18 @@ func (s *LineStats) Add(doc *Document) {
 	s.bodies[body] = struct{}{}
 	s.docs++
 
-	// One key per paragraph: the normalised hash for short ones, a plain
-	// hash of the raw text for long ones (only used as a neighbour).
+	// One key per short paragraph (the normalised hash), and for every
+	// paragraph a signature that stands for it as a neighbour.
 	s.keys = s.keys[:0]
+	s.sigs = s.sigs[:0]
 	for _, p := range doc.Paragraphs {
-		s.keys = append(s.keys, s.key(p.Text))
+		var k uint64
+		if len(p.Text) <= MaxStatLineBytes {
+			s.buf = shingle.AppendNormalized(s.buf[:0], p.Text)
+			k = shingle.Hash(s.buf)
+		}
+		s.keys = append(s.keys, k)
+		s.sigs = append(s.sigs, lineStatsSignature(p.Text))
 	}
 	clear(s.seen)
 	for i, p := range doc.Paragraphs {
@@ -109,31 +119,50 @@ func (s *LineStats) Add(doc *Document) {
 		}
 		s.seen[k] = struct{}{}
 		st := s.lines[k]
-		if st == nil {
-			st = &lineStat{}
-			s.lines[k] = st
-		}
 		st.docs++
 		var prev, next uint64
 		if i > 0 {
-			prev = s.keys[i-1]
+			prev = s.sigs[i-1]
 		}
-		if i+1 < len(s.keys) {
-			next = s.keys[i+1]
+		if i+1 < len(s.sigs) {
+			next = s.sigs[i+1]
 		}
 		st.prev.add(prev)
 		st.next.add(next)
+		s.lines[k] = st
 	}
 }
 
-// key hashes one paragraph as Add and Lookup do. It uses s.buf, so the
-// caller holds s.mu.
-func (s *LineStats) key(text string) uint64 {
-	if len(text) > MaxStatLineBytes {
-		return xxhash.Sum64String(text)
+// lineStatsSignature stands for a paragraph as the neighbour of another:
+// the least hash of its words (ASCII case folded), a one-value MinHash.
+// Two copies of a paragraph with a few words edited keep the same
+// signature with a probability near their word overlap, so a line copied
+// with its (lightly edited) article still keeps its neighbours.
+func lineStatsSignature(text string) uint64 {
+	var word [64]byte
+	sig := ^uint64(0)
+	n := 0
+	flush := func() {
+		if n > 0 {
+			sig = min(sig, xxhash.Sum64(word[:n]))
+			n = 0
+		}
 	}
-	s.buf = shingle.AppendNormalized(s.buf[:0], text)
-	return shingle.Hash(s.buf)
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c == ' ' || c == '\t':
+			flush()
+		case n < len(word):
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			word[n] = c
+			n++
+		}
+	}
+	flush()
+	return sig
 }
 
 // add records one neighbour (0 for none: the first or last paragraph).
@@ -199,8 +228,8 @@ func (s *LineStats) LookupKey(key uint64) (docs, contexts int) {
 	if s == nil {
 		return 0, 0
 	}
-	st := s.lines[key]
-	if st == nil {
+	st, ok := s.lines[key]
+	if !ok {
 		return 0, 0
 	}
 	return int(st.docs), int(min(st.prev.n, st.next.n))

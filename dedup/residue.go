@@ -39,1112 +39,27 @@ package dedup
 // The title is never flagged, nor a paragraph that repeats it (the
 // repeated-headline detector reports those).
 //
-// Cost: every paragraph is measured in one pass over its runes. Patterns
-// run only where a literal they require occurs (a prefilter built from the
-// parsed regexps), and on paragraphs over 320 bytes only on the first and
-// last 160 bytes.
+// Cost: every paragraph is measured in one pass over its bytes, except
+// long sentences (30 words or more ending in a full stop), which can only
+// be residue by a pattern at their start or end and are measured by
+// counting spaces. Patterns are matched on a whole paragraph of up to 320
+// bytes, else on its first and last 160 bytes (64 and 96 for a long
+// sentence). A rule runs only when a literal it requires occurs in the
+// text, where a match could have it (the prefilter below, built from the
+// parsed regexps), and a rule anchored at one end with a bounded width runs
+// on that end only.
 
 import (
-	"bufio"
 	_ "embed"
-	"errors"
 	"fmt"
-	"io"
 	"math"
-	"math/bits"
-	"regexp"
-	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 )
-
-// DefaultResidueThreshold is the score from which ResidueDetector reports a
-// paragraph.
-const DefaultResidueThreshold = 0.5
-
-// DefaultResidueWeight is the weight of a pattern rule that gives none.
-const DefaultResidueWeight = 0.9
-
-// Errors of ParseResiduePatterns, wrapped in an *InputError that names the
-// line ("residue.txt:12: invalid regexp: ...").
-var (
-	// ErrInvalidRegexp is returned when a rule's regular expression does
-	// not compile.
-	ErrInvalidRegexp = errors.New("invalid regexp")
-	// ErrInvalidPattern is returned when a rule line is not "CATEGORY
-	// [WEIGHT] REGEXP": no regexp, a bad category name or a weight out of
-	// (0,1].
-	ErrInvalidPattern = errors.New("invalid residue pattern")
-)
-
-//go:embed patterns/residue.txt
-var defaultResiduePatternsText string
-
-// residuePatternLimits bound what a pattern file may hold, so that a
-// hostile file cannot make the detector slow or huge.
-const (
-	residueMaxRules      = 4096
-	residueMaxRuleBytes  = 4096
-	residueMaxLiterals   = 64 // per rule, for the prefilter
-	residueWindowBytes   = 160 // head and tail windows of a long paragraph
-	residueSentenceHead  = 64  // and of a long sentence (see residueQuick)
-	residueSentenceTail  = 96
-	residueMaxLineWords  = 20 // longest line context rules consider
-	residueShortWords    = 15
-	residueSentencePen   = 0.35
-	residueLongLinePen   = 0.3
-	residueLongLineWords = 25
-)
-
-// ResiduePatterns is a compiled set of residue rules. It is immutable and
-// safe for concurrent use.
-type ResiduePatterns struct {
-	rules []residueRule
-	pre   residuePrefilter
-}
-
-type residueRule struct {
-	category string
-	weight   float64
-	re       *regexp.Regexp
-	source   string
-	line     int
-	// first holds the bytes a match can start with, for rules anchored
-	// at the start of text (anchored false: any).
-	anchored bool
-	first    [4]uint64
-}
-
-// ResidueRule describes one rule of a ResiduePatterns.
-type ResidueRule struct {
-	// Category names the kind of residue ("share", "credit"...).
-	Category string
-	// Weight is the score a match gives.
-	Weight float64
-	// Regexp is the rule's expression as written.
-	Regexp string
-	// Line is the 1-based line of the rule in its file.
-	Line int
-}
-
-var defaultResiduePatterns = sync.OnceValues(func() (*ResiduePatterns, error) {
-	return parseResiduePatterns("residue.txt", strings.NewReader(defaultResiduePatternsText))
-})
-
-// DefaultResiduePatterns returns the built-in rules (patterns/residue.txt,
-// embedded in the package). They are parsed once; the result is shared.
-func DefaultResiduePatterns() *ResiduePatterns {
-	p, err := defaultResiduePatterns()
-	if err != nil {
-		// The embedded file is tested; an empty set keeps the detector
-		// working on shape and context alone should it ever be broken.
-		return &ResiduePatterns{}
-	}
-	return p
-}
-
-// ParseResiduePatterns reads rules, one a line:
-//
-//	CATEGORY [WEIGHT] REGEXP
-//
-// CATEGORY is a word (letters, digits, '-', '_'); WEIGHT, optional, is a
-// number in (0,1], the score a match gives (default 0.9); REGEXP, the rest
-// of the line, is in Go RE2 syntax and is matched against a whole
-// paragraph. Blank lines and lines starting with '#' are ignored.
-//
-// Errors are *InputError values naming the line, "NAME:LINE: ...", where
-// NAME is r's Name() when r has one (an *os.File) and "patterns"
-// otherwise; they wrap ErrInvalidRegexp or ErrInvalidPattern.
-func ParseResiduePatterns(r io.Reader) (*ResiduePatterns, error) {
-	name := "patterns"
-	if n, ok := r.(interface{ Name() string }); ok && n.Name() != "" {
-		name = n.Name()
-	}
-	return parseResiduePatterns(name, r)
-}
-
-func parseResiduePatterns(name string, r io.Reader) (*ResiduePatterns, error) {
-	p := &ResiduePatterns{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), residueMaxRuleBytes+1)
-	line := 0
-	for sc.Scan() {
-		line++
-		rule, ok, err := parseResidueRule(sc.Text())
-		if err != nil {
-			return nil, &InputError{File: name, Line: line, Err: err}
-		}
-		if !ok {
-			continue
-		}
-		if len(p.rules) >= residueMaxRules {
-			return nil, &InputError{File: name, Line: line,
-				Err: fmt.Errorf("%w: more than %d rules", ErrInvalidPattern, residueMaxRules)}
-		}
-		rule.line = line
-		p.rules = append(p.rules, rule)
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, &InputError{File: name, Line: line + 1,
-				Err: fmt.Errorf("%w: line longer than %d bytes", ErrInvalidPattern, residueMaxRuleBytes)}
-		}
-		return nil, &InputError{File: name, Line: line + 1, Err: fmt.Errorf("%w: %w", ErrRead, err)}
-	}
-	p.buildPrefilter()
-	return p, nil
-}
-
-// parseResidueRule parses one line; ok is false for blank and comment
-// lines.
-func parseResidueRule(text string) (rule residueRule, ok bool, err error) {
-	text = strings.TrimSpace(text)
-	if text == "" || text[0] == '#' {
-		return rule, false, nil
-	}
-	if !utf8.ValidString(text) {
-		return rule, false, fmt.Errorf("%w: %w", ErrInvalidPattern, ErrInvalidUTF8)
-	}
-	cat, rest, _ := strings.Cut(text, " ")
-	if i := strings.IndexByte(cat, '\t'); i >= 0 {
-		cat, rest = text[:i], text[i+1:]
-	}
-	for _, r := range cat {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' {
-			return rule, false, fmt.Errorf("%w: category %q is not a word", ErrInvalidPattern, cat)
-		}
-	}
-	rest = strings.TrimSpace(rest)
-	weight := DefaultResidueWeight
-	if w, after, found := strings.Cut(rest, " "); found && residueLooksNumber(w) {
-		f, perr := strconv.ParseFloat(w, 64)
-		if perr != nil || !(f > 0 && f <= 1) {
-			return rule, false, fmt.Errorf("%w: weight %q is not in (0,1]", ErrInvalidPattern, w)
-		}
-		weight, rest = f, strings.TrimSpace(after)
-	}
-	if rest == "" {
-		return rule, false, fmt.Errorf("%w: missing regexp after category %q", ErrInvalidPattern, cat)
-	}
-	re, cerr := regexp.Compile(rest)
-	if cerr != nil {
-		return rule, false, fmt.Errorf("%w: %w", ErrInvalidRegexp, cerr)
-	}
-	if re.MatchString("") {
-		return rule, false, fmt.Errorf("%w: regexp %q matches an empty line", ErrInvalidPattern, rest)
-	}
-	rule = residueRule{category: cat, weight: weight, re: re, source: rest}
-	if syn, err := syntax.Parse(rest, syntax.Perl); err == nil {
-		if first, ok := residueFirstBytes(syn.Simplify()); ok {
-			rule.anchored, rule.first = true, first
-		}
-	}
-	return rule, true, nil
-}
-
-// residueLooksNumber reports whether s is a decimal number like "0.75" or
-// "1", the optional weight field.
-func residueLooksNumber(s string) bool {
-	if s == "" || len(s) > 8 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
-			return false
-		}
-	}
-	return true
-}
-
-// Len returns the number of rules.
-func (p *ResiduePatterns) Len() int {
-	if p == nil {
-		return 0
-	}
-	return len(p.rules)
-}
-
-// Rules lists the rules in file order.
-func (p *ResiduePatterns) Rules() []ResidueRule {
-	if p == nil {
-		return nil
-	}
-	out := make([]ResidueRule, len(p.rules))
-	for i, r := range p.rules {
-		out[i] = ResidueRule{Category: r.category, Weight: r.weight, Regexp: r.source, Line: r.line}
-	}
-	return out
-}
-
-// Merge returns a new set with the rules of p followed by those of q
-// (site rules added to the defaults, say). Either may be nil.
-func (p *ResiduePatterns) Merge(q *ResiduePatterns) *ResiduePatterns {
-	out := &ResiduePatterns{}
-	if p != nil {
-		out.rules = append(out.rules, p.rules...)
-	}
-	if q != nil {
-		out.rules = append(out.rules, q.rules...)
-	}
-	out.buildPrefilter()
-	return out
-}
-
-// Match reports the rule of highest weight (the first such in file order)
-// that matches text, a whole paragraph. It applies the same windowing and
-// prefilter as the detector.
-func (p *ResiduePatterns) Match(text string) (rule ResidueRule, ok bool) {
-	if p == nil || len(p.rules) == 0 {
-		return rule, false
-	}
-	sc := getResidueScratch(0)
-	defer putResidueScratch(sc)
-	i := p.match(strings.TrimSpace(text), sc)
-	if i < 0 {
-		return rule, false
-	}
-	r := p.rules[i]
-	return ResidueRule{Category: r.category, Weight: r.weight, Regexp: r.source, Line: r.line}, true
-}
-
-// match returns the index of the best matching rule, or -1.
-func (p *ResiduePatterns) match(text string, sc *residueScratch) int {
-	return p.matchIn(text, sc, residueWindowBytes, residueWindowBytes)
-}
-
-// matchIn matches text whole when it is at most head+tail bytes long,
-// else its first head and last tail bytes, cut at rune boundaries, with a
-// NUL where the paragraph was cut so that ^ and $ keep meaning its start
-// and end.
-func (p *ResiduePatterns) matchIn(text string, sc *residueScratch, head, tail int) int {
-	if len(p.rules) == 0 || text == "" {
-		return -1
-	}
-	if len(text) <= head+tail {
-		sc.win = append(sc.win[:0], text...)
-		return p.matchWindow(sc.win, sc)
-	}
-	h := head
-	for h > 0 && !utf8.RuneStart(text[h]) {
-		h--
-	}
-	t := len(text) - tail
-	for t < len(text) && !utf8.RuneStart(text[t]) {
-		t++
-	}
-	w := append(append(sc.win[:0], text[:h]...), 0)
-	sc.win = w
-	best := p.matchWindow(w, sc)
-	w = append(append(sc.win2[:0], 0), text[t:]...)
-	sc.win2 = w
-	if j := p.matchWindow(w, sc); j >= 0 && (best < 0 || p.rules[j].weight > p.rules[best].weight) {
-		best = j
-	}
-	return best
-}
-
-// matchWindow runs the prefilter and then the candidate rules on w.
-func (p *ResiduePatterns) matchWindow(w []byte, sc *residueScratch) int {
-	lower := residueLower(sc.lower[:0], w)
-	sc.lower = lower
-	words := (len(p.rules) + 63) / 64
-	if cap(sc.cand) < words {
-		sc.cand = make([]uint64, words)
-	}
-	cand := sc.cand[:words]
-	clear(cand)
-	any := p.pre.scan(lower, cand)
-	if !any {
-		return -1
-	}
-	best := -1
-	for wi, word := range cand {
-		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			word &^= 1 << uint(b)
-			i := wi*64 + b
-			if best >= 0 && p.rules[i].weight <= p.rules[best].weight {
-				continue
-			}
-			if r := &p.rules[i]; r.anchored && (len(w) == 0 || r.first[w[0]>>6]&(1<<(w[0]&63)) == 0) {
-				continue
-			}
-			if p.rules[i].re.Match(w) {
-				best = i
-			}
-		}
-	}
-	return best
-}
-
-// residueLower appends w lower-cased rune by rune (invalid bytes kept).
-func residueLower(dst, w []byte) []byte {
-	for i := 0; i < len(w); {
-		c := w[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			dst = append(dst, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(w[i:])
-		if r == utf8.RuneError && n == 1 {
-			dst = append(dst, c)
-			i++
-			continue
-		}
-		dst = utf8.AppendRune(dst, unicode.ToLower(r))
-		i += n
-	}
-	return dst
-}
-
-// buildPrefilter indexes the literals the rules require.
-func (p *ResiduePatterns) buildPrefilter() {
-	p.pre = residuePrefilter{}
-	for ri, r := range p.rules {
-		p.pre.add(int32(ri), r.source)
-	}
-	p.pre.index()
-}
-
-// residuePrefilter finds the rules worth running on a text: those of
-// which a required literal occurs in the text, lower-cased, at a place
-// where a match could have it. A literal of a rule anchored at the start
-// (^ then a bounded prefix) can only start in the first bytes of the
-// text, one of a rule anchored at the end within the last bytes; other
-// literals anywhere. Literals of one byte are looked up by that byte,
-// longer ones by their first two: a bitmap per place says whether a pair
-// starts a literal, idx maps the pair to its bucket.
-type residuePrefilter struct {
-	lits     []residueLiteral
-	one      [256][]int32
-	idx      [1 << 16]uint16 // bucket+1 of a byte pair, 0 for none
-	buckets  []residueBucket
-	anyBits  [1 << 16 / 64]uint64
-	headBits [1 << 16 / 64]uint64
-	tailBits [1 << 16 / 64]uint64
-	headSpan int // no head literal starts after this offset
-	tailSpan int // no tail literal starts further than this from the end
-	always   []int32
-	byText   map[string]int32
-}
-
-// residueBucket lists the literals starting with one byte pair, by place.
-type residueBucket struct{ any, head, tail []int32 }
-
-// residueLiteral is one required literal and the rules that require it.
-type residueLiteral struct {
-	text  string
-	place residuePlace // the loosest place of its refs
-	refs  []residueLitRef
-}
-
-// residuePlace says where a literal can start in a text of n bytes: at an
-// offset up to head, when head >= 0; at most tail bytes before the end,
-// when tail >= 0; anywhere when both are -1.
-type residuePlace struct{ head, tail int32 }
-
-func (pl residuePlace) allows(i, n int) bool {
-	return (pl.head < 0 || i <= int(pl.head)) && (pl.tail < 0 || n-i <= int(pl.tail))
-}
-
-// residueLitRef ties a literal to a rule that requires it at a place.
-type residueLitRef struct {
-	rule  int32
-	place residuePlace
-}
-
-// residueAnchorSlack is added to the offsets of anchored literals:
-// lower-casing can change the length of a few non-ASCII letters.
-const residueAnchorSlack = 8
-
-// add records the literals rule ri requires.
-func (f *residuePrefilter) add(ri int32, src string) {
-	lits, place, ok := residueRequiredLiterals(src)
-	if !ok {
-		f.always = append(f.always, ri)
-		return
-	}
-	if f.byText == nil {
-		f.byText = map[string]int32{}
-	}
-	for _, l := range lits {
-		li, seen := f.byText[l]
-		if !seen {
-			li = int32(len(f.lits))
-			f.byText[l] = li
-			f.lits = append(f.lits, residueLiteral{text: l, place: place})
-		}
-		lit := &f.lits[li]
-		if lit.place.head < 0 || place.head < 0 {
-			lit.place.head = -1
-		} else {
-			lit.place.head = max(lit.place.head, place.head)
-		}
-		if lit.place.tail < 0 || place.tail < 0 {
-			lit.place.tail = -1
-		} else {
-			lit.place.tail = max(lit.place.tail, place.tail)
-		}
-		lit.refs = append(lit.refs, residueLitRef{rule: ri, place: place})
-	}
-}
-
-// index builds the lookup tables once every rule is added.
-func (f *residuePrefilter) index() {
-	f.byText = nil
-	for li := range f.lits {
-		l := &f.lits[li]
-		if len(l.text) == 1 {
-			f.one[l.text[0]] = append(f.one[l.text[0]], int32(li))
-			continue
-		}
-		k := uint16(l.text[0])<<8 | uint16(l.text[1])
-		if f.idx[k] == 0 {
-			f.buckets = append(f.buckets, residueBucket{})
-			f.idx[k] = uint16(len(f.buckets))
-		}
-		b := &f.buckets[f.idx[k]-1]
-		switch {
-		case l.place.head >= 0:
-			b.head = append(b.head, int32(li))
-			f.headBits[k>>6] |= 1 << (k & 63)
-			f.headSpan = max(f.headSpan, int(l.place.head))
-		case l.place.tail >= 0:
-			b.tail = append(b.tail, int32(li))
-			f.tailBits[k>>6] |= 1 << (k & 63)
-			f.tailSpan = max(f.tailSpan, int(l.place.tail))
-		default:
-			b.any = append(b.any, int32(li))
-			f.anyBits[k>>6] |= 1 << (k & 63)
-		}
-	}
-}
-
-// scan marks in cand the rules whose literals occur in lower and reports
-// whether it marked any.
-func (f *residuePrefilter) scan(lower []byte, cand []uint64) bool {
-	n := len(lower)
-	any := false
-	hit := func(li int32, i int) {
-		lit := &f.lits[li]
-		if !lit.place.allows(i, n) || n-i < len(lit.text) || string(lower[i:i+len(lit.text)]) != lit.text {
-			return
-		}
-		for _, ref := range lit.refs {
-			if ref.place.allows(i, n) {
-				cand[ref.rule>>6] |= 1 << (uint(ref.rule) & 63)
-				any = true
-			}
-		}
-	}
-	for i, c := range lower {
-		for _, li := range f.one[c] {
-			hit(li, i)
-		}
-	}
-	if n >= 2 {
-		for i := 0; i < n-1; i++ {
-			k := uint16(lower[i])<<8 | uint16(lower[i+1])
-			if f.anyBits[k>>6]&(1<<(k&63)) != 0 {
-				for _, li := range f.buckets[f.idx[k]-1].any {
-					hit(li, i)
-				}
-			}
-		}
-		for i := 0; i < min(f.headSpan+1, n-1); i++ {
-			k := uint16(lower[i])<<8 | uint16(lower[i+1])
-			if f.headBits[k>>6]&(1<<(k&63)) != 0 {
-				for _, li := range f.buckets[f.idx[k]-1].head {
-					hit(li, i)
-				}
-			}
-		}
-		for i := max(n-f.tailSpan-1, 0); i < n-1; i++ {
-			k := uint16(lower[i])<<8 | uint16(lower[i+1])
-			if f.tailBits[k>>6]&(1<<(k&63)) != 0 {
-				for _, li := range f.buckets[f.idx[k]-1].tail {
-					hit(li, i)
-				}
-			}
-		}
-	}
-	for _, r := range f.always {
-		cand[r>>6] |= 1 << (uint(r) & 63)
-		any = true
-	}
-	return any
-}
-
-// residueRequiredLiterals returns lower-cased strings one of which every
-// match of the regexp contains, and where they can start, or ok=false
-// when it cannot tell.
-func residueRequiredLiterals(src string) (lits []string, place residuePlace, ok bool) {
-	place = residuePlace{-1, -1}
-	re, err := syntax.Parse(src, syntax.Perl)
-	if err != nil {
-		return nil, place, false
-	}
-	re = re.Simplify()
-	if al, off, aok := residueAnchoredLiterals(re); aok {
-		lits, place.head, ok = al, int32(off+residueAnchorSlack), true
-	} else if el, span, eok := residueEndLiterals(re); eok {
-		lits, place.tail, ok = el, int32(span+residueAnchorSlack), true
-	} else {
-		lits, ok = residueRequired(re)
-	}
-	if !ok || len(lits) == 0 || len(lits) > residueMaxLiterals {
-		return nil, residuePlace{-1, -1}, false
-	}
-	for _, l := range lits {
-		if l == "" {
-			return nil, residuePlace{-1, -1}, false
-		}
-	}
-	return residueMinimal(residueFewPrefixes(lits)), place, true
-}
-
-// residueEndLiterals handles a concatenation that ends with $: the last
-// run of children with a finite set of non-empty strings, before children
-// of bounded width. span bounds how far before the end a literal starts.
-func residueEndLiterals(re *syntax.Regexp) (lits []string, span int, ok bool) {
-	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[len(re.Sub)-1].Op != syntax.OpEndText {
-		return nil, 0, false
-	}
-	offset := 0 // widest suffix after the current run
-	var run []string
-	inRun := false
-	runWidth := 0
-	done := func() ([]string, int, bool) {
-		if l, ok := residueNonEmpty(run); ok {
-			return l, offset + runWidth, true
-		}
-		return nil, 0, false
-	}
-	for i := len(re.Sub) - 2; i >= 0; i-- {
-		sub := re.Sub[i]
-		w := residueMaxWidth(sub)
-		if set, ok := residueExact(sub); ok && w >= 0 {
-			if !inRun {
-				run, inRun, runWidth = set, true, w
-			} else if prod, ok := residueProduct(set, run); ok {
-				run, runWidth = prod, runWidth+w
-			} else {
-				return done()
-			}
-			continue
-		}
-		if inRun {
-			if l, s, ok := done(); ok {
-				return l, s, true
-			}
-			offset += runWidth
-			inRun, run, runWidth = false, nil, 0
-		}
-		if w < 0 {
-			return nil, 0, false
-		}
-		offset += w
-	}
-	if inRun {
-		return done()
-	}
-	return nil, 0, false
-}
-
-// residueMaxSetLiterals bounds the literals kept for one rule: a bigger
-// set is cut to shorter prefixes, which are cheaper to look for.
-const residueMaxSetLiterals = 32
-
-// residueFewPrefixes cuts the literals to their first n runes, with the
-// largest n that leaves at most residueMaxSetLiterals distinct strings
-// (and at least two runes).
-func residueFewPrefixes(lits []string) []string {
-	if len(lits) <= residueMaxSetLiterals {
-		return lits
-	}
-	longest := 0
-	for _, l := range lits {
-		longest = max(longest, utf8.RuneCountInString(l))
-	}
-	for n := longest - 1; n >= 2; n-- {
-		cut := make([]string, 0, len(lits))
-		for _, l := range lits {
-			cut = append(cut, residuePrefixRunes(l, n))
-		}
-		cut = residueDedupe(cut)
-		if len(cut) <= residueMaxSetLiterals {
-			return cut
-		}
-	}
-	return lits
-}
-
-func residuePrefixRunes(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i]
-		}
-		n--
-	}
-	return s
-}
-
-// residueMinimal drops every literal that has another one of the set as a
-// prefix: a text containing the longer one contains the shorter.
-func residueMinimal(lits []string) []string {
-	out := lits[:0:0]
-	for i, l := range lits {
-		redundant := false
-		for j, m := range lits {
-			if i != j && strings.HasPrefix(l, m) && (len(m) < len(l) || j < i) {
-				redundant = true
-				break
-			}
-		}
-		if !redundant {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// residueAnchoredLiterals handles a concatenation that starts with ^: the
-// first run of children with a finite set of non-empty strings, after
-// children of bounded width.
-func residueAnchoredLiterals(re *syntax.Regexp) ([]string, int, bool) {
-	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
-		return nil, 0, false
-	}
-	offset := 0    // widest prefix before the current run
-	runOffset := 0 // offset where the current run starts
-	var run []string
-	inRun := false
-	for _, sub := range re.Sub[1:] {
-		if set, ok := residueExact(sub); ok {
-			if !inRun {
-				run, inRun, runOffset = set, true, offset
-			} else if prod, ok := residueProduct(run, set); ok {
-				run = prod
-			} else if lits, ok := residueNonEmpty(run); ok {
-				return lits, runOffset, true // too many strings: stop here
-			} else {
-				return nil, 0, false
-			}
-			w := residueMaxWidth(sub)
-			if w < 0 {
-				return nil, 0, false
-			}
-			offset += w
-			continue
-		}
-		if inRun {
-			if lits, ok := residueNonEmpty(run); ok {
-				return lits, runOffset, true
-			}
-			inRun = false
-		}
-		if lits, ok := residueLeading(sub); ok && len(lits) <= residueMaxLiterals {
-			return lits, offset, true
-		}
-		w := residueMaxWidth(sub)
-		if w < 0 {
-			return nil, 0, false
-		}
-		offset += w
-	}
-	if inRun {
-		if lits, ok := residueNonEmpty(run); ok {
-			return lits, runOffset, true
-		}
-	}
-	return nil, 0, false
-}
-
-// residueFirstBytes returns, for a regexp anchored at the start of text
-// (it begins with ^), the set of bytes a match can begin with; ok is false
-// when it is not anchored or the set cannot be bounded. Non-ASCII runes
-// allow every byte from 0x80 up.
-func residueFirstBytes(re *syntax.Regexp) (set [4]uint64, ok bool) {
-	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpBeginText {
-		return set, false
-	}
-	rest := &syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[1:]}
-	set, empty, ok := residueFirst(rest)
-	if !ok || empty {
-		return set, false
-	}
-	return set, true
-}
-
-// residueFirst returns the bytes a match of re can begin with and whether
-// re can match the empty string.
-func residueFirst(re *syntax.Regexp) (set [4]uint64, empty bool, ok bool) {
-	var addRune func(r rune, fold bool)
-	addRune = func(r rune, fold bool) {
-		if r >= utf8.RuneSelf {
-			for b := 0x80; b < 0x100; b++ {
-				set[b>>6] |= 1 << (b & 63)
-			}
-			return
-		}
-		set[r>>6] |= 1 << (r & 63)
-		if fold {
-			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-				addRune(f, false)
-			}
-		}
-	}
-	switch re.Op {
-	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpWordBoundary,
-		syntax.OpNoWordBoundary, syntax.OpBeginText:
-		return set, true, true
-	case syntax.OpEndText:
-		return set, true, true
-	case syntax.OpLiteral:
-		if len(re.Rune) == 0 {
-			return set, true, true
-		}
-		addRune(re.Rune[0], re.Flags&syntax.FoldCase != 0)
-		return set, false, true
-	case syntax.OpCharClass:
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			lo, hi := re.Rune[i], re.Rune[i+1]
-			if hi >= utf8.RuneSelf {
-				addRune(utf8.RuneSelf, false)
-				hi = utf8.RuneSelf - 1
-			}
-			for r := lo; r <= hi; r++ {
-				addRune(r, false)
-			}
-		}
-		return set, len(re.Rune) == 0, true
-	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}, false, true
-	case syntax.OpCapture, syntax.OpPlus:
-		return residueFirst(re.Sub[0])
-	case syntax.OpStar, syntax.OpQuest:
-		set, _, ok = residueFirst(re.Sub[0])
-		return set, true, ok
-	case syntax.OpRepeat:
-		set, empty, ok = residueFirst(re.Sub[0])
-		return set, empty || re.Min == 0, ok
-	case syntax.OpConcat:
-		for _, sub := range re.Sub {
-			s2, e2, ok2 := residueFirst(sub)
-			if !ok2 {
-				return set, false, false
-			}
-			for i := range set {
-				set[i] |= s2[i]
-			}
-			if !e2 {
-				return set, false, true
-			}
-		}
-		return set, true, true
-	case syntax.OpAlternate:
-		for _, sub := range re.Sub {
-			s2, e2, ok2 := residueFirst(sub)
-			if !ok2 {
-				return set, false, false
-			}
-			for i := range set {
-				set[i] |= s2[i]
-			}
-			empty = empty || e2
-		}
-		return set, empty, true
-	}
-	return set, false, false
-}
-
-// residueLeading returns literals one of which starts every match of re.
-func residueLeading(re *syntax.Regexp) ([]string, bool) {
-	if set, ok := residueExact(re); ok {
-		return residueNonEmpty(set)
-	}
-	switch re.Op {
-	case syntax.OpCapture, syntax.OpPlus:
-		return residueLeading(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return residueLeading(re.Sub[0])
-		}
-	case syntax.OpConcat:
-		if len(re.Sub) > 0 {
-			return residueLeading(re.Sub[0])
-		}
-	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			l, ok := residueLeading(sub)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, l...)
-		}
-		return residueDedupe(out), true
-	}
-	return nil, false
-}
-
-// residueMaxWidth returns the most bytes re can match, or -1 when that is
-// unbounded. Non-ASCII runes count 4 bytes.
-func residueMaxWidth(re *syntax.Regexp) int {
-	switch re.Op {
-	case syntax.OpEmptyMatch, syntax.OpBeginText, syntax.OpEndText, syntax.OpBeginLine,
-		syntax.OpEndLine, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return 0
-	case syntax.OpLiteral:
-		n := 0
-		for _, r := range re.Rune {
-			if r < utf8.RuneSelf {
-				n++
-			} else {
-				n += 4
-			}
-		}
-		return n
-	case syntax.OpCharClass:
-		if len(re.Rune) > 0 && re.Rune[len(re.Rune)-1] < utf8.RuneSelf {
-			return 1
-		}
-		return 4
-	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-		return 4
-	case syntax.OpCapture:
-		return residueMaxWidth(re.Sub[0])
-	case syntax.OpQuest:
-		return residueMaxWidth(re.Sub[0])
-	case syntax.OpRepeat:
-		w := residueMaxWidth(re.Sub[0])
-		if re.Max < 0 || w < 0 {
-			return -1
-		}
-		return re.Max * w
-	case syntax.OpConcat:
-		n := 0
-		for _, sub := range re.Sub {
-			w := residueMaxWidth(sub)
-			if w < 0 {
-				return -1
-			}
-			n += w
-		}
-		return n
-	case syntax.OpAlternate:
-		n := 0
-		for _, sub := range re.Sub {
-			w := residueMaxWidth(sub)
-			if w < 0 {
-				return -1
-			}
-			n = max(n, w)
-		}
-		return n
-	}
-	return -1
-}
-
-func residueShortestRunes(lits []string) int {
-	n := math.MaxInt
-	for _, l := range lits {
-		n = min(n, utf8.RuneCountInString(l))
-	}
-	return n
-}
-
-func residueRequired(re *syntax.Regexp) ([]string, bool) {
-	if set, ok := residueExact(re); ok {
-		return residueNonEmpty(set)
-	}
-	switch re.Op {
-	case syntax.OpCapture, syntax.OpPlus:
-		return residueRequired(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return residueRequired(re.Sub[0])
-		}
-		return nil, false
-	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			l, ok := residueRequired(sub)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, l...)
-		}
-		return residueDedupe(out), true
-	case syntax.OpConcat:
-		// Runs of children that match finite sets of strings multiply
-		// into longer literals ("pr" + "int|ess" after the parser's
-		// factoring); other children contribute what they require. Keep
-		// the most selective candidate: longest shortest literal, then
-		// fewest literals.
-		var best []string
-		bestScore := -1.0
-		consider := func(l []string, ok bool) {
-			if !ok || len(l) == 0 {
-				return
-			}
-			score := float64(min(residueShortestRunes(l), 8)) - float64(len(l))/100
-			if score > bestScore {
-				best, bestScore = l, score
-			}
-		}
-		var run []string
-		inRun := false
-		flush := func() {
-			if inRun {
-				consider(residueNonEmpty(run))
-			}
-			run, inRun = nil, false
-		}
-		for _, sub := range re.Sub {
-			if set, ok := residueExact(sub); ok {
-				if !inRun {
-					run, inRun = set, true
-				} else if prod, ok := residueProduct(run, set); ok {
-					run = prod
-				} else {
-					flush()
-					run, inRun = set, true
-				}
-				continue
-			}
-			flush()
-			consider(residueRequired(sub))
-		}
-		flush()
-		return best, best != nil
-	}
-	return nil, false
-}
-
-// residueMaxExact bounds the finite string sets residueExact builds.
-const residueMaxExact = 64
-
-// residueExact returns every string re can match, lower-cased, when that
-// is a small finite set.
-func residueExact(re *syntax.Regexp) ([]string, bool) {
-	switch re.Op {
-	case syntax.OpEmptyMatch, syntax.OpBeginText, syntax.OpEndText, syntax.OpBeginLine,
-		syntax.OpEndLine, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
-		return []string{""}, true
-	case syntax.OpLiteral:
-		return []string{string(residueLower(nil, []byte(string(re.Rune))))}, true
-	case syntax.OpCharClass:
-		var out []string
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			lo, hi := re.Rune[i], re.Rune[i+1]
-			if hi-lo > 3 || len(out) > 8 {
-				return nil, false
-			}
-			for r := lo; r <= hi; r++ {
-				out = append(out, string(residueLower(nil, []byte(string(r)))))
-			}
-		}
-		out = residueDedupe(out)
-		return out, len(out) > 0
-	case syntax.OpCapture:
-		return residueExact(re.Sub[0])
-	case syntax.OpQuest:
-		set, ok := residueExact(re.Sub[0])
-		if !ok {
-			return nil, false
-		}
-		return residueDedupe(append([]string{""}, set...)), true
-	case syntax.OpRepeat:
-		if re.Max < 0 || re.Max > 4 {
-			return nil, false
-		}
-		sub, ok := residueExact(re.Sub[0])
-		if !ok {
-			return nil, false
-		}
-		var out []string
-		cur := []string{""}
-		for n := 0; n <= re.Max; n++ {
-			if n >= re.Min {
-				out = append(out, cur...)
-			}
-			if cur, ok = residueProduct(cur, sub); !ok {
-				return nil, false
-			}
-		}
-		out = residueDedupe(out)
-		return out, len(out) <= residueMaxExact
-	case syntax.OpConcat:
-		cur := []string{""}
-		for _, sub := range re.Sub {
-			set, ok := residueExact(sub)
-			if !ok {
-				return nil, false
-			}
-			if cur, ok = residueProduct(cur, set); !ok {
-				return nil, false
-			}
-		}
-		return cur, true
-	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			set, ok := residueExact(sub)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, set...)
-		}
-		out = residueDedupe(out)
-		return out, len(out) <= residueMaxExact
-	}
-	return nil, false
-}
-
-// residueProduct concatenates every string of a with every one of b.
-func residueProduct(a, b []string) ([]string, bool) {
-	if len(a)*len(b) > residueMaxExact {
-		return nil, false
-	}
-	out := make([]string, 0, len(a)*len(b))
-	for _, x := range a {
-		for _, y := range b {
-			out = append(out, x+y)
-		}
-	}
-	return residueDedupe(out), true
-}
-
-// residueNonEmpty returns set as required literals: it fails when the
-// set holds the empty string (the expression may match nothing).
-func residueNonEmpty(set []string) ([]string, bool) {
-	for _, s := range set {
-		if s == "" {
-			return nil, false
-		}
-	}
-	return set, len(set) > 0
-}
-
-func residueDedupe(in []string) []string {
-	seen := make(map[string]bool, len(in))
-	out := in[:0]
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
 
 // residueCategoryLabels name the known categories in messages.
 var residueCategoryLabels = map[string]string{
@@ -1194,13 +109,23 @@ type ResidueOptions struct {
 	// Threshold is the score from which a paragraph is reported; 0 means
 	// DefaultResidueThreshold.
 	Threshold float64
+	// MemoBodies is how many bodies the detector remembers what it
+	// measured of, so that a body scanned again under another headline
+	// (crawls repeat bodies) is not measured twice; 0 means
+	// DefaultResidueMemoBodies, a negative number none.
+	MemoBodies int
 }
 
-// ResidueDetector finds scraper residue. It is immutable after
-// NewResidueDetector and safe for concurrent use by many goroutines.
+// DefaultResidueMemoBodies is the default ResidueOptions.MemoBodies.
+const DefaultResidueMemoBodies = 1024
+
+// ResidueDetector finds scraper residue. Its settings are fixed by
+// NewResidueDetector; its only state is the memo of measured bodies,
+// which a mutex guards. It is safe for concurrent use by many goroutines.
 type ResidueDetector struct {
 	patterns  *ResiduePatterns
 	threshold float64
+	memo      *residueMemo
 }
 
 // NewResidueDetector returns a detector with opts applied over the
@@ -1213,7 +138,65 @@ func NewResidueDetector(opts ResidueOptions) *ResidueDetector {
 	if !(d.threshold > 0) {
 		d.threshold = DefaultResidueThreshold
 	}
+	switch {
+	case opts.MemoBodies == 0:
+		d.memo = newResidueMemo(DefaultResidueMemoBodies)
+	case opts.MemoBodies > 0:
+		d.memo = newResidueMemo(opts.MemoBodies)
+	}
 	return d
+}
+
+// residueMemo remembers, by body hash, the lines of a body as measured
+// and matched before the headline and context are considered. Entries are
+// never modified once stored. When full it forgets the oldest entry.
+type residueMemo struct {
+	mu    sync.Mutex
+	max   int
+	m     map[uint64][]residueLine
+	order []uint64 // ring of keys, oldest at next
+	next  int
+}
+
+func newResidueMemo(max int) *residueMemo {
+	return &residueMemo{max: max, m: make(map[uint64][]residueLine, max)}
+}
+
+// get copies the remembered lines of body key into L and reports whether
+// there were any (of the same count).
+func (m *residueMemo) get(key uint64, L []residueLine) bool {
+	if m == nil {
+		return false
+	}
+	m.mu.Lock()
+	lines, ok := m.m[key]
+	m.mu.Unlock()
+	if !ok || len(lines) != len(L) {
+		return false
+	}
+	copy(L, lines)
+	return true
+}
+
+// put remembers a copy of L for body key.
+func (m *residueMemo) put(key uint64, L []residueLine) {
+	if m == nil {
+		return
+	}
+	lines := slices.Clone(L)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.m[key]; ok {
+		return
+	}
+	if len(m.order) < m.max {
+		m.order = append(m.order, key)
+	} else {
+		delete(m.m, m.order[m.next])
+		m.order[m.next] = key
+		m.next = (m.next + 1) % m.max
+	}
+	m.m[key] = lines
 }
 
 // residueLine is what the detector measures and concludes about one
@@ -1293,8 +276,11 @@ type residueScratch struct {
 	win   []byte
 	win2  []byte
 	cand  []uint64
-	norm  []byte
-	words []string
+	wbuf  []byte
+	spans [][2]int32
+	// markTitleRepeats
+	title      map[string]bool
+	titleWords []string
 }
 
 var residueScratchPool = sync.Pool{New: func() any { return new(residueScratch) }}
@@ -1330,17 +316,29 @@ func (d *ResidueDetector) Detect(doc *Document, lines *LineStats) []Finding {
 	defer putResidueScratch(sc)
 	L := sc.lines
 
-	for i := range doc.Paragraphs {
-		if !residueQuick(&L[i], doc.Paragraphs[i].Text) {
-			residueMeasure(&L[i], doc.Paragraphs[i].Text)
+	// What a paragraph says on its own depends on the body only.
+	var key uint64
+	if d.memo != nil {
+		key = lineStatsBodyHash(doc)
+	}
+	if !d.memo.get(key, L) {
+		for i := range doc.Paragraphs {
+			text := doc.Paragraphs[i].Text
+			switch {
+			case strings.TrimSpace(text) == "":
+				L[i].skip = true // readers make no blank paragraphs; ignore them
+			case !residueQuick(&L[i], text):
+				residueMeasure(&L[i], text)
+			}
 		}
+		for i := range L {
+			if !L[i].skip {
+				d.intrinsic(&L[i], doc.Paragraphs[i].Text, sc)
+			}
+		}
+		d.memo.put(key, L)
 	}
 	d.markTitleRepeats(doc, L, sc)
-	for i := range L {
-		if !L[i].skip {
-			d.intrinsic(&L[i], doc.Paragraphs[i].Text, sc)
-		}
-	}
 	d.context(doc, L, lines)
 
 	var out []Finding
@@ -1611,75 +609,112 @@ func (d *ResidueDetector) markTitleRepeats(doc *Document, L []residueLine, sc *r
 	if doc.Title == "" {
 		return
 	}
-	titleWords := append([]string(nil), residueWords(doc.Title, sc)...)
-	if len(titleWords) < 2 {
+	buf, spans := residueWordSpans(doc.Title, sc.wbuf[:0], sc.spans[:0], 0)
+	if len(spans) < 2 {
 		return
 	}
-	title := make(map[string]bool, len(titleWords))
-	for _, w := range titleWords {
+	titleWords := sc.titleWords[:0]
+	if sc.title == nil {
+		sc.title = make(map[string]bool)
+	}
+	title := sc.title
+	clear(title)
+	for _, sp := range spans {
+		w := string(buf[sp[0]:sp[1]])
+		titleWords = append(titleWords, w)
 		title[w] = true
 	}
+	sc.titleWords = titleWords
 	for i := range L {
-		if L[i].words < 2 || L[i].words > len(titleWords)+6 {
+		// Only lines of about the headline's length are compared, and
+		// only those whose first words are the headline's.
+		l := &L[i]
+		if l.words < 2 || l.words > len(titleWords)+6 || l.bytes*3 < len(doc.Title) || l.bytes > 2*len(doc.Title)+40 {
 			continue
 		}
-		words := residueWords(doc.Paragraphs[i].Text, sc)
+		text := doc.Paragraphs[i].Text
+		buf, spans = residueWordSpans(text, buf[:0], spans[:0], 3)
 		in := 0
-		for _, w := range words {
-			if title[w] {
+		for _, sp := range spans {
+			if title[string(buf[sp[0]:sp[1]])] {
+				in++
+			}
+		}
+		if in+1 < len(spans) {
+			continue
+		}
+		buf, spans = residueWordSpans(text, buf[:0], spans[:0], 0)
+		in = 0
+		for _, sp := range spans {
+			if title[string(buf[sp[0]:sp[1]])] {
 				in++
 			}
 		}
 		// Nearly all its words are the headline's, and it covers most of
 		// the headline: a copy, maybe with a site name.
-		if len(words) > 0 && in*10 >= len(words)*8 && in*10 >= len(titleWords)*6 {
-			L[i].skip = true
+		if len(spans) > 0 && in*10 >= len(spans)*8 && in*10 >= len(titleWords)*6 {
+			l.skip = true
 			continue
 		}
 		// The headline cut short: "Apple Is Shutting..."
-		if L[i].endEllipsis && len(words) >= 3 && len(words) <= len(titleWords) {
+		if l.endEllipsis && len(spans) >= 3 && len(spans) <= len(titleWords) {
 			prefix := true
-			for k, w := range words {
-				if w != titleWords[k] && !(k == len(words)-1 && strings.HasPrefix(titleWords[k], w)) {
+			for k, sp := range spans {
+				w, tw := buf[sp[0]:sp[1]], titleWords[k]
+				if string(w) != tw && !(k == len(spans)-1 && len(w) < len(tw) && tw[:len(w)] == string(w)) {
 					prefix = false
 					break
 				}
 			}
-			L[i].skip = prefix
+			l.skip = prefix
 		}
 	}
+	sc.wbuf, sc.spans = buf, spans
 }
 
-// residueWords splits s into lower-case words of letters and digits.
-func residueWords(s string, sc *residueScratch) []string {
-	out := sc.words[:0]
+// residueWordSpans appends s lower-cased to buf and the spans of its words
+// (runs of letters and digits) to spans, the first limit words only when
+// limit > 0.
+func residueWordSpans(s string, buf []byte, spans [][2]int32, limit int) ([]byte, [][2]int32) {
 	start := -1
-	for i, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			r = rune(c)
+			if 'A' <= c && c <= 'Z' {
+				r += 'a' - 'A'
+			}
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		word := ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') ||
+			(r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)))
+		if word {
 			if start < 0 {
-				start = i
+				start = len(buf)
+			}
+			if r < utf8.RuneSelf {
+				buf = append(buf, byte(r))
+			} else {
+				buf = utf8.AppendRune(buf, unicode.ToLower(r))
 			}
 			continue
 		}
 		if start >= 0 {
-			out = append(out, strings.ToLower(s[start:i]))
+			spans = append(spans, [2]int32{int32(start), int32(len(buf))})
 			start = -1
+			if limit > 0 && len(spans) == limit {
+				return buf, spans
+			}
 		}
 	}
 	if start >= 0 {
-		out = append(out, strings.ToLower(s[start:]))
+		spans = append(spans, [2]int32{int32(start), int32(len(buf))})
 	}
-	sc.words = out
-	return out
-}
-
-func residueWordSet(s string) map[string]bool {
-	var sc residueScratch
-	m := map[string]bool{}
-	for _, w := range residueWords(s, &sc) {
-		m[w] = true
-	}
-	return m
+	return buf, spans
 }
 
 // intrinsic adds the evidence a paragraph carries on its own.
@@ -1818,9 +853,9 @@ func (d *ResidueDetector) context(doc *Document, L []residueLine, stats *LineSta
 			}
 			docs, ctx := stats.LookupKey(l.key)
 			switch {
-			case docs >= 3 && ctx >= 3:
+			case docs >= 5 && ctx >= 4:
 				l.add(0.6, false, "boilerplate: recurs in "+strconv.Itoa(docs)+" articles")
-			case docs >= 2 && ctx >= 2:
+			case docs >= 3 && ctx >= 3:
 				l.add(0.45, false, "boilerplate: recurs in "+strconv.Itoa(docs)+" articles")
 			}
 		}

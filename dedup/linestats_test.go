@@ -1,0 +1,128 @@
+package dedup
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lineStatsTexts are paragraphs with no word in common, to stand as the
+// neighbours of a line in unrelated articles.
+var lineStatsTexts = []string{
+	"Rain flooded three villages overnight.",
+	"Parliament debated tariffs until dawn.",
+	"Scientists cloned endangered frogs successfully.",
+	"Markets tumbled amid currency fears.",
+	"Firefighters rescued twelve hikers yesterday.",
+	"Voters rejected proposed stadium funding.",
+}
+
+func TestLineStatsBoilerplateVsSyndication(t *testing.T) {
+	s := NewLineStats()
+	boiler := "Scroll down for video"
+	// Boilerplate: the same line in three articles, between different
+	// paragraphs.
+	for i := range 3 {
+		s.Add(residueDoc(fmt.Sprint(i), lineStatsTexts[2*i], boiler, lineStatsTexts[2*i+1]))
+	}
+	// Syndication: one article copied by three sites, the last with its
+	// closing paragraph edited; its lines keep their neighbours.
+	article := []string{"First paragraph of the wire story.", "Second paragraph of the wire story.", "Third paragraph of the wire story."}
+	s.Add(residueDoc("a", article...))
+	s.Add(residueDoc("b", append([]string{"Site B intro line."}, article...)...))
+	s.Add(residueDoc("c", article[0], article[1], "Third paragraph, as edited by site C."))
+
+	cases := []struct {
+		text           string
+		docs, contexts int
+		reason         string
+	}{
+		{boiler, 3, 3, "boilerplate has as many contexts as bodies"},
+		{"SCROLL  DOWN for video", 3, 3, "lines are compared normalised"},
+		{article[1], 3, 1, "a syndicated line keeps its neighbours"},
+		{article[0], 3, 1, "a syndicated line with one new neighbour in one copy"},
+		{"Never seen.", 0, 0, "unknown line"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.reason, func(t *testing.T) {
+			docs, ctx := s.Lookup(tc.text)
+			assert.Equal(t, tc.docs, docs, "docs")
+			assert.Equal(t, tc.contexts, ctx, "contexts")
+			assert.Equal(t, tc.docs, s.Recurrence(tc.text))
+			d2, c2 := s.LookupKey(LineKey(tc.text))
+			assert.Equal(t, [2]int{docs, ctx}, [2]int{d2, c2}, "LookupKey agrees")
+		})
+	}
+	assert.Equal(t, 6, s.Docs())
+}
+
+func TestLineStatsDistinctBodies(t *testing.T) {
+	s := NewLineStats()
+	body := []string{"Advertisement", "A sentence of the story.", "Advertisement"}
+	for i := range 5 {
+		// The same body under five headlines counts once.
+		doc := residueDoc(fmt.Sprintf("Headline %d", i), body...)
+		s.Add(doc)
+	}
+	assert.Equal(t, 1, s.Docs())
+	assert.Equal(t, 1, s.Recurrence("Advertisement"), "twice in one body counts once")
+	s.Add(residueDoc("other", "Advertisement", "Another story."))
+	assert.Equal(t, 2, s.Recurrence("advertisement"))
+}
+
+func TestLineStatsLongLinesAndNil(t *testing.T) {
+	s := NewLineStats()
+	long := strings.Repeat("word ", MaxStatLineBytes/5+1)
+	s.Add(residueDoc("a", long, "short"))
+	s.Add(residueDoc("b", long, "short", "b"))
+	assert.Equal(t, 0, s.Recurrence(long), "long paragraphs are not counted")
+	assert.Equal(t, 2, s.Recurrence("short"))
+	s.Add(nil)
+	s.Add(&Document{})
+	assert.Equal(t, 2, s.Docs())
+
+	var none *LineStats
+	assert.Equal(t, 0, none.Recurrence("short"))
+	assert.Equal(t, 0, none.Docs())
+	d, c := none.Lookup("short")
+	assert.Zero(t, d+c)
+}
+
+func TestLineStatsConcurrentAdd(t *testing.T) {
+	s := NewLineStats()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				s.Add(residueDoc("t", fmt.Sprintf("Body %d-%d.", g, i), "Advertisement", fmt.Sprintf("End %d-%d.", g, i)))
+			}
+		})
+	}
+	wg.Wait()
+	require.Equal(t, 200, s.Docs())
+	docs, ctx := s.Lookup("Advertisement")
+	assert.Equal(t, 200, docs)
+	assert.GreaterOrEqual(t, ctx, lineStatContexts)
+}
+
+func BenchmarkLineStatsAdd(b *testing.B) {
+	docs, _ := loadResidueSample(b)
+	n := 0
+	for _, d := range docs {
+		for _, p := range d.Paragraphs {
+			n += len(p.Text)
+		}
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := NewLineStats()
+		for _, d := range docs {
+			s.Add(d)
+		}
+	}
+}
