@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -15,20 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// The -update flag rewrites golden files. Another test file of the package
-// may define it too, so define it only once and read it by name.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata")
-	}
-}
-
-// updateHeadlineGolden reports whether -update was given.
-func updateHeadlineGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // headlineTestDoc builds a document with a title and paragraphs on
 // consecutive lines after it.
@@ -411,7 +396,7 @@ func TestDetectRepeatedHeadlineSample(t *testing.T) {
 	assert.GreaterOrEqual(t, f1, 0.97, "F1 on the sample")
 
 	path := filepath.Join(dir, "sample.golden.jsonl")
-	if updateHeadlineGolden() {
+	if updateGolden() {
 		require.NoError(t, os.WriteFile(path, golden.Bytes(), 0o644))
 	}
 	want, err := os.ReadFile(path)

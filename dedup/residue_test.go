@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,19 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// The -update flag rewrites golden files; another test file of the
-// package may define it too, so it is defined once and read by name.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata")
-	}
-}
-
-func residueUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // residueDoc builds a document whose paragraphs are on consecutive lines.
 func residueDoc(title string, paras ...string) *Document {
@@ -359,7 +345,7 @@ func TestResidueGoldenSample(t *testing.T) {
 	assert.GreaterOrEqual(t, p, 0.95, "a later clean deletes what is flagged")
 
 	path := filepath.Join("..", "testdata", "residue", "sample.golden.jsonl")
-	if residueUpdate() {
+	if updateGolden() {
 		require.NoError(t, os.WriteFile(path, golden.Bytes(), 0o644))
 	}
 	want, err := os.ReadFile(path)
