@@ -54,7 +54,10 @@ import (
 const (
 	// DefaultThreshold is the similarity at or above which two articles
 	// are near-duplicates.
-	DefaultThreshold = 0.5
+	DefaultThreshold = 0.6
+	// DefaultMaxBands caps the LSH bands: with 8-bit fingerprints it
+	// keeps the memory store under 400 bytes per article at k = 128.
+	DefaultMaxBands = 20
 	// DefaultWaitTimeout bounds how long CheckAndAdd waits for a
 	// concurrent submission to be decided.
 	DefaultWaitTimeout = 30 * time.Second
@@ -82,6 +85,9 @@ type IndexOptions struct {
 	// means CandidateJaccard(Threshold). Lower finds more candidates
 	// (excerpts, wrapped copies) at more cost.
 	LSHThreshold float64
+	// MaxBands caps the number of LSH bands, each of which costs the
+	// store one entry per article; 0 means DefaultMaxBands.
+	MaxBands int
 	// FalsePositiveWeight and FalseNegativeWeight weigh the two error
 	// areas in OptimalLSH; both 0 means 0.5 and 0.5.
 	FalsePositiveWeight, FalseNegativeWeight float64
@@ -174,13 +180,16 @@ func OpenIndex(store Store, opts *IndexOptions) (*Index, error) {
 	if o.LSHThreshold >= 1 {
 		o.LSHThreshold = 0.99
 	}
+	if o.MaxBands == 0 {
+		o.MaxBands = DefaultMaxBands
+	}
 	if o.FalsePositiveWeight == 0 && o.FalseNegativeWeight == 0 {
 		o.FalsePositiveWeight, o.FalseNegativeWeight = DefaultFalsePositiveWeight, DefaultFalseNegativeWeight
 	}
 	if o.WaitTimeout <= 0 {
 		o.WaitTimeout = DefaultWaitTimeout
 	}
-	lsh, err := OptimalLSH(o.LSHThreshold, o.Signature.NumHashes, o.FalsePositiveWeight, o.FalseNegativeWeight)
+	lsh, err := OptimalLSH(o.LSHThreshold, o.Signature.NumHashes, o.MaxBands, o.FalsePositiveWeight, o.FalseNegativeWeight)
 	if err != nil {
 		return nil, err
 	}

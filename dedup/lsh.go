@@ -12,17 +12,19 @@ package dedup
 //
 //	wFP·∫₀ᵗ P(s) ds + wFN·∫ₜ¹ (1 - P(s)) ds
 //
-// (the method of datasketch's MinHashLSH). The integrals are computed with
-// composite Simpson's rule over 256 intervals.
+// (the method of datasketch's MinHashLSH), with b at most a given number of
+// bands: every band costs a store one entry per article. The integrals are
+// computed with composite Simpson's rule over 256 intervals.
 //
 // Band key of band i (0-based), persisted by stores, fixed forever for
 // SignatureVersion 1:
 //
-//	XXH64(LE16(i) || LE16(fp[i·r]) || ... || LE16(fp[i·r + r-1]), seed 0)
+//	XXH64(LE16(i) || LE64(min[i·r]) || ... || LE64(min[i·r + r-1]), seed 0)
 //
-// where fp are the signature's 16-bit fingerprints. Keys come from
-// fingerprints rather than full minima so that any stored signature gives
-// back its band keys.
+// where min are the signature's full 64-bit MinHash minima. Keys come from
+// the minima, not the 8-bit fingerprints, so that two articles share a band
+// only when r minima agree, not by a fingerprint collision; only fresh
+// signatures (from a Signer) have band keys.
 
 import (
 	"encoding/binary"
@@ -41,8 +43,8 @@ const (
 
 const simpsonIntervals = 256
 
-// LSHParams is a banding of signatures: Bands bands of Rows fingerprints
-// each, taken from the start of the signature (Bands·Rows ≤ k).
+// LSHParams is a banding of signatures: Bands bands of Rows minima each,
+// taken from the start of the signature (Bands·Rows ≤ k).
 type LSHParams struct {
 	Bands, Rows int
 }
@@ -94,44 +96,30 @@ func simpson(f func(float64) float64, a, b float64) float64 {
 	return sum * h / 3
 }
 
-// OptimalLSH returns the banding of k-hash signatures that minimises the
-// weighted false positive and false negative areas for the Jaccard
-// threshold t (see the file comment). Weights must not both be 0; ties go to
-// fewer bands. It returns an error for t outside (0, 1), k < 1 or negative
-// weights.
-func OptimalLSH(t float64, k int, fpWeight, fnWeight float64) (LSHParams, error) {
-	key := lshKey{t, k, fpWeight, fnWeight}
-	if p, ok := lshCache.Load(key); ok {
-		return p.(LSHParams), nil
-	}
-	p, err := optimalLSH(t, k, fpWeight, fnWeight)
-	if err == nil {
-		lshCache.Store(key, p)
-	}
-	return p, err
-}
-
-type lshKey struct {
-	t        float64
-	k        int
-	wFP, wFN float64
-}
-
-// lshCache remembers OptimalLSH results: every Index computes one.
-var lshCache sync.Map
-
-func optimalLSH(t float64, k int, fpWeight, fnWeight float64) (LSHParams, error) {
+// OptimalLSH returns the banding of k-hash signatures, with at most
+// maxBands bands (maxBands < 1 means k), that minimises the weighted false
+// positive and false negative areas for the Jaccard threshold t (see the
+// file comment). Weights must not both be 0; ties go to fewer bands. It
+// returns an error for t outside (0, 1), k < 1 or negative weights.
+func OptimalLSH(t float64, k, maxBands int, fpWeight, fnWeight float64) (LSHParams, error) {
 	if !(t > 0 && t < 1) {
 		return LSHParams{}, fmt.Errorf("dedup: LSH threshold %v out of range (0, 1)", t)
 	}
 	if k < 1 {
 		return LSHParams{}, fmt.Errorf("dedup: LSH needs k >= 1, got %d", k)
 	}
-	if fpWeight < 0 || fnWeight < 0 || fpWeight+fnWeight == 0 || math.IsNaN(fpWeight+fnWeight) {
-		return LSHParams{}, fmt.Errorf("dedup: LSH weights %v, %v must be >= 0 and not both 0", fpWeight, fnWeight)
+	if fpWeight < 0 || fnWeight < 0 || fpWeight+fnWeight == 0 || math.IsNaN(fpWeight+fnWeight) || math.IsInf(fpWeight+fnWeight, 0) {
+		return LSHParams{}, fmt.Errorf("dedup: LSH weights %v, %v must be finite, >= 0 and not both 0", fpWeight, fnWeight)
+	}
+	if maxBands < 1 || maxBands > k {
+		maxBands = k
+	}
+	key := lshKey{t, k, maxBands, fpWeight, fnWeight}
+	if p, ok := lshCache.Load(key); ok {
+		return p.(LSHParams), nil
 	}
 	best, bestErr := LSHParams{1, k}, math.Inf(1)
-	for b := 1; b <= k; b++ {
+	for b := 1; b <= maxBands; b++ {
 		for r := 1; r <= k/b; r++ {
 			p := LSHParams{b, r}
 			e := fpWeight*p.FalsePositiveArea(t) + fnWeight*p.FalseNegativeArea(t)
@@ -140,24 +128,39 @@ func optimalLSH(t float64, k int, fpWeight, fnWeight float64) (LSHParams, error)
 			}
 		}
 	}
+	lshCache.Store(key, best)
 	return best, nil
 }
 
+type lshKey struct {
+	t           float64
+	k, maxBands int
+	wFP, wFN    float64
+}
+
+// lshCache remembers OptimalLSH results: every Index and NearDup asks.
+var lshCache sync.Map
+
 // AppendBandKeys appends the Bands band keys of sig to dst and returns the
 // extended slice. An empty signature has no band keys, so it is never a
-// candidate of anything. It returns dst unchanged when the signature has
-// fewer than Bands·Rows fingerprints.
+// candidate of anything; neither has a decoded one (see Signature.Fresh),
+// nor one with fewer than Bands·Rows hashes: for those it returns dst
+// unchanged.
 func (p LSHParams) AppendBandKeys(dst []uint64, sig Signature) []uint64 {
-	if sig.Empty() || p.Bands < 1 || p.Rows < 1 || p.Bands*p.Rows > len(sig.fp) {
+	if sig.Empty() || p.Bands < 1 || p.Rows < 1 || p.Bands*p.Rows > len(sig.mins) {
 		return dst
 	}
-	var buf [2 + 2*MaxNumHashes]byte
+	var small [2 + 8*8]byte
+	buf := small[:]
+	if p.Rows > 8 {
+		buf = make([]byte, 2+8*p.Rows)
+	}
 	for i := 0; i < p.Bands; i++ {
 		binary.LittleEndian.PutUint16(buf[:], uint16(i))
-		for j, v := range sig.fp[i*p.Rows : (i+1)*p.Rows] {
-			binary.LittleEndian.PutUint16(buf[2+2*j:], v)
+		for j, v := range sig.mins[i*p.Rows : (i+1)*p.Rows] {
+			binary.LittleEndian.PutUint64(buf[2+8*j:], v)
 		}
-		dst = append(dst, xxhash.Sum64(buf[:2+2*p.Rows]))
+		dst = append(dst, xxhash.Sum64(buf[:2+8*p.Rows]))
 	}
 	return dst
 }

@@ -102,7 +102,15 @@ func (j *jsonWriter) finish(st stats) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(j.w, "],\n\"summary\": %s}\n", sum)
+	clusters := st.clusters
+	if clusters == nil {
+		clusters = []dedup.Cluster{}
+	}
+	cl, err := json.Marshal(clusters)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(j.w, "],\n\"clusters\": %s,\n\"summary\": %s}\n", cl, sum)
 	return j.w.Flush()
 }
 

@@ -19,6 +19,7 @@ const usage = `newsdedup finds what is wrong with scraped news text and explains
 Usage:
   newsdedup scan [flags] [PATH...]   report repeated headlines, mismatched
                                      bodies, spliced paragraphs and residue
+  newsdedup index stats|remove ...   inspect or edit a persistent index
   newsdedup help [command]           show help
   newsdedup version                  print the version
 
@@ -35,11 +36,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "scan":
 		return runScan(ctx, args[1:], stdin, stdout, stderr)
+	case "index":
+		return runIndex(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			switch args[1] {
 			case "scan":
 				return runScan(ctx, []string{"--help"}, stdin, stdout, stderr)
+			case "index":
+				return runIndex(ctx, []string{"--help"}, stdin, stdout, stderr)
 			}
 			fmt.Fprintf(stderr, "newsdedup: help: unknown command %q\n", args[1])
 			return exitError

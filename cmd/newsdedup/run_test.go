@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -209,4 +210,67 @@ func BenchmarkScanCommand(b *testing.B) {
 	for b.Loop() {
 		run(context.Background(), []string{"scan", "--format", "jsonl", "-j", "1", in}, nil, io.Discard, io.Discard)
 	}
+}
+
+func TestScanNearDuplicatesAndClusters(t *testing.T) {
+	dir := t.TempDir()
+	story := "Hong Kong police fired tear gas at thousands of pro-democracy protesters who blocked roads in the financial district on Sunday night.\n" +
+		"The protesters, many of them students carrying umbrellas, demand free elections for the city's leader in 2017, which Beijing has refused.\n" +
+		"Beijing called the protests illegal and backed the police, as students vowed to stay in the district until their demands were met.\n"
+	other := "Lenovo is preparing a bid for BlackBerry, the Canadian smartphone maker, according to a report published on Monday morning.\n" +
+		"BlackBerry shares rose nine per cent in early trading after the report of the Lenovo bid for the company was published.\n"
+	lines := []map[string]string{
+		{"id": "a", "title": "Police fire tear gas in Hong Kong", "text": story},
+		{"id": "b", "title": "Lenovo eyes BlackBerry", "text": other},
+		{"id": "c", "title": "Tear gas in Hong Kong", "text": strings.Replace(story, "Sunday", "Saturday", 1)},
+	}
+	var buf bytes.Buffer
+	for _, l := range lines {
+		b, err := json.Marshal(l)
+		require.NoError(t, err)
+		buf.Write(append(b, '\n'))
+	}
+	in := filepath.Join(dir, "crawl.jsonl")
+	require.NoError(t, os.WriteFile(in, buf.Bytes(), 0o644))
+
+	code, out, stderr := runCmd(t, "", "scan", "--format", "json", "--only", "near_duplicate", in)
+	require.Equal(t, exitFlagged, code, stderr)
+	var doc struct {
+		Articles []outRecord `json:"articles"`
+		Clusters []struct {
+			Kept    string   `json:"kept"`
+			Members []string `json:"members"`
+		} `json:"clusters"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.Len(t, doc.Articles, 3)
+	assert.Empty(t, doc.Articles[0].Findings, "the first copy is kept")
+	assert.Empty(t, doc.Articles[1].Findings, "another story")
+	require.Len(t, doc.Articles[2].Findings, 1)
+	assert.Equal(t, "a", doc.Articles[2].Findings[0].RelatedID)
+	require.Len(t, doc.Clusters, 1)
+	assert.Equal(t, "a", doc.Clusters[0].Kept)
+	assert.Equal(t, []string{"a", "c"}, doc.Clusters[0].Members)
+}
+
+func TestScanIndexSecondRunFlagsEverything(t *testing.T) {
+	ix := filepath.Join(t.TempDir(), "seen.db")
+	in := "../../testdata/splice/sample.jsonl"
+	code, out, stderr := runCmd(t, "", "scan", "--index", ix, "--only", "near_duplicate", "--format", "jsonl", in)
+	require.Contains(t, []int{exitClean, exitFlagged}, code, stderr)
+	first := parseJSONL(t, out)
+
+	code, out, stderr = runCmd(t, "", "scan", "--index", ix, "--only", "near_duplicate", "--format", "jsonl", in)
+	require.Equal(t, exitFlagged, code, stderr)
+	second := parseJSONL(t, out)
+	require.Len(t, second, len(first))
+	for _, r := range second {
+		require.Len(t, r.Findings, 1, "every article of the second run was seen: %s", r.ID)
+		assert.Equal(t, "near_duplicate", r.Findings[0].Kind)
+		assert.NotEmpty(t, r.Findings[0].RelatedID)
+	}
+
+	code, out, stderr = runCmd(t, "", "index", "stats", ix)
+	require.Equal(t, exitClean, code, stderr)
+	assert.Contains(t, out, fmt.Sprintf("articles:   %d", len(first)))
 }

@@ -21,7 +21,8 @@ const scanUsage = `Usage: newsdedup scan [flags] [PATH...]
 
 Scan articles and report what is wrong with them: repeated headlines,
 bodies not about their headline, paragraphs spliced in from another story,
-scraper residue and repeated paragraphs.
+scraper residue, repeated paragraphs, and near-duplicates of articles seen
+earlier in the run (or, with --index, in any earlier run).
 
 A PATH is a plain-text article (first non-blank line the headline, every
 further non-blank line a paragraph), a JSONL file (one article per line),
@@ -42,6 +43,8 @@ Examples:
   newsdedup scan --only residue,repeated_headline crawl/
   cat page.txt | newsdedup scan -
   newsdedup scan --body-field html_text --min-score 0.8 dump.jsonl
+  newsdedup scan --index seen.db --only near_duplicate today.jsonl.gz
+  newsdedup scan --index redis://:secret@10.0.0.5:6379/0 -j 8 crawl/
 
 Flags:
 `
@@ -55,9 +58,11 @@ type scanOptions struct {
 	jobs     int
 	strict   bool
 	noCorpus bool
-	progress bool
-	read     dedup.ReadOptions
-	detect   dedup.Options
+	progress  bool
+	threshold float64
+	index     string
+	read      dedup.ReadOptions
+	detect    dedup.Options
 }
 
 func scanFlags(o *scanOptions) *pflag.FlagSet {
@@ -71,6 +76,8 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.BoolVar(&o.strict, "strict", false, "stop at the first bad input record")
 	fs.BoolVar(&o.noCorpus, "no-corpus", false, "judge each article alone, streaming, without corpus statistics")
 	fs.BoolVar(&o.progress, "progress", true, "show a progress bar on stderr when it is a terminal and the scan runs over a second")
+	fs.Float64Var(&o.threshold, "threshold", dedup.DefaultThreshold, "near_duplicate: similarity (Jaccard, or containment for excerpts) from which two articles are one story")
+	fs.StringVar(&o.index, "index", "", "check each article against a persistent index and add the new ones: a bbolt file PATH or a redis:// URL")
 	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSONL fields to take the title from, in order (default title,headline)")
 	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSONL fields to take the body from, in order (default text,body,content,articleBody)")
 	fs.StringSliceVar(&o.read.IDFields, "id-field", nil, "JSONL fields to take the id from, in order (default id,url)")
@@ -112,6 +119,10 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if o.jobs < 1 {
 		o.jobs = 1
 	}
+	if o.threshold <= 0 || o.threshold > 1 {
+		fmt.Fprintf(stderr, "newsdedup: scan: --threshold %v: want a number in (0, 1]\n", o.threshold)
+		return exitError
+	}
 	paths := fs.Args()
 	if len(paths) == 0 {
 		paths = []string{"-"}
@@ -131,8 +142,27 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	in := &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read}
 
-	sc := &scanRun{opts: o, in: in, filter: filter, out: out, stderr: stderr,
-		showProgress: o.progress && isTerminal(stderr), start: time.Now()}
+	nd, err := dedup.NewNearDup(&dedup.NearDupOptions{Threshold: o.threshold})
+	if err != nil {
+		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
+		return exitError
+	}
+	sc := &scanRun{opts: o, in: in, filter: filter, out: out, stderr: stderr, nd: nd,
+		showProgress: o.progress && isTerminal(stderr), start: time.Now(), ctx: ctx}
+	if o.index != "" {
+		st, err := openStore(ctx, o.index)
+		if err != nil {
+			fmt.Fprintf(stderr, "newsdedup: scan: --index %s: %v\n", o.index, err)
+			return exitError
+		}
+		defer st.Close()
+		ix, err := dedup.OpenIndex(st, &dedup.IndexOptions{Threshold: o.threshold})
+		if err != nil {
+			fmt.Fprintf(stderr, "newsdedup: scan: --index %s: %v\n", o.index, err)
+			return exitError
+		}
+		sc.index = ix
+	}
 	return sc.run()
 }
 
@@ -182,6 +212,12 @@ type scanRun struct {
 	filter *filter
 	out    writer
 	stderr io.Writer
+
+	ctx context.Context
+	// nd finds near-duplicates within the run; index, when set, is the
+	// persistent index that decides them instead.
+	nd    *dedup.NearDup
+	index *dedup.Index
 
 	inputErrors  int
 	stopped      bool
@@ -273,6 +309,7 @@ type stats struct {
 	articles, flagged, findings int
 	byKind                      map[dedup.Kind]int
 	inputErrors                 int
+	clusters                    []dedup.Cluster
 	err                         error
 }
 
@@ -281,7 +318,51 @@ type job struct {
 	ord  int
 	doc  *dedup.Document
 	fs   []dedup.Finding
+	body *dedup.NearDupBody
+	err  error // from the index
 	done chan struct{}
+}
+
+// work runs what can run in parallel on a job: the detectors, the
+// near-duplicate signature and the index's admission.
+func (s *scanRun) work(scanner *dedup.Scanner, j *job) {
+	j.fs = scanner.ScanAt(j.doc, j.ord)
+	if s.nd != nil {
+		j.body = s.nd.Prepare(j.doc)
+	}
+	if s.index == nil {
+		return
+	}
+	r, err := s.index.CheckAndAdd(s.ctx, j.doc)
+	if err != nil {
+		j.err = fmt.Errorf("index: %s: %w", j.doc.ID, err)
+		return
+	}
+	if f, ok := indexFinding(j.doc, r); ok {
+		j.fs = append(j.fs, f)
+	}
+}
+
+// indexFinding turns an index's verdict into a near_duplicate finding.
+func indexFinding(doc *dedup.Document, r dedup.Result) (dedup.Finding, bool) {
+	if r.Admitted {
+		return dedup.Finding{}, false
+	}
+	f := dedup.Finding{Kind: dedup.KindNearDuplicate, Paragraph: dedup.TitleParagraph,
+		Line: doc.Line, Score: 1, RelatedID: r.DupOf}
+	if len(r.Matches) > 0 {
+		f.Score = r.Matches[0].Similarity
+	}
+	switch {
+	case r.Existing:
+		f.Message = fmt.Sprintf("already in the index (as a copy of %q)", r.DupOf)
+		if r.DupOf == doc.ID {
+			f.Message = "already in the index"
+		}
+	default:
+		f.Message = fmt.Sprintf("near-duplicate of %q, indexed before (similarity %.2f)", r.DupOf, f.Score)
+	}
+	return f, true
 }
 
 // scan runs the scanner over the input, in parallel, writing results in
@@ -292,6 +373,17 @@ func (s *scanRun) scan(scanner *dedup.Scanner) stats {
 	defer prog.done()
 	emit := func(j *job) error {
 		prog.add(docBytes(j.doc))
+		if j.err != nil {
+			return j.err
+		}
+		// Near-duplicates within the run are decided in input order; with
+		// an index the index decides (it has seen the earlier runs too)
+		// and the run's own pass only builds the clusters.
+		if s.nd != nil {
+			if nf := s.nd.ObservePrepared(j.ord, j.doc, j.body); s.index == nil {
+				j.fs = append(j.fs, nf...)
+			}
+		}
 		fs := s.filter.apply(j.fs)
 		st.articles++
 		if len(fs) > 0 {
@@ -318,7 +410,7 @@ func (s *scanRun) scan(scanner *dedup.Scanner) stats {
 				continue
 			}
 			j := &job{ord: ord, doc: doc}
-			j.fs = scanner.ScanAt(doc, ord)
+			s.work(scanner, j)
 			ord++
 			if err := emit(j); err != nil {
 				st.err = err
@@ -326,6 +418,9 @@ func (s *scanRun) scan(scanner *dedup.Scanner) stats {
 			}
 		}
 		st.inputErrors = s.inputErrors
+		if s.nd != nil {
+			st.clusters = s.nd.Clusters()
+		}
 		return st
 	}
 
@@ -334,7 +429,7 @@ func (s *scanRun) scan(scanner *dedup.Scanner) stats {
 	for range jobs {
 		go func() {
 			for j := range work {
-				j.fs = scanner.ScanAt(j.doc, j.ord)
+				s.work(scanner, j)
 				close(j.done)
 			}
 		}()
@@ -368,6 +463,9 @@ func (s *scanRun) scan(scanner *dedup.Scanner) stats {
 		}
 	}
 	st.inputErrors = s.inputErrors
+	if s.nd != nil {
+		st.clusters = s.nd.Clusters()
+	}
 	return st
 }
 

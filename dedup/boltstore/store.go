@@ -92,8 +92,10 @@ const DefaultTimeout = 5 * time.Second
 // defaults.
 type Options struct {
 	// Timeout is how long Open waits for the file lock while another
-	// Store, in this process or another, has the file open for writing.
-	// Zero means DefaultTimeout; a negative value waits indefinitely.
+	// Store, in this process or another, holds it: a read-write Store
+	// excludes every other Store of the file, read-only Stores exclude
+	// read-write ones. Zero means DefaultTimeout; a negative value waits
+	// indefinitely.
 	Timeout time.Duration
 	// NoSync skips the fsync after each commit. False (the default)
 	// syncs every commit, so a write that returned survives power loss.

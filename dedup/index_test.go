@@ -1,0 +1,313 @@
+package dedup_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup"
+)
+
+func mustIndex(t testing.TB, st dedup.Store, opts *dedup.IndexOptions) *dedup.Index {
+	ix, err := dedup.OpenIndex(st, opts)
+	require.NoError(t, err)
+	return ix
+}
+
+func docOf(id string, ps ...string) *dedup.Document {
+	return &dedup.Document{ID: id, Paragraphs: paras(ps...)}
+}
+
+// randomStory returns paragraphs of seeded random words.
+func randomStory(rng *rand.Rand, paragraphs, words int) []string {
+	ps := make([]string, paragraphs)
+	for i := range ps {
+		w := make([]string, words)
+		for j := range w {
+			w[j] = fmt.Sprintf("w%d", rng.IntN(100000))
+		}
+		ps[i] = strings.Join(w, " ")
+	}
+	return ps
+}
+
+// edit replaces share of the words of ps.
+func edit(rng *rand.Rand, ps []string, share float64) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		w := strings.Fields(p)
+		for j := range w {
+			if rng.Float64() < share {
+				w[j] = fmt.Sprintf("e%d", rng.IntN(1<<30))
+			}
+		}
+		out[i] = strings.Join(w, " ")
+	}
+	return out
+}
+
+func TestIndexCheckAndAdd(t *testing.T) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(21, 21))
+	a := randomStory(rng, 8, 40)
+	b := randomStory(rng, 6, 40)
+	teaser := randomStory(rng, 1, 30)
+	ix := mustIndex(t, dedup.NewMemoryStore(), nil)
+	cases := []struct {
+		reason   string
+		doc      *dedup.Document
+		admitted bool
+		dupOf    string
+		existing bool
+	}{
+		{"the first story is new", docOf("a", a...), true, "", false},
+		{"an exact copy", docOf("a-copy", a...), false, "a", false},
+		{"a copy with 4% of words changed", docOf("a-edit", edit(rng, a, 0.04)...), false, "a", false},
+		{"an excerpt (the first 60%)", docOf("a-excerpt", a[:5]...), false, "a", false},
+		{"a copy wrapped with a teaser", docOf("a-wrapped", append(append([]string{}, a...), teaser...)...), false, "a", false},
+		{"another story is new", docOf("b", b...), true, "", false},
+		{"a copy of the second story names it", docOf("b-copy", edit(rng, b, 0.02)...), false, "b", false},
+		{"an empty page is new", docOf("empty"), true, "", false},
+		{"another empty page is new too", docOf("empty2"), true, "", false},
+		{"an id seen before is existing", docOf("a", b...), false, "a", true},
+		{"a duplicate seen before names its original", docOf("a-copy"), false, "a", true},
+	}
+	for _, c := range cases {
+		r, err := ix.CheckAndAdd(ctx, c.doc)
+		require.NoError(t, err, c.reason)
+		assert.Equal(t, c.admitted, r.Admitted, c.reason)
+		assert.Equal(t, c.dupOf, r.DupOf, c.reason)
+		assert.Equal(t, c.existing, r.Existing, c.reason)
+		if !c.admitted && !c.existing {
+			require.NotEmpty(t, r.Matches, c.reason)
+			assert.GreaterOrEqual(t, r.Matches[0].Similarity, ix.Options().Threshold, c.reason)
+		}
+	}
+	stats, err := ix.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 9, stats.Entries)
+	assert.Equal(t, 4, stats.Admitted)
+	assert.Equal(t, 5, stats.Duplicates)
+	assert.Equal(t, dedup.DefaultThreshold, stats.Threshold)
+	assert.Equal(t, ix.LSH(), stats.LSH)
+	assert.LessOrEqual(t, stats.LSH.Bands, dedup.DefaultMaxBands)
+
+	ms, err := ix.Check(ctx, docOf("q", edit(rng, a, 0.02)...))
+	require.NoError(t, err)
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.ID)
+		assert.GreaterOrEqual(t, m.Similarity, ix.Options().Threshold)
+	}
+	assert.ElementsMatch(t, []string{"a", "a-copy", "a-edit", "a-excerpt", "a-wrapped"}, ids, "Check finds every copy of the story")
+	for i := 1; i < len(ms); i++ {
+		assert.GreaterOrEqual(t, ms[i-1].Similarity, ms[i].Similarity, "most similar first")
+	}
+}
+
+func TestOpenIndexRejects(t *testing.T) {
+	cases := []struct {
+		reason string
+		store  dedup.Store
+		opts   dedup.IndexOptions
+	}{
+		{"no store", nil, dedup.IndexOptions{}},
+		{"threshold above 1", dedup.NewMemoryStore(), dedup.IndexOptions{Threshold: 1.2}},
+		{"negative threshold", dedup.NewMemoryStore(), dedup.IndexOptions{Threshold: -1}},
+		{"bad shingle size", dedup.NewMemoryStore(), dedup.IndexOptions{Signature: dedup.SignatureOptions{ShingleSize: 1000}}},
+		{"bad LSH weights", dedup.NewMemoryStore(), dedup.IndexOptions{FalsePositiveWeight: -1}},
+	}
+	for _, c := range cases {
+		_, err := dedup.OpenIndex(c.store, &c.opts)
+		assert.Error(t, err, c.reason)
+	}
+	ix := mustIndex(t, dedup.NewMemoryStore(), nil)
+	_, err := ix.CheckAndAdd(context.Background(), docOf("", "some words here"))
+	assert.Error(t, err, "an article needs an id")
+	assert.Error(t, ix.Add(context.Background(), docOf("", "some words here")))
+}
+
+// TestIndexWaitTimeout: an article similar to a pending entry of higher
+// seq (a worker that died after Put) waits, then fails.
+func TestIndexWaitTimeout(t *testing.T) {
+	ctx := context.Background()
+	st := dedup.NewMemoryStore()
+	ix := mustIndex(t, st, &dedup.IndexOptions{WaitTimeout: 30 * time.Millisecond})
+	story := randomStory(rand.New(rand.NewPCG(5, 5)), 5, 40)
+	sig := ix.Sign(docOf("ghost", story...))
+	enc, err := sig.MarshalBinary()
+	require.NoError(t, err)
+	keys := ix.LSH().AppendBandKeys(nil, sig)
+	require.NoError(t, st.Put(ctx, dedup.Entry{ID: "ghost", Seq: 1 << 40, Status: dedup.StatusPending, Sig: enc}, keys))
+	_, err = ix.CheckAndAdd(ctx, docOf("late", story...))
+	assert.ErrorIs(t, err, dedup.ErrWaitTimeout)
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	ix2 := mustIndex(t, st, nil)
+	_, err = ix2.CheckAndAdd(cctx, docOf("cancelled", story...))
+	assert.ErrorIs(t, err, context.Canceled, "a cancelled context ends the wait")
+}
+
+func TestIndexIncompatibleEntry(t *testing.T) {
+	ctx := context.Background()
+	st := dedup.NewMemoryStore()
+	ix := mustIndex(t, st, nil)
+	story := randomStory(rand.New(rand.NewPCG(6, 6)), 5, 40)
+	sig := ix.Sign(docOf("x", story...))
+	other, err := dedup.NewSigner(&dedup.SignatureOptions{ShingleSize: 3})
+	require.NoError(t, err)
+	enc, err := other.SignText(strings.Join(story, "\n")).MarshalBinary()
+	require.NoError(t, err)
+	require.NoError(t, st.Put(ctx, dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: enc}, ix.LSH().AppendBandKeys(nil, sig)))
+	_, err = ix.Check(ctx, docOf("x", story...))
+	assert.ErrorIs(t, err, dedup.ErrIncompatible)
+	require.NoError(t, st.Put(ctx, dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: []byte{1, 2}}, ix.LSH().AppendBandKeys(nil, sig)))
+	_, err = ix.Check(ctx, docOf("x", story...))
+	assert.ErrorIs(t, err, dedup.ErrBadSignature)
+}
+
+// jitterStore delays every call by a random few hundred microseconds, to
+// open the windows between one worker's Put and another's query.
+type jitterStore struct {
+	dedup.Store
+	mu  sync.Mutex
+	rng *rand.Rand
+}
+
+func (j *jitterStore) pause() {
+	j.mu.Lock()
+	d := time.Duration(j.rng.IntN(400)) * time.Microsecond
+	j.mu.Unlock()
+	time.Sleep(d)
+}
+
+func (j *jitterStore) NextSeq(ctx context.Context) (uint64, error) {
+	j.pause()
+	return j.Store.NextSeq(ctx)
+}
+
+func (j *jitterStore) Put(ctx context.Context, e dedup.Entry, bands []uint64) error {
+	j.pause()
+	err := j.Store.Put(ctx, e, bands)
+	j.pause()
+	return err
+}
+
+func (j *jitterStore) Candidates(ctx context.Context, bands []uint64) ([]dedup.Entry, error) {
+	j.pause()
+	return j.Store.Candidates(ctx, bands)
+}
+
+func (j *jitterStore) SetStatus(ctx context.Context, id string, st dedup.Status, dupOf string) error {
+	j.pause()
+	return j.Store.SetStatus(ctx, id, st, dupOf)
+}
+
+// TestIndexAdmissionUnderJitter runs the admission protocol with random
+// delays in every store call: each story admitted exactly once, every
+// copy naming the admitted copy of its story.
+func TestIndexAdmissionUnderJitter(t *testing.T) {
+	ctx := context.Background()
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			st := &jitterStore{Store: dedup.NewMemoryStore(), rng: rand.New(rand.NewPCG(seed, 0))}
+			rng := rand.New(rand.NewPCG(seed, 1))
+			const workers, stories = 6, 10
+			texts := make([][][]string, stories)
+			for s := range texts {
+				base := randomStory(rng, 4, 30)
+				for w := range workers {
+					texts[s] = append(texts[s], edit(rng, base, 0.01*float64(w%3)))
+				}
+			}
+			results := make([][]dedup.Result, stories)
+			for s := range results {
+				results[s] = make([]dedup.Result, workers)
+			}
+			var wg sync.WaitGroup
+			for w := range workers {
+				ix := mustIndex(t, st, nil)
+				wg.Go(func() {
+					for s := range stories {
+						r, err := ix.CheckAndAdd(ctx, docOf(fmt.Sprintf("s%d/w%d", s, w), texts[s][w]...))
+						assert.NoError(t, err)
+						results[s][w] = r
+					}
+				})
+			}
+			wg.Wait()
+			for s := range stories {
+				var admitted []string
+				for w, r := range results[s] {
+					if r.Admitted {
+						admitted = append(admitted, fmt.Sprintf("s%d/w%d", s, w))
+					}
+				}
+				require.Len(t, admitted, 1, "story %d", s)
+				for w, r := range results[s] {
+					if !r.Admitted {
+						assert.Equal(t, admitted[0], r.DupOf, "story %d worker %d", s, w)
+					}
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkIndexCheckAndAdd(b *testing.B) {
+	ctx := context.Background()
+	docs := readSample(b)
+	_, size := sampleTexts(b)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ix := mustIndex(b, dedup.NewMemoryStore(), nil)
+		for j, d := range docs {
+			c := *d
+			c.ID = fmt.Sprint(i, "/", j)
+			if _, err := ix.CheckAndAdd(ctx, &c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkIndexCheck queries an index of 20,000 synthetic articles with
+// known signatures (the cost of a query without signing).
+func BenchmarkIndexCheck(b *testing.B) {
+	ctx := context.Background()
+	st := dedup.NewMemoryStore()
+	ix := mustIndex(b, st, nil)
+	signer, err := dedup.NewSigner(nil)
+	require.NoError(b, err)
+	rng := rand.New(rand.NewPCG(9, 9))
+	var queries []dedup.Signature
+	for i := range 20000 {
+		set := make([]uint64, 200)
+		for j := range set {
+			set[j] = rng.Uint64()
+		}
+		sig := signer.SignShingles(set)
+		if _, err := ix.CheckAndAddSignature(ctx, fmt.Sprint(i), sig); err != nil {
+			b.Fatal(err)
+		}
+		if i%100 == 0 {
+			queries = append(queries, sig)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := ix.CheckSignature(ctx, "q", queries[i%len(queries)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
