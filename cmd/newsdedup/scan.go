@@ -51,13 +51,13 @@ Flags:
 
 // scanOptions are the scan command's flags.
 type scanOptions struct {
-	format   string
-	only     []string
-	skip     []string
-	minScore float64
-	jobs     int
-	strict   bool
-	noCorpus bool
+	format    string
+	only      []string
+	skip      []string
+	minScore  float64
+	jobs      int
+	strict    bool
+	noCorpus  bool
 	progress  bool
 	threshold float64
 	index     string
