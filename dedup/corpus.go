@@ -37,8 +37,10 @@ type Corpus struct {
 	// content holds what off_topic needs of the bodies that share
 	// paragraphs with others, by body number.
 	content map[int32]*docContent
-	// expand holds each body's expansion vector (see expand.go).
-	expand []vector
+	// expand holds each body's expansion vector (see expand.go), and
+	// expandNorm2 its squared length.
+	expand      []vector
+	expandNorm2 []float64
 	// shared is set when some bodies share paragraphs with others
 	// without being copies of them.
 	shared bool
@@ -240,16 +242,23 @@ func (b *CorpusBuilder) Corpus() *Corpus {
 	for _, c := range b.content {
 		c.weighContent(vocab.idf)
 	}
+	expand := expansions(b.tops, vocab.idf)
+	norms := make([]float64, len(expand))
+	for i, e := range expand {
+		n := e.norm()
+		norms[i] = n * n
+	}
 	return &Corpus{
-		vocab:     vocab,
-		expand:    expansions(b.tops, vocab.idf),
-		lines:     b.lines,
-		docBody:   b.docBody,
-		paras:     b.paras,
-		longParas: b.longParas,
-		keys:      b.keys,
-		content:   b.content,
-		shared:    len(b.want) > 0,
+		vocab:       vocab,
+		expand:      expand,
+		expandNorm2: norms,
+		lines:       b.lines,
+		docBody:     b.docBody,
+		paras:       b.paras,
+		longParas:   b.longParas,
+		keys:        b.keys,
+		content:     b.content,
+		shared:      len(b.want) > 0,
 	}
 }
 

@@ -10,6 +10,25 @@ import (
 // term frequency, IDF from the corpus blended with the background table)
 // falls below Options.MismatchThreshold.
 //
+// dotLocal returns the dot product of the dense vector d over the sorted
+// term ids vocab with the sparse vector e.
+func dotLocal(vocab []uint64, d []float64, e vector) float64 {
+	var s float64
+	for i, j := 0, 0; i < len(vocab) && j < len(e); {
+		switch {
+		case vocab[i] < e[j].id:
+			i++
+		case vocab[i] > e[j].id:
+			j++
+		default:
+			s += d[i] * e[j].w
+			i++
+			j++
+		}
+	}
+	return s
+}
+
 // With a corpus, the body's vector is extended with those of the bodies
 // most like it (see expand.go).
 //
@@ -29,10 +48,11 @@ func (s *Scanner) mismatch(doc *Document, a *analysis, ord int) []Finding {
 	num := a.title.dotDense(a.body) / nb
 	den := 1.0
 	if c := s.corpus; c != nil && ord >= 0 && ord < len(c.docBody) {
-		if e := c.expand[c.docBody[ord]]; len(e) > 0 {
+		if b := c.docBody[ord]; len(c.expand[b]) > 0 {
 			// cos(t, b/|b| + e), without building the sum.
+			e := c.expand[b]
 			num += dot(a.titleAll, e)
-			den = math.Sqrt(1 + 2*dot(a.global(a.body), e)/nb + e.norm()*e.norm())
+			den = math.Sqrt(1 + 2*dotLocal(a.vocab, a.body, e)/nb + c.expandNorm2[b])
 		}
 	}
 	sim := num / (nt * den)

@@ -106,6 +106,11 @@ type NearDup struct {
 
 	seen  []uint32 // per body: stamp of the last Observe that met it
 	stamp uint32
+
+	// prepared holds what Prepare made, by body hash: a run that carries
+	// one body many times (a crawl's copies of a page) signs it once.
+	// It keeps what bodies already keeps, plus the band keys.
+	prepared sync.Map // uint64 -> *NearDupBody
 }
 
 type ndBody struct {
@@ -185,9 +190,14 @@ type NearDupBody struct {
 // goroutines and observe them in order with ObservePrepared. Prepare is
 // safe for concurrent use, also with Observe.
 func (nd *NearDup) Prepare(doc *Document) *NearDupBody {
+	h := ndBodyHash(doc)
+	if b, ok := nd.prepared.Load(h); ok {
+		return b.(*NearDupBody)
+	}
 	s := nd.signers.Get().(*Signer)
-	b := nd.prepare(s, doc, ndBodyHash(doc))
+	b := nd.prepare(s, doc, h)
 	nd.signers.Put(s)
+	nd.prepared.Store(h, b)
 	return b
 }
 

@@ -58,15 +58,13 @@ func newRecord(doc *dedup.Document, fs []dedup.Finding) record {
 // jsonlWriter writes one JSON object per article and line.
 type jsonlWriter struct {
 	w   *bufio.Writer
-	enc *json.Encoder
+	buf []byte
 }
 
 func (j *jsonlWriter) article(doc *dedup.Document, fs []dedup.Finding) error {
-	if j.enc == nil {
-		j.enc = json.NewEncoder(j.w)
-		j.enc.SetEscapeHTML(false)
-	}
-	return j.enc.Encode(newRecord(doc, fs))
+	j.buf = appendRecord(j.buf[:0], doc, fs)
+	_, err := j.w.Write(j.buf)
+	return err
 }
 
 func (j *jsonlWriter) finish(stats) error { return j.w.Flush() }

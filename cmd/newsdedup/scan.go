@@ -10,8 +10,10 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/spf13/pflag"
 
 	"github.com/newsdedup/newsdedup/dedup"
@@ -218,6 +220,7 @@ type scanRun struct {
 	// persistent index that decides them instead.
 	nd    *dedup.NearDup
 	index *dedup.Index
+	sigs  sigMemo
 
 	inputErrors  int
 	stopped      bool
@@ -313,6 +316,10 @@ type stats struct {
 	err                         error
 }
 
+// indexInFlight is the least number of articles a scan with --index
+// (and -j above 1) keeps in flight.
+const indexInFlight = 32
+
 // job is one article on its way through the workers.
 type job struct {
 	ord  int
@@ -333,7 +340,7 @@ func (s *scanRun) work(scanner *dedup.Scanner, j *job) {
 	if s.index == nil {
 		return
 	}
-	r, err := s.index.CheckAndAdd(s.ctx, j.doc)
+	r, err := s.index.CheckAndAddSignature(s.ctx, j.doc.ID, s.sigs.sign(s.index, j.doc))
 	if err != nil {
 		j.err = fmt.Errorf("index: %s: %w", j.doc.ID, err)
 		return
@@ -341,6 +348,49 @@ func (s *scanRun) work(scanner *dedup.Scanner, j *job) {
 	if f, ok := indexFinding(j.doc, r); ok {
 		j.fs = append(j.fs, f)
 	}
+}
+
+// sigMemo keeps the index signatures of the bodies signed last, so that
+// a crawl's many copies of one page are signed once. It is safe for
+// concurrent use.
+type sigMemo struct {
+	mu   sync.Mutex
+	m    map[uint64]dedup.Signature
+	fifo []uint64
+}
+
+// sigMemoSize bounds the signatures a sigMemo keeps (about 1 KiB each).
+const sigMemoSize = 4096
+
+// sign returns the index's signature of doc's body.
+func (m *sigMemo) sign(ix *dedup.Index, doc *dedup.Document) dedup.Signature {
+	var d xxhash.Digest
+	for _, p := range doc.Paragraphs {
+		d.WriteString(p.Text)
+		d.Write([]byte{'\n'})
+	}
+	key := d.Sum64()
+	m.mu.Lock()
+	sig, ok := m.m[key]
+	m.mu.Unlock()
+	if ok {
+		return sig
+	}
+	sig = ix.Sign(doc)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = make(map[uint64]dedup.Signature)
+	}
+	if _, ok := m.m[key]; !ok {
+		if len(m.fifo) == sigMemoSize {
+			delete(m.m, m.fifo[0])
+			m.fifo = m.fifo[1:]
+		}
+		m.m[key] = sig
+		m.fifo = append(m.fifo, key)
+	}
+	return sig
 }
 
 // indexFinding turns an index's verdict into a near_duplicate finding.
@@ -367,8 +417,8 @@ func indexFinding(doc *dedup.Document, r dedup.Result) (dedup.Finding, bool) {
 
 // scan runs the scanner over the input, in parallel, writing results in
 // input order.
-func (s *scanRun) scan(scanner *dedup.Scanner) stats {
-	st := stats{byKind: make(map[dedup.Kind]int)}
+func (s *scanRun) scan(scanner *dedup.Scanner) (st stats) {
+	st = stats{byKind: make(map[dedup.Kind]int)}
 	prog := newProgress(s.stderr, s.showProgress, s.start, "scanning", s.bytes, s.articles)
 	defer prog.done()
 	emit := func(j *job) error {
@@ -395,38 +445,34 @@ func (s *scanRun) scan(scanner *dedup.Scanner) stats {
 		}
 		return s.out.article(j.doc, fs)
 	}
-	report := s.opts.noCorpus // with a corpus, the first pass reported bad records
-	jobs := s.opts.jobs
-	if jobs == 1 {
-		ord := 0
-		for doc, err := range s.in.docs() {
-			if err != nil {
-				if report {
-					s.reportError(err)
-				}
-				if s.stopped || errors.Is(err, context.Canceled) {
-					break
-				}
-				continue
-			}
-			j := &job{ord: ord, doc: doc}
-			s.work(scanner, j)
-			ord++
-			if err := emit(j); err != nil {
-				st.err = err
-				break
-			}
-		}
+	defer func() {
 		st.inputErrors = s.inputErrors
 		if s.nd != nil {
 			st.clusters = s.nd.Clusters()
 		}
+	}()
+	if s.opts.jobs == 1 {
+		for j := range s.jobs {
+			s.work(scanner, j)
+			if st.err = emit(j); st.err != nil {
+				break
+			}
+		}
 		return st
 	}
 
-	work := make(chan *job, 4*jobs)
-	order := make(chan *job, 4*jobs)
-	for range jobs {
+	// Workers judge articles in parallel; the writer below takes them in
+	// input order. quit stops the reader when the writer fails. An index
+	// in Redis waits on round trips, not on the processor: keep at least
+	// indexInFlight articles in flight so they overlap.
+	workers := s.opts.jobs
+	if s.index != nil {
+		workers = max(workers, indexInFlight)
+	}
+	work := make(chan *job, 4*workers)
+	order := make(chan *job, 4*workers)
+	quit := make(chan struct{})
+	for range workers {
 		go func() {
 			for j := range work {
 				s.work(scanner, j)
@@ -437,36 +483,48 @@ func (s *scanRun) scan(scanner *dedup.Scanner) stats {
 	go func() {
 		defer close(work)
 		defer close(order)
-		ord := 0
-		for doc, err := range s.in.docs() {
-			if err != nil {
-				if report {
-					// reported from this goroutine only; the writer
-					// below does not touch the error count
-					s.reportError(err)
-				}
-				if s.stopped || errors.Is(err, context.Canceled) {
-					return
-				}
-				continue
+		for j := range s.jobs {
+			j.done = make(chan struct{})
+			select {
+			case work <- j:
+				order <- j
+			case <-quit:
+				return
 			}
-			j := &job{ord: ord, doc: doc, done: make(chan struct{})}
-			ord++
-			work <- j
-			order <- j
 		}
 	}()
 	for j := range order {
 		<-j.done
 		if st.err == nil {
-			st.err = emit(j)
+			if st.err = emit(j); st.err != nil {
+				close(quit)
+			}
 		}
 	}
-	st.inputErrors = s.inputErrors
-	if s.nd != nil {
-		st.clusters = s.nd.Clusters()
-	}
 	return st
+}
+
+// jobs yields the documents of the scan pass, numbered as the corpus pass
+// numbered them. Without a corpus pass, this pass reports bad records.
+// With several workers it runs in the reader goroutine alone.
+func (s *scanRun) jobs(yield func(*job) bool) {
+	report := s.opts.noCorpus // else the corpus pass reported them
+	ord := 0
+	for doc, err := range s.in.docs() {
+		if err != nil {
+			if report {
+				s.reportError(err)
+			}
+			if s.stopped || errors.Is(err, context.Canceled) {
+				return
+			}
+			continue
+		}
+		if !yield(&job{ord: ord, doc: doc}) {
+			return
+		}
+		ord++
+	}
 }
 
 // filter keeps the findings the user asked for.

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/newsdedup/newsdedup/dedup"
+)
+
+// appendRecord appends the JSONL record of a scanned article (see record)
+// to b. It writes what encoding/json writes for record, with HTML
+// escaping off, without reflection: output is a hot path of a scan.
+func appendRecord(b []byte, doc *dedup.Document, fs []dedup.Finding) []byte {
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, doc.ID)
+	b = append(b, `,"source":`...)
+	b = appendJSONString(b, doc.Source)
+	b = append(b, `,"line":`...)
+	b = strconv.AppendInt(b, int64(doc.Line), 10)
+	b = append(b, `,"title":`...)
+	b = appendJSONString(b, doc.Title)
+	b = append(b, `,"paragraphs":[`...)
+	for i, p := range doc.Paragraphs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, p.Text)
+	}
+	b = append(b, `],"findings":[`...)
+	for i, f := range fs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendFinding(b, f)
+	}
+	return append(b, "]}\n"...)
+}
+
+// appendFinding appends the JSON object of f, as encoding/json would.
+func appendFinding(b []byte, f dedup.Finding) []byte {
+	b = append(b, `{"kind":`...)
+	b = appendJSONString(b, string(f.Kind))
+	b = append(b, `,"paragraph":`...)
+	b = strconv.AppendInt(b, int64(f.Paragraph), 10)
+	b = append(b, `,"line":`...)
+	b = strconv.AppendInt(b, int64(f.Line), 10)
+	b = append(b, `,"score":`...)
+	b = appendJSONFloat(b, f.Score)
+	b = append(b, `,"message":`...)
+	b = appendJSONString(b, f.Message)
+	if f.RelatedID != "" {
+		b = append(b, `,"related_id":`...)
+		b = appendJSONString(b, f.RelatedID)
+	}
+	return append(b, '}')
+}
+
+// appendJSONFloat formats f as encoding/json does.
+func appendJSONFloat(b []byte, f float64) []byte {
+	abs := f
+	if abs < 0 {
+		abs = -abs
+	}
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9, as encoding/json does
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it with HTML escaping off: quotes, backslashes and control
+// characters, U+2028 and U+2029; invalid UTF-8 becomes U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

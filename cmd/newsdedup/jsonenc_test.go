@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup"
+)
+
+// encodingJSON is what appendRecord must equal: encoding/json's output for
+// the record, HTML escaping off.
+func encodingJSON(t testing.TB, doc *dedup.Document, fs []dedup.Finding) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	require.NoError(t, enc.Encode(newRecord(doc, fs)))
+	return buf.Bytes()
+}
+
+func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  *dedup.Document
+		fs   []dedup.Finding
+	}{
+		{"empty", &dedup.Document{}, nil},
+		{"plain", &dedup.Document{ID: "m1", Source: "a.jsonl", Line: 3, Title: "Title",
+			Paragraphs: []dedup.Paragraph{{Text: "one"}, {Text: "two"}}},
+			[]dedup.Finding{{Kind: dedup.KindResidue, Paragraph: 1, Line: 3, Score: 0.75, Message: `residue: "Share"`}}},
+		{"escapes", &dedup.Document{ID: "q\"\\</script>&", Title: "tab\there\nnew\rline\x00\x1f\b\f",
+			Paragraphs: []dedup.Paragraph{{Text: "\u2028\u2029 ünïcødé 日本 \xff bad"}}},
+			[]dedup.Finding{{Kind: dedup.KindOffTopic, Paragraph: -1, Score: 1e-9, RelatedID: "x"}}},
+		{"scores", &dedup.Document{ID: "s"}, []dedup.Finding{
+			{Score: 0}, {Score: 1}, {Score: 0.1 + 0.2}, {Score: 1e-7}, {Score: 123456789}, {Score: 1e22}, {Score: -0.5}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, string(encodingJSON(t, tt.doc, tt.fs)), string(appendRecord(nil, tt.doc, tt.fs)))
+		})
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "\"\\", "\x00\x1f\u2028", "\xff\xfe", "日本語", "</script>"} {
+		f.Add(s, 0.5)
+	}
+	f.Fuzz(func(t *testing.T, s string, score float64) {
+		if math.IsNaN(score) || math.IsInf(score, 0) {
+			return // encoding/json refuses them; scores are finite
+		}
+		doc := &dedup.Document{ID: s, Title: s, Paragraphs: []dedup.Paragraph{{Text: s}}}
+		fs := []dedup.Finding{{Message: s, Score: score, RelatedID: s}}
+		want := encodingJSON(t, doc, fs)
+		if got := appendRecord(nil, doc, fs); !bytes.Equal(want, got) {
+			t.Fatalf("appendRecord(%q, %v)\n got %s\nwant %s", s, score, got, want)
+		}
+	})
+}
