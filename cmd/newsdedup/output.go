@@ -28,8 +28,10 @@ func newWriter(format string, w io.Writer) (writer, error) {
 		return &jsonlWriter{w: bw}, nil
 	case "json":
 		return &jsonWriter{jsonlWriter: jsonlWriter{w: bw}}, nil
+	case "html":
+		return newHTMLWriter(bw), nil
 	}
-	return nil, fmt.Errorf("--format %q: want text, json or jsonl", format)
+	return nil, fmt.Errorf("--format %q: want text, json, jsonl or html", format)
 }
 
 // record is the JSON form of one scanned article; see the README's output

@@ -19,11 +19,13 @@ const usage = `newsdedup finds what is wrong with scraped news text and explains
 Usage:
   newsdedup scan [flags] [PATH...]   report repeated headlines, mismatched
                                      bodies, spliced paragraphs and residue
+  newsdedup clean [flags] [PATH...]  write articles back without residue,
+                                     repeats and spliced paragraphs
   newsdedup index stats|remove ...   inspect or edit a persistent index
   newsdedup help [command]           show help
   newsdedup version                  print the version
 
-Run "newsdedup help scan" for the scan flags and examples.
+Run "newsdedup help COMMAND" for a command's flags and examples.
 `
 
 // run is the whole command: it parses args, does the work and returns the
@@ -38,6 +40,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runScan(ctx, args[1:], stdin, stdout, stderr)
 	case "index":
 		return runIndex(ctx, args[1:], stdin, stdout, stderr)
+	case "clean":
+		return runClean(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			switch args[1] {
@@ -45,6 +49,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				return runScan(ctx, []string{"--help"}, stdin, stdout, stderr)
 			case "index":
 				return runIndex(ctx, []string{"--help"}, stdin, stdout, stderr)
+			case "clean":
+				return runClean(ctx, []string{"--help"}, stdin, stdout, stderr)
 			}
 			fmt.Fprintf(stderr, "newsdedup: help: unknown command %q\n", args[1])
 			return exitError

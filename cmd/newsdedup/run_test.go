@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -273,4 +274,56 @@ func TestScanIndexSecondRunFlagsEverything(t *testing.T) {
 	code, out, stderr = runCmd(t, "", "index", "stats", ix)
 	require.Equal(t, exitClean, code, stderr)
 	assert.Contains(t, out, fmt.Sprintf("articles:   %d", len(first)))
+}
+
+func TestScanOutputFileAndHTML(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.html")
+	code, stdout, stderr := runCmd(t, "", "scan", "--format", "html", "-o", out, seed)
+	require.Equal(t, exitFlagged, code, stderr)
+	assert.Empty(t, stdout, "-o takes the output off stdout")
+	page, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "<html")
+	assert.Contains(t, string(page), "Haftar")
+
+	gz := filepath.Join(dir, "findings.jsonl.gz")
+	code, _, stderr = runCmd(t, "", "scan", "--format", "jsonl", "-o", gz, seed)
+	require.Equal(t, exitFlagged, code, stderr)
+	f, err := os.Open(gz)
+	require.NoError(t, err)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	require.NoError(t, err, ".gz output is gzipped")
+	b, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.Len(t, parseJSONL(t, string(b)), 1)
+
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no temporary files left behind")
+
+	code, _, _ = runCmd(t, "", "scan", "--strict", "-o", filepath.Join(dir, "strict.jsonl"), filepath.Join(dir, "missing.txt"))
+	assert.Equal(t, exitError, code)
+	_, err = os.Stat(filepath.Join(dir, "strict.jsonl"))
+	assert.True(t, os.IsNotExist(err), "a stopped scan leaves no output in place")
+}
+
+func TestScanResiduePatternsFlag(t *testing.T) {
+	dir := t.TempDir()
+	pat := filepath.Join(dir, "site.txt")
+	require.NoError(t, os.WriteFile(pat, []byte("# our site\n^Omar al-Tawil\n"), 0o644))
+	code, out, stderr := runCmd(t, "", "scan", "--residue-patterns", pat, "--only", "residue", "--format", "jsonl", seed)
+	require.Equal(t, exitFlagged, code, stderr)
+	got := map[int]bool{}
+	for _, f := range parseJSONL(t, out)[0].Findings {
+		got[f.Paragraph] = true
+	}
+	assert.True(t, got[1], "the site pattern matches paragraph 1")
+	assert.True(t, got[14], "the built-in patterns still apply")
+
+	require.NoError(t, os.WriteFile(pat, []byte("(unclosed\n"), 0o644))
+	code, _, stderr = runCmd(t, "", "scan", "--residue-patterns", pat, seed)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, pat+":1:", "a bad pattern names file and line")
 }

@@ -45,6 +45,7 @@ Examples:
   newsdedup scan --only residue,repeated_headline crawl/
   cat page.txt | newsdedup scan -
   newsdedup scan --body-field html_text --min-score 0.8 dump.jsonl
+  newsdedup scan --format html -o report.html crawl.jsonl.gz
   newsdedup scan --index seen.db --only near_duplicate today.jsonl.gz
   newsdedup scan --index redis://:secret@10.0.0.5:6379/0 -j 8 crawl/
 
@@ -63,6 +64,8 @@ type scanOptions struct {
 	progress  bool
 	threshold float64
 	index     string
+	output    string
+	patterns  string
 	read      dedup.ReadOptions
 	detect    dedup.Options
 }
@@ -70,7 +73,8 @@ type scanOptions struct {
 func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
 	def := dedup.DefaultOptions()
-	fs.StringVar(&o.format, "format", "text", "output format: text, json or jsonl")
+	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl or html (a self-contained audit report)")
+	fs.StringVarP(&o.output, "output", "o", "", "write to FILE (under a temporary name, renamed when complete; .gz is gzipped)")
 	fs.StringSliceVar(&o.only, "only", nil, "report only these kinds (comma-separated)")
 	fs.StringSliceVar(&o.skip, "skip", nil, "do not report these kinds (comma-separated)")
 	fs.Float64Var(&o.minScore, "min-score", 0, "report only findings scoring at least this (0..1)")
@@ -80,6 +84,7 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.BoolVar(&o.progress, "progress", true, "show a progress bar on stderr when it is a terminal and the scan runs over a second")
 	fs.Float64Var(&o.threshold, "threshold", dedup.DefaultThreshold, "near_duplicate: similarity (Jaccard, or containment for excerpts) from which two articles are one story")
 	fs.StringVar(&o.index, "index", "", "check each article against a persistent index and add the new ones: a bbolt file PATH or a redis:// URL")
+	fs.StringVar(&o.patterns, "residue-patterns", "", "add the residue patterns of FILE (one regular expression a line, # comments)")
 	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSONL fields to take the title from, in order (default title,headline)")
 	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSONL fields to take the body from, in order (default text,body,content,articleBody)")
 	fs.StringSliceVar(&o.read.IDFields, "id-field", nil, "JSONL fields to take the id from, in order (default id,url)")
@@ -113,7 +118,25 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
 		return exitError
 	}
-	out, err := newWriter(o.format, stdout)
+	if o.patterns != "" {
+		p, err := loadResiduePatterns(o.patterns)
+		if err != nil {
+			fmt.Fprintf(stderr, "newsdedup: scan: --residue-patterns: %v\n", err)
+			return exitError
+		}
+		o.detect.Residue.Patterns = p
+	}
+	w := stdout // plain stdout without -o, so that colour sees a terminal
+	var so *sink
+	if o.output != "" {
+		if so, err = openSink(o.output, stdout); err != nil {
+			fmt.Fprintf(stderr, "newsdedup: scan: -o: %v\n", err)
+			return exitError
+		}
+		defer so.abort()
+		w = so.w
+	}
+	out, err := newWriter(o.format, w)
 	if err != nil {
 		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
 		return exitError
@@ -165,7 +188,16 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		sc.index = ix
 	}
-	return sc.run()
+	code := sc.run()
+	// Commit a complete output, also when bad records were skipped; an
+	// interrupted, stopped (--strict) or failed scan leaves none.
+	if so != nil && ctx.Err() == nil && !sc.stopped && !sc.failed {
+		if err := so.commit(); err != nil {
+			fmt.Fprintf(stderr, "newsdedup: scan: -o %s: %v\n", o.output, err)
+			return exitError
+		}
+	}
+	return code
 }
 
 // input reads the scan's documents, as often as the passes need.
@@ -224,6 +256,7 @@ type scanRun struct {
 
 	inputErrors  int
 	stopped      bool
+	failed       bool // output or index failed: the output is incomplete
 	showProgress bool
 	start        time.Time
 	// articles and bytes count the documents of the corpus pass, so that
@@ -292,12 +325,14 @@ func (s *scanRun) run() int {
 	scanner := dedup.NewScanner(s.opts.detect, corpus)
 	st := s.scan(scanner)
 	if err := s.out.finish(st); err != nil {
+		s.failed = true
 		fmt.Fprintf(s.stderr, "newsdedup: writing output: %v\n", err)
 		return exitError
 	}
 	switch {
 	case s.inputErrors > 0 || s.stopped || st.err != nil:
 		if st.err != nil {
+			s.failed = true
 			fmt.Fprintf(s.stderr, "newsdedup: %v\n", st.err)
 		}
 		return exitError
