@@ -404,6 +404,35 @@ func (ix *Index) CheckAndAddSignature(ctx context.Context, id string, sig Signat
 	return res, nil
 }
 
+// AddCopy records id as a duplicate of the article of, when the caller
+// knows that id's body is an exact copy of a body already decided
+// (admitted as of, or found a duplicate of of): a crawl fetches one page
+// under many urls. It skips the admission protocol, since an exact copy
+// has nothing to decide, and files no band keys, since every article
+// similar to the copy is as similar to of, which is filed: the store
+// keeps the entry only, so that a later run finds the copy by its id.
+// When id is already indexed, AddCopy changes nothing and reports
+// existing, with the article it duplicates (or id itself when admitted).
+func (ix *Index) AddCopy(ctx context.Context, id string, sig Signature, of string) (res Result, err error) {
+	if id == "" {
+		return Result{}, errors.New("dedup: AddCopy needs an article id")
+	}
+	if old, err := ix.store.Get(ctx, id); err == nil {
+		r := Result{Existing: true, DupOf: id}
+		if old.Status == StatusDuplicate && old.DupOf != "" {
+			r.DupOf = old.DupOf
+		}
+		return r, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Result{}, err
+	}
+	enc, _ := sig.MarshalBinary()
+	if err := ix.store.Put(ctx, Entry{ID: id, Status: StatusDuplicate, DupOf: of, Sig: enc}, nil); err != nil {
+		return Result{}, err
+	}
+	return Result{DupOf: of, Matches: []Match{{ID: of, Similarity: 1, Jaccard: 1, Containment: 1, Status: StatusAdmitted}}}, nil
+}
+
 // maxDupChain bounds how many DupOf links resolve follows.
 const maxDupChain = 64
 

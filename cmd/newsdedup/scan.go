@@ -375,7 +375,7 @@ func (s *scanRun) work(scanner *dedup.Scanner, j *job) {
 	if s.index == nil {
 		return
 	}
-	r, err := s.index.CheckAndAddSignature(s.ctx, j.doc.ID, s.sigs.sign(s.index, j.doc))
+	r, err := s.checkAndAdd(j.doc)
 	if err != nil {
 		j.err = fmt.Errorf("index: %s: %w", j.doc.ID, err)
 		return
@@ -385,47 +385,86 @@ func (s *scanRun) work(scanner *dedup.Scanner, j *job) {
 	}
 }
 
-// sigMemo keeps the index signatures of the bodies signed last, so that
-// a crawl's many copies of one page are signed once. It is safe for
-// concurrent use.
+// sigMemo keeps, for the bodies seen last, the index's signature and,
+// once one of its articles was decided, the admitted article it is, or
+// duplicates: a crawl's many copies of one page are signed once, and all
+// but the first are recorded with Index.AddCopy, without a search. It is
+// safe for concurrent use.
 type sigMemo struct {
 	mu   sync.Mutex
-	m    map[uint64]dedup.Signature
+	m    map[uint64]*sigEntry
 	fifo []uint64
 }
 
-// sigMemoSize bounds the signatures a sigMemo keeps (about 1 KiB each).
+type sigEntry struct {
+	sig dedup.Signature
+	of  string // the admitted article of this body, once known
+}
+
+// sigMemoSize bounds the bodies a sigMemo keeps (about 1 KiB each).
 const sigMemoSize = 4096
 
-// sign returns the index's signature of doc's body.
-func (m *sigMemo) sign(ix *dedup.Index, doc *dedup.Document) dedup.Signature {
+// lookup returns the memo's entry for doc's body, signing it if needed.
+func (m *sigMemo) lookup(ix *dedup.Index, doc *dedup.Document) (key uint64, sig dedup.Signature, of string) {
 	var d xxhash.Digest
 	for _, p := range doc.Paragraphs {
 		d.WriteString(p.Text)
 		d.Write([]byte{'\n'})
 	}
-	key := d.Sum64()
+	key = d.Sum64()
 	m.mu.Lock()
-	sig, ok := m.m[key]
+	e, ok := m.m[key]
+	if ok {
+		sig, of = e.sig, e.of
+	}
 	m.mu.Unlock()
 	if ok {
-		return sig
+		return key, sig, of
 	}
 	sig = ix.Sign(doc)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.m == nil {
-		m.m = make(map[uint64]dedup.Signature)
+		m.m = make(map[uint64]*sigEntry)
 	}
 	if _, ok := m.m[key]; !ok {
 		if len(m.fifo) == sigMemoSize {
 			delete(m.m, m.fifo[0])
 			m.fifo = m.fifo[1:]
 		}
-		m.m[key] = sig
+		m.m[key] = &sigEntry{sig: sig}
 		m.fifo = append(m.fifo, key)
 	}
-	return sig
+	return key, sig, ""
+}
+
+// decided records the admitted article of a body.
+func (m *sigMemo) decided(key uint64, of string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.m[key]; ok && e.of == "" {
+		e.of = of
+	}
+}
+
+// checkAndAdd runs the index's admission for doc, or records it as an
+// exact copy when its body was decided before in this run.
+func (s *scanRun) checkAndAdd(doc *dedup.Document) (dedup.Result, error) {
+	key, sig, of := s.sigs.lookup(s.index, doc)
+	if of != "" && !sig.Empty() {
+		return s.index.AddCopy(s.ctx, doc.ID, sig, of)
+	}
+	r, err := s.index.CheckAndAddSignature(s.ctx, doc.ID, sig)
+	if err != nil || sig.Empty() {
+		return r, err
+	}
+	switch {
+	case r.Admitted:
+		s.sigs.decided(key, doc.ID)
+	case r.DupOf != "":
+		s.sigs.decided(key, r.DupOf)
+	}
+	return r, nil
 }
 
 // indexFinding turns an index's verdict into a near_duplicate finding.
