@@ -33,6 +33,9 @@ type bodyAnalysis struct {
 	words []int
 	// split memoises the spectral bisection of offTopicAlone.
 	split atomic.Pointer[bisection]
+	// repeats memoises DetectRepeatedParagraphs on the body alone.
+	repeatsOnce sync.Once
+	repeats     []Finding
 	size  int // approximate bytes, for the memo's budget
 }
 
@@ -198,6 +201,28 @@ func (a *analysis) reset(doc *Document, body *bodyAnalysis, vocab *Vocabulary, f
 			a.body[j] = tfWeight(int(c)) * body.idf[j]
 		}
 	}
+}
+
+// appendRepeats appends the repeated_paragraph findings of doc, whose
+// body b analyses, to fs, which holds its repeated_headline findings.
+// The repeats depend on the body alone but for copies of the headline,
+// which are repeated_headline's business: they are found once per body
+// and those on a repeated headline are dropped here.
+func (b *bodyAnalysis) appendRepeats(fs []Finding, doc *Document) []Finding {
+	b.repeatsOnce.Do(func() {
+		b.repeats = DetectRepeatedParagraphs(&Document{Paragraphs: doc.Paragraphs})
+	})
+	n := len(fs)
+	for _, f := range b.repeats {
+		if slices.ContainsFunc(fs[:n], func(h Finding) bool {
+			return h.Kind == KindRepeatedHeadline && h.Paragraph == f.Paragraph
+		}) {
+			continue
+		}
+		f.Line = doc.Paragraphs[f.Paragraph].Line
+		fs = append(fs, f)
+	}
+	return fs
 }
 
 // para returns the vector of paragraph i, or nil when it is skipped.

@@ -185,7 +185,9 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte) (*Document, error
 	if doc.ID == "" {
 		doc.ID = name + ":" + strconv.Itoa(n)
 	}
-	doc.Raw = bytes.Clone(line)
+	if !d.opts.NoRaw {
+		doc.Raw = bytes.Clone(line)
+	}
 	return doc, nil
 }
 

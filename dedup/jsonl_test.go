@@ -639,3 +639,16 @@ func TestSpecialBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestReadJSONLNoRaw(t *testing.T) {
+	in := `{"id":"a","title":"T","text":"one\ntwo"}` + "\n"
+	for doc, err := range ReadJSONL("x.jsonl", strings.NewReader(in), ReadOptions{NoRaw: true}) {
+		require.NoError(t, err)
+		assert.Nil(t, doc.Raw, "NoRaw keeps no copy of the record")
+		assert.Len(t, doc.Paragraphs, 2)
+	}
+	for doc, err := range ReadJSONL("x.jsonl", strings.NewReader(in), ReadOptions{}) {
+		require.NoError(t, err)
+		assert.Equal(t, strings.TrimSuffix(in, "\n"), string(doc.Raw))
+	}
+}

@@ -69,6 +69,9 @@ type ReadOptions struct {
 	// that line: a JSONL record is skipped and reading goes on with the
 	// next line; a text file is skipped.
 	MaxLineBytes int
+	// NoRaw leaves Document.Raw nil, for readers that never write a record
+	// back: it saves a copy of every record.
+	NoRaw bool
 }
 
 // withDefaults returns o with nil and zero fields replaced by defaults.

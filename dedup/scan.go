@@ -97,15 +97,6 @@ func (s *Scanner) Scan(doc *Document) []Finding { return s.ScanAt(doc, -1) }
 // scanner's corpus (see Corpus), in paragraph order. A negative ord scans
 // the document alone.
 func (s *Scanner) ScanAt(doc *Document, ord int) []Finding {
-	var fs []Finding
-	fs = append(fs, DetectRepeatedHeadline(doc)...)
-	var lines *LineStats
-	if s.corpus != nil {
-		lines = s.corpus.lines
-	}
-	fs = append(fs, s.residue.Detect(doc, lines)...)
-	fs = append(fs, DetectRepeatedParagraphs(doc)...)
-
 	a := s.pool.Get().(*analysis)
 	key := bodyKey(doc)
 	body := s.memo.get(key)
@@ -113,6 +104,16 @@ func (s *Scanner) ScanAt(doc *Document, ord int) []Finding {
 		body = newBodyAnalysis(doc, s.vocab, &a.t)
 		s.memo.put(key, body)
 	}
+
+	var fs []Finding
+	fs = append(fs, DetectRepeatedHeadline(doc)...)
+	var lines *LineStats
+	if s.corpus != nil {
+		lines = s.corpus.lines
+	}
+	fs = append(fs, s.residue.Detect(doc, lines)...)
+	fs = body.appendRepeats(fs, doc)
+
 	a.reset(doc, body, s.vocab, fs)
 	fs = append(fs, s.mismatch(doc, a, ord)...)
 	fs = append(fs, s.offTopic(doc, a, ord)...)

@@ -165,6 +165,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		defer cleanup()
 		stdin = f
 	}
+	o.read.NoRaw = true // scan writes no record back
 	in := &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read}
 
 	nd, err := dedup.NewNearDup(&dedup.NearDupOptions{Threshold: o.threshold})
