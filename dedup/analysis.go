@@ -36,7 +36,7 @@ type bodyAnalysis struct {
 	// repeats memoises DetectRepeatedParagraphs on the body alone.
 	repeatsOnce sync.Once
 	repeats     []Finding
-	size  int // approximate bytes, for the memo's budget
+	size        int // approximate bytes, for the memo's budget
 }
 
 // analysis is one article's view of its body: the headline's vector and
