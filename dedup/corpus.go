@@ -58,6 +58,10 @@ type docContent struct {
 	// titleWeight and the unit vectors of the paragraphs.
 	titleVec vector
 	paraVecs []vector
+	// full is the centroid of the headline and every paragraph, and
+	// fullNorm2 its squared length.
+	full      vector
+	fullNorm2 float64
 }
 
 // weighContent computes the vectors of c with the corpus's final IDF.
@@ -75,6 +79,14 @@ func (c *docContent) weighContent(idf func(uint64) float64) {
 			c.paraVecs[j] = v
 		}
 	}
+	c.full = slices.Clone(c.titleVec)
+	var tmp vector
+	for _, v := range c.paraVecs {
+		tmp = addScaled(tmp[:0], c.full, v, 1)
+		c.full, tmp = tmp, c.full
+	}
+	n := c.full.norm()
+	c.fullNorm2 = n * n
 	c.title, c.terms = nil, nil
 }
 

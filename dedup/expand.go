@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -26,6 +27,9 @@ const (
 	// expandWeight scales a neighbour's contribution (times its
 	// similarity).
 	expandWeight = 1.0
+	// expandNeighbours bounds the neighbours that extend a body: a story
+	// the corpus carries many times lends its words through a few.
+	expandNeighbours = 16
 )
 
 // topTerms returns the k terms of sorted ids with the highest
@@ -41,17 +45,26 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) vector {
 		i = j
 	}
 	if len(v) > k {
-		slices.SortFunc(v, func(a, b term) int {
-			wa := (1 + math.Log(a.w)) * idf(a.id)
-			wb := (1 + math.Log(b.w)) * idf(b.id)
+		type weighed struct {
+			t term
+			w float64
+		}
+		ws := make([]weighed, len(v))
+		for i, t := range v {
+			ws[i] = weighed{t, tfWeight(int(t.w)) * idf(t.id)}
+		}
+		slices.SortFunc(ws, func(a, b weighed) int {
 			switch {
-			case wa > wb:
+			case a.w > b.w:
 				return -1
-			case wa < wb:
+			case a.w < b.w:
 				return 1
 			}
-			return 0
+			return cmp.Compare(a.t.id, b.t.id)
 		})
+		for i := range k {
+			v[i] = ws[i].t
+		}
 		v = v[:k]
 		slices.SortFunc(v, func(a, b term) int {
 			switch {
@@ -82,15 +95,19 @@ func expansions(tops []vector, idf func(uint64) float64) []vector {
 		}
 		vecs[b] = v
 	}
-	post := make(map[uint64][]int32)
+	type posting struct {
+		body int32
+		w    float64
+	}
+	post := make(map[uint64][]posting)
 	for b, v := range vecs {
 		for _, x := range v {
-			post[x.id] = append(post[x.id], int32(b))
+			post[x.id] = append(post[x.id], posting{int32(b), x.w})
 		}
 	}
 	exp := make([]vector, len(vecs))
 	acc := make(map[int32]float64)
-	var tmp vector
+	sum := make(map[uint64]float64)
 	for b, v := range vecs {
 		clear(acc)
 		for _, x := range v {
@@ -98,9 +115,9 @@ func expansions(tops []vector, idf func(uint64) float64) []vector {
 			if len(list) > expandMaxPosting {
 				continue
 			}
-			for _, o := range list {
-				if int(o) != b {
-					acc[o] += x.w * vecs[o][idx(vecs[o], x.id)].w
+			for _, p := range list {
+				if int(p.body) != b {
+					acc[p.body] += x.w * p.w
 				}
 			}
 		}
@@ -110,27 +127,27 @@ func expansions(tops []vector, idf func(uint64) float64) []vector {
 				near = append(near, o)
 			}
 		}
-		slices.Sort(near) // a fixed order: sums must not depend on map order
-		var e vector
+		// The most similar first, ties by number: a fixed order, so that
+		// sums do not depend on map order.
+		slices.SortFunc(near, func(x, y int32) int {
+			if c := cmp.Compare(acc[y], acc[x]); c != 0 {
+				return c
+			}
+			return cmp.Compare(x, y)
+		})
+		near = near[:min(len(near), expandNeighbours)]
+		clear(sum)
 		for _, o := range near {
-			tmp = addScaled(tmp[:0], e, vecs[o], expandWeight*acc[o])
-			e, tmp = tmp, e
+			for _, t := range vecs[o] {
+				sum[t.id] += expandWeight * acc[o] * t.w
+			}
 		}
-		exp[b] = slices.Clone(e)
+		e := make(vector, 0, len(sum))
+		for id, w := range sum {
+			e = append(e, term{id, w})
+		}
+		slices.SortFunc(e, func(a, b term) int { return cmp.Compare(a.id, b.id) })
+		exp[b] = e
 	}
 	return exp
-}
-
-// idx returns the index of term id in v, which must hold it.
-func idx(v vector, id uint64) int {
-	i, _ := slices.BinarySearchFunc(v, id, func(t term, id uint64) int {
-		switch {
-		case t.id < id:
-			return -1
-		case t.id > id:
-			return 1
-		}
-		return 0
-	})
-	return i
 }

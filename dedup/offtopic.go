@@ -179,26 +179,31 @@ func (s *Scanner) offTopicCorpus(doc *Document, a *analysis, ord int, flagged ma
 // headline and paragraphs, less the block's own. ok is false when the
 // other article is mostly the block: a copy, not a home.
 func (s *Scanner) fitElsewhere(block vector, idx []int, keys []uint64, oc *docContent) (float64, bool) {
-	c := slices.Clone(oc.titleVec)
+	// cos(block, full - shared) = (block·full - block·shared) / |full - shared|
+	var shared vector
 	var tmp vector
-	shared, long := 0, 0
+	nShared, long := 0, 0
 	for j, v := range oc.paraVecs {
 		if oc.long[j] {
 			long++
 		}
 		if slices.ContainsFunc(idx, func(i int) bool { return keys[i] == oc.keys[j] }) {
-			shared++
-			continue
-		}
-		if len(v) > 0 {
-			tmp = addScaled(tmp[:0], c, v, 1)
-			c, tmp = tmp, c
+			nShared++
+			tmp = addScaled(tmp[:0], shared, v, 1)
+			shared, tmp = tmp, shared
 		}
 	}
-	if 2*shared > long {
+	if 2*nShared > long {
 		return 0, false
 	}
-	return cosine(block, c), true
+	fs := dot(oc.full, shared)
+	ss := shared.norm()
+	rest2 := oc.fullNorm2 - 2*fs + ss*ss
+	nb := block.norm()
+	if rest2 <= 1e-12 || nb == 0 {
+		return 0, true
+	}
+	return (dot(block, oc.full) - dot(block, shared)) / (nb * math.Sqrt(rest2)), true
 }
 
 // bisection is the split of a body's paragraphs that offTopicAlone
