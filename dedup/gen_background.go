@@ -65,7 +65,7 @@ func main() {
 		}
 	}
 	slices.Sort(keys)
-	b := []byte("NDDF\x01")
+	b := []byte("NDDF\x02")
 	b = binary.LittleEndian.AppendUint32(b, uint32(docs))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(keys)))
 	for _, t := range keys {

@@ -61,11 +61,25 @@ type termizer struct {
 	tok shingle.Tokenizer
 }
 
-// appendTerms appends the term ids of s to dst.
+// possessive reports whether a word of raw text ends in an apostrophe and
+// s ("Libya's", "Moscow’s"), which the tokeniser joins into one word.
+func possessive(raw string) bool {
+	n := len(raw)
+	if n < 3 || (raw[n-1] != 's' && raw[n-1] != 'S') {
+		return false
+	}
+	return raw[n-2] == '\'' || strings.HasSuffix(raw[:n-1], "’")
+}
+
+// appendTerms appends the term ids of s to dst. A possessive loses its
+// s, so that "Libya's" in a headline meets "Libya" in the body.
 func (t *termizer) appendTerms(dst []uint64, s string) []uint64 {
 	t.tok.Reset(s)
 	for t.tok.Next() {
 		w := t.tok.Token()
+		if possessive(s[t.tok.Start():t.tok.End()]) {
+			w = w[:len(w)-1]
+		}
 		h := shingle.Hash(w)
 		if _, ok := stopwords[h]; ok {
 			continue

@@ -55,3 +55,10 @@ func TestTopTermsKeepsStrongest(t *testing.T) {
 	assert.Equal(t, uint64(9), v[1].id)
 	assert.Equal(t, 1.0, v[1].w, "raw frequency kept")
 }
+
+func TestPossessiveMeetsItsWord(t *testing.T) {
+	assert.Equal(t, TermSet("Libya"), TermSet("Libya's"), "straight apostrophe")
+	assert.Equal(t, TermSet("Moscow"), TermSet("Moscow’s"), "curly apostrophe")
+	assert.Equal(t, TermSet("bus"), TermSet("bus"), "a word ending in s stays")
+	assert.NotEqual(t, TermSet("rat"), TermSet("rats"), "no apostrophe, no possessive")
+}

@@ -20,7 +20,8 @@ import (
 // Format, all integers little-endian:
 //
 //	magic   "NDDF"
-//	version byte (1: terms are shingle.Hash of 6-rune prefixes, stemRunes)
+//	version byte (2: terms are shingle.Hash of 6-rune prefixes, stemRunes,
+//	        of words without stop words and possessive 's)
 //	docs    uint32, the number of documents counted
 //	count   uint32, the number of entries
 //	count × { term uint64; df uint32 }, sorted by term
@@ -33,7 +34,7 @@ var backgroundData []byte
 
 const (
 	backgroundMagic   = "NDDF"
-	backgroundVersion = 1
+	backgroundVersion = 2
 )
 
 // Vocabulary holds the document frequencies that weigh terms. It is

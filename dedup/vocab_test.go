@@ -20,7 +20,7 @@ func TestBackgroundTable(t *testing.T) {
 }
 
 func TestParseVocabularyRejectsBadTables(t *testing.T) {
-	good := []byte("NDDF\x01")
+	good := []byte("NDDF\x02")
 	good = binary.LittleEndian.AppendUint32(good, 3)
 	good = binary.LittleEndian.AppendUint32(good, 1)
 	good = binary.LittleEndian.AppendUint64(good, 42)
@@ -35,7 +35,7 @@ func TestParseVocabularyRejectsBadTables(t *testing.T) {
 	}{
 		{"empty", nil},
 		{"bad magic", append([]byte("XXXX"), good[4:]...)},
-		{"other version", append([]byte("NDDF\x02"), good[5:]...)},
+		{"other version", append([]byte("NDDF\x01"), good[5:]...)},
 		{"truncated", good[:len(good)-1]},
 	}
 	for _, tt := range tests {

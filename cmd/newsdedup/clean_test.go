@@ -376,17 +376,22 @@ func TestCleanDropDuplicatesEndToEnd(t *testing.T) {
 	assert.Len(t, readDocs(t, "-", stdout), 3, "without the flag no article is dropped")
 }
 
-// TestCleanDropMismatchedEndToEnd runs the scanner: the seed article is
-// not about its headline.
+// TestCleanDropMismatchedEndToEnd runs the scanner on an article whose
+// headline is another story's.
 func TestCleanDropMismatchedEndToEnd(t *testing.T) {
-	report := filepath.Join(t.TempDir(), "r.jsonl")
-	code, stdout, stderr := runCleanCmd(t, "", "--drop-mismatched", "--report", report, "--out-dir", t.TempDir(), seed)
+	dir := t.TempDir()
+	art := filepath.Join(dir, "scorpion.txt")
+	require.NoError(t, os.WriteFile(art, []byte("Apple unveils a gold watch at its spring event in San Francisco\n\n"+
+		"A scorpion stung a woman on the hand just before her Alaska Airlines flight from Los Angeles to Portland took off.\n\n"+
+		"The plane returned to the gate and medics checked the passenger, who refused further treatment after the scorpion sting.\n"), 0o644))
+	report := filepath.Join(dir, "r.jsonl")
+	code, stdout, stderr := runCleanCmd(t, "", "--drop-mismatched", "--report", report, "--out-dir", filepath.Join(dir, "out"), art)
 	require.Equal(t, exitClean, code, stderr)
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "1 articles in, 0 out, 1 dropped (1 headline_mismatch)")
 	rep := readReport(t, report)
 	require.Len(t, rep, 1)
-	assert.Equal(t, reportLine{ID: seed, Source: seed, Line: 1, Kind: kindDropped, Reason: "headline_mismatch",
+	assert.Equal(t, reportLine{ID: art, Source: art, Line: 1, Kind: kindDropped, Reason: "headline_mismatch",
 		Message: rep[0].Message, Score: rep[0].Score, Paragraph: 0}, rep[0])
 }
 
