@@ -13,7 +13,7 @@ const (
 )
 
 // Kinds lists every kind in the order the detectors run.
-var Kinds = []Kind{KindRepeatedHeadline, KindHeadlineMismatch, KindOffTopic, KindResidue, KindRepeatedParagraph, KindNearDuplicate}
+var Kinds = []Kind{KindRepeatedHeadline, KindHeadlineMismatch, KindOffTopic, KindResidue, KindRepeatedParagraph, KindNearDuplicate, KindSharedHeadline}
 
 // TitleParagraph is the paragraph index of a document's title.
 const TitleParagraph = -1

@@ -422,3 +422,22 @@ func exactScore(a, b []uint32) Score {
 	}
 	return scoreOf(float64(inter)/float64(union), len(a), len(b))
 }
+
+// Articles returns the number of articles observed so far; the last one
+// observed is article Articles()-1.
+func (nd *NearDup) Articles() int { return len(nd.arts) }
+
+// SameStory reports whether observed articles a and b (numbered from 0 in
+// the order observed) are one story: the same body, or bodies of one
+// near-duplicate cluster.
+func (nd *NearDup) SameStory(a, b int) bool {
+	if a < 0 || b < 0 || a >= len(nd.arts) || b >= len(nd.arts) {
+		return false
+	}
+	ba, bb := nd.arts[a].body, nd.arts[b].body
+	if ba == bb {
+		return true
+	}
+	ca := nd.bodies[ba].cluster
+	return ca >= 0 && ca == nd.bodies[bb].cluster
+}

@@ -94,6 +94,7 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.Float64Var(&o.detect.OffTopicFloor, "offtopic-floor", def.OffTopicFloor, "off_topic: fit below which a block found in 2+ other articles is spliced in")
 	fs.Float64Var(&o.detect.OffTopicSplit, "offtopic-split", def.OffTopicSplit, "off_topic: fit to the headline one side of a split article needs")
 	fs.Float64Var(&o.detect.OffTopicCut, "offtopic-cut", def.OffTopicCut, "off_topic: normalised cut below which the two sides of a split article are two stories")
+	fs.Float64Var(&o.detect.Residue.Threshold, "residue-threshold", dedup.DefaultResidueThreshold, "residue: score from which a line is residue")
 	fs.SortFlags = false
 	return fs
 }
@@ -174,6 +175,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitError
 	}
 	sc := &scanRun{opts: o, in: in, filter: filter, out: out, stderr: stderr, nd: nd,
+		shared:       dedup.NewSharedHeadlines(),
 		showProgress: o.progress && isTerminal(stderr), start: time.Now(), ctx: ctx}
 	if o.index != "" {
 		st, err := openStore(ctx, o.index)
@@ -251,9 +253,10 @@ type scanRun struct {
 	ctx context.Context
 	// nd finds near-duplicates within the run; index, when set, is the
 	// persistent index that decides them instead.
-	nd    *dedup.NearDup
-	index *dedup.Index
-	sigs  sigMemo
+	nd     *dedup.NearDup
+	shared *dedup.SharedHeadlines
+	index  *dedup.Index
+	sigs   sigMemo
 
 	inputErrors  int
 	stopped      bool
@@ -508,6 +511,7 @@ func (s *scanRun) scan(scanner *dedup.Scanner) (st stats) {
 			if nf := s.nd.ObservePrepared(j.ord, j.doc, j.body); s.index == nil {
 				j.fs = append(j.fs, nf...)
 			}
+			j.fs = append(j.fs, s.shared.Observe(j.doc, s.nd)...)
 		}
 		fs := s.filter.apply(j.fs)
 		st.articles++
