@@ -21,7 +21,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -181,13 +180,11 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail(err)
 	}
 	defer c.abort()
-	nd, err := dedup.NewNearDup(&dedup.NearDupOptions{Threshold: o.scan.threshold})
+	in := &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.scan.read}
+	sc, err := newScanRun(ctx, o.scan, in, filter, c, stderr)
 	if err != nil {
 		return fail(err)
 	}
-	in := &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.scan.read}
-	sc := &scanRun{opts: o.scan, in: in, filter: filter, out: c, stderr: stderr, nd: nd,
-		showProgress: o.scan.progress && isTerminal(stderr), start: time.Now(), ctx: ctx}
 	corpus, err := c.corpusPass(sc)
 	if err != nil {
 		if errors.Is(err, dedup.ErrUnknownFormat) {

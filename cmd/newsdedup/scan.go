@@ -169,14 +169,11 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	o.read.NoRaw = true // scan writes no record back
 	in := &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read}
 
-	nd, err := dedup.NewNearDup(&dedup.NearDupOptions{Threshold: o.threshold})
+	sc, err := newScanRun(ctx, o, in, filter, out, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
 		return exitError
 	}
-	sc := &scanRun{opts: o, in: in, filter: filter, out: out, stderr: stderr, nd: nd,
-		shared:       dedup.NewSharedHeadlines(),
-		showProgress: o.progress && isTerminal(stderr), start: time.Now(), ctx: ctx}
 	if o.index != "" {
 		st, err := openStore(ctx, o.index)
 		if err != nil {
@@ -201,6 +198,17 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	return code
+}
+
+// newScanRun returns the passes of a scan (or a clean) over in.
+func newScanRun(ctx context.Context, o scanOptions, in *input, filter *filter, out writer, stderr io.Writer) (*scanRun, error) {
+	nd, err := dedup.NewNearDup(&dedup.NearDupOptions{Threshold: o.threshold})
+	if err != nil {
+		return nil, err
+	}
+	return &scanRun{ctx: ctx, opts: o, in: in, filter: filter, out: out, stderr: stderr,
+		nd: nd, shared: dedup.NewSharedHeadlines(),
+		showProgress: o.progress && isTerminal(stderr), start: time.Now()}, nil
 }
 
 // input reads the scan's documents, as often as the passes need.
