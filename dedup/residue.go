@@ -302,6 +302,18 @@ func putResidueScratch(sc *residueScratch) {
 	residueScratchPool.Put(sc)
 }
 
+// residueKeys computes the LineStats keys of the short lines, which
+// depend on the body alone and are memoised with it.
+func residueKeys(P []Paragraph, L []residueLine) {
+	for i := range L {
+		l := &L[i]
+		if l.skip || l.words > residueMaxLineWords || l.bytes > MaxStatLineBytes {
+			continue
+		}
+		l.key, l.keyed = LineKey(P[i].Text), true
+	}
+}
+
 // Detect reports the paragraphs of doc that are scraper residue, in
 // paragraph order, each with Kind KindResidue, the paragraph's Line, a
 // score in [threshold, 1] and a message saying why. lines, when not nil,
@@ -336,6 +348,7 @@ func (d *ResidueDetector) Detect(doc *Document, lines *LineStats) []Finding {
 				d.intrinsic(&L[i], doc.Paragraphs[i].Text, sc)
 			}
 		}
+		residueKeys(doc.Paragraphs, L)
 		d.memo.put(key, L)
 	}
 	d.markTitleRepeats(doc, L, sc)
@@ -823,14 +836,8 @@ func (d *ResidueDetector) context(doc *Document, L []residueLine, stats *LineSta
 		}
 	}
 
-	// Keys of short lines: repeats in the body and across the corpus.
-	for i := range L {
-		l := &L[i]
-		if l.skip || l.words > residueMaxLineWords || l.bytes > MaxStatLineBytes {
-			continue
-		}
-		l.key, l.keyed = LineKey(P[i].Text), true
-	}
+	// Keys of short lines (residueKeys) find repeats in the body and
+	// across the corpus.
 	for i := range L {
 		l := &L[i]
 		if !l.keyed || !l.linkish() || l.letters == 0 {

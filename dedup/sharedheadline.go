@@ -22,7 +22,7 @@ const minSharedHeadlineWords = 4
 // use.
 type SharedHeadlines struct {
 	first map[uint64]sharedFirst
-	words []string
+	tok   shingle.Tokenizer
 	buf   []byte
 }
 
@@ -41,14 +41,19 @@ func NewSharedHeadlines() *SharedHeadlines {
 // over another story.
 func (s *SharedHeadlines) Observe(doc *Document, nd *NearDup) []Finding {
 	art := nd.Articles() - 1
-	s.words = shingle.AppendWords(s.words[:0], doc.Title)
-	if art < 0 || len(s.words) < minSharedHeadlineWords {
+	if art < 0 {
 		return nil
 	}
 	// The key is the headline's words: case and punctuation aside.
 	s.buf = s.buf[:0]
-	for _, w := range s.words {
-		s.buf = append(append(s.buf, w...), ' ')
+	words := 0
+	s.tok.Reset(doc.Title)
+	for s.tok.Next() {
+		s.buf = append(append(s.buf, s.tok.Token()...), ' ')
+		words++
+	}
+	if words < minSharedHeadlineWords {
+		return nil
 	}
 	key := shingle.Hash(s.buf)
 	f, seen := s.first[key]
