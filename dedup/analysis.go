@@ -5,8 +5,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-
-	"github.com/cespare/xxhash/v2"
 )
 
 // The topic detectors (headline_mismatch, off_topic) work on term vectors.
@@ -260,16 +258,6 @@ func denseCos(x, y []float64) float64 {
 		return 0
 	}
 	return d / math.Sqrt(nx*ny)
-}
-
-// bodyKey identifies a body by its paragraphs' exact text.
-func bodyKey(doc *Document) uint64 {
-	var d xxhash.Digest
-	for _, p := range doc.Paragraphs {
-		d.WriteString(p.Text)
-		d.Write([]byte{'\n'})
-	}
-	return d.Sum64()
 }
 
 // bodyMemo keeps the analyses of recent bodies within a byte budget,

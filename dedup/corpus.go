@@ -153,7 +153,7 @@ func countWords(s string) int {
 // Add counts the next document.
 func (b *CorpusBuilder) Add(doc *Document) {
 	b.lines.Add(doc)
-	body := bodyKey(doc)
+	body := BodyKey(doc)
 	num, seen := b.bodyOf[body]
 	if seen {
 		b.docBody = append(b.docBody, num)

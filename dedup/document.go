@@ -6,6 +6,8 @@
 // then a Scanner runs the detectors on it and returns Findings.
 package dedup
 
+import "github.com/cespare/xxhash/v2"
+
 // Document is one article: an id, a headline and the paragraphs of its body.
 //
 // Paragraph indexes in findings count from 0; the title is paragraph -1.
@@ -30,6 +32,18 @@ type Document struct {
 	// BodyField and TitleField name the JSONL fields the body and title
 	// came from ("" for text files).
 	BodyField, TitleField string
+}
+
+// BodyKey identifies a body by its paragraphs' exact text: XXH64 of each
+// paragraph followed by a newline. Detectors key what they memoise per
+// body by it; it is not stored.
+func BodyKey(doc *Document) uint64 {
+	var d xxhash.Digest
+	for _, p := range doc.Paragraphs {
+		d.WriteString(p.Text)
+		d.Write([]byte{'\n'})
+	}
+	return d.Sum64()
 }
 
 // Paragraph is one non-blank line of an article body.

@@ -315,14 +315,8 @@ func (ix *Index) CheckAndAdd(ctx context.Context, doc *Document) (Result, error)
 // CheckAndAddSignature is CheckAndAdd for an article whose signature is
 // known.
 func (ix *Index) CheckAndAddSignature(ctx context.Context, id string, sig Signature) (Result, error) {
-	if old, err := ix.store.Get(ctx, id); err == nil {
-		r := Result{Existing: true, DupOf: id}
-		if old.Status == StatusDuplicate && old.DupOf != "" {
-			r.DupOf = old.DupOf
-		}
-		return r, nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return Result{}, err
+	if r, ok, err := ix.existing(ctx, id); ok || err != nil {
+		return r, err
 	}
 	seq, err := ix.store.NextSeq(ctx)
 	if err != nil {
@@ -417,20 +411,31 @@ func (ix *Index) AddCopy(ctx context.Context, id string, sig Signature, of strin
 	if id == "" {
 		return Result{}, errors.New("dedup: AddCopy needs an article id")
 	}
-	if old, err := ix.store.Get(ctx, id); err == nil {
-		r := Result{Existing: true, DupOf: id}
-		if old.Status == StatusDuplicate && old.DupOf != "" {
-			r.DupOf = old.DupOf
-		}
-		return r, nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return Result{}, err
+	if r, ok, err := ix.existing(ctx, id); ok || err != nil {
+		return r, err
 	}
 	enc, _ := sig.MarshalBinary()
 	if err := ix.store.Put(ctx, Entry{ID: id, Status: StatusDuplicate, DupOf: of, Sig: enc}, nil); err != nil {
 		return Result{}, err
 	}
 	return Result{DupOf: of, Matches: []Match{{ID: of, Similarity: 1, Jaccard: 1, Containment: 1, Status: StatusAdmitted}}}, nil
+}
+
+// existing reports whether id is indexed already, with the Result that
+// says so: DupOf is id itself, or the article it duplicates.
+func (ix *Index) existing(ctx context.Context, id string) (Result, bool, error) {
+	old, err := ix.store.Get(ctx, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return Result{}, false, nil
+	case err != nil:
+		return Result{}, false, err
+	}
+	r := Result{Existing: true, DupOf: id}
+	if old.Status == StatusDuplicate && old.DupOf != "" {
+		r.DupOf = old.DupOf
+	}
+	return r, true, nil
 }
 
 // maxDupChain bounds how many DupOf links resolve follows.

@@ -86,7 +86,7 @@ func (s *LineStats) Add(doc *Document) {
 	if doc == nil || len(doc.Paragraphs) == 0 {
 		return
 	}
-	body := lineStatsBodyHash(doc)
+	body := BodyKey(doc)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.bodies[body]; dup {
@@ -177,16 +177,6 @@ func (sd *lineStatSide) add(k uint64) {
 		sd.seen[n] = k
 	}
 	sd.n++
-}
-
-// lineStatsBodyHash hashes the whole body, paragraph by paragraph.
-func lineStatsBodyHash(doc *Document) uint64 {
-	d := xxhash.New()
-	for _, p := range doc.Paragraphs {
-		_, _ = d.WriteString(p.Text)
-		_, _ = d.Write([]byte{'\n'})
-	}
-	return d.Sum64()
 }
 
 // Docs returns the number of distinct bodies added.

@@ -36,8 +36,6 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-
-	"github.com/cespare/xxhash/v2"
 )
 
 // KindNearDuplicate is the kind of a finding on an article that has an
@@ -190,7 +188,7 @@ type NearDupBody struct {
 // goroutines and observe them in order with ObservePrepared. Prepare is
 // safe for concurrent use, also with Observe.
 func (nd *NearDup) Prepare(doc *Document) *NearDupBody {
-	h := ndBodyHash(doc)
+	h := BodyKey(doc)
 	if b, ok := nd.prepared.Load(h); ok {
 		return b.(*NearDupBody)
 	}
@@ -216,16 +214,6 @@ func (nd *NearDup) prepare(s *Signer, doc *Document, hash uint64) *NearDupBody {
 // Options returns the options, defaults filled in.
 func (nd *NearDup) Options() NearDupOptions { return nd.opts }
 
-// ndBodyHash hashes the paragraphs of a body, each followed by a newline.
-func ndBodyHash(doc *Document) uint64 {
-	d := xxhash.New()
-	for _, p := range doc.Paragraphs {
-		_, _ = d.WriteString(p.Text)
-		_, _ = d.Write([]byte{'\n'})
-	}
-	return d.Sum64()
-}
-
 // Observe takes the next article of the run (ord is its position in the
 // input, used to order clusters) and returns a near_duplicate finding
 // when it has an earlier near-duplicate, else nil.
@@ -241,7 +229,7 @@ func (nd *NearDup) ObservePrepared(ord int, doc *Document, pb *NearDupBody) []Fi
 	if pb != nil {
 		h = pb.hash
 	} else {
-		h = ndBodyHash(doc)
+		h = BodyKey(doc)
 	}
 	b, known := nd.byHash[h]
 	if !known {

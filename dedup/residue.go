@@ -331,7 +331,7 @@ func (d *ResidueDetector) Detect(doc *Document, lines *LineStats) []Finding {
 	// What a paragraph says on its own depends on the body only.
 	var key uint64
 	if d.memo != nil {
-		key = lineStatsBodyHash(doc)
+		key = BodyKey(doc)
 	}
 	if !d.memo.get(key, L) {
 		for i := range doc.Paragraphs {

@@ -98,7 +98,7 @@ func (s *Scanner) Scan(doc *Document) []Finding { return s.ScanAt(doc, -1) }
 // the document alone.
 func (s *Scanner) ScanAt(doc *Document, ord int) []Finding {
 	a := s.pool.Get().(*analysis)
-	key := bodyKey(doc)
+	key := BodyKey(doc)
 	body := s.memo.get(key)
 	if body == nil {
 		body = newBodyAnalysis(doc, s.vocab, &a.t)

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cespare/xxhash/v2"
 	"github.com/spf13/pflag"
 
 	"github.com/newsdedup/newsdedup/dedup"
@@ -418,12 +417,7 @@ const sigMemoSize = 4096
 
 // lookup returns the memo's entry for doc's body, signing it if needed.
 func (m *sigMemo) lookup(ix *dedup.Index, doc *dedup.Document) (key uint64, sig dedup.Signature, of string) {
-	var d xxhash.Digest
-	for _, p := range doc.Paragraphs {
-		d.WriteString(p.Text)
-		d.Write([]byte{'\n'})
-	}
-	key = d.Sum64()
+	key = dedup.BodyKey(doc)
 	m.mu.Lock()
 	e, ok := m.m[key]
 	if ok {
