@@ -18,8 +18,13 @@ package dedup
 // counted once, by a hash of the whole body. Memory grows with the number
 // of distinct short lines, about 100 bytes each, plus 8 bytes per distinct
 // body.
+//
+// When articles carry a URL (their id), lines are counted per site too: a
+// site's footer recurs in its own articles, between different paragraphs,
+// and three of them are evidence enough.
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
@@ -48,12 +53,18 @@ type LineStats struct {
 	mu     sync.Mutex
 	bodies map[uint64]struct{}
 	lines  map[uint64]lineStat
-	docs   int
-	buf    []byte
-	keys   []uint64
-	sigs   []uint64
-	seen   map[uint64]struct{}
+	// sites counts, per line key and site (see Site), the distinct bodies
+	// of that site that contain the line.
+	sites map[lineSite]int32
+	docs  int
+	buf   []byte
+	keys  []uint64
+	sigs  []uint64
+	seen  map[uint64]struct{}
 }
+
+// lineSite keys the count of a line within one site.
+type lineSite struct{ line, site uint64 }
 
 // lineStat is what LineStats knows about one line.
 type lineStat struct {
@@ -73,6 +84,7 @@ func NewLineStats() *LineStats {
 	return &LineStats{
 		bodies: make(map[uint64]struct{}),
 		lines:  make(map[uint64]lineStat),
+		sites:  make(map[lineSite]int32),
 		seen:   make(map[uint64]struct{}),
 	}
 }
@@ -94,6 +106,7 @@ func (s *LineStats) Add(doc *Document) {
 	}
 	s.bodies[body] = struct{}{}
 	s.docs++
+	site := Site(doc)
 
 	// One key per short paragraph (the normalised hash), and for every
 	// paragraph a signature that stands for it as a neighbour.
@@ -130,7 +143,49 @@ func (s *LineStats) Add(doc *Document) {
 		st.prev.add(prev)
 		st.next.add(next)
 		s.lines[k] = st
+		if site != 0 {
+			s.sites[lineSite{k, site}]++
+		}
 	}
+}
+
+// Site identifies the site an article comes from: a hash of the host of
+// its id when the id is an http(s) URL (the JSONL url field, or an id that
+// is one), without a leading "www."; 0 when there is none.
+func Site(doc *Document) uint64 {
+	id := doc.ID
+	var rest string
+	switch {
+	case len(id) > 8 && strings.EqualFold(id[:8], "https://"):
+		rest = id[8:]
+	case len(id) > 7 && strings.EqualFold(id[:7], "http://"):
+		rest = id[7:]
+	default:
+		return 0
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 && !strings.Contains(rest[i:], "]") {
+		rest = rest[:i]
+	}
+	rest = strings.ToLower(strings.TrimPrefix(strings.ToLower(rest), "www."))
+	if rest == "" {
+		return 0
+	}
+	return xxhash.Sum64String(rest)
+}
+
+// SiteRecurrence returns the number of distinct bodies of the site (see
+// Site) that contain the line with this key (see LineKey).
+func (s *LineStats) SiteRecurrence(key, site uint64) int {
+	if s == nil || site == 0 {
+		return 0
+	}
+	return int(s.sites[lineSite{key, site}])
 }
 
 // lineStatsSignature stands for a paragraph as the neighbour of another:

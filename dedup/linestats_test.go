@@ -126,3 +126,66 @@ func BenchmarkLineStatsAdd(b *testing.B) {
 		}
 	}
 }
+
+func TestSite(t *testing.T) {
+	tests := []struct {
+		id, same string
+		want     bool
+		why      string
+	}{
+		{"https://www.example.com/news/1", "http://example.com/other?x=1", true, "scheme and www. aside"},
+		{"https://user@Example.com:8443/a", "https://example.com/b", true, "user, port and case aside"},
+		{"https://example.com/a", "https://example.org/a", false, "another site"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			a, b := Site(&Document{ID: tt.id}), Site(&Document{ID: tt.same})
+			require.NotZero(t, a)
+			assert.Equal(t, tt.want, a == b, tt.why)
+		})
+	}
+	assert.Zero(t, Site(&Document{ID: "m12"}), "an id that is no URL has no site")
+	assert.Zero(t, Site(&Document{ID: "https://"}))
+}
+
+// TestSiteBoilerplate: a short line that stands between the paragraphs
+// of two articles of one site is residue; the same line in two articles
+// of two sites is not enough.
+func TestSiteBoilerplate(t *testing.T) {
+	const footer = "The Daily Tribune team in Leeds"
+	stories := [][]string{
+		{"Police in Leeds arrested two men after a break-in at a jeweller on Monday night, officers said.", "The men, aged 24 and 31, were held on suspicion of burglary and remain in custody."},
+		{"The city council approved a new cycle lane along the river on Tuesday after a long debate.", "Work on the lane is due to start in the spring and to take about six months."},
+		{"A local bakery won a national award for its sourdough loaf, beating 300 entries from across the country.", "The owners said they would use the prize money to train two new apprentices."},
+	}
+	build := func(ids []string) []*Document {
+		var docs []*Document
+		for i, st := range stories {
+			d := residueDoc("Story", st[0], footer, st[1])
+			d.ID = ids[i]
+			docs = append(docs, d)
+		}
+		return docs
+	}
+	flagged := func(docs []*Document) int {
+		stats := NewLineStats()
+		for _, d := range docs {
+			stats.Add(d)
+		}
+		det := NewResidueDetector(ResidueOptions{})
+		n := 0
+		for _, d := range docs {
+			for _, f := range det.Detect(d, stats) {
+				if d.Paragraphs[f.Paragraph].Text == footer {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	stories = stories[:2]
+	one := build([]string{"https://tribune.example/a", "https://www.tribune.example/b"})
+	assert.Equal(t, 2, flagged(one), "the site's own footer")
+	two := build([]string{"https://a.example/1", "https://b.example/2"})
+	assert.Zero(t, flagged(two), "two sites: not enough")
+}

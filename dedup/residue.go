@@ -859,7 +859,14 @@ func (d *ResidueDetector) context(doc *Document, L []residueLine, stats *LineSta
 				continue
 			}
 			docs, ctx := stats.LookupKey(l.key)
-			switch {
+			// A site's own boilerplate (its footer or promo line in its
+			// articles, between different paragraphs) needs fewer
+			// articles than a line shared across sites.
+			switch site := stats.SiteRecurrence(l.key, Site(doc)); {
+			case site >= 3 && ctx >= 3:
+				l.add(0.6, false, "boilerplate: recurs in "+strconv.Itoa(site)+" articles of this site")
+			case site >= 2 && ctx >= 2:
+				l.add(0.45, false, "boilerplate: recurs in "+strconv.Itoa(site)+" articles of this site")
 			case docs >= 5 && ctx >= 4:
 				l.add(0.6, false, "boilerplate: recurs in "+strconv.Itoa(docs)+" articles")
 			case docs >= 3 && ctx >= 3:
