@@ -100,71 +100,13 @@ func RewriteText(text []byte, remove func(paragraph int) bool) ([]byte, int) {
 // findField validates raw as one JSON object and returns the span of the
 // value of its last top-level key equal to field.
 func findField(raw []byte, field string) (span, error) {
-	s := jsonScanner{data: raw}
-	s.skipWS()
-	if !s.at('{') {
-		if err := s.value(); err != nil {
-			return span{}, err
+	var found span
+	if _, err := walkObject(raw, nil, func(key []byte, v span) {
+		if string(key) == field {
+			found = v
 		}
-		if err := s.end(); err != nil {
-			return span{}, err
-		}
-		s.pos = 0
-		s.skipWS()
-		return span{}, fmt.Errorf("%w (it is %s)", ErrNotObject, jsonKind(raw[s.pos]))
-	}
-	s.pos++
-	s.depth = 1
-	s.skipWS()
-	found := span{}
-	var key []byte
-	if s.at('}') {
-		s.pos++
-		if err := s.end(); err != nil {
-			return span{}, err
-		}
-		return span{}, fmt.Errorf("%w: no field %q", ErrMissingBody, field)
-	}
-	for {
-		if !s.at('"') {
-			return span{}, s.syntaxError("expecting a string key")
-		}
-		kstart := s.pos
-		if err := s.str(); err != nil {
-			return span{}, err
-		}
-		k := raw[kstart+1 : s.pos-1]
-		if bytes.IndexByte(k, '\\') >= 0 {
-			key = unquote(key[:0], k)
-			k = key
-		}
-		s.skipWS()
-		if !s.at(':') {
-			return span{}, s.syntaxError("expecting ':' after object key")
-		}
-		s.pos++
-		s.skipWS()
-		vstart := s.pos
-		if err := s.value(); err != nil {
-			return span{}, err
-		}
-		if string(k) == field {
-			found = span{vstart, s.pos}
-		}
-		s.skipWS()
-		if s.at(',') {
-			s.pos++
-			s.skipWS()
-			continue
-		}
-		if s.at('}') {
-			s.pos++
-			if err := s.end(); err != nil {
-				return span{}, err
-			}
-			break
-		}
-		return span{}, s.syntaxError("expecting ',' or '}' after object value")
+	}); err != nil {
+		return span{}, err
 	}
 	if found.end == 0 {
 		return span{}, fmt.Errorf("%w: no field %q", ErrMissingBody, field)

@@ -286,54 +286,66 @@ func jsonKind(c byte) string {
 // where the values of the wanted fields are.
 func (d *jsonlDecoder) scanRecord(line []byte) error {
 	clear(d.slots)
+	var err error
+	d.keyBuf, err = walkObject(line, d.keyBuf, func(key []byte, v span) {
+		for i, f := range d.fields {
+			if string(key) == f {
+				d.slots[i] = v
+			}
+		}
+	})
+	return err
+}
+
+// walkObject validates line as one JSON object and calls visit with each
+// top-level key (unescaped, valid only during the call) and the span of
+// its value, in order. keyBuf is scratch for escaped keys; walkObject
+// returns it, perhaps grown.
+func walkObject(line, keyBuf []byte, visit func(key []byte, v span)) ([]byte, error) {
 	s := jsonScanner{data: line}
 	s.skipWS()
 	if !s.at('{') {
 		if err := s.value(); err != nil {
-			return err
+			return keyBuf, err
 		}
 		if err := s.end(); err != nil {
-			return err
+			return keyBuf, err
 		}
 		s.pos = 0
 		s.skipWS()
-		return fmt.Errorf("%w (it is %s)", ErrNotObject, jsonKind(line[s.pos]))
+		return keyBuf, fmt.Errorf("%w (it is %s)", ErrNotObject, jsonKind(line[s.pos]))
 	}
 	s.pos++
 	s.depth = 1
 	s.skipWS()
 	if s.at('}') {
 		s.pos++
-		return s.end()
+		return keyBuf, s.end()
 	}
 	for {
 		if !s.at('"') {
-			return s.syntaxError("expecting a string key")
+			return keyBuf, s.syntaxError("expecting a string key")
 		}
 		kstart := s.pos
 		if err := s.str(); err != nil {
-			return err
+			return keyBuf, err
 		}
 		key := line[kstart+1 : s.pos-1]
 		if bytes.IndexByte(key, '\\') >= 0 {
-			d.keyBuf = unquote(d.keyBuf[:0], key)
-			key = d.keyBuf
+			keyBuf = unquote(keyBuf[:0], key)
+			key = keyBuf
 		}
 		s.skipWS()
 		if !s.at(':') {
-			return s.syntaxError("expecting ':' after object key")
+			return keyBuf, s.syntaxError("expecting ':' after object key")
 		}
 		s.pos++
 		s.skipWS()
 		vstart := s.pos
 		if err := s.value(); err != nil {
-			return err
+			return keyBuf, err
 		}
-		for i, f := range d.fields {
-			if string(key) == f {
-				d.slots[i] = span{vstart, s.pos}
-			}
-		}
+		visit(key, span{vstart, s.pos})
 		s.skipWS()
 		if s.at(',') {
 			s.pos++
@@ -342,9 +354,9 @@ func (d *jsonlDecoder) scanRecord(line []byte) error {
 		}
 		if s.at('}') {
 			s.pos++
-			return s.end()
+			return keyBuf, s.end()
 		}
-		return s.syntaxError("expecting ',' or '}' after object value")
+		return keyBuf, s.syntaxError("expecting ',' or '}' after object value")
 	}
 }
 
