@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// sink is one output stream: standard output, or a file written under a
+// temporary name in its folder and renamed by commit.
+type sink struct {
+	w      *bufio.Writer
+	zw     *gzip.Writer
+	file   *os.File // the temporary file, nil for standard output
+	direct *os.File // a file that is not regular, written in place
+	path   string
+	done   bool
+}
+
+// openSink opens path for writing, or stdout when path is "" or "-".
+// A path ending in .gz is gzipped. A regular file (or a link to one) is
+// written under a temporary name and renamed; anything else that exists
+// (/dev/stdout, a named pipe) is written to directly.
+func openSink(path string, stdout io.Writer) (*sink, error) {
+	if path == "" || path == "-" {
+		if stdout == nil {
+			return nil, errors.New("no file to write to")
+		}
+		return &sink{w: bufio.NewWriterSize(stdout, 256<<10)}, nil
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, err
+		}
+		return &sink{w: bufio.NewWriterSize(f, 256<<10), direct: f}, nil
+	}
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real // replace the file a link points to, not the link
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	s := &sink{file: f, path: path}
+	var w io.Writer = f
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		s.zw = gzip.NewWriter(f)
+		w = s.zw
+	}
+	s.w = bufio.NewWriterSize(w, 256<<10)
+	return s, nil
+}
+
+// flush writes out what is buffered.
+func (s *sink) flush() error { return s.w.Flush() }
+
+// commit ends the stream and, for a file, renames it into place.
+func (s *sink) commit() error {
+	if err := s.w.Flush(); err != nil {
+		return err
+	}
+	if s.file == nil {
+		s.done = true
+		if s.direct != nil {
+			return s.direct.Close()
+		}
+		return nil
+	}
+	if s.zw != nil {
+		if err := s.zw.Close(); err != nil {
+			return err
+		}
+	}
+	if err := s.file.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := s.file.Sync(); err != nil {
+		return err
+	}
+	if err := s.file.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(s.file.Name(), s.path); err != nil {
+		return err
+	}
+	s.done = true
+	return nil
+}
+
+// abort removes the temporary file of a stream not committed.
+func (s *sink) abort() {
+	if s.direct != nil && !s.done {
+		s.direct.Close()
+	}
+	if s.done || s.file == nil {
+		return
+	}
+	s.done = true
+	s.file.Close()
+	os.Remove(s.file.Name())
+}
