@@ -164,3 +164,29 @@ func (p LSHParams) AppendBandKeys(dst []uint64, sig Signature) []uint64 {
 	}
 	return dst
 }
+
+// lshDefaults fills the zero fields shared by IndexOptions and
+// NearDupOptions (the similarity threshold, the Jaccard the banding is
+// tuned for, the band cap and the error weights) with their defaults,
+// checks the threshold and returns the banding for k hash values.
+func lshDefaults(threshold, lshThreshold *float64, maxBands *int, wFP, wFN *float64, k int) (LSHParams, error) {
+	if *threshold == 0 {
+		*threshold = DefaultThreshold
+	}
+	if !(*threshold > 0 && *threshold <= 1) {
+		return LSHParams{}, fmt.Errorf("dedup: threshold %v out of range (0, 1]", *threshold)
+	}
+	if *lshThreshold == 0 {
+		*lshThreshold = CandidateJaccard(*threshold)
+	}
+	if *lshThreshold >= 1 {
+		*lshThreshold = 0.99
+	}
+	if *maxBands == 0 {
+		*maxBands = DefaultMaxBands
+	}
+	if *wFP == 0 && *wFN == 0 {
+		*wFP, *wFN = DefaultFalsePositiveWeight, DefaultFalseNegativeWeight
+	}
+	return OptimalLSH(*lshThreshold, k, *maxBands, *wFP, *wFN)
+}

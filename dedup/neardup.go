@@ -134,12 +134,6 @@ func NewNearDup(opts *NearDupOptions) (*NearDup, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.Threshold == 0 {
-		o.Threshold = DefaultThreshold
-	}
-	if !(o.Threshold > 0 && o.Threshold <= 1) {
-		return nil, fmt.Errorf("dedup: threshold %v out of range (0, 1]", o.Threshold)
-	}
 	if o.MinShingles == 0 {
 		o.MinShingles = DefaultNearDupMinShingles
 	}
@@ -148,19 +142,7 @@ func NewNearDup(opts *NearDupOptions) (*NearDup, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.LSHThreshold == 0 {
-		o.LSHThreshold = CandidateJaccard(o.Threshold)
-	}
-	if o.LSHThreshold >= 1 {
-		o.LSHThreshold = 0.99
-	}
-	if o.MaxBands == 0 {
-		o.MaxBands = DefaultMaxBands
-	}
-	if o.FalsePositiveWeight == 0 && o.FalseNegativeWeight == 0 {
-		o.FalsePositiveWeight, o.FalseNegativeWeight = DefaultFalsePositiveWeight, DefaultFalseNegativeWeight
-	}
-	lsh, err := OptimalLSH(o.LSHThreshold, o.Signature.NumHashes, o.MaxBands, o.FalsePositiveWeight, o.FalseNegativeWeight)
+	lsh, err := lshDefaults(&o.Threshold, &o.LSHThreshold, &o.MaxBands, &o.FalsePositiveWeight, &o.FalseNegativeWeight, o.Signature.NumHashes)
 	if err != nil {
 		return nil, err
 	}
