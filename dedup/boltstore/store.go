@@ -361,11 +361,7 @@ func (s *Store) SetStatus(ctx context.Context, id string, st dedup.Status, dupOf
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		t := open(tx)
-		v := t.entries.Get([]byte(id))
-		if v == nil {
-			return dedup.ErrNotFound
-		}
-		e, bands, err := decodeEntry(id, v, true)
+		e, bands, err := t.load(id)
 		if err != nil {
 			return err
 		}
@@ -411,11 +407,7 @@ func (s *Store) Remove(ctx context.Context, id string) error {
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		t := open(tx)
-		v := t.entries.Get([]byte(id))
-		if v == nil {
-			return dedup.ErrNotFound
-		}
-		e, bands, err := decodeEntry(id, v, true)
+		e, bands, err := t.load(id)
 		if err != nil {
 			return err
 		}

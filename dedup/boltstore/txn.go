@@ -23,6 +23,15 @@ func open(tx *bolt.Tx) txn {
 	}
 }
 
+// load returns the entry of id with its band keys, or dedup.ErrNotFound.
+func (t txn) load(id string) (dedup.Entry, []uint64, error) {
+	v := t.entries.Get([]byte(id))
+	if v == nil {
+		return dedup.Entry{}, nil, dedup.ErrNotFound
+	}
+	return decodeEntry(id, v, true)
+}
+
 // inUse reports whether any membership key starts with the 8-byte band
 // prefix.
 func (t txn) inUse(prefix []byte) bool {
