@@ -31,6 +31,9 @@ type bodyAnalysis struct {
 	words []int
 	// split memoises the spectral bisection of offTopicAlone.
 	split atomic.Pointer[bisection]
+	// named memoises the countries each paragraph names (see places).
+	namedOnce sync.Once
+	named     [][]uint64
 	// repeats memoises DetectRepeatedParagraphs on the body alone.
 	repeatsOnce sync.Once
 	repeats     []Finding
@@ -221,6 +224,23 @@ func (b *bodyAnalysis) appendRepeats(fs []Finding, doc *Document) []Finding {
 		fs = append(fs, f)
 	}
 	return fs
+}
+
+// countries returns, for each paragraph, the countries it names (see
+// countriesOf), sorted.
+func (b *bodyAnalysis) countries() [][]uint64 {
+	b.namedOnce.Do(func() {
+		b.named = make([][]uint64, len(b.counts))
+		for i, v := range b.counts {
+			var cs []uint64
+			for _, t := range v {
+				cs = countriesOf(cs, b.vocab[t.i])
+			}
+			slices.Sort(cs)
+			b.named[i] = slices.Compact(cs)
+		}
+	})
+	return b.named
 }
 
 // para returns the vector of paragraph i, or nil when it is skipped.

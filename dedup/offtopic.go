@@ -26,6 +26,11 @@ import (
 // the other, the other side is a story of its own and off_topic. A lone
 // paragraph that shares nothing with the rest is left alone: quotes and
 // asides look like that too.
+//
+// Mostly another story (every article; when it fires, the single-article
+// test does not run): when half the paragraphs or more name a country the
+// headline does not, the headline's story may be the few paragraphs;
+// offTopicMajority tells the two apart with the help of place names.
 
 // titleWeight is the weight of the headline in an article's centroid,
 // counted in paragraphs.
@@ -36,7 +41,9 @@ func (s *Scanner) offTopic(doc *Document, a *analysis, ord int) []Finding {
 	if c := s.corpus; c != nil && c.shared && ord >= 0 && ord < len(c.docBody) {
 		s.offTopicCorpus(doc, a, ord, flagged)
 	}
-	s.offTopicAlone(doc, a, flagged)
+	if !s.offTopicMajority(doc, a, flagged) {
+		s.offTopicAlone(doc, a, flagged)
+	}
 	if len(flagged) == 0 {
 		return nil
 	}
@@ -438,4 +445,207 @@ func fiedlerOrder(sim []float64, n int, kx []int, deg []float64) []int {
 		return 0
 	})
 	return order
+}
+
+// offTopicMajority runs the test for a body that is mostly another story,
+// told in another country: the headline's paragraphs are the few, and
+// lexical tests side with the many. Countries are read off place names
+// (see places): "Damascus" is Syria, "Tripoli" Libya.
+//
+// A foreign country is one the headline does not name but at least half
+// of the paragraphs do; those paragraphs, unless they also name a country
+// of the headline's own (one the foreign paragraphs leave out), are the
+// other story. The paragraphs that name the headline's own country are
+// its story. Each remaining paragraph goes to the side whose centroid it
+// fits better (the headline counting as titleWeight paragraphs on its
+// side), or to the other story when it fits the headline's side less
+// than Options.OffTopicFloor: most of the body is the other story. The
+// other story is off_topic when it is the majority, fits the headline
+// less than a mismatched body would (Options.MismatchThreshold) and three
+// times less than the headline's side, and its paragraphs are on average
+// twice as similar to each other as to the headline's side. It reports
+// whether it flagged anything.
+func (s *Scanner) offTopicMajority(doc *Document, a *analysis, flagged map[int]Finding) bool {
+	if a.titleNorm == 0 {
+		return false
+	}
+	var homeBuf [8]uint64
+	home := homeBuf[:0]
+	for _, t := range a.titleAll {
+		home = countriesOf(home, t.id)
+	}
+	if len(home) == 0 {
+		return false
+	}
+	// Count the paragraphs that name each country; most articles stop
+	// here, so this pass allocates nothing.
+	all := a.countries()
+	isNode := func(i int) bool { return len(a.para(i)) > 0 && a.words[i] >= minSharedWords }
+	type tally struct {
+		c uint64
+		k int
+	}
+	var countBuf [16]tally
+	count := countBuf[:0]
+	n := 0
+	for i := range a.paras {
+		if !isNode(i) {
+			continue
+		}
+		n++
+		for _, c := range all[i] {
+			if j := slices.IndexFunc(count, func(t tally) bool { return t.c == c }); j >= 0 {
+				count[j].k++
+			} else {
+				count = append(count, tally{c, 1})
+			}
+		}
+	}
+	if n < 4 {
+		return false
+	}
+	var foreign tally
+	for _, t := range count {
+		if 2*t.k >= n && !slices.Contains(home, t.c) && (t.k > foreign.k || (t.k == foreign.k && t.c < foreign.c)) {
+			foreign = t
+		}
+	}
+	if foreign.k == 0 {
+		return false
+	}
+	nodes := make([]int, 0, n)
+	named := make([][]uint64, 0, n) // named[x]: the countries nodes[x] names
+	for i := range a.paras {
+		if isNode(i) {
+			nodes = append(nodes, i)
+			named = append(named, all[i])
+		}
+	}
+	// The headline's own countries: those the foreign paragraphs leave out.
+	own := slices.Clone(home)
+	for x := range nodes {
+		if slices.Contains(named[x], foreign.c) {
+			own = slices.DeleteFunc(own, func(c uint64) bool { return slices.Contains(named[x], c) })
+		}
+	}
+	const (
+		undecided = iota
+		headline
+		other
+	)
+	side := make([]int, n)
+	fixed := make([]bool, n)
+	nh := 0
+	for x := range nodes {
+		switch {
+		case slices.ContainsFunc(named[x], func(c uint64) bool { return slices.Contains(own, c) }):
+			side[x], fixed[x] = headline, true
+			nh++
+		case slices.Contains(named[x], foreign.c):
+			side[x], fixed[x] = other, true
+		}
+	}
+	if nh == 0 {
+		return false
+	}
+	// The rest, by fit to each side, until no paragraph moves.
+	cs, co := a.dense(), a.dense()
+	d := a.dense()
+	for round := 0; round < 10; round++ {
+		clear(cs)
+		clear(co)
+		a.title.addTo(cs, titleWeight/a.titleNorm)
+		for x, i := range nodes {
+			switch side[x] {
+			case headline:
+				a.paras[i].addTo(cs, 1)
+			case other:
+				a.paras[i].addTo(co, 1)
+			}
+		}
+		ss, oo := sumSquares(cs), sumSquares(co)
+		changed := false
+		for x, i := range nodes {
+			if fixed[x] {
+				continue
+			}
+			p := a.paras[i]
+			var fs, fo float64
+			switch side[x] {
+			case headline:
+				fs, fo = fitWithout(p, cs, ss), p.dotDense(co)/math.Sqrt(oo)
+			case other:
+				fs, fo = p.dotDense(cs)/math.Sqrt(ss), fitWithout(p, co, oo)
+			default:
+				fs, fo = p.dotDense(cs)/math.Sqrt(ss), p.dotDense(co)/math.Sqrt(oo)
+			}
+			next := other
+			if fs > fo && fs >= s.opts.OffTopicFloor {
+				next = headline // else it fits neither: the majority's
+			}
+			if next != side[x] {
+				side[x], changed = next, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	nh = 0
+	clear(cs)
+	clear(co)
+	for x, i := range nodes {
+		if side[x] == headline {
+			a.paras[i].addTo(cs, 1)
+			nh++
+		} else {
+			a.paras[i].addTo(co, 1)
+		}
+	}
+	if 2*nh >= n {
+		return false
+	}
+	on := a.title.dotDense(cs) / (a.titleNorm * math.Sqrt(sumSquares(cs)))
+	off := a.title.dotDense(co) / (a.titleNorm * math.Sqrt(sumSquares(co)))
+	// Mean similarity of the other story's paragraphs within it and to the
+	// headline's side.
+	var within, across float64
+	var nw, na int
+	for x, i := range nodes {
+		if side[x] == headline {
+			continue
+		}
+		clear(d)
+		a.paras[i].addTo(d, 1)
+		for y, j := range nodes {
+			switch {
+			case y == x:
+			case side[y] == headline:
+				across += a.paras[j].dotDense(d)
+				na++
+			default:
+				within += a.paras[j].dotDense(d)
+				nw++
+			}
+		}
+	}
+	within /= float64(nw)
+	across /= float64(na)
+	if off >= s.opts.MismatchThreshold || on < 3*off || within < 2*across {
+		return false
+	}
+	for x, i := range nodes {
+		if side[x] == headline {
+			continue
+		}
+		if _, ok := flagged[i]; ok {
+			continue
+		}
+		flagged[i] = Finding{
+			Kind: KindOffTopic, Paragraph: i, Line: doc.Paragraphs[i].Line,
+			Score:   math.Min(1, 0.5+0.5*(1-off/s.opts.MismatchThreshold)),
+			Message: fmt.Sprintf("belongs to another story: most of the body is about %s, which the headline does not name (fit to the headline %.2f, against %.2f for its %d paragraphs)", countryNames[foreign.c], off, on, nh),
+		}
+	}
+	return true
 }
