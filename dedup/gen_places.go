@@ -9,10 +9,10 @@
 // A line is "name<TAB>country[ country...]": a city, region or landmark
 // that WordNet places, through up to three "part of" links, inside a
 // country, or a nationality adjective or noun WordNet derives from the
-// country's name. Names that
-// are also common words ("nice", "mobile", "reading") are left out, and
-// so are names made of more than one word: the detectors compare single
-// words.
+// country's name. Names that are also common words ("nice", "mobile",
+// "reading"), more often people's names than places ("James"), shorter
+// than four letters, or made of more than one word are left out: the
+// detectors compare single words.
 package main
 
 import (
@@ -39,8 +39,12 @@ type ptr struct {
 	pos    byte
 }
 
-// countryOffset is the noun synset {country, state, land} of WordNet 3.0.
-const countryOffset = "08544813"
+// countryOffset and personOffset are the noun synsets {country, state,
+// land} and {person, individual} of WordNet 3.0.
+const (
+	countryOffset = "08544813"
+	personOffset  = "00007846"
+)
 
 func main() {
 	dir := flag.String("wordnet", "/usr/share/wordnet", "WordNet dict directory")
@@ -65,28 +69,43 @@ func main() {
 	}
 
 	// isA reports whether synset off reaches target through hypernyms.
-	var isA func(off string, depth int) bool
-	isA = func(off string, depth int) bool {
-		if off == countryOffset {
+	var isA func(off, target string, depth int) bool
+	isA = func(off, target string, depth int) bool {
+		if off == target {
 			return true
 		}
-		if depth > 8 {
+		if depth > 12 {
 			return false
 		}
 		for _, p := range nouns[off].ptrs {
-			if p.sym == "@" && isA(p.offset, depth+1) {
+			if p.sym == "@" && isA(p.offset, target, depth+1) {
 				return true
 			}
 		}
 		return false
 	}
+	// instanceOf reports whether synset off is an instance of target.
+	instanceOf := func(off, target string) bool {
+		return slices.ContainsFunc(nouns[off].ptrs, func(p ptr) bool {
+			return p.sym == "@i" && isA(p.offset, target, 0)
+		})
+	}
+	// People's names ("James", also a river in Virginia) are not places:
+	// person[w] is the rank of w's most frequent sense that is a person.
+	person := make(map[string]int)
+	for w, e := range index(filepath.Join(*dir, "index.noun")) {
+		for k, off := range e.offs {
+			if instanceOf(off, personOffset) {
+				person[w] = k + 1
+				break
+			}
+		}
+	}
 	countries := make(map[string]string) // offset -> name
 	for off, s := range nouns {
-		for _, p := range s.ptrs {
-			if p.sym == "@i" && isA(p.offset, 0) {
-				if name := oneWord(s.lemmas); name != "" {
-					countries[off] = name
-				}
+		if instanceOf(off, countryOffset) {
+			if name := oneWord(s.lemmas); name != "" {
+				countries[off] = name
 			}
 		}
 	}
@@ -106,6 +125,9 @@ func main() {
 			return // short names are mostly abbreviations: "co", "la"
 		}
 		rank := slices.Index(nounIndex[w].offs, off) // -1: an adjective
+		if k := person[w]; k > 0 && k-1 < rank {
+			return // a person's name first: James, not the James River
+		}
 		p := places[w]
 		switch {
 		case p == nil || rank < p.rank:

@@ -33,7 +33,8 @@ func TestPlaces(t *testing.T) {
 		{"nice", nil},    // a town in France, and a common word
 		{"reading", nil}, // a town in England, and a common word
 		{"sandwich", nil},
-		{"co", nil}, // Colorado's abbreviation, too short to trust
+		{"co", nil},    // Colorado's abbreviation, too short to trust
+		{"James", nil}, // more often a person than the James River
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var want []uint64

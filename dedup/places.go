@@ -8,10 +8,11 @@ import (
 
 // The off_topic test for bodies that are mostly another story reads
 // countries off place names: "Damascus" and "Syrian" are Syria, "Tripoli"
-// is Libya, whichever the headline or the paragraphs name. data/places.txt, derived from WordNet 3.0 by gen_places.go,
-// lists about 1,800 place and nationality names with their country.
-// Names that are also common words, or shorter than four letters, are not
-// in it.
+// is Libya, whichever the headline or the paragraphs name.
+// data/places.txt, derived from WordNet 3.0 by gen_places.go, lists about
+// 1,750 place and nationality names with their country. Names that are
+// also common words, more often people's names, or shorter than four
+// letters are not in it.
 
 //go:embed data/places.txt
 var placesText string
