@@ -6,7 +6,7 @@ import (
 	"slices"
 )
 
-// off_topic finds paragraphs spliced in from another story. Two tests run:
+// off_topic finds paragraphs spliced in from another story. Three tests run:
 //
 // Across the corpus (when there is one): a paragraph of eight words or
 // more that also stands in other articles, which are not copies of this
@@ -456,15 +456,12 @@ func fiedlerOrder(sim []float64, n int, kx []int, deg []float64) []int {
 // of the paragraphs do; those paragraphs, unless they also name a country
 // of the headline's own (one the foreign paragraphs leave out), are the
 // other story. The paragraphs that name the headline's own country are
-// its story. Each remaining paragraph goes to the side whose centroid it
-// fits better (the headline counting as titleWeight paragraphs on its
-// side), or to the other story when it fits the headline's side less
-// than Options.OffTopicFloor: most of the body is the other story. The
-// other story is off_topic when it is the majority, fits the headline
-// less than a mismatched body would (Options.MismatchThreshold) and three
-// times less than the headline's side, and its paragraphs are on average
-// twice as similar to each other as to the headline's side. It reports
-// whether it flagged anything.
+// its story. splitMajority places the rest. The other story is off_topic
+// when it fits the headline less than a mismatched body would
+// (Options.MismatchThreshold) while the headline's side fits it at least
+// that well and three times better, and when its paragraphs are on
+// average twice as similar to each other as to the headline's side. It
+// reports whether it flagged anything.
 func (s *Scanner) offTopicMajority(doc *Document, a *analysis, flagged map[int]Finding) bool {
 	if a.titleNorm == 0 {
 		return false
@@ -528,11 +525,6 @@ func (s *Scanner) offTopicMajority(doc *Document, a *analysis, flagged map[int]F
 			own = slices.DeleteFunc(own, func(c uint64) bool { return slices.Contains(named[x], c) })
 		}
 	}
-	const (
-		undecided = iota
-		headline
-		other
-	)
 	side := make([]int, n)
 	fixed := make([]bool, n)
 	nh := 0
@@ -548,9 +540,41 @@ func (s *Scanner) offTopicMajority(doc *Document, a *analysis, flagged map[int]F
 	if nh == 0 {
 		return false
 	}
-	// The rest, by fit to each side, until no paragraph moves.
+	m, ok := s.splitMajority(a, nodes, side, fixed)
+	if !ok || m.on < s.opts.MismatchThreshold || m.off >= s.opts.MismatchThreshold || m.on < 3*m.off || m.within < 2*m.across {
+		return false
+	}
+	why := fmt.Sprintf("most of the body is about %s, which the headline does not name", countryNames[foreign.c])
+	s.flagMajority(doc, nodes, side, m, why, flagged)
+	return true
+}
+
+// Sides of a body in the tests for bodies that are mostly another story.
+const (
+	undecided = iota
+	headline  // the headline's story
+	other     // another story
+)
+
+// majoritySplit is how splitMajority left a body: the paragraphs on the
+// headline's side, the fit of each side to the headline, and the mean
+// similarity of the other story's paragraphs to each other and to the
+// headline's side.
+type majoritySplit struct {
+	nh             int
+	on, off        float64
+	within, across float64
+}
+
+// splitMajority finishes the tests for bodies that are mostly another
+// story: the paragraphs nodes not fixed to a side go, until none moves, to
+// the side whose centroid they fit better (the headline counting as
+// titleWeight paragraphs on its side), or to the other story when they fit
+// the headline's side less than Options.OffTopicFloor. It returns false
+// when the headline's side is empty or not the few.
+func (s *Scanner) splitMajority(a *analysis, nodes, side []int, fixed []bool) (majoritySplit, bool) {
+	n := len(nodes)
 	cs, co := a.dense(), a.dense()
-	d := a.dense()
 	for round := 0; round < 10; round++ {
 		clear(cs)
 		clear(co)
@@ -591,25 +615,23 @@ func (s *Scanner) offTopicMajority(doc *Document, a *analysis, flagged map[int]F
 			break
 		}
 	}
-	nh = 0
+	var m majoritySplit
 	clear(cs)
 	clear(co)
 	for x, i := range nodes {
 		if side[x] == headline {
 			a.paras[i].addTo(cs, 1)
-			nh++
+			m.nh++
 		} else {
 			a.paras[i].addTo(co, 1)
 		}
 	}
-	if 2*nh >= n {
-		return false
+	if m.nh == 0 || 2*m.nh >= n {
+		return m, false
 	}
-	on := a.title.dotDense(cs) / (a.titleNorm * math.Sqrt(sumSquares(cs)))
-	off := a.title.dotDense(co) / (a.titleNorm * math.Sqrt(sumSquares(co)))
-	// Mean similarity of the other story's paragraphs within it and to the
-	// headline's side.
-	var within, across float64
+	m.on = a.title.dotDense(cs) / (a.titleNorm * math.Sqrt(sumSquares(cs)))
+	m.off = a.title.dotDense(co) / (a.titleNorm * math.Sqrt(sumSquares(co)))
+	d := cs
 	var nw, na int
 	for x, i := range nodes {
 		if side[x] == headline {
@@ -621,19 +643,24 @@ func (s *Scanner) offTopicMajority(doc *Document, a *analysis, flagged map[int]F
 			switch {
 			case y == x:
 			case side[y] == headline:
-				across += a.paras[j].dotDense(d)
+				m.across += a.paras[j].dotDense(d)
 				na++
 			default:
-				within += a.paras[j].dotDense(d)
+				m.within += a.paras[j].dotDense(d)
 				nw++
 			}
 		}
 	}
-	within /= float64(nw)
-	across /= float64(na)
-	if off >= s.opts.MismatchThreshold || on < 3*off || within < 2*across {
-		return false
+	if nw > 0 {
+		m.within /= float64(nw)
 	}
+	m.across /= float64(na)
+	return m, true
+}
+
+// flagMajority flags the paragraphs nodes on the other side; why says
+// what sets the other story apart.
+func (s *Scanner) flagMajority(doc *Document, nodes, side []int, m majoritySplit, why string, flagged map[int]Finding) {
 	for x, i := range nodes {
 		if side[x] == headline {
 			continue
@@ -643,9 +670,8 @@ func (s *Scanner) offTopicMajority(doc *Document, a *analysis, flagged map[int]F
 		}
 		flagged[i] = Finding{
 			Kind: KindOffTopic, Paragraph: i, Line: doc.Paragraphs[i].Line,
-			Score:   math.Min(1, 0.5+0.5*(1-off/s.opts.MismatchThreshold)),
-			Message: fmt.Sprintf("belongs to another story: most of the body is about %s, which the headline does not name (fit to the headline %.2f, against %.2f for its %d paragraphs)", countryNames[foreign.c], off, on, nh),
+			Score:   math.Min(1, 0.5+0.5*(1-m.off/s.opts.MismatchThreshold)),
+			Message: fmt.Sprintf("belongs to another story: %s (fit to the headline %.2f, against %.2f for its %d paragraphs)", why, m.off, m.on, m.nh),
 		}
 	}
-	return true
 }

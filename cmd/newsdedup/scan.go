@@ -90,7 +90,7 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.StringVar(&o.read.Format, "input-format", "auto", "input format: auto (by extension, else sniffed), text or jsonl")
 	fs.Float64Var(&o.detect.MismatchThreshold, "mismatch-threshold", def.MismatchThreshold, "headline_mismatch: headline/body similarity below which the body is not about the headline")
 	fs.Float64Var(&o.detect.OffTopicMargin, "offtopic-margin", def.OffTopicMargin, "off_topic: how much better another article must fit a shared block")
-	fs.Float64Var(&o.detect.OffTopicFloor, "offtopic-floor", def.OffTopicFloor, "off_topic: fit below which a block found in 2+ other articles is spliced in")
+	fs.Float64Var(&o.detect.OffTopicFloor, "offtopic-floor", def.OffTopicFloor, "off_topic: fit below which a block found in 2+ other articles is spliced in, or a paragraph fits neither story")
 	fs.Float64Var(&o.detect.OffTopicSplit, "offtopic-split", def.OffTopicSplit, "off_topic: fit to the headline one side of a split article needs")
 	fs.Float64Var(&o.detect.OffTopicCut, "offtopic-cut", def.OffTopicCut, "off_topic: normalised cut below which the two sides of a split article are two stories")
 	fs.Float64Var(&o.detect.Residue.Threshold, "residue-threshold", dedup.DefaultResidueThreshold, "residue: score from which a line is residue")
