@@ -104,6 +104,9 @@ const (
 // then, when NeedContent says so, present the documents it Wants again to
 // AddContent; then call Corpus. It is not safe for concurrent use.
 type CorpusBuilder struct {
+	// Workers is how many goroutines Corpus may use; 0 means one.
+	Workers int
+
 	df        map[uint64]uint32
 	bodyOf    map[uint64]int32 // body hash -> body number
 	docBody   []int32
@@ -254,7 +257,7 @@ func (b *CorpusBuilder) Corpus() *Corpus {
 	for _, c := range b.content {
 		c.weighContent(vocab.idf)
 	}
-	expand := expansions(b.tops, vocab.idf)
+	expand := expansions(b.tops, vocab.idf, b.Workers)
 	norms := make([]float64, len(expand))
 	for i, e := range expand {
 		n := e.norm()

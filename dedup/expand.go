@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Expansion (pseudo-relevance feedback) lets headline_mismatch see a
@@ -80,8 +82,10 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) vector {
 }
 
 // expansions returns, per body, the weighted sum of its neighbours'
-// vectors. tops holds each body's top terms with raw frequencies.
-func expansions(tops []vector, idf func(uint64) float64) []vector {
+// vectors. tops holds each body's top terms with raw frequencies. Up to
+// workers goroutines share the bodies; the result does not depend on how
+// many.
+func expansions(tops []vector, idf func(uint64) float64, workers int) []vector {
 	vecs := make([]vector, len(tops))
 	for b, t := range tops {
 		v := make(vector, len(t))
@@ -95,10 +99,6 @@ func expansions(tops []vector, idf func(uint64) float64) []vector {
 		}
 		vecs[b] = v
 	}
-	type posting struct {
-		body int32
-		w    float64
-	}
 	post := make(map[uint64][]posting)
 	for b, v := range vecs {
 		for _, x := range v {
@@ -106,48 +106,87 @@ func expansions(tops []vector, idf func(uint64) float64) []vector {
 		}
 	}
 	exp := make([]vector, len(vecs))
-	acc := make(map[int32]float64)
-	sum := make(map[uint64]float64)
-	for b, v := range vecs {
-		clear(acc)
-		for _, x := range v {
-			list := post[x.id]
-			if len(list) > expandMaxPosting {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(workers, len(vecs))) {
+		wg.Go(func() {
+			e := expander{vecs: vecs, post: post, acc: make([]float64, len(vecs)), seen: make([]bool, len(vecs))}
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= len(vecs) {
+					return
+				}
+				exp[b] = e.expand(b)
+			}
+		})
+	}
+	wg.Wait()
+	return exp
+}
+
+// posting is an entry of the inverted index of the bodies' top terms.
+type posting struct {
+	body int32
+	w    float64
+}
+
+// expander finds the neighbours of one body at a time: acc holds the
+// similarity to each other body met, seen marks them; both are cleared
+// between bodies.
+type expander struct {
+	vecs    []vector
+	post    map[uint64][]posting
+	acc     []float64
+	seen    []bool
+	touched []int32
+	near    []int32
+	buf     vector
+}
+
+// expand returns the expansion of body b.
+func (e *expander) expand(b int) vector {
+	e.touched = e.touched[:0]
+	for _, x := range e.vecs[b] {
+		list := e.post[x.id]
+		if len(list) > expandMaxPosting {
+			continue
+		}
+		for _, p := range list {
+			if int(p.body) == b {
 				continue
 			}
-			for _, p := range list {
-				if int(p.body) != b {
-					acc[p.body] += x.w * p.w
-				}
+			if !e.seen[p.body] {
+				e.seen[p.body] = true
+				e.touched = append(e.touched, p.body)
 			}
+			e.acc[p.body] += x.w * p.w
 		}
-		var near []int32
-		for o, sim := range acc {
-			if sim >= expandMinSim {
-				near = append(near, o)
-			}
-		}
-		// The most similar first, ties by number: a fixed order, so that
-		// sums do not depend on map order.
-		slices.SortFunc(near, func(x, y int32) int {
-			if c := cmp.Compare(acc[y], acc[x]); c != 0 {
-				return c
-			}
-			return cmp.Compare(x, y)
-		})
-		near = near[:min(len(near), expandNeighbours)]
-		clear(sum)
-		for _, o := range near {
-			for _, t := range vecs[o] {
-				sum[t.id] += expandWeight * acc[o] * t.w
-			}
-		}
-		e := make(vector, 0, len(sum))
-		for id, w := range sum {
-			e = append(e, term{id, w})
-		}
-		slices.SortFunc(e, func(a, b term) int { return cmp.Compare(a.id, b.id) })
-		exp[b] = e
 	}
-	return exp
+	e.near = e.near[:0]
+	for _, o := range e.touched {
+		if e.acc[o] >= expandMinSim {
+			e.near = append(e.near, o)
+		}
+	}
+	// The most similar first, ties by number: a fixed order, so that
+	// sums do not depend on the order bodies were met.
+	slices.SortFunc(e.near, func(x, y int32) int {
+		if c := cmp.Compare(e.acc[y], e.acc[x]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x, y)
+	})
+	near := e.near[:min(len(e.near), expandNeighbours)]
+	// Sum the neighbours' vectors, merging them one by one: each term's
+	// weights add up in neighbour order.
+	var out vector
+	for _, o := range near {
+		e.buf = addScaled(e.buf, out, e.vecs[o], expandWeight*e.acc[o])
+		out, e.buf = e.buf, out
+	}
+	out = slices.Clone(out)
+	for _, o := range e.touched {
+		e.acc[o], e.seen[o] = 0, false
+	}
+	return out
 }

@@ -310,6 +310,7 @@ func (c *cleaner) open(stdout io.Writer) error {
 // bad --input-format, and with --strict at the first bad record.
 func (c *cleaner) corpusPass(sc *scanRun) (*dedup.Corpus, error) {
 	b := dedup.NewCorpusBuilder()
+	b.Workers = sc.opts.jobs
 	prog := newProgress(sc.stderr, sc.showProgress, sc.start, "reading", -1, 0)
 	defer prog.done()
 	in := sc.in

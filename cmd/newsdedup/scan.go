@@ -302,6 +302,7 @@ func (s *scanRun) run() int {
 	var corpus *dedup.Corpus
 	if !s.opts.noCorpus {
 		b := dedup.NewCorpusBuilder()
+		b.Workers = s.opts.jobs
 		prog := newProgress(s.stderr, s.showProgress, s.start, "reading", -1, 0)
 		for doc, err := range s.in.docs() {
 			if err != nil {

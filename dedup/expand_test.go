@@ -1,0 +1,36 @@
+package dedup
+
+import (
+	"cmp"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestExpansionsWorkers checks that the expansions do not depend on how
+// many goroutines compute them.
+func TestExpansionsWorkers(t *testing.T) {
+	build := func(workers int) *Corpus {
+		b := NewCorpusBuilder()
+		b.Workers = workers
+		for _, d := range readDocs(t, "../testdata/mismatch/sample.jsonl", "../testdata/splice/sample.jsonl") {
+			b.Add(d)
+		}
+		return b.Corpus()
+	}
+	one := build(1)
+	require.NotEmpty(t, one.expand)
+	expanded := 0
+	for b, e := range one.expand {
+		if len(e) > 0 {
+			expanded++
+			assert.True(t, slices.IsSortedFunc(e, func(x, y term) int { return cmp.Compare(x.id, y.id) }), "body %d: sorted by term", b)
+		}
+	}
+	assert.Greater(t, expanded, 0, "some bodies have neighbours")
+	for _, w := range []int{2, 3, 8} {
+		assert.Equal(t, one.expand, build(w).expand, "%d workers", w)
+	}
+}
