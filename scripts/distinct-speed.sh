@@ -10,21 +10,7 @@ runs=${1:-9}
 shared=${SHARED_DIR:-../shared}
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 tmp=$(mktemp -d)
-python3 - "$shared/eval" "$tmp/distinct.jsonl" <<'PY'
-import gzip, json, sys
-src, dst = sys.argv[1], sys.argv[2]
-seen = set()
-with open(dst, "w") as out:
-    for task in ["mismatch", "splice", "headline", "residue", "neardup"]:
-        with gzip.open(f"{src}/{task}.jsonl.gz", "rt") as f:
-            for line in f:
-                d = json.loads(line)
-                if d["text"] in seen:
-                    continue
-                seen.add(d["text"])
-                out.write(json.dumps({"id": task + d["id"], "title": d["title"], "text": d["text"]}) + "\n")
-print(f"{len(seen)} distinct bodies", file=sys.stderr)
-PY
+python3 scripts/distinct_bodies.py "$shared/eval" "$tmp/distinct.jsonl"
 (cd "$shared/bench/naive-baseline" && go build -o "$tmp/naive" .)
 go build -o "$tmp/newsdedup" ./cmd/newsdedup
 hyperfine -N -i -w 1 -r "$runs" --export-json "$tmp/times.json" \

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Time `newsdedup scan --index redis://...` over the dev mismatch corpus
-# (../shared/eval) against a throw-away local Redis started by
-# .ci/redis.sh, twice, and report articles per second. A tool beside the
-# tests.
+# (../shared/eval), or the JSONL file given, against a throw-away local
+# Redis started by .ci/redis.sh, twice, and report articles per second.
+# A tool beside the tests.
+#
+#   scripts/index-throughput.sh [FILE.jsonl]
+#
+# Every body new: python3 scripts/distinct_bodies.py ../shared/eval F.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval_dir=${EVAL_DIR:-../shared/eval}
 tmp=$(mktemp -d)
 go build -o "$tmp/newsdedup" ./cmd/newsdedup
-zcat "$eval_dir/mismatch.jsonl.gz" > "$tmp/corpus.jsonl"
+if [ $# -gt 0 ]; then
+  cp "$1" "$tmp/corpus.jsonl"
+else
+  zcat "$eval_dir/mismatch.jsonl.gz" > "$tmp/corpus.jsonl"
+fi
 cat > "$tmp/run.sh" <<SH
 set -e
 n=\$(wc -l < $tmp/corpus.jsonl)
