@@ -122,7 +122,7 @@ func runIndex(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 }
 
 func indexStatsCmd(ctx context.Context, spec string, o indexOptions, stdout, stderr io.Writer) int {
-	st, err := openStoreMode(ctx, spec, true, false)
+	st, err := openStoreMode(ctx, spec, storeMode{readOnly: true})
 	if err != nil {
 		fmt.Fprintf(stderr, "newsdedup: index stats: %v\n", err)
 		return exitError
@@ -152,7 +152,7 @@ func indexStatsCmd(ctx context.Context, spec string, o indexOptions, stdout, std
 }
 
 func indexRemoveCmd(ctx context.Context, spec string, ids []string, stdout, stderr io.Writer) int {
-	st, err := openStoreMode(ctx, spec, false, false)
+	st, err := openStoreMode(ctx, spec, storeMode{})
 	if err != nil {
 		fmt.Fprintf(stderr, "newsdedup: index remove: %v\n", err)
 		return exitError

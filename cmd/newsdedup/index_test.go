@@ -26,7 +26,7 @@ func runIndexCmd(t *testing.T, args ...string) (int, string, string) {
 func makeIndex(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "crawl.idx")
-	st, err := openStore(context.Background(), path)
+	st, err := openStore(context.Background(), path, false)
 	require.NoError(t, err)
 	ix, err := dedup.OpenIndex(st, nil)
 	require.NoError(t, err)
@@ -122,7 +122,7 @@ func TestIndexCommandRedis(t *testing.T) {
 	}
 	spec := u + sep + "prefix=" + strings.ReplaceAll(t.Name(), "/", "_") + "-" + strings.ReplaceAll(filepath.Base(t.TempDir()), "/", "")
 	ctx := context.Background()
-	st, err := openStore(ctx, spec)
+	st, err := openStore(ctx, spec, false)
 	require.NoError(t, err)
 	ix, err := dedup.OpenIndex(st, nil)
 	require.NoError(t, err)

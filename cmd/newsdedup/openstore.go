@@ -22,29 +22,39 @@ func isRedisURL(spec string) bool {
 // openStore opens the index store spec names for reading and writing: a
 // redis:// or rediss:// URL is a Redis index (dedup/redisstore), anything
 // else the path of a bbolt file (dedup/boltstore), created when missing.
-func openStore(ctx context.Context, spec string) (dedup.Store, error) {
-	return openStoreMode(ctx, spec, false, true)
+// noSync, for a file only, skips the fsync after each write.
+func openStore(ctx context.Context, spec string, noSync bool) (dedup.Store, error) {
+	return openStoreMode(ctx, spec, storeMode{create: true, noSync: noSync})
 }
 
-// openStoreMode opens spec; readOnly opens a file under a shared lock, and
-// create says whether a missing file may be created.
-func openStoreMode(ctx context.Context, spec string, readOnly, create bool) (dedup.Store, error) {
+// storeMode says how to open a store: readOnly opens a file under a shared
+// lock, create allows a missing file to be created, noSync skips the
+// fsync after each write to a file.
+type storeMode struct {
+	readOnly, create, noSync bool
+}
+
+// openStoreMode opens spec in mode m.
+func openStoreMode(ctx context.Context, spec string, m storeMode) (dedup.Store, error) {
 	if spec == "" {
 		return nil, errors.New("no index given")
 	}
 	if isRedisURL(spec) {
+		if m.noSync {
+			return nil, errors.New("--index-no-sync applies to a file index, not to Redis")
+		}
 		st, err := redisstore.Open(ctx, spec, nil)
 		if err != nil {
 			return nil, err
 		}
 		return st, nil
 	}
-	if !create {
+	if !m.create {
 		if _, err := os.Stat(spec); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no index there", spec)
 		}
 	}
-	st, err := boltstore.Open(spec, &boltstore.Options{ReadOnly: readOnly})
+	st, err := boltstore.Open(spec, &boltstore.Options{ReadOnly: m.readOnly, NoSync: m.noSync})
 	if err != nil {
 		return nil, err
 	}

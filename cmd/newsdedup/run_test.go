@@ -255,25 +255,36 @@ func TestScanNearDuplicatesAndClusters(t *testing.T) {
 }
 
 func TestScanIndexSecondRunFlagsEverything(t *testing.T) {
-	ix := filepath.Join(t.TempDir(), "seen.db")
-	in := "../../testdata/splice/sample.jsonl"
-	code, out, stderr := runCmd(t, "", "scan", "--index", ix, "--only", "near_duplicate", "--format", "jsonl", in)
-	require.Contains(t, []int{exitClean, exitFlagged}, code, stderr)
-	first := parseJSONL(t, out)
+	for _, extra := range [][]string{nil, {"--index-no-sync"}} {
+		t.Run(strings.Join(append([]string{"index"}, extra...), " "), func(t *testing.T) {
+			ix := filepath.Join(t.TempDir(), "seen.db")
+			in := "../../testdata/splice/sample.jsonl"
+			args := append([]string{"scan", "--index", ix, "--only", "near_duplicate", "--format", "jsonl"}, extra...)
+			code, out, stderr := runCmd(t, "", append(args, in)...)
+			require.Contains(t, []int{exitClean, exitFlagged}, code, stderr)
+			first := parseJSONL(t, out)
 
-	code, out, stderr = runCmd(t, "", "scan", "--index", ix, "--only", "near_duplicate", "--format", "jsonl", in)
-	require.Equal(t, exitFlagged, code, stderr)
-	second := parseJSONL(t, out)
-	require.Len(t, second, len(first))
-	for _, r := range second {
-		require.Len(t, r.Findings, 1, "every article of the second run was seen: %s", r.ID)
-		assert.Equal(t, "near_duplicate", r.Findings[0].Kind)
-		assert.NotEmpty(t, r.Findings[0].RelatedID)
+			code, out, stderr = runCmd(t, "", append(args, in)...)
+			require.Equal(t, exitFlagged, code, stderr)
+			second := parseJSONL(t, out)
+			require.Len(t, second, len(first))
+			for _, r := range second {
+				require.Len(t, r.Findings, 1, "every article of the second run was seen: %s", r.ID)
+				assert.Equal(t, "near_duplicate", r.Findings[0].Kind)
+				assert.NotEmpty(t, r.Findings[0].RelatedID)
+			}
+
+			code, out, stderr = runCmd(t, "", "index", "stats", ix)
+			require.Equal(t, exitClean, code, stderr)
+			assert.Contains(t, out, fmt.Sprintf("articles:   %d", len(first)))
+		})
 	}
+}
 
-	code, out, stderr = runCmd(t, "", "index", "stats", ix)
-	require.Equal(t, exitClean, code, stderr)
-	assert.Contains(t, out, fmt.Sprintf("articles:   %d", len(first)))
+func TestScanIndexNoSyncIsForFiles(t *testing.T) {
+	code, _, stderr := runCmd(t, "", "scan", "--index", "redis://127.0.0.1:1/0", "--index-no-sync", seed)
+	assert.Equal(t, exitError, code)
+	assert.Contains(t, stderr, "--index-no-sync applies to a file index")
 }
 
 func TestScanOutputFileAndHTML(t *testing.T) {

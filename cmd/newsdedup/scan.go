@@ -63,6 +63,7 @@ type scanOptions struct {
 	progress  bool
 	threshold float64
 	index     string
+	noSync    bool
 	output    string
 	patterns  string
 	read      dedup.ReadOptions
@@ -83,6 +84,7 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.BoolVar(&o.progress, "progress", true, "show a progress bar on stderr when it is a terminal and the scan runs over a second")
 	fs.Float64Var(&o.threshold, "threshold", dedup.DefaultThreshold, "near_duplicate: similarity (Jaccard, or containment for excerpts) from which two articles are one story")
 	fs.StringVar(&o.index, "index", "", "check each article against a persistent index and add the new ones: a bbolt file PATH or a redis:// URL")
+	fs.BoolVar(&o.noSync, "index-no-sync", false, "with a file --index: do not fsync each write (faster; a killed process loses nothing, a system crash may lose recent writes)")
 	fs.StringVar(&o.patterns, "residue-patterns", "", "add the residue patterns of FILE (one regular expression a line, # comments)")
 	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSONL fields to take the title from, in order (default title,headline)")
 	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSONL fields to take the body from, in order (default text,body,content,articleBody)")
@@ -174,7 +176,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return exitError
 	}
 	if o.index != "" {
-		st, err := openStore(ctx, o.index)
+		st, err := openStore(ctx, o.index, o.noSync)
 		if err != nil {
 			fmt.Fprintf(stderr, "newsdedup: scan: --index %s: %v\n", o.index, err)
 			return exitError
