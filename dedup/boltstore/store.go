@@ -60,6 +60,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/newsdedup/newsdedup/dedup"
@@ -118,6 +119,28 @@ type Store struct {
 	db      *bolt.DB
 	path    string
 	created time.Time
+	// writers counts the writes in flight (see write).
+	writers atomic.Int32
+}
+
+// batchDelay is how long a write that joins others waits for more to
+// share its commit (bbolt's MaxBatchDelay).
+const batchDelay = 2 * time.Millisecond
+
+// write runs fn in a read-write transaction that is committed (and
+// synced, unless Options.NoSync) before it returns. A write with no other
+// in flight runs alone; synced writes that overlap share transactions
+// (bbolt's Batch), so that concurrent writers share fsyncs. (Without the
+// fsync a commit is cheap, and waiting for others to share it costs more
+// than it saves.) Under Batch fn may run more than once, each time in a
+// fresh transaction, so it must keep its results only in variables it
+// sets on every run.
+func (s *Store) write(fn func(*bolt.Tx) error) error {
+	defer s.writers.Add(-1)
+	if s.writers.Add(1) > 1 && !s.db.NoSync {
+		return s.db.Batch(fn)
+	}
+	return s.db.Update(fn)
 }
 
 var _ dedup.Store = (*Store)(nil)
@@ -144,6 +167,9 @@ func Open(path string, opts *Options) (*Store, error) {
 		mode = 0o600
 	}
 	db, err := bolt.Open(path, mode, bo)
+	if err == nil {
+		db.MaxBatchDelay = batchDelay
+	}
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("boltstore: open %s: file is locked by another store: %w", path, err)
 	}
@@ -245,7 +271,7 @@ func (s *Store) NextSeq(ctx context.Context) (uint64, error) {
 		return 0, fmt.Errorf("boltstore: next seq: %w", err)
 	}
 	var seq uint64
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		var err error
 		seq, err = tx.Bucket(bucketEntries).NextSequence()
 		return err
@@ -272,7 +298,7 @@ func (s *Store) Put(ctx context.Context, e dedup.Entry, bands []uint64) error {
 	}
 	bands = uniqueBands(bands)
 	val := appendEntry(nil, e, bands)
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		t := open(tx)
 		var d delta
 		if old := t.entries.Get([]byte(e.ID)); old != nil {
@@ -359,7 +385,7 @@ func (s *Store) SetStatus(ctx context.Context, id string, st dedup.Status, dupOf
 	if !validStatus(st) {
 		return wrap("set status", id, fmt.Errorf("%w %d", ErrInvalidStatus, st))
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) error {
 		t := open(tx)
 		e, bands, err := t.load(id)
 		if err != nil {
