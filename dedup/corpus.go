@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/newsdedup/newsdedup/shingle"
 )
@@ -104,7 +105,8 @@ const (
 // then, when NeedContent says so, present the documents it Wants again to
 // AddContent; then call Corpus. It is not safe for concurrent use.
 type CorpusBuilder struct {
-	// Workers is how many goroutines Corpus may use; 0 means one.
+	// Workers is how many goroutines Add and Corpus may use; 0 means
+	// one. Set it before the first Add.
 	Workers int
 
 	df        map[uint64]uint32
@@ -118,9 +120,13 @@ type CorpusBuilder struct {
 	content   map[int32]*docContent
 	tops      []vector // per body, its strongest terms (see expand.go)
 	keys      [][]uint64
-	t         termizer
-	ids       []uint64
-	buf       []byte
+	// scratch and counts serve Add on one goroutine; pipe on several.
+	scratch counter
+	counts  bodyCounts
+	pipe    *countPipe
+	mu      sync.Mutex // guards bodyOf's writes and pipe.claims
+	t       termizer
+	buf     []byte
 }
 
 // NewCorpusBuilder returns an empty builder.
@@ -153,31 +159,81 @@ func countWords(s string) int {
 	return n
 }
 
-// Add counts the next document.
+// Add counts the next document. With Workers above one the counting
+// runs on that many goroutines and Add may return before doc is counted:
+// doc must not change until NeedContent or Corpus is called, which wait
+// for every document added.
 func (b *CorpusBuilder) Add(doc *Document) {
-	b.lines.Add(doc)
+	if b.Workers > 1 {
+		b.add(doc)
+		return
+	}
 	body := BodyKey(doc)
+	if _, seen := b.bodyOf[body]; !seen {
+		b.scratch.count(&b.counts, doc)
+	}
+	b.apply(doc, body, &b.counts)
+}
+
+// bodyCounts is what the counting pass takes from a body. It depends on
+// the paragraphs alone, so copies of a body share one.
+type bodyCounts struct {
+	lines lineCounts
+	// keys holds each paragraph's key (paragraphKey), 0 for a paragraph
+	// of fewer than minSharedWords words.
+	keys []uint64
+	// ids holds the body's distinct terms, sorted; tops its strongest
+	// terms (see expand.go).
+	ids  []uint64
+	tops vector
+}
+
+// counter holds the scratch space of one goroutine that counts bodies.
+type counter struct {
+	t   termizer
+	buf []byte
+	ids []uint64
+}
+
+// count fills c with the counts of doc's paragraphs; c's slices are
+// reused, but for tops and keys, which the builder keeps.
+func (w *counter) count(c *bodyCounts, doc *Document) {
+	c.lines, w.buf = c.lines.count(doc, w.buf)
+	c.keys = make([]uint64, len(doc.Paragraphs))
+	w.ids = w.ids[:0]
+	for i, p := range doc.Paragraphs {
+		w.ids = w.t.appendTerms(w.ids, p.Text)
+		if countWords(p.Text) >= minSharedWords {
+			w.buf, c.keys[i] = paragraphKey(w.buf, p.Text)
+		}
+	}
+	slices.Sort(w.ids)
+	c.tops = topTerms(w.ids, expandTerms, background.idf)
+	c.ids = append(c.ids[:0], w.ids...)
+	c.ids = slices.Compact(c.ids)
+}
+
+// apply counts doc, whose body has key body and counts c (which may be
+// unset when the body was counted before).
+func (b *CorpusBuilder) apply(doc *Document, body uint64, c *bodyCounts) {
 	num, seen := b.bodyOf[body]
 	if seen {
 		b.docBody = append(b.docBody, num)
 		return
 	}
+	b.lines.addCounts(body, Site(doc), doc, c.lines)
 	num = int32(len(b.repDoc))
+	b.mu.Lock() // the pipe's add reads bodyOf
 	b.bodyOf[body] = num
+	b.mu.Unlock()
 	b.repDoc = append(b.repDoc, int32(len(b.docBody)))
 	b.docBody = append(b.docBody, num)
 
 	long := 0
-	b.ids = b.ids[:0]
-	keys := make([]uint64, len(doc.Paragraphs))
-	for i, p := range doc.Paragraphs {
-		b.ids = b.t.appendTerms(b.ids, p.Text)
-		if countWords(p.Text) < minSharedWords {
+	for _, k := range c.keys {
+		if k == 0 {
 			continue
 		}
-		var k uint64
-		b.buf, k = paragraphKey(b.buf, p.Text)
-		keys[i] = k
 		list := b.paras[k]
 		if n := len(list); n > 0 && list[n-1] == num {
 			continue // the same paragraph twice in one body
@@ -186,12 +242,111 @@ func (b *CorpusBuilder) Add(doc *Document) {
 		long++
 	}
 	b.longParas = append(b.longParas, uint16(min(long, 1<<16-1)))
-	b.keys = append(b.keys, keys)
-	slices.Sort(b.ids)
-	b.tops = append(b.tops, topTerms(b.ids, expandTerms, background.idf))
-	for _, t := range slices.Compact(b.ids) {
+	b.keys = append(b.keys, c.keys)
+	b.tops = append(b.tops, c.tops)
+	for _, t := range c.ids {
 		b.df[t]++
 	}
+}
+
+// countPipe counts documents on several goroutines and applies their
+// counts in input order. claims holds the bodies counted or being
+// counted but not yet applied; the builder's mu guards it.
+type countPipe struct {
+	work   chan *countJob
+	order  chan *countJob
+	done   chan struct{}
+	claims map[uint64]*bodyClaim
+}
+
+// countJob is one document on its way through the pipe; claim is nil
+// when its body was applied before the document was added.
+type countJob struct {
+	doc   *Document
+	body  uint64
+	claim *bodyClaim
+}
+
+// bodyClaim holds the counts of one distinct body: the first document
+// with it has them computed, its copies wait for them.
+type bodyClaim struct {
+	ready  chan struct{}
+	counts bodyCounts
+}
+
+// pipeline returns the builder's pipe, starting it on first use.
+func (b *CorpusBuilder) pipeline() *countPipe {
+	if b.pipe != nil {
+		return b.pipe
+	}
+	p := &countPipe{
+		work:   make(chan *countJob, 4*b.Workers),
+		order:  make(chan *countJob, 64*b.Workers),
+		done:   make(chan struct{}),
+		claims: make(map[uint64]*bodyClaim),
+	}
+	for range b.Workers {
+		go func() {
+			var w counter
+			for j := range p.work {
+				w.count(&j.claim.counts, j.doc)
+				close(j.claim.ready)
+			}
+		}()
+	}
+	go func() {
+		defer close(p.done)
+		var none bodyCounts
+		for j := range p.order {
+			if j.claim == nil {
+				b.apply(j.doc, j.body, &none) // a copy of a body applied before
+				continue
+			}
+			<-j.claim.ready
+			b.apply(j.doc, j.body, &j.claim.counts)
+			b.mu.Lock()
+			if p.claims[j.body] == j.claim {
+				delete(p.claims, j.body) // applied: bodyOf knows it now
+				j.claim.counts = bodyCounts{}
+			}
+			b.mu.Unlock()
+		}
+	}()
+	b.pipe = p
+	return p
+}
+
+// add sends doc through the pipe: the first document with a body not yet
+// applied has it counted; its copies wait for that.
+func (b *CorpusBuilder) add(doc *Document) {
+	p := b.pipeline()
+	j := &countJob{doc: doc, body: BodyKey(doc)}
+	b.mu.Lock()
+	_, applied := b.bodyOf[j.body]
+	if !applied {
+		j.claim = p.claims[j.body]
+		if j.claim == nil {
+			j.claim = &bodyClaim{ready: make(chan struct{})}
+			p.claims[j.body] = j.claim
+			b.mu.Unlock()
+			p.work <- j
+			p.order <- j
+			return
+		}
+	}
+	b.mu.Unlock()
+	p.order <- j
+}
+
+// flush waits until every document added is counted.
+func (b *CorpusBuilder) flush() {
+	if b.pipe == nil {
+		return
+	}
+	close(b.pipe.work)
+	close(b.pipe.order)
+	<-b.pipe.done
+	b.pipe = nil
 }
 
 // NeedContent reports whether some bodies share paragraphs with others
@@ -199,6 +354,7 @@ func (b *CorpusBuilder) Add(doc *Document) {
 // caller then presents every document once more to AddContent. Call it
 // after the last Add.
 func (b *CorpusBuilder) NeedContent() bool {
+	b.flush()
 	if b.want != nil {
 		return len(b.want) > 0
 	}
@@ -252,6 +408,7 @@ func (b *CorpusBuilder) AddContent(ord int, doc *Document) {
 
 // Corpus returns the counted corpus. The builder must not be used after.
 func (b *CorpusBuilder) Corpus() *Corpus {
+	b.flush()
 	local := &Vocabulary{docs: len(b.repDoc), df: b.df}
 	vocab := background.merge(local)
 	for _, c := range b.content {

@@ -34,3 +34,29 @@ func TestExpansionsWorkers(t *testing.T) {
 		assert.Equal(t, one.expand, build(w).expand, "%d workers", w)
 	}
 }
+
+// TestCorpusBuilderWorkers checks that counting on several goroutines
+// gives the corpus counting on one does, with copies of bodies among the
+// documents, as crawls have them.
+func TestCorpusBuilderWorkers(t *testing.T) {
+	docs := readDocs(t, "../testdata/mismatch/sample.jsonl", "../testdata/splice/sample.jsonl", "../testdata/residue/sample.jsonl")
+	docs = append(docs, docs[:40]...) // copies, some of them far from their first
+	build := func(workers int) *Corpus {
+		b := NewCorpusBuilder()
+		b.Workers = workers
+		for _, d := range docs {
+			b.Add(d)
+		}
+		if b.NeedContent() {
+			for i, d := range docs {
+				b.AddContent(i, d)
+			}
+		}
+		return b.Corpus()
+	}
+	one := build(1)
+	require.Equal(t, len(docs), one.Docs())
+	for _, w := range []int{2, 3, 8} {
+		assert.Equal(t, one, build(w), "%d workers", w)
+	}
+}

@@ -55,12 +55,11 @@ type LineStats struct {
 	lines  map[uint64]lineStat
 	// sites counts, per line key and site (see Site), the distinct bodies
 	// of that site that contain the line.
-	sites map[lineSite]int32
-	docs  int
-	buf   []byte
-	keys  []uint64
-	sigs  []uint64
-	seen  map[uint64]struct{}
+	sites  map[lineSite]int32
+	docs   int
+	buf    []byte
+	counts lineCounts
+	seen   map[uint64]struct{}
 }
 
 // lineSite keys the count of a line within one site.
@@ -104,29 +103,51 @@ func (s *LineStats) Add(doc *Document) {
 	if _, dup := s.bodies[body]; dup {
 		return
 	}
-	s.bodies[body] = struct{}{}
-	s.docs++
-	site := Site(doc)
+	s.counts, s.buf = s.counts.count(doc, s.buf)
+	s.addCounts(body, Site(doc), doc, s.counts)
+}
 
-	// One key per short paragraph (the normalised hash), and for every
-	// paragraph a signature that stands for it as a neighbour.
-	s.keys = s.keys[:0]
-	s.sigs = s.sigs[:0]
+// lineCounts is what LineStats takes from a body: per paragraph its key
+// (0 when it is longer than MaxStatLineBytes) and a signature that stands
+// for it as a neighbour. It depends on the paragraphs alone.
+type lineCounts struct {
+	keys, sigs []uint64
+}
+
+// count returns the line counts of doc's paragraphs, reusing c's slices
+// and buf as scratch.
+func (c lineCounts) count(doc *Document, buf []byte) (lineCounts, []byte) {
+	c.keys, c.sigs = c.keys[:0], c.sigs[:0]
 	for _, p := range doc.Paragraphs {
 		var k uint64
 		if len(p.Text) <= MaxStatLineBytes {
-			s.buf = shingle.AppendNormalized(s.buf[:0], p.Text)
-			k = shingle.Hash(s.buf)
+			buf = shingle.AppendNormalized(buf[:0], p.Text)
+			k = shingle.Hash(buf)
 		}
-		s.keys = append(s.keys, k)
-		s.sigs = append(s.sigs, lineStatsSignature(p.Text))
+		c.keys = append(c.keys, k)
+		c.sigs = append(c.sigs, lineStatsSignature(p.Text))
 	}
+	return c, buf
+}
+
+// addCounts counts the body of doc, with key body and the line counts c,
+// as from site; it does nothing for a body counted before or an empty
+// one. The caller holds s.mu or is the only user of s.
+func (s *LineStats) addCounts(body, site uint64, doc *Document, c lineCounts) {
+	if len(doc.Paragraphs) == 0 {
+		return
+	}
+	if _, dup := s.bodies[body]; dup {
+		return
+	}
+	s.bodies[body] = struct{}{}
+	s.docs++
 	clear(s.seen)
 	for i, p := range doc.Paragraphs {
 		if len(p.Text) > MaxStatLineBytes {
 			continue
 		}
-		k := s.keys[i]
+		k := c.keys[i]
 		if _, dup := s.seen[k]; dup {
 			continue
 		}
@@ -135,10 +156,10 @@ func (s *LineStats) Add(doc *Document) {
 		st.docs++
 		var prev, next uint64
 		if i > 0 {
-			prev = s.sigs[i-1]
+			prev = c.sigs[i-1]
 		}
-		if i+1 < len(s.sigs) {
-			next = s.sigs[i+1]
+		if i+1 < len(c.sigs) {
+			next = c.sigs[i+1]
 		}
 		st.prev.add(prev)
 		st.next.add(next)
