@@ -544,12 +544,21 @@ func (s *Scanner) offTopicMajority(doc *Document, a *analysis, flagged map[int]F
 	if !ok || m.on < s.opts.MismatchThreshold || m.off >= s.opts.MismatchThreshold || m.on < 3*m.off || m.within < 2*m.across {
 		return false
 	}
-	why := fmt.Sprintf("most of the body is about %s, which the headline does not name", countryNames[foreign.c])
-	s.flagMajority(doc, nodes, side, m, why, flagged)
+	for x, i := range nodes {
+		if _, ok := flagged[i]; ok || side[x] == headline {
+			continue
+		}
+		flagged[i] = Finding{
+			Kind: KindOffTopic, Paragraph: i, Line: doc.Paragraphs[i].Line,
+			Score: math.Min(1, 0.5+0.5*(1-m.off/s.opts.MismatchThreshold)),
+			Message: fmt.Sprintf("belongs to another story: most of the body is about %s, which the headline does not name (fit to the headline %.2f, against %.2f for its %d paragraphs)",
+				countryNames[foreign.c], m.off, m.on, m.nh),
+		}
+	}
 	return true
 }
 
-// Sides of a body in the tests for bodies that are mostly another story.
+// Sides of a body in offTopicMajority.
 const (
 	undecided = iota
 	headline  // the headline's story
@@ -566,7 +575,7 @@ type majoritySplit struct {
 	within, across float64
 }
 
-// splitMajority finishes the tests for bodies that are mostly another
+// splitMajority places the paragraphs of a body that is mostly another
 // story: the paragraphs nodes not fixed to a side go, until none moves, to
 // the side whose centroid they fit better (the headline counting as
 // titleWeight paragraphs on its side), or to the other story when they fit
@@ -656,22 +665,4 @@ func (s *Scanner) splitMajority(a *analysis, nodes, side []int, fixed []bool) (m
 	}
 	m.across /= float64(na)
 	return m, true
-}
-
-// flagMajority flags the paragraphs nodes on the other side; why says
-// what sets the other story apart.
-func (s *Scanner) flagMajority(doc *Document, nodes, side []int, m majoritySplit, why string, flagged map[int]Finding) {
-	for x, i := range nodes {
-		if side[x] == headline {
-			continue
-		}
-		if _, ok := flagged[i]; ok {
-			continue
-		}
-		flagged[i] = Finding{
-			Kind: KindOffTopic, Paragraph: i, Line: doc.Paragraphs[i].Line,
-			Score:   math.Min(1, 0.5+0.5*(1-m.off/s.opts.MismatchThreshold)),
-			Message: fmt.Sprintf("belongs to another story: %s (fit to the headline %.2f, against %.2f for its %d paragraphs)", why, m.off, m.on, m.nh),
-		}
-	}
 }
