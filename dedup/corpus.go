@@ -106,7 +106,9 @@ const (
 // AddContent; then call Corpus. It is not safe for concurrent use.
 type CorpusBuilder struct {
 	// Workers is how many goroutines Add and Corpus may use; 0 means
-	// one. Set it before the first Add.
+	// one. Set it before the first Add. With more than one, the
+	// goroutines Add starts end when NeedContent or Corpus is called: a
+	// builder given up before that keeps them blocked.
 	Workers int
 
 	df        map[uint64]uint32
@@ -120,13 +122,12 @@ type CorpusBuilder struct {
 	content   map[int32]*docContent
 	tops      []vector // per body, its strongest terms (see expand.go)
 	keys      [][]uint64
-	// scratch and counts serve Add on one goroutine; pipe on several.
+	// scratch and counts serve Add on one goroutine, and AddContent;
+	// pipe serves Add on several.
 	scratch counter
 	counts  bodyCounts
 	pipe    *countPipe
 	mu      sync.Mutex // guards bodyOf's writes and pipe.claims
-	t       termizer
-	buf     []byte
 }
 
 // NewCorpusBuilder returns an empty builder.
@@ -395,12 +396,13 @@ func (b *CorpusBuilder) AddContent(ord int, doc *Document) {
 	if !b.Wants(ord) {
 		return
 	}
-	c := &docContent{id: doc.ID, title: b.t.appendTerms(nil, doc.Title)}
+	w := &b.scratch
+	c := &docContent{id: doc.ID, title: w.t.appendTerms(nil, doc.Title)}
 	for _, p := range doc.Paragraphs {
 		var k uint64
-		b.buf, k = paragraphKey(b.buf, p.Text)
+		w.buf, k = paragraphKey(w.buf, p.Text)
 		c.keys = append(c.keys, k)
-		c.terms = append(c.terms, b.t.appendTerms(nil, p.Text))
+		c.terms = append(c.terms, w.t.appendTerms(nil, p.Text))
 		c.long = append(c.long, countWords(p.Text) >= minSharedWords)
 	}
 	b.content[b.docBody[ord]] = c
