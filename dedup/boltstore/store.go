@@ -37,12 +37,13 @@
 // one shared with writes that overlap it (see Store.write), committed
 // before the method returns: Put writes the entry, all its band
 // memberships and the counters together, Remove deletes them together,
-// and NextSeq commits the sequence before it returns a number. bbolt commits by writing the new pages, syncing, then
-// switching one of two checksummed meta pages, so a process killed at any
-// moment leaves the file as of its last commit: an entry whose Put
-// returned is there with every membership, and nothing is half-written.
-// With Options.NoSync the same holds for a killed process, but not for an
-// operating-system crash or power loss.
+// and NextSeq commits the sequence before it returns a number. bbolt
+// commits by writing the new pages, syncing, then switching one of two
+// checksummed meta pages, so a process killed at any moment leaves the
+// file as of its last commit: an entry whose Put returned is there with
+// every membership, and nothing is half-written. With Options.NoSync the
+// same holds for a killed process, but not for an operating-system crash
+// or power loss.
 //
 // # Sharing
 //
