@@ -1,24 +1,46 @@
 #!/usr/bin/env bash
-# Time `newsdedup scan --format jsonl -j 1` against the naive go-minhash
-# baseline (../shared/bench/naive-baseline) on the uncompressed dev
-# mismatch corpus, alternating runs with hyperfine, and print the medians.
+# Time `newsdedup scan --format jsonl` against the naive go-minhash
+# baseline (../shared/bench/naive-baseline), alternating runs with
+# hyperfine, and print the medians.
 #
-#   scripts/speed.sh [RUNS]       # default 7 runs each
+#   scripts/speed.sh [RUNS]              # default 7 runs each
+#   scripts/speed.sh --distinct [RUNS]
+#
+# By default the corpus is the uncompressed dev mismatch corpus and scan
+# runs with -j 1. With --distinct it is the bodies of all the dev sets,
+# each once (every body new, nothing memoised), and scan runs with -j 1
+# and with -j 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+distinct=false
+if [ "${1:-}" = --distinct ]; then
+  distinct=true
+  shift
+fi
 runs=${1:-7}
 shared=${SHARED_DIR:-../shared}
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 tmp=$(mktemp -d)
-zcat "$shared/eval/mismatch.jsonl.gz" > "$tmp/corpus.jsonl"
+if $distinct; then
+  python3 scripts/distinct_bodies.py "$shared/eval" "$tmp/corpus.jsonl"
+  jobs=(1 2)
+else
+  zcat "$shared/eval/mismatch.jsonl.gz" > "$tmp/corpus.jsonl"
+  jobs=(1)
+fi
 (cd "$shared/bench/naive-baseline" && go build -o "$tmp/naive" .)
 go build -o "$tmp/newsdedup" ./cmd/newsdedup
-hyperfine -N -i -w 1 -r "$runs" --export-json "$tmp/times.json" \
-  "$tmp/naive $tmp/corpus.jsonl" \
-  "$tmp/newsdedup scan --format jsonl -j 1 $tmp/corpus.jsonl" >&2
-python3 - "$tmp/times.json" <<'PY'
+cmds=("$tmp/naive $tmp/corpus.jsonl")
+for j in "${jobs[@]}"; do
+  cmds+=("$tmp/newsdedup scan --format jsonl -j $j $tmp/corpus.jsonl")
+done
+hyperfine -N -i -w 1 -r "$runs" --export-json "$tmp/times.json" "${cmds[@]}" >&2
+python3 - "$tmp/times.json" "${jobs[@]}" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-naive, nd = r[0]["median"], r[1]["median"]
-print(f"naive baseline median {naive:.3f} s, newsdedup scan -j 1 median {nd:.3f} s: {naive/nd:.2f}x faster")
+naive = r[0]["median"]
+for res, j in zip(r[1:], sys.argv[2:]):
+    nd = res["median"]
+    ratio = f"{naive/nd:.2f}x faster" if nd <= naive else f"{nd/naive:.2f}x slower"
+    print(f"naive baseline median {naive:.3f} s, newsdedup scan -j {j} median {nd:.3f} s: {ratio}")
 PY
