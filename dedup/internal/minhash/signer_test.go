@@ -1,0 +1,209 @@
+package minhash_test
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cespare/xxhash/v2"
+	gominhash "github.com/dgryski/go-minhash"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
+	"github.com/newsdedup/newsdedup/dedup/internal/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata")
+
+// sampleDir holds the repository's near-duplicate sample and the golden
+// signature, shared with the tests of package dedup.
+var sampleDir = filepath.Join("..", "..", "..", "testdata", "neardup")
+
+var goldenPath = filepath.Join(sampleDir, "signature.golden")
+
+func TestSignerDefinesShingles(t *testing.T) {
+	signer := mustSigner(t, nil)
+	doc := &model.Doc{Paras: []string{"One two three four five.", "Six seven eight nine ten."}}
+	cases := []struct {
+		reason string
+		other  string
+		same   bool
+	}{
+		{"the same paragraphs as text", "One two three four five.\nSix seven eight nine ten.", true},
+		{"case, punctuation and spacing do not matter", "ONE two,  three four five\n  six seven eight nine ten", true},
+		{"shingles do not span paragraphs", "One two three four five six seven eight nine ten", false},
+		{"the paragraph order matters only inside paragraphs", "Six seven eight nine ten.\nOne two three four five.", true},
+	}
+	for _, c := range cases {
+		a, b := signer.Sign(doc), signer.SignText(c.other)
+		if c.same {
+			assert.Equal(t, 1.0, a.Jaccard(b), c.reason)
+			assert.Equal(t, a.Size(), b.Size(), c.reason)
+		} else {
+			assert.Less(t, a.Jaccard(b), 1.0, c.reason)
+		}
+	}
+	head := &model.Doc{ID: "x", Title: "A headline of several words here", Paras: doc.Paras}
+	assert.Equal(t, 1.0, signer.Sign(head).Jaccard(signer.Sign(doc)), "the headline is not part of the signature")
+}
+
+// TestSignEntryPoints checks that a Doc, its paragraphs, their text and
+// their shingles all give the same signature, bands included.
+func TestSignEntryPoints(t *testing.T) {
+	signer := mustSigner(t, nil)
+	lsh := minhash.LSHParams{Bands: 20, Rows: 3}
+	for _, d := range readSample(t) {
+		want := signer.Sign(&d)
+		enc, _ := want.MarshalBinary()
+		keys := lsh.AppendBandKeys(nil, want)
+		for name, got := range map[string]minhash.Signature{
+			"SignParas":    signer.SignParas(d.Paras),
+			"SignText":     signer.SignText(strings.Join(d.Paras, "\n")),
+			"SignShingles": signer.SignShingles(signer.AppendShingles(nil, d.Paras)),
+		} {
+			b, _ := got.MarshalBinary()
+			assert.Equal(t, enc, b, "%s: %s", d.ID, name)
+			assert.Equal(t, keys, lsh.AppendBandKeys(nil, got), "%s: %s band keys", d.ID, name)
+		}
+	}
+}
+
+// TestSignatureGolden pins the hash definitions: a signature and its band
+// keys are persisted, so the bytes for a fixed text must never change
+// without a new Version. Run with -update only for such a change.
+func TestSignatureGolden(t *testing.T) {
+	text := strings.Join([]string{
+		"The quick brown fox jumps over the lazy dog near the river bank.",
+		"Officials said on Monday that the bridge would reopen next week.",
+		"Ünïcödé wörds, “quotes” and numbers like 2015 are words too.",
+	}, "\n")
+	sig := mustSigner(t, nil).SignText(text)
+	enc, err := sig.MarshalBinary()
+	require.NoError(t, err)
+	keys := minhash.LSHParams{Bands: 20, Rows: 3}.AppendBandKeys(nil, sig)
+	var out strings.Builder
+	fmt.Fprintf(&out, "signature %s\n", hex.EncodeToString(enc))
+	for i, k := range keys {
+		fmt.Fprintf(&out, "band %d %016x\n", i, k)
+	}
+	if *update {
+		require.NoError(t, os.WriteFile(goldenPath, []byte(out.String()), 0o644))
+	}
+	want, err := os.ReadFile(goldenPath)
+	require.NoError(t, err, "run go test -run TestSignatureGolden -update to create it")
+	assert.Equal(t, string(want), out.String())
+}
+
+func TestNewSignerRejects(t *testing.T) {
+	cases := []struct {
+		reason string
+		opts   minhash.Options
+	}{
+		{"negative k", minhash.Options{NumHashes: -1}},
+		{"k too large", minhash.Options{NumHashes: minhash.MaxNumHashes + 1}},
+		{"negative shingle size", minhash.Options{ShingleSize: -2}},
+		{"shingle size too large", minhash.Options{ShingleSize: 256}},
+	}
+	for _, c := range cases {
+		_, err := minhash.NewSigner(&c.opts)
+		assert.Error(t, err, c.reason)
+	}
+	s := mustSigner(t, nil)
+	assert.Equal(t, minhash.Options{NumHashes: minhash.DefaultNumHashes, ShingleSize: minhash.DefaultShingleSize}, s.Options(),
+		"nil options are the defaults")
+}
+
+// TestMinHashSeededHash checks the fast path of h2 against xxhash's
+// seeded digest through the signatures they make.
+func TestMinHashSeededHash(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	set := make([]uint64, 64)
+	for i := range set {
+		set[i] = rng.Uint64()
+	}
+	fast := mustSigner(t, nil).SignShingles(slices.Clone(set))
+	slow := slowSignature(set)
+	assert.Equal(t, slow, fast.Fingerprints(), "h2 = XXH64(seed 0x9E3779B97F4A7C15) of the 8 shingle bytes")
+}
+
+// slowSignature computes the fingerprints by the definition, with
+// go-minhash and xxhash's seeded digest.
+func slowSignature(set []uint64) []uint8 {
+	h2 := func(b []byte) uint64 {
+		d := xxhash.NewWithSeed(0x9E3779B97F4A7C15)
+		d.Write(b)
+		return d.Sum64()
+	}
+	mw := gominhash.NewMinWise(xxhash.Sum64, h2, minhash.DefaultNumHashes)
+	var buf [8]byte
+	for _, h := range set {
+		binary.LittleEndian.PutUint64(buf[:], h)
+		mw.Push(buf[:])
+	}
+	fp := make([]uint8, minhash.DefaultNumHashes)
+	for i, m := range mw.Signature() {
+		m ^= m >> 30
+		m *= 0xBF58476D1CE4E5B9
+		m ^= m >> 27
+		m *= 0x94D049BB133111EB
+		m ^= m >> 31
+		fp[i] = uint8(m)
+	}
+	return fp
+}
+
+// readSample reads the near-duplicate sample of the repository: records
+// {id, title, text}, paragraphs the non-blank trimmed lines of the text.
+func readSample(tb testing.TB) []model.Doc {
+	tb.Helper()
+	f, err := os.Open(filepath.Join(sampleDir, "sample.jsonl"))
+	require.NoError(tb, err)
+	defer f.Close()
+	var docs []model.Doc
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<24)
+	for sc.Scan() {
+		var r struct{ ID, Title, Text string }
+		require.NoError(tb, json.Unmarshal(sc.Bytes(), &r))
+		d := model.Doc{ID: r.ID, Title: r.Title}
+		for line := range strings.Lines(r.Text) {
+			if p := strings.TrimSpace(line); p != "" {
+				d.Paras = append(d.Paras, p)
+			}
+		}
+		docs = append(docs, d)
+	}
+	require.NoError(tb, sc.Err())
+	require.NotEmpty(tb, docs)
+	return docs
+}
+
+// BenchmarkSignature signs the bodies of the neardup sample; MB/s is per
+// byte of body text.
+func BenchmarkSignature(b *testing.B) {
+	docs := readSample(b)
+	size := 0
+	for _, d := range docs {
+		for _, p := range d.Paras {
+			size += len(p) + 1
+		}
+	}
+	signer := mustSigner(b, nil)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range docs {
+			signer.Sign(&docs[i])
+		}
+	}
+}
