@@ -1,10 +1,8 @@
 package minhash_test
 
 import (
-	"bufio"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/testsample"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata")
@@ -63,7 +62,7 @@ func TestSignEntryPoints(t *testing.T) {
 	signer := mustSigner(t, nil)
 	lsh := minhash.LSHParams{Bands: 20, Rows: 3}
 	for _, d := range readSample(t) {
-		want := signer.Sign(&d)
+		want := signer.Sign(d)
 		enc, _ := want.MarshalBinary()
 		keys := lsh.AppendBandKeys(nil, want)
 		for name, got := range map[string]minhash.Signature{
@@ -162,48 +161,20 @@ func slowSignature(set []uint64) []uint8 {
 	return fp
 }
 
-// readSample reads the near-duplicate sample of the repository: records
-// {id, title, text}, paragraphs the non-blank trimmed lines of the text.
-func readSample(tb testing.TB) []model.Doc {
-	tb.Helper()
-	f, err := os.Open(filepath.Join(sampleDir, "sample.jsonl"))
-	require.NoError(tb, err)
-	defer f.Close()
-	var docs []model.Doc
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var r struct{ ID, Title, Text string }
-		require.NoError(tb, json.Unmarshal(sc.Bytes(), &r))
-		d := model.Doc{ID: r.ID, Title: r.Title}
-		for line := range strings.Lines(r.Text) {
-			if p := strings.TrimSpace(line); p != "" {
-				d.Paras = append(d.Paras, p)
-			}
-		}
-		docs = append(docs, d)
-	}
-	require.NoError(tb, sc.Err())
-	require.NotEmpty(tb, docs)
-	return docs
+func readSample(tb testing.TB) []*model.Doc {
+	return testsample.MustRead(tb, filepath.Join(sampleDir, "sample.jsonl"))
 }
 
 // BenchmarkSignature signs the bodies of the neardup sample; MB/s is per
 // byte of body text.
 func BenchmarkSignature(b *testing.B) {
 	docs := readSample(b)
-	size := 0
-	for _, d := range docs {
-		for _, p := range d.Paras {
-			size += len(p) + 1
-		}
-	}
 	signer := mustSigner(b, nil)
-	b.SetBytes(int64(size))
+	b.SetBytes(int64(testsample.BodyBytes(docs)))
 	b.ReportAllocs()
 	for b.Loop() {
-		for i := range docs {
-			signer.Sign(&docs[i])
+		for _, d := range docs {
+			signer.Sign(d)
 		}
 	}
 }
