@@ -1,0 +1,417 @@
+package neardup
+
+// This file holds the Finder, the near-duplicate detector of a scan: it
+// sees the articles of one run in input order, reports each article that
+// has an earlier near-duplicate, and groups the articles into clusters.
+//
+// # Clusters
+//
+// Clusters are built from verified pairs only: LSH proposes candidates,
+// and a pair counts only when its exact similarity (from the shingle sets,
+// see minhash.Similarity for the measure) reaches the threshold. An
+// article joins a cluster by complete linkage: it must be similar to every
+// article of that cluster (to every distinct body, up to the first one
+// and the nlinkCheck-1 latest ones of large clusters), not just to one of
+// them.
+// Single linkage would let a chain A~B~C glue unrelated A and C: a page
+// that wraps story A with a teaser of story C is similar to both, and so
+// is an excerpt that happens to equal the teaser; with single linkage one
+// such page merges two whole stories. With complete linkage the wrapper
+// joins A's cluster (it is similar to all of A's copies), and the teaser
+// cannot pull C's copies in, because they are not similar to A. When an
+// article qualifies for several clusters it joins the one holding its
+// most similar article. The cost is that an article similar to only part
+// of a cluster (a heavily edited copy of a copy) starts a cluster of its
+// own: complete linkage splits rather than merges when in doubt.
+//
+// The article kept for a cluster is its first article in input order;
+// every later member gets a near_duplicate hit naming its most similar
+// earlier member of the cluster. Hits therefore always point inside the
+// cluster, and closing them transitively gives back the clusters.
+//
+// Articles with identical bodies share one signature and shingle set, so
+// a corpus of many copies costs one computation per distinct body.
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
+	"github.com/newsdedup/newsdedup/dedup/internal/model"
+)
+
+// DefaultMinShingles is Options.MinShingles when 0.
+const DefaultMinShingles = 3
+
+// nlinkCheck bounds the distinct bodies of a cluster an article is
+// compared with before it joins.
+const nlinkCheck = 32
+
+// Options configure a Finder. The zero value means the defaults.
+type Options struct {
+	// Threshold is the similarity (see minhash.Similarity) at or above
+	// which two articles are near-duplicates; 0 means
+	// minhash.DefaultThreshold.
+	Threshold float64
+	// Signature says how signatures are made (k, shingle size).
+	Signature minhash.Options
+	// LSHThreshold is the Jaccard similarity the banding is tuned for; 0
+	// means minhash.CandidateJaccard(Threshold).
+	LSHThreshold float64
+	// MaxBands caps the number of LSH bands; 0 means
+	// minhash.DefaultMaxBands.
+	MaxBands int
+	// FalsePositiveWeight and FalseNegativeWeight weigh the LSH error
+	// areas; both 0 means 0.5 and 0.5.
+	FalsePositiveWeight, FalseNegativeWeight float64
+	// MinShingles is the number of distinct shingles an article needs to
+	// take part; shorter ones (a line or two) are never near-duplicates.
+	// 0 means DefaultMinShingles.
+	MinShingles int
+}
+
+// Cluster is a group of near-duplicate articles of one run.
+type Cluster struct {
+	// Kept is the article kept for the cluster: its first article in
+	// input order, the one without a near_duplicate hit.
+	Kept string
+	// Members are the ids of all articles of the cluster, Kept first, in
+	// input order.
+	Members []string
+}
+
+// Finder finds near-duplicates among the articles of one run. Call
+// Observe (or Prepare, then ObservePrepared) for each article in input
+// order. Observe, ObservePrepared and Clusters are not safe for concurrent
+// use; Prepare is.
+type Finder struct {
+	opts      Options
+	preparer  *preparer
+	preparers sync.Pool // of *preparer, for Prepare
+	lsh       minhash.LSHParams
+
+	bodies []bodyInfo
+	byHash map[uint64]int32 // body hash -> body
+	// Band postings: head[key] is the latest posting of the key, and
+	// posting p files body postBody[p], the previous posting of the key
+	// being postNext[p] (-1 at the end).
+	head     map[uint64]int32
+	postBody []int32
+	postNext []int32
+	arts     []articleInfo
+	clusters []clusterInfo
+
+	seen  []uint32 // per body: stamp of the last Observe that met it
+	stamp uint32
+
+	// prepared holds what Prepare made, by body hash: a run that carries
+	// one body many times (a crawl's copies of a page) signs it once.
+	// It keeps what bodies already keeps, plus the band keys.
+	prepared sync.Map // uint64 -> *Body
+}
+
+// preparer signs bodies for Prepare with its own shingle buffer.
+type preparer struct {
+	signer   *minhash.Signer
+	shingles []uint64
+}
+
+type bodyInfo struct {
+	set     []uint32 // sorted distinct shingle hashes, truncated to 32 bits
+	first   int32    // first article with this body
+	cluster int32    // cluster of the first article, -1 when none
+}
+
+type articleInfo struct {
+	id   string
+	ord  int
+	body int32
+}
+
+type clusterInfo struct {
+	members []int32 // articles, input order
+	bodies  []int32 // distinct bodies, in order of arrival
+}
+
+// New returns a Finder for the options (nil means the defaults).
+func New(opts *Options) (*Finder, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.MinShingles == 0 {
+		o.MinShingles = DefaultMinShingles
+	}
+	o.Signature = o.Signature.WithDefaults()
+	signer, err := minhash.NewSigner(&o.Signature)
+	if err != nil {
+		return nil, err
+	}
+	lsh, err := minhash.LSHDefaults(&o.Threshold, &o.LSHThreshold, &o.MaxBands, &o.FalsePositiveWeight, &o.FalseNegativeWeight, o.Signature.NumHashes)
+	if err != nil {
+		return nil, err
+	}
+	f := &Finder{
+		opts: o, preparer: &preparer{signer: signer}, lsh: lsh,
+		byHash: map[uint64]int32{}, head: map[uint64]int32{},
+	}
+	f.preparers.New = func() any {
+		s, _ := minhash.NewSigner(&f.opts.Signature) // validated above
+		return &preparer{signer: s}
+	}
+	return f, nil
+}
+
+// Body is what a Finder needs of an article body: its hash, shingle set
+// and band keys. Prepare makes it.
+type Body struct {
+	hash uint64
+	set  []uint32 // sorted distinct shingle hashes, truncated to 32 bits
+	keys []uint64
+}
+
+// Prepare computes the shingle set and signature of the body of doc, the
+// costly part of Observe, so that a scan can prepare articles on several
+// goroutines and observe them in order with ObservePrepared. Prepare is
+// safe for concurrent use, also with Observe.
+func (f *Finder) Prepare(doc *model.Doc) *Body {
+	h := doc.BodyKey()
+	if b, ok := f.prepared.Load(h); ok {
+		return b.(*Body)
+	}
+	p := f.preparers.Get().(*preparer)
+	b := f.prepare(p, doc, h)
+	f.preparers.Put(p)
+	f.prepared.Store(h, b)
+	return b
+}
+
+func (f *Finder) prepare(p *preparer, doc *model.Doc, hash uint64) *Body {
+	p.shingles = p.signer.AppendShingles(p.shingles[:0], doc.Paras)
+	set := make([]uint32, len(p.shingles))
+	for i, h := range p.shingles {
+		set[i] = uint32(h)
+	}
+	slices.Sort(set)
+	set = slices.Clip(slices.Compact(set))
+	sig := p.signer.SignShingles(p.shingles)
+	return &Body{hash: hash, set: set, keys: f.lsh.AppendBandKeys(nil, sig)}
+}
+
+// Options returns the options, defaults filled in.
+func (f *Finder) Options() Options { return f.opts }
+
+// Observe takes the next article of the run (ord is its position in the
+// input, used to order clusters) and returns a near_duplicate hit on
+// model.Title when it has an earlier near-duplicate, else nil. The hit's
+// Related is that article, its Score the similarity.
+func (f *Finder) Observe(ord int, doc *model.Doc) []model.Hit {
+	return f.ObservePrepared(ord, doc, nil)
+}
+
+// ObservePrepared is Observe with the body already prepared by Prepare
+// (nil means prepare it here). Calls must come in input order.
+func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit {
+	art := int32(len(f.arts))
+	h := uint64(0)
+	if pb != nil {
+		h = pb.hash
+	} else {
+		h = doc.BodyKey()
+	}
+	b, known := f.byHash[h]
+	if !known {
+		if pb == nil {
+			pb = f.prepare(f.preparer, doc, h)
+		}
+		b = f.addBody(pb, art)
+		f.byHash[h] = b
+	}
+	f.arts = append(f.arts, articleInfo{id: doc.ID, ord: ord, body: b})
+	body := &f.bodies[b]
+	if len(body.set) < f.opts.MinShingles {
+		return nil
+	}
+	if known {
+		// An identical body: the article joins the cluster of the first
+		// article with that body, or starts one with it.
+		c := body.cluster
+		if c < 0 {
+			c = int32(len(f.clusters))
+			f.clusters = append(f.clusters, clusterInfo{members: []int32{body.first}, bodies: []int32{b}})
+			body.cluster = c
+		}
+		f.clusters[c].members = append(f.clusters[c].members, art)
+		return f.hit(body.first, minhash.Score{Score: 1, Jaccard: 1, Containment: 1})
+	}
+
+	// Verify the LSH candidates and gather their clusters.
+	type link struct {
+		cluster int32
+		body    int32
+		score   minhash.Score
+	}
+	var links []link
+	f.stamp++
+	for _, k := range pb.keys {
+		p, ok := f.head[k]
+		for ; ok && p >= 0; p = f.postNext[p] {
+			ob := f.postBody[p]
+			if ob == b || f.seen[ob] == f.stamp {
+				continue
+			}
+			f.seen[ob] = f.stamp
+			other := &f.bodies[ob]
+			if other.cluster < 0 && len(other.set) < f.opts.MinShingles {
+				continue
+			}
+			s := exactScore(body.set, other.set)
+			if s.Score >= f.opts.Threshold {
+				links = append(links, link{other.cluster, ob, s})
+			}
+		}
+	}
+	for _, k := range pb.keys {
+		prev, ok := f.head[k]
+		if !ok {
+			prev = -1
+		}
+		f.head[k] = int32(len(f.postBody))
+		f.postBody = append(f.postBody, b)
+		f.postNext = append(f.postNext, prev)
+	}
+	// Most similar first; then earliest body.
+	slices.SortFunc(links, func(x, y link) int {
+		if c := cmp.Compare(y.score.Score, x.score.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.body, y.body)
+	})
+	for _, l := range links {
+		if l.cluster < 0 {
+			// A body alone so far: the pair starts a cluster.
+			c := int32(len(f.clusters))
+			other := &f.bodies[l.body]
+			f.clusters = append(f.clusters, clusterInfo{members: []int32{other.first, art}, bodies: []int32{l.body, b}})
+			other.cluster, body.cluster = c, c
+			return f.hit(other.first, l.score)
+		}
+		if !f.linksAll(b, l.cluster) {
+			continue
+		}
+		cl := &f.clusters[l.cluster]
+		cl.members = append(cl.members, art)
+		cl.bodies = append(cl.bodies, b)
+		body.cluster = l.cluster
+		return f.hit(f.bodies[l.body].first, l.score)
+	}
+	return nil
+}
+
+// addBody files a new body.
+func (f *Finder) addBody(pb *Body, first int32) int32 {
+	f.bodies = append(f.bodies, bodyInfo{set: pb.set, first: first, cluster: -1})
+	f.seen = append(f.seen, 0)
+	return int32(len(f.bodies) - 1)
+}
+
+// linksAll reports whether body b is similar to every distinct body of
+// cluster c (the first one and the latest nlinkCheck-1 when there are more).
+func (f *Finder) linksAll(b, c int32) bool {
+	bs := f.clusters[c].bodies
+	check := func(ob int32) bool {
+		return exactScore(f.bodies[b].set, f.bodies[ob].set).Score >= f.opts.Threshold
+	}
+	if len(bs) > nlinkCheck {
+		if !check(bs[0]) {
+			return false
+		}
+		bs = bs[len(bs)-(nlinkCheck-1):]
+	}
+	for _, ob := range bs {
+		if !check(ob) {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *Finder) hit(related int32, s minhash.Score) []model.Hit {
+	return []model.Hit{{
+		Kind:    model.NearDuplicate,
+		Para:    model.Title,
+		Score:   s.Score,
+		Related: f.arts[related].id,
+		Message: fmt.Sprintf("near-duplicate of %s (similarity %.2f: Jaccard %.2f, containment %.2f)",
+			f.arts[related].id, s.Score, s.Jaccard, s.Containment),
+	}}
+}
+
+// Clusters returns the clusters of two or more articles seen so far, in
+// the input order of their kept articles.
+func (f *Finder) Clusters() []Cluster {
+	type kc struct {
+		ord int
+		c   Cluster
+	}
+	all := make([]kc, 0, len(f.clusters))
+	for _, c := range f.clusters {
+		ms := slices.Clone(c.members)
+		slices.SortFunc(ms, func(x, y int32) int { return cmp.Compare(f.arts[x].ord, f.arts[y].ord) })
+		ids := make([]string, len(ms))
+		for i, m := range ms {
+			ids[i] = f.arts[m].id
+		}
+		all = append(all, kc{f.arts[ms[0]].ord, Cluster{Kept: ids[0], Members: ids}})
+	}
+	slices.SortStableFunc(all, func(x, y kc) int { return cmp.Compare(x.ord, y.ord) })
+	out := make([]Cluster, len(all))
+	for i, x := range all {
+		out[i] = x.c
+	}
+	return out
+}
+
+// exactScore is minhash.Similarity computed exactly from two sorted
+// shingle sets.
+func exactScore(a, b []uint32) minhash.Score {
+	inter := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			inter++
+			i++
+			j++
+		}
+	}
+	union := len(a) + len(b) - inter
+	if union == 0 {
+		return minhash.Score{}
+	}
+	return minhash.ScoreOf(float64(inter)/float64(union), len(a), len(b))
+}
+
+// Articles returns the number of articles observed so far; the last one
+// observed is article Articles()-1.
+func (f *Finder) Articles() int { return len(f.arts) }
+
+// SameStory reports whether observed articles a and b (numbered from 0 in
+// the order observed) are one story: the same body, or bodies of one
+// near-duplicate cluster.
+func (f *Finder) SameStory(a, b int) bool {
+	if a < 0 || b < 0 || a >= len(f.arts) || b >= len(f.arts) {
+		return false
+	}
+	ba, bb := f.arts[a].body, f.arts[b].body
+	if ba == bb {
+		return true
+	}
+	ca := f.bodies[ba].cluster
+	return ca >= 0 && ca == f.bodies[bb].cluster
+}
