@@ -2,6 +2,7 @@ package residue
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -114,6 +115,46 @@ func TestStatsConcurrentAdd(t *testing.T) {
 	docs, ctx := s.lookup("Advertisement")
 	assert.Equal(t, 200, docs)
 	assert.GreaterOrEqual(t, ctx, statContexts)
+}
+
+// TestStatsAddCounts: counting bodies apart (Counts.Count, on several
+// goroutines, with scratch reused) and adding them in order with
+// AddCounts builds the same Stats as Add, on the sample with every body
+// twice and under two sites.
+func TestStatsAddCounts(t *testing.T) {
+	sample, _ := loadSample(t)
+	var docs []*model.Doc
+	for i, d := range sample {
+		for _, site := range []string{"https://a.example/", "https://www.b.example/"} {
+			docs = append(docs, &model.Doc{ID: site + fmt.Sprint(i), Title: d.Title, Paras: d.Paras})
+		}
+	}
+	docs = append(docs, docs...)
+	want := statsOf(docs)
+
+	counts := make([]Counts, len(docs))
+	var wg sync.WaitGroup
+	const workers = 4
+	for w := range workers {
+		wg.Go(func() {
+			var c Counts
+			var buf []byte
+			for i := w; i < len(docs); i += workers {
+				c, buf = c.Count(docs[i], buf)
+				counts[i] = Counts{keys: slices.Clone(c.keys), sigs: slices.Clone(c.sigs)}
+			}
+		})
+	}
+	wg.Wait()
+	got := NewStats()
+	for i, d := range docs {
+		got.AddCounts(d.BodyKey(), Site(d.ID), d, counts[i])
+	}
+	got.AddCounts(1, 0, &model.Doc{}, Counts{})
+	assert.Equal(t, want.bodies, got.bodies)
+	assert.Equal(t, want.lines, got.lines)
+	assert.Equal(t, want.sites, got.sites)
+	assert.NotEmpty(t, got.sites)
 }
 
 func BenchmarkStatsAdd(b *testing.B) {
