@@ -1,0 +1,1045 @@
+// Package residue finds scraper residue in an article: the lines a
+// scraper picks up around it that are not the article.
+//
+// A Detector (New) scores each paragraph of a model.Doc and reports those
+// at its threshold or above. With a corpus, it also weighs how often a
+// line recurs in other bodies: build a Stats over the corpus first (Add,
+// or Counts.Count and Stats.AddCounts to count bodies on several
+// goroutines and add them in order), then pass it to Detect. Patterns
+// (DefaultPatterns, ParsePatterns, Merge) are the rules kept as data.
+//
+// # What it finds
+//
+// Around an article a scraper picks up "Related Articles" and lists of other headlines, read-more links, share,
+// follow, like, subscribe and comment prompts, "Advertisement", video,
+// gallery and poll placeholders, leaked HTML, CSS and JavaScript, image
+// credits and file names, copyright and syndication notes.
+//
+// # How it scores
+//
+// The detector scores every paragraph from three kinds of evidence:
+//
+//   - Patterns, kept as data (patterns.txt, one "category regexp" rule a
+//     line, in several languages). A rule match is strong evidence:
+//     its weight (0.9 unless the rule says otherwise) is the score.
+//   - The shape of the line, which needs no language: no letters at all
+//     ("* * *", "03:45"), a bare URL, code (braces, semicolons), a file
+//     name or URL slug (one token with hyphens), titles run together
+//     without spaces ("...DecisionFox News Slams..."), a line printed
+//     twice, an e-mail address or @handle in a short line, a copy of the
+//     previous paragraph with a credit tacked on. These are strong too.
+//     Weaker hints: a truncated teaser ending in "...", a short all-caps
+//     line, a title-case line without final punctuation, a lower-case
+//     fragment, runs of spaces.
+//   - Context: position after the last sentence of the article (the tail,
+//     where residue collects), runs of three or more short headline-like
+//     lines (a related-links block), lines next to a "Related" or "Read
+//     more" marker (the block's other lines), recurrence in the body and,
+//     when a corpus was scanned, in other bodies with different neighbours
+//     (boilerplate, not a syndicated copy).
+//
+// Weak evidence is discounted on lines that read as sentences (final
+// full stop, question or exclamation mark) and on long lines, which is what
+// keeps subheadings ("Lessons for the future") and short quotes out: a lone
+// headline-like line between two paragraphs of prose scores 0.25.
+// Evidence combines as a noisy-OR, score = 1 - Π(1 - w), and a paragraph
+// is flagged at DefaultThreshold (0.5) or above.
+//
+// The title is never flagged, nor a paragraph that repeats it (the
+// repeated-headline detector reports those).
+//
+// # Cost
+//
+// Every paragraph is measured in one pass over its bytes, except
+// long sentences (30 words or more ending in a full stop), which can only
+// be residue by a pattern at their start or end and are measured by
+// counting spaces. Patterns are matched on a whole paragraph of up to 320
+// bytes, else on its first and last 160 bytes (64 and 96 for a long
+// sentence). A rule runs only when a literal it requires occurs in the
+// text, where a match could have it (the prefilter of prefilter.go, built
+// from the parsed regexps), and a rule anchored at one end with a bounded width runs
+// on that end only.
+package residue
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/model"
+)
+
+// categoryLabels name the known categories in messages.
+var categoryLabels = map[string]string{
+	"related":     "related-link marker",
+	"readmore":    "read-more link",
+	"share":       "share prompt",
+	"follow":      "follow prompt",
+	"like":        "like prompt",
+	"subscribe":   "subscribe prompt",
+	"comment":     "comment prompt",
+	"ad":          "advertisement",
+	"video":       "video placeholder",
+	"gallery":     "gallery placeholder",
+	"poll":        "poll placeholder",
+	"html":        "HTML/CSS markup",
+	"code":        "script code",
+	"credit":      "image credit",
+	"filename":    "file name",
+	"copyright":   "copyright notice",
+	"syndication": "syndication note",
+	"contact":     "author contact line",
+	"embed":       "embedded social post",
+	"nav":         "navigation line",
+	"update":      "timestamp or update line",
+	"teaser":      "teaser link",
+}
+
+// blockCategories mark a block of links: headline-like lines next
+// to such a line are links of the same block. For those mapped to true
+// the line opens the block ("Related", "More from"), so any short line
+// after it counts.
+var blockCategories = map[string]bool{
+	"related": true, "teaser": true, "readmore": false, "comment": false, "nav": false,
+}
+
+func label(cat string) string {
+	if l, ok := categoryLabels[cat]; ok {
+		return l
+	}
+	return cat + " line"
+}
+
+// Options tune a Detector. The zero value uses the defaults.
+type Options struct {
+	// Patterns are the rules; nil means DefaultPatterns().
+	Patterns *Patterns
+	// Threshold is the score from which a paragraph is reported; 0 (or
+	// less) means DefaultThreshold.
+	Threshold float64
+	// MemoBodies is how many bodies the detector remembers what it
+	// measured of, so that a body scanned again under another headline
+	// (crawls repeat bodies) is not measured twice; 0 means
+	// DefaultMemoBodies, a negative number none.
+	MemoBodies int
+}
+
+// Defaults of Options and of the pattern format.
+const (
+	// DefaultThreshold is the default Options.Threshold: the score from
+	// which a paragraph is reported.
+	DefaultThreshold = 0.5
+	// DefaultWeight is the weight of a pattern rule that gives none.
+	DefaultWeight = 0.9
+	// DefaultMemoBodies is the default Options.MemoBodies.
+	DefaultMemoBodies = 1024
+)
+
+// Detector finds scraper residue. Its settings are fixed by New; its only
+// state is the memo of measured bodies, which a mutex guards. It is safe
+// for concurrent use by many goroutines.
+type Detector struct {
+	patterns  *Patterns
+	threshold float64
+	memo      *memo
+}
+
+// New returns a detector with opts applied over the defaults.
+func New(opts Options) *Detector {
+	d := &Detector{patterns: opts.Patterns, threshold: opts.Threshold}
+	if d.patterns == nil {
+		d.patterns = DefaultPatterns()
+	}
+	if !(d.threshold > 0) {
+		d.threshold = DefaultThreshold
+	}
+	switch {
+	case opts.MemoBodies == 0:
+		d.memo = newMemo(DefaultMemoBodies)
+	case opts.MemoBodies > 0:
+		d.memo = newMemo(opts.MemoBodies)
+	}
+	return d
+}
+
+// memo remembers, by body hash, the lines of a body as measured
+// and matched before the headline and context are considered. Entries are
+// never modified once stored. When full it forgets the oldest entry.
+type memo struct {
+	mu    sync.Mutex
+	max   int
+	m     map[uint64][]line
+	order []uint64 // ring of keys, oldest at next
+	next  int
+}
+
+func newMemo(max int) *memo {
+	return &memo{max: max, m: make(map[uint64][]line, max)}
+}
+
+// get copies the remembered lines of body key into L and reports whether
+// there were any (of the same count).
+func (m *memo) get(key uint64, L []line) bool {
+	if m == nil {
+		return false
+	}
+	m.mu.Lock()
+	lines, ok := m.m[key]
+	m.mu.Unlock()
+	if !ok || len(lines) != len(L) {
+		return false
+	}
+	copy(L, lines)
+	return true
+}
+
+// put remembers a copy of L for body key.
+func (m *memo) put(key uint64, L []line) {
+	if m == nil {
+		return
+	}
+	lines := slices.Clone(L)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.m[key]; ok {
+		return
+	}
+	if len(m.order) < m.max {
+		m.order = append(m.order, key)
+	} else {
+		delete(m.m, m.order[m.next])
+		m.order[m.next] = key
+		m.next = (m.next + 1) % m.max
+	}
+	m.m[key] = lines
+}
+
+// line is what the detector measures and concludes about one
+// paragraph.
+type line struct {
+	bytes, words, letters, lowerLetters, digits                 int
+	alphaWords, capWords, longWords, capLongWords, allCapsWords int
+	codeChars, urlBytes, glue                                   int
+	email, handle, slug, spaceRun, firstLower                   bool
+	endSentence, endEllipsis, endColon                          bool
+
+	quick       bool // a long sentence, measured by measureQuick
+	skip        bool // the title, repeated
+	key         uint64
+	keyed       bool
+	strong      float64 // noisy-OR of strong evidence
+	weak        float64 // noisy-OR of weak evidence
+	reason      string
+	reasonW     float64
+	block       bool // a marker of a link block
+	blockOpens  bool // a marker that opens one ("Related")
+	blockReason string
+}
+
+// sentence reports whether the line reads as a sentence.
+func (l *line) sentence() bool { return l.endSentence && l.words >= 2 }
+
+// separator reports a line of punctuation only ("* * *", "—").
+func (l *line) separator() bool { return l.letters == 0 && l.digits == 0 }
+
+// titleCase reports a headline-like line in title case.
+func (l *line) titleCase() bool {
+	return l.words >= 2 && l.words <= 16 && !l.endSentence && l.longWords >= 2 &&
+		l.capLongWords*10 >= l.longWords*7
+}
+
+// linkish reports a line that could be one link of a list: short, not a
+// sentence, with some letters.
+func (l *line) linkish() bool {
+	return !l.skip && l.words >= 1 && l.words <= maxLineWords && l.letters > 0 &&
+		!l.sentence() && !l.endColon
+}
+
+// add records one piece of evidence.
+func (l *line) add(w float64, strong bool, reason string) {
+	if strong {
+		l.strong = 1 - (1-l.strong)*(1-w)
+	} else {
+		l.weak = 1 - (1-l.weak)*(1-w)
+		w *= l.penalty()
+	}
+	if w > l.reasonW {
+		l.reason, l.reasonW = reason, w
+	}
+}
+
+// penalty discounts weak evidence on sentence-like and long lines.
+func (l *line) penalty() float64 {
+	p := 1.0
+	if l.sentence() {
+		p *= sentencePen
+	}
+	if l.words > longLineWords {
+		p *= longLinePen
+	}
+	return p
+}
+
+func (l *line) score() float64 {
+	return 1 - (1-l.strong)*(1-l.weak*l.penalty())
+}
+
+// scratch holds per-call buffers.
+type scratch struct {
+	lines []line
+	lower []byte
+	win   []byte
+	win2  []byte
+	cand  []uint64
+	wbuf  []byte
+	spans [][2]int32
+	// markTitleRepeats
+	title      map[string]bool
+	titleWords []string
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch(n int) *scratch {
+	sc := scratchPool.Get().(*scratch)
+	if cap(sc.lines) < n {
+		sc.lines = make([]line, n)
+	}
+	sc.lines = sc.lines[:n]
+	clear(sc.lines)
+	return sc
+}
+
+func putScratch(sc *scratch) {
+	if cap(sc.lines) > 4096 {
+		sc.lines = nil
+	}
+	scratchPool.Put(sc)
+}
+
+// keyLines computes the Stats keys of the short lines, which depend on
+// the body alone and are memoised with it.
+func keyLines(paras []string, L []line) {
+	for i := range L {
+		l := &L[i]
+		if l.skip || l.words > maxLineWords || l.bytes > maxStatLineBytes {
+			continue
+		}
+		l.key, l.keyed = lineKey(paras[i]), true
+	}
+}
+
+// Detect reports the paragraphs of doc that are scraper residue, in
+// paragraph order, each with Kind model.Residue, a score in [threshold, 1]
+// and a message saying why. stats, when not nil, holds the line statistics
+// of the corpus doc belongs to; nil means no corpus. The title is never
+// reported.
+func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
+	if doc == nil || len(doc.Paras) == 0 {
+		return nil
+	}
+	n := len(doc.Paras)
+	sc := getScratch(n)
+	defer putScratch(sc)
+	L := sc.lines
+
+	// What a paragraph says on its own depends on the body only.
+	var key uint64
+	if d.memo != nil {
+		key = doc.BodyKey()
+	}
+	if !d.memo.get(key, L) {
+		for i, text := range doc.Paras {
+			switch {
+			case strings.TrimSpace(text) == "":
+				L[i].skip = true // readers make no blank paragraphs; ignore them
+			case !measureQuick(&L[i], text):
+				measure(&L[i], text)
+			}
+		}
+		for i := range L {
+			if !L[i].skip {
+				d.intrinsic(&L[i], doc.Paras[i], sc)
+			}
+		}
+		keyLines(doc.Paras, L)
+		d.memo.put(key, L)
+	}
+	d.markTitleRepeats(doc, L, sc)
+	d.context(doc, L, stats)
+
+	var out []model.Hit
+	for i := range L {
+		l := &L[i]
+		if l.skip {
+			continue
+		}
+		s := l.score()
+		if s < d.threshold {
+			continue
+		}
+		out = append(out, model.Hit{
+			Kind:    model.Residue,
+			Para:    i,
+			Score:   math.Round(s*1000) / 1000,
+			Message: "residue: " + l.reason + " " + quote(doc.Paras[i]),
+		})
+	}
+	return out
+}
+
+// measure fills the shape features of l from text, in one pass.
+func measure(l *line, text string) {
+	l.bytes = len(text)
+	inWord := false
+	var (
+		wordStart    int
+		wordLetters  int
+		wordUpper    int
+		wordLower    int
+		wordFirstCap bool
+		wordFirstSet bool
+		wordMarks    bool // the token has ':' or '@' or starts with "www."
+		lowerRun     int
+		pendingGlue  bool
+		hyphens      int
+		spaces       int
+	)
+	endWord := func(end int) {
+		if l.words == 1 && wordLetters > 0 && !wordFirstCap && wordUpper == 0 {
+			l.firstLower = true
+		}
+		if wordLetters > 0 {
+			l.alphaWords++
+			if wordFirstCap {
+				l.capWords++
+			}
+			if wordLetters >= 4 {
+				l.longWords++
+				if wordFirstCap {
+					l.capLongWords++
+				}
+			}
+			if wordLetters >= 2 && wordLower == 0 {
+				l.allCapsWords++
+			}
+		}
+		if !wordMarks {
+			return
+		}
+		tok := text[wordStart:end]
+		if strings.Contains(tok, "://") || strings.HasPrefix(tok, "www.") {
+			l.urlBytes += len(tok)
+		}
+		if at := strings.IndexByte(tok, '@'); at >= 0 {
+			if at > 0 && strings.IndexByte(tok[at:], '.') > 1 && hasLetter(tok[:at]) {
+				l.email = true
+			} else if at == 0 || (at == 1 && tok[0] == '(') {
+				if at+1 < len(tok) && isWordByte(tok[at+1]) {
+					l.handle = true
+				}
+			}
+		}
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		var class uint8
+		size := 1
+		if c < utf8.RuneSelf {
+			class = asciiClass[c]
+		} else {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			size = n
+			switch {
+			case unicode.IsSpace(r):
+				class = rcSpace
+			case unicode.IsUpper(r):
+				class = rcUpper
+			case unicode.IsLower(r):
+				class = rcLower
+			case unicode.IsLetter(r):
+				class = rcCaseless
+			case unicode.IsDigit(r):
+				class = rcDigit
+			}
+		}
+		if class == rcSpace {
+			spaces++
+			if spaces >= 3 {
+				l.spaceRun = true
+			}
+			if inWord {
+				endWord(i)
+				inWord = false
+			}
+			i += size
+			continue
+		}
+		spaces = 0
+		if !inWord {
+			inWord = true
+			l.words++
+			wordStart = i
+			wordLetters, wordUpper, wordLower = 0, 0, 0
+			wordFirstSet, wordFirstCap = false, false
+			wordMarks = c == 'w'
+			lowerRun = 0
+			pendingGlue = false
+		}
+		switch class {
+		case rcUpper, rcLower, rcCaseless:
+			l.letters++
+			wordLetters++
+			if !wordFirstSet {
+				wordFirstSet = true
+				wordFirstCap = class != rcLower // caseless scripts count as capitalised
+			}
+			switch class {
+			case rcUpper:
+				wordUpper++
+				if lowerRun >= 3 {
+					pendingGlue = true
+				}
+				lowerRun = 0
+			case rcLower:
+				wordLower++
+				l.lowerLetters++
+				if pendingGlue {
+					l.glue++
+					pendingGlue = false
+				}
+				lowerRun++
+			}
+		case rcDigit:
+			l.digits++
+			lowerRun = 0
+		default:
+			lowerRun = 0
+			pendingGlue = false
+			switch class {
+			case rcCode:
+				l.codeChars++
+			case rcHyphen:
+				hyphens++
+			case rcMark:
+				wordMarks = true
+			}
+		}
+		i += size
+	}
+	if inWord {
+		endWord(len(text))
+	}
+	l.slug = l.words == 1 && hyphens >= 2 && l.letters >= 4 && l.urlBytes == 0
+
+	measureEnding(l, text)
+}
+
+// measureEnding sets how the line ends, past closing quotes and brackets.
+func measureEnding(l *line, text string) {
+	end := strings.TrimRight(text, " \"'”’»)]}*")
+	switch {
+	case strings.HasSuffix(end, "...") || strings.HasSuffix(end, "…"):
+		l.endEllipsis = true
+	case strings.HasSuffix(end, ":"):
+		l.endColon = true
+	default:
+		r, _ := utf8.DecodeLastRuneInString(end)
+		switch r {
+		case '.', '!', '?', '。', '！', '？', '؟', '।':
+			l.endSentence = true
+		}
+	}
+}
+
+// quickWords is the least number of words (counted by spaces) of a
+// long sentence.
+const quickWords = 30
+
+// measureQuick measures a long sentence cheaply and reports whether text
+// is one: at least quickWords words ending with a full stop,
+// question or exclamation mark. Such a paragraph is residue only on a
+// pattern match at its start or end (a copyright or syndication note, a
+// credit after a caption), so the detector skips its shape and matches
+// patterns on short windows only.
+func measureQuick(l *line, text string) bool {
+	if len(text) < quickWords*3 {
+		return false
+	}
+	words := strings.Count(text, " ") + 1
+	if words < quickWords {
+		return false
+	}
+	measureEnding(l, text)
+	if !l.endSentence {
+		l.endEllipsis, l.endColon = false, false
+		return false
+	}
+	l.quick = true
+	l.bytes, l.words, l.alphaWords, l.letters = len(text), words, words, len(text)
+	return true
+}
+
+// Character classes of measure.
+const (
+	rcOther uint8 = iota
+	rcSpace
+	rcUpper
+	rcLower
+	rcCaseless
+	rcDigit
+	rcCode   // { } ; < > =
+	rcHyphen // - _
+	rcMark   // : @
+)
+
+// asciiClass classifies the ASCII bytes.
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		switch {
+		case c == ' ' || (c >= '\t' && c <= '\r'):
+			t[c] = rcSpace
+		case c >= 'A' && c <= 'Z':
+			t[c] = rcUpper
+		case c >= 'a' && c <= 'z':
+			t[c] = rcLower
+		case c >= '0' && c <= '9':
+			t[c] = rcDigit
+		case strings.IndexByte("{};<>=", byte(c)) >= 0:
+			t[c] = rcCode
+		case c == '-' || c == '_':
+			t[c] = rcHyphen
+		case c == ':' || c == '@':
+			t[c] = rcMark
+		}
+	}
+	return t
+}()
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
+// markTitleRepeats skips paragraphs that repeat the headline: the
+// repeated-headline detector reports them.
+func (d *Detector) markTitleRepeats(doc *model.Doc, L []line, sc *scratch) {
+	if doc.Title == "" {
+		return
+	}
+	buf, spans := wordSpans(doc.Title, sc.wbuf[:0], sc.spans[:0], 0)
+	if len(spans) < 2 {
+		return
+	}
+	titleWords := sc.titleWords[:0]
+	if sc.title == nil {
+		sc.title = make(map[string]bool)
+	}
+	title := sc.title
+	clear(title)
+	for _, sp := range spans {
+		w := string(buf[sp[0]:sp[1]])
+		titleWords = append(titleWords, w)
+		title[w] = true
+	}
+	sc.titleWords = titleWords
+	for i := range L {
+		// Only lines of about the headline's length are compared, and
+		// only those whose first words are the headline's.
+		l := &L[i]
+		if l.words < 2 || l.words > len(titleWords)+6 || l.bytes*3 < len(doc.Title) || l.bytes > 2*len(doc.Title)+40 {
+			continue
+		}
+		text := doc.Paras[i]
+		buf, spans = wordSpans(text, buf[:0], spans[:0], 3)
+		in := 0
+		for _, sp := range spans {
+			if title[string(buf[sp[0]:sp[1]])] {
+				in++
+			}
+		}
+		if in+1 < len(spans) {
+			continue
+		}
+		buf, spans = wordSpans(text, buf[:0], spans[:0], 0)
+		in = 0
+		for _, sp := range spans {
+			if title[string(buf[sp[0]:sp[1]])] {
+				in++
+			}
+		}
+		// Nearly all its words are the headline's, and it covers most of
+		// the headline: a copy, maybe with a site name.
+		if len(spans) > 0 && in*10 >= len(spans)*8 && in*10 >= len(titleWords)*6 {
+			l.skip = true
+			continue
+		}
+		// The headline cut short: "Apple Is Shutting..."
+		if l.endEllipsis && len(spans) >= 3 && len(spans) <= len(titleWords) {
+			prefix := true
+			for k, sp := range spans {
+				w, tw := buf[sp[0]:sp[1]], titleWords[k]
+				if string(w) != tw && !(k == len(spans)-1 && len(w) < len(tw) && tw[:len(w)] == string(w)) {
+					prefix = false
+					break
+				}
+			}
+			l.skip = prefix
+		}
+	}
+	sc.wbuf, sc.spans = buf, spans
+}
+
+// wordSpans appends s lower-cased to buf and the spans of its words
+// (runs of letters and digits) to spans, the first limit words only when
+// limit > 0.
+func wordSpans(s string, buf []byte, spans [][2]int32, limit int) ([]byte, [][2]int32) {
+	start := -1
+	for i := 0; i < len(s); {
+		c := s[i]
+		var r rune
+		size := 1
+		if c < utf8.RuneSelf {
+			r = rune(c)
+			if 'A' <= c && c <= 'Z' {
+				r += 'a' - 'A'
+			}
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		word := ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') ||
+			(r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)))
+		if word {
+			if start < 0 {
+				start = len(buf)
+			}
+			if r < utf8.RuneSelf {
+				buf = append(buf, byte(r))
+			} else {
+				buf = utf8.AppendRune(buf, unicode.ToLower(r))
+			}
+			continue
+		}
+		if start >= 0 {
+			spans = append(spans, [2]int32{int32(start), int32(len(buf))})
+			start = -1
+			if limit > 0 && len(spans) == limit {
+				return buf, spans
+			}
+		}
+	}
+	if start >= 0 {
+		spans = append(spans, [2]int32{int32(start), int32(len(buf))})
+	}
+	return buf, spans
+}
+
+// intrinsic adds the evidence a paragraph carries on its own.
+func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
+	head, tail := windowBytes, windowBytes
+	if l.quick {
+		head, tail = sentenceHead, sentenceTail
+	}
+	if i := d.patterns.matchIn(text, sc, head, tail); i >= 0 {
+		r := &d.patterns.rules[i]
+		l.add(r.weight, true, label(r.category))
+		if opens, ok := blockCategories[r.category]; ok {
+			l.block = true
+			l.blockOpens = opens
+			l.blockReason = quoteShort(text)
+		}
+	}
+	if l.quick {
+		return
+	}
+	switch {
+	case l.letters == 0:
+		l.add(0.9, true, "line without letters")
+	case l.urlBytes*2 >= l.bytes:
+		l.add(0.85, true, "bare URL")
+	case l.codeChars >= 4 && l.codeChars*12 >= l.bytes:
+		l.add(0.85, true, "code-like line")
+	case l.slug:
+		l.add(0.85, true, "file name or URL slug")
+	}
+	if l.glue >= 2 && l.words >= 6 && l.capLongWords*2 >= l.longWords {
+		l.add(0.8, true, "headlines run together")
+	}
+	if l.words >= 4 && doubled(text) {
+		l.add(0.8, true, "line printed twice")
+	}
+	if (l.email || l.handle) && l.words <= 12 && !(l.sentence() && l.words > 8) {
+		l.add(0.75, true, "contact line (e-mail or @handle)")
+	}
+	if l.firstLower && l.words <= 4 && !l.endSentence && !l.endColon {
+		l.add(0.55, false, "lower-case fragment (alt text?)")
+	}
+	if l.endEllipsis && l.words >= 2 && l.words <= maxLineWords && !l.firstLower {
+		l.add(0.4, false, "truncated teaser")
+	}
+	if l.words <= 5 && l.alphaWords > 0 && l.allCapsWords == l.alphaWords && !l.endSentence {
+		l.add(0.3, false, "short all-caps line")
+	}
+	if l.titleCase() {
+		l.add(0.25, false, "headline-like line")
+	} else if l.words >= 3 && l.words <= 14 && !l.endSentence && !l.endColon && !l.firstLower {
+		l.add(0.15, false, "headline-like line")
+	}
+	if l.words <= 2 && !l.endSentence && !l.endColon && l.letters > 0 {
+		l.add(0.3, false, "fragment")
+	}
+	if l.spaceRun && l.words <= 30 {
+		l.add(0.3, false, "layout spacing")
+	}
+}
+
+// doubled reports whether text is some line printed twice, "X X".
+func doubled(text string) bool {
+	n := len(text)
+	if n < 16 {
+		return false
+	}
+	m := n / 2
+	for _, sep := range []int{m, m - 1, m + 1} {
+		if sep <= 0 || sep >= n {
+			continue
+		}
+		a := strings.TrimSpace(text[:sep])
+		b := strings.TrimSpace(text[sep:])
+		if a != "" && a == b {
+			return true
+		}
+	}
+	return false
+}
+
+// context adds evidence from neighbours, position and recurrence.
+func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
+	n := len(L)
+	P := doc.Paras
+
+	// Copies of the previous paragraph: a caption printed again with its
+	// credit, a tweet without its attribution, an image's alt text twice.
+	for i := 1; i < n; i++ {
+		a, b := P[i-1], P[i]
+		if L[i].skip || L[i-1].skip {
+			continue
+		}
+		short := min(L[i].words, L[i-1].words)
+		long := max(L[i].words, L[i-1].words)
+		if short == 0 || short > 50 {
+			continue
+		}
+		switch {
+		case strings.EqualFold(a, b) && long <= 6:
+			L[i-1].add(0.75, true, "short line repeated")
+			L[i].add(0.75, true, "short line repeated")
+		case a != b && short >= 4 && short*3 >= long*2 && long-short <= 12 &&
+			(strings.HasPrefix(a, b) || strings.HasPrefix(b, a)):
+			L[i].add(0.75, true, "copy of the previous paragraph")
+		}
+	}
+
+	// Keys of short lines (keyLines) find repeats in the body and
+	// across the corpus.
+	for i := range L {
+		l := &L[i]
+		if !l.keyed || !l.linkish() || l.letters == 0 {
+			continue
+		}
+		for j := range L {
+			if j != i && (j < i-1 || j > i+1) && L[j].keyed && L[j].key == l.key {
+				l.add(0.35, false, "repeated in the body")
+				break
+			}
+		}
+	}
+	if stats != nil && stats.docs() > 1 {
+		for i := range L {
+			l := &L[i]
+			// Only short lines that are not sentences: a recurring
+			// sentence is more often a syndicated or quoted one.
+			if !l.keyed || l.words > 12 || l.sentence() {
+				continue
+			}
+			docs, ctx := stats.lookupKey(l.key)
+			// A site's own boilerplate (its footer or promo line in its
+			// articles, between different paragraphs) needs fewer
+			// articles than a line shared across sites.
+			switch site := stats.siteRecurrence(l.key, Site(doc.ID)); {
+			case site >= 3 && ctx >= 3:
+				l.add(0.6, false, "boilerplate: recurs in "+strconv.Itoa(site)+" articles of this site")
+			case site >= 2 && ctx >= 2:
+				l.add(0.45, false, "boilerplate: recurs in "+strconv.Itoa(site)+" articles of this site")
+			case docs >= 5 && ctx >= 4:
+				l.add(0.6, false, "boilerplate: recurs in "+strconv.Itoa(docs)+" articles")
+			case docs >= 3 && ctx >= 3:
+				l.add(0.45, false, "boilerplate: recurs in "+strconv.Itoa(docs)+" articles")
+			}
+		}
+	}
+
+	// The last paragraph of the article proper: a sentence of some length
+	// that is not residue itself. What follows it is the tail.
+	lastContent := -1
+	for i := n - 1; i >= 0; i-- {
+		l := &L[i]
+		if l.strong >= d.threshold || l.skip {
+			continue
+		}
+		if (l.words >= 8 && l.endSentence) || l.words >= maxLineWords+1 {
+			lastContent = i
+			break
+		}
+	}
+	if lastContent >= 0 {
+		for i := lastContent + 1; i < n; i++ {
+			l := &L[i]
+			if l.skip {
+				continue
+			}
+			switch {
+			case l.endColon && i == n-1 && l.words <= 12:
+				l.add(0.5, false, "dangling introduction at the end")
+			case l.words <= shortWords && !l.sentence() && !l.endColon:
+				l.add(0.45, false, "trailing line after the article")
+			}
+		}
+	}
+
+	// Runs of three or more short headline-like lines: a related-links
+	// block. A run that opens the body is a summary (bullet points), not
+	// links.
+	for i := 0; i < n; {
+		if !runLine(&L[i]) {
+			i++
+			continue
+		}
+		j := i
+		trunc := 0
+		for j < n && runLine(&L[j]) {
+			if L[j].endEllipsis {
+				trunc++
+			}
+			j++
+		}
+		k := j - i
+		opening := i <= 1 && (lastContent < 0 || lastContent >= j)
+		if k >= 3 && (!opening || trunc >= 2) {
+			reason := fmt.Sprintf("related-link list (%d short headline-like lines)", k)
+			for m := i; m < j; m++ {
+				L[m].add(0.45, false, reason)
+			}
+		}
+		i = j
+	}
+
+	// Lines next to a block marker ("Related", "Read more", "More from
+	// ...") are links of that block, transitively while they stay short
+	// and headline-like.
+	// Forward, after a "Related" or "More" marker, any short line goes;
+	// backward (a block's "Read more" closes it), and after other markers,
+	// only lines that look like links: title case, truncated, all caps or
+	// a word or two.
+	for i := 0; i < n; i++ {
+		if !L[i].block {
+			continue
+		}
+		fwd := func(l *line) bool {
+			if L[i].blockOpens {
+				return l.linkish()
+			}
+			return linkShaped(l)
+		}
+		end := i + 1
+		for end < n && fwd(&L[end]) {
+			end++
+		}
+		start := i
+		for start > 0 && linkShaped(&L[start-1]) && !L[start-1].block {
+			start--
+		}
+		cnt := end - start - 1
+		if cnt == 0 {
+			continue
+		}
+		reason := fmt.Sprintf("related-link list (%d short headline-like lines next to %s)", cnt, L[i].blockReason)
+		for j := start; j < end; j++ {
+			if j != i {
+				L[j].add(0.55, false, reason)
+			}
+		}
+	}
+
+	// A short line between two residue lines, or a headline-like line
+	// right before or after a placeholder, is residue of the same block.
+	// Section breaks ("* * *") do not count: they stand between
+	// paragraphs of prose and subheadings.
+	was := make([]bool, n)
+	for i := range L {
+		was[i] = !L[i].skip && L[i].score() >= d.threshold && !L[i].separator()
+	}
+	flagged := func(i int) bool { return i >= 0 && i < n && was[i] }
+	for i := 0; i < n; i++ {
+		l := &L[i]
+		if !l.linkish() || flagged(i) {
+			continue
+		}
+		switch {
+		case flagged(i-1) && flagged(i+1):
+			l.add(0.45, false, "between residue lines")
+		case (flagged(i-1) || flagged(i+1)) && (l.titleCase() || l.endEllipsis || l.allCapsWords == l.alphaWords):
+			l.add(0.35, false, "next to residue")
+		}
+	}
+}
+
+// linkShaped reports a short line shaped like a link without the
+// help of a marker: title case, truncated, all caps, or a word or two.
+func linkShaped(l *line) bool {
+	return l.linkish() && (l.titleCase() || l.endEllipsis || l.words <= 2 ||
+		(l.alphaWords > 0 && l.allCapsWords == l.alphaWords))
+}
+
+// runLine reports whether a line can be one link of a block.
+func runLine(l *line) bool {
+	return l.linkish() && l.words >= 2 && !l.firstLower
+}
+
+// quote quotes a paragraph for a message, shortened to 60 runes.
+func quote(s string) string {
+	return strconv.Quote(shorten(s, 60))
+}
+
+// quoteShort quotes a marker line, shortened to 30 runes.
+func quoteShort(s string) string {
+	return strconv.Quote(shorten(s, 30))
+}
+
+func shorten(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return strings.TrimSpace(s[:i]) + "…"
+		}
+		n++
+	}
+	return s
+}
