@@ -3,6 +3,8 @@ package dedup
 import (
 	"errors"
 	"strconv"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
 )
 
 // Errors about one record or one input file. The readers return them
@@ -12,19 +14,19 @@ import (
 // Test for them with errors.Is.
 var (
 	// ErrInvalidJSON is returned when a JSONL line is not valid JSON.
-	ErrInvalidJSON = errors.New("invalid JSON")
+	ErrInvalidJSON = jsonrec.ErrInvalidJSON
 	// ErrNotObject is returned when a JSONL line is valid JSON but not an
 	// object (an array, a string, a number...).
-	ErrNotObject = errors.New("record is not a JSON object")
+	ErrNotObject = jsonrec.ErrNotObject
 	// ErrInvalidUTF8 is returned when a line is not valid UTF-8. A JSONL
 	// record is skipped; a text file is skipped whole.
-	ErrInvalidUTF8 = errors.New("invalid UTF-8")
+	ErrInvalidUTF8 = jsonrec.ErrInvalidUTF8
 	// ErrLineTooLong is returned when a line is longer than
 	// ReadOptions.MaxLineBytes. The reader skips to the end of that line.
 	ErrLineTooLong = errors.New("line too long")
 	// ErrMissingBody is returned when a JSONL record has none of the body
 	// fields, or none of them holds a string or an array of strings.
-	ErrMissingBody = errors.New("missing body")
+	ErrMissingBody = jsonrec.ErrMissingBody
 	// ErrBinary is returned when a text file contains NUL bytes.
 	ErrBinary = errors.New("binary file (NUL byte)")
 	// ErrNoHeadline is returned when a text file is empty or has only

@@ -3,27 +3,26 @@ package dedup
 // JSONL articles: one JSON object per line.
 //
 // The decoder is hand-written because reading is on the hot path of a
-// corpus scan: it validates the whole line as JSON (RFC 8259, nesting up to
-// 10000 levels, as encoding/json) in one pass without allocating, notes
-// where the values of the wanted fields are, and then unescapes only those
-// strings. Keys are matched exactly (encoding/json's struct decoding would
-// also match "Title" for "title"; a map would not); when a key repeats, the
-// last value wins, as with encoding/json. jsonl_test.go checks it against
-// encoding/json.
+// corpus scan: jsonrec.WalkObject validates the whole line as JSON (RFC
+// 8259, nesting up to 10000 levels, as encoding/json) in one pass without
+// allocating and notes where the values of the wanted fields are; then
+// only those strings are unescaped. Keys are matched exactly
+// (encoding/json's struct decoding would also match "Title" for "title"; a
+// map would not); when a key repeats, the last value wins, as with
+// encoding/json. jsonl_test.go checks it against encoding/json.
 
 import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"iter"
-	"math/bits"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
 )
 
 // ReadJSONL reads one article per line of r, a JSONL stream named name.
@@ -60,8 +59,8 @@ func ReadJSONL(name string, r io.Reader, opts ReadOptions) iter.Seq2[*Document, 
 // one line to the next. It is not safe for concurrent use.
 type jsonlDecoder struct {
 	opts   ReadOptions
-	fields []string // title fields, then body fields, then id fields
-	slots  []span   // where the value of each field is in the current line
+	fields []string       // title fields, then body fields, then id fields
+	slots  []jsonrec.Span // where the value of each field is in the current line
 	nTitle int
 	nBody  int
 
@@ -70,17 +69,13 @@ type jsonlDecoder struct {
 	paras   []Paragraph // paragraphs being collected
 }
 
-// span is where a value lies in a line: line[start:end]; end 0 means the
-// field is absent.
-type span struct{ start, end int }
-
 // newJSONLDecoder returns a decoder for opts, which must have its defaults.
 func newJSONLDecoder(opts ReadOptions) *jsonlDecoder {
 	d := &jsonlDecoder{opts: opts, nTitle: len(opts.TitleFields), nBody: len(opts.BodyFields)}
 	d.fields = append(d.fields, opts.TitleFields...)
 	d.fields = append(d.fields, opts.BodyFields...)
 	d.fields = append(d.fields, opts.IDFields...)
-	d.slots = make([]span, len(d.fields))
+	d.slots = make([]jsonrec.Span, len(d.fields))
 	return d
 }
 
@@ -130,7 +125,7 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte) (*Document, error
 		d.scratch = nil // do not hold on to the memory of one huge body
 	}
 	if !utf8.Valid(line) {
-		return nil, invalidUTF8(line)
+		return nil, jsonrec.InvalidUTF8(line)
 	}
 	if err := d.scanRecord(line); err != nil {
 		return nil, err
@@ -158,7 +153,7 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte) (*Document, error
 
 	for i := range d.nTitle {
 		sp := d.slots[i]
-		if sp.end != 0 && line[sp.start] == '"' {
+		if sp.End != 0 && line[sp.Start] == '"' {
 			doc.Title = strings.TrimSpace(d.str(line, sp))
 			doc.TitleField = d.fields[i]
 			if doc.Title != "" {
@@ -169,14 +164,14 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte) (*Document, error
 	}
 
 	for _, sp := range d.slots[d.nTitle+d.nBody:] {
-		if sp.end == 0 {
+		if sp.End == 0 {
 			continue
 		}
-		switch c := line[sp.start]; {
+		switch c := line[sp.Start]; {
 		case c == '"':
 			doc.ID = d.str(line, sp)
 		case c == '-' || '0' <= c && c <= '9':
-			doc.ID = string(line[sp.start:sp.end])
+			doc.ID = string(line[sp.Start:sp.End])
 		}
 		if doc.ID != "" {
 			break
@@ -193,52 +188,37 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte) (*Document, error
 
 // body returns the body held by the value at sp: a string, or the elements
 // of an array of strings joined by newlines. ok is false for anything else.
-func (d *jsonlDecoder) body(line []byte, sp span) (body string, ok bool) {
-	if sp.end == 0 {
+func (d *jsonlDecoder) body(line []byte, sp jsonrec.Span) (body string, ok bool) {
+	if sp.End == 0 {
 		return "", false
 	}
-	switch line[sp.start] {
+	switch line[sp.Start] {
 	case '"':
 		return d.str(line, sp), true
 	case '[':
 	default:
 		return "", false
 	}
-	// The line is valid JSON, so only the element types need checking.
-	s := jsonScanner{data: line[:sp.end], pos: sp.start + 1}
 	d.scratch = d.scratch[:0]
-	s.skipWS()
-	if s.at(']') {
-		return "", true
-	}
-	for {
-		if !s.at('"') {
-			return "", false
-		}
-		start := s.pos
-		if s.str() != nil {
-			return "", false
-		}
+	ok = jsonrec.ArrayStrings(line, sp, func(s jsonrec.Span, _ int) {
 		if len(d.scratch) > 0 {
 			d.scratch = append(d.scratch, '\n')
 		}
-		d.scratch = unquote(d.scratch, line[start+1:s.pos-1])
-		s.skipWS()
-		if s.at(']') {
-			return string(d.scratch), true
-		}
-		s.pos++ // ','
-		s.skipWS()
+		d.scratch = jsonrec.Unquote(d.scratch, line[s.Start+1:s.End-1])
+	})
+	if !ok {
+		return "", false
 	}
+	return string(d.scratch), true
 }
 
 // str returns the string value at sp, unescaped.
-func (d *jsonlDecoder) str(line []byte, sp span) string {
-	raw := line[sp.start+1 : sp.end-1]
+func (d *jsonlDecoder) str(line []byte, sp jsonrec.Span) string {
+	raw := line[sp.Start+1 : sp.End-1]
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return string(raw)
 	}
-	d.scratch = unquote(d.scratch[:0], raw)
+	d.scratch = jsonrec.Unquote(d.scratch[:0], raw)
 	return string(d.scratch)
 }
 
@@ -247,8 +227,8 @@ func (d *jsonlDecoder) missingBody(line []byte) error {
 	var tried, found []string
 	for i, f := range d.opts.BodyFields {
 		tried = append(tried, strconv.Quote(f))
-		if sp := d.slots[d.nTitle+i]; sp.end != 0 {
-			kind := jsonKind(line[sp.start])
+		if sp := d.slots[d.nTitle+i]; sp.End != 0 {
+			kind := jsonrec.Kind(line[sp.Start])
 			if kind == "an array" {
 				kind = "an array with non-string elements"
 			}
@@ -265,29 +245,12 @@ func (d *jsonlDecoder) missingBody(line []byte) error {
 	return fmt.Errorf("%w: %s", ErrMissingBody, msg)
 }
 
-// jsonKind names the type of the JSON value starting with byte c.
-func jsonKind(c byte) string {
-	switch c {
-	case '"':
-		return "a string"
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
-}
-
 // scanRecord validates line as one JSON object and records in d.slots
 // where the values of the wanted fields are.
 func (d *jsonlDecoder) scanRecord(line []byte) error {
 	clear(d.slots)
 	var err error
-	d.keyBuf, err = walkObject(line, d.keyBuf, func(key []byte, v span) {
+	d.keyBuf, err = jsonrec.WalkObject(line, d.keyBuf, func(key []byte, v jsonrec.Span) {
 		for i, f := range d.fields {
 			if string(key) == f {
 				d.slots[i] = v
@@ -295,84 +258,6 @@ func (d *jsonlDecoder) scanRecord(line []byte) error {
 		}
 	})
 	return err
-}
-
-// walkObject validates line as one JSON object and calls visit with each
-// top-level key (unescaped, valid only during the call) and the span of
-// its value, in order. keyBuf is scratch for escaped keys; walkObject
-// returns it, perhaps grown.
-func walkObject(line, keyBuf []byte, visit func(key []byte, v span)) ([]byte, error) {
-	s := jsonScanner{data: line}
-	s.skipWS()
-	if !s.at('{') {
-		if err := s.value(); err != nil {
-			return keyBuf, err
-		}
-		if err := s.end(); err != nil {
-			return keyBuf, err
-		}
-		s.pos = 0
-		s.skipWS()
-		return keyBuf, fmt.Errorf("%w (it is %s)", ErrNotObject, jsonKind(line[s.pos]))
-	}
-	s.pos++
-	s.depth = 1
-	s.skipWS()
-	if s.at('}') {
-		s.pos++
-		return keyBuf, s.end()
-	}
-	for {
-		if !s.at('"') {
-			return keyBuf, s.syntaxError("expecting a string key")
-		}
-		kstart := s.pos
-		if err := s.str(); err != nil {
-			return keyBuf, err
-		}
-		key := line[kstart+1 : s.pos-1]
-		if bytes.IndexByte(key, '\\') >= 0 {
-			keyBuf = unquote(keyBuf[:0], key)
-			key = keyBuf
-		}
-		s.skipWS()
-		if !s.at(':') {
-			return keyBuf, s.syntaxError("expecting ':' after object key")
-		}
-		s.pos++
-		s.skipWS()
-		vstart := s.pos
-		if err := s.value(); err != nil {
-			return keyBuf, err
-		}
-		visit(key, span{vstart, s.pos})
-		s.skipWS()
-		if s.at(',') {
-			s.pos++
-			s.skipWS()
-			continue
-		}
-		if s.at('}') {
-			s.pos++
-			return keyBuf, s.end()
-		}
-		return keyBuf, s.syntaxError("expecting ',' or '}' after object value")
-	}
-}
-
-// invalidUTF8 returns an ErrInvalidUTF8 naming the column of the first bad
-// byte of line.
-func invalidUTF8(line []byte) error {
-	col := 1
-	for i := 0; i < len(line); {
-		r, size := utf8.DecodeRune(line[i:])
-		if r == utf8.RuneError && size == 1 {
-			col = i + 1
-			break
-		}
-		i += size
-	}
-	return fmt.Errorf("%w at column %d", ErrInvalidUTF8, col)
 }
 
 // appendParagraphs appends the non-blank lines of body, trimmed, to dst as
@@ -400,342 +285,4 @@ func appendParagraphs(dst []Paragraph, body string, n int) []Paragraph {
 		}
 	}
 	return dst
-}
-
-// maxJSONDepth is the deepest nesting of objects and arrays accepted, as
-// in encoding/json; it also bounds the scanner's recursion.
-const maxJSONDepth = 10000
-
-// strPlain[c] is true for the bytes that stand for themselves inside a JSON
-// string: not '"', not '\\', not a control character.
-var strPlain = func() (t [256]bool) {
-	for c := 0x20; c < 256; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// specialBytes returns a mask whose lowest set bit is the high bit of the
-// first byte of x (little-endian) that is '"', '\\' or below 0x20, or 0
-// when there is none. Bits above the lowest may be false alarms: the
-// subtractions borrow across bytes, but only above a true hit.
-func specialBytes(x uint64) uint64 {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	q := x ^ (ones * '"')
-	b := x ^ (ones * '\\')
-	return ((x-ones*0x20)&^x | (q-ones)&^q | (b-ones)&^b) & highs
-}
-
-// jsonScanner validates JSON in data from pos without allocating.
-type jsonScanner struct {
-	data  []byte
-	pos   int
-	depth int
-}
-
-// at reports whether the byte at pos is c.
-func (s *jsonScanner) at(c byte) bool { return s.pos < len(s.data) && s.data[s.pos] == c }
-
-// skipWS moves pos past white space.
-func (s *jsonScanner) skipWS() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
-	}
-}
-
-// end checks that only white space is left.
-func (s *jsonScanner) end() error {
-	s.skipWS()
-	if s.pos < len(s.data) {
-		return s.syntaxError("expecting the end of the line after the value")
-	}
-	return nil
-}
-
-// syntaxError describes what was found at pos.
-func (s *jsonScanner) syntaxError(expecting string) error {
-	if s.pos >= len(s.data) {
-		return fmt.Errorf("%w: unexpected end of line, %s", ErrInvalidJSON, expecting)
-	}
-	r, _ := utf8.DecodeRune(s.data[s.pos:])
-	return fmt.Errorf("%w: unexpected %s at column %d, %s", ErrInvalidJSON, strconv.QuoteRune(r), s.pos+1, expecting)
-}
-
-// value moves pos past one JSON value.
-func (s *jsonScanner) value() error {
-	if s.pos >= len(s.data) {
-		return s.syntaxError("expecting a value")
-	}
-	switch c := s.data[s.pos]; c {
-	case '"':
-		return s.str()
-	case '{':
-		return s.object()
-	case '[':
-		return s.array()
-	case 't':
-		return s.literal("true")
-	case 'f':
-		return s.literal("false")
-	case 'n':
-		return s.literal("null")
-	default:
-		if c == '-' || '0' <= c && c <= '9' {
-			return s.number()
-		}
-		return s.syntaxError("expecting a value")
-	}
-}
-
-// str moves pos past the string starting at pos.
-func (s *jsonScanner) str() error {
-	data := s.data
-	i := s.pos + 1
-	for {
-		// Eight bytes at a time while none needs attention, then one by
-		// one: after a hit, data[i] is the byte that needs it.
-		for i+8 <= len(data) {
-			if m := specialBytes(binary.LittleEndian.Uint64(data[i:])); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				break
-			}
-			i += 8
-		}
-		for i < len(data) && strPlain[data[i]] {
-			i++
-		}
-		if i >= len(data) {
-			s.pos = i
-			return s.syntaxError("expecting '\"' to end the string")
-		}
-		switch c := data[i]; c {
-		case '"':
-			s.pos = i + 1
-			return nil
-		case '\\':
-			if i+1 >= len(data) {
-				s.pos = i + 1
-				return s.syntaxError("expecting an escape")
-			}
-			switch data[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i += 2
-			case 'u':
-				for k := i + 2; k < i+6; k++ {
-					if k >= len(data) || !isHex(data[k]) {
-						s.pos = k
-						return s.syntaxError("expecting 4 hex digits after \\u")
-					}
-				}
-				i += 6
-			default:
-				s.pos = i + 1
-				return s.syntaxError("in string escape")
-			}
-		default:
-			s.pos = i
-			return s.syntaxError("control characters must be escaped in strings")
-		}
-	}
-}
-
-// isHex reports whether c is a hexadecimal digit.
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// number moves pos past the number starting at pos.
-func (s *jsonScanner) number() error {
-	d := s.data
-	i := s.pos
-	digits := func() bool {
-		start := i
-		for i < len(d) && '0' <= d[i] && d[i] <= '9' {
-			i++
-		}
-		return i > start
-	}
-	if d[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(d) && d[i] == '0':
-		i++
-	case !digits():
-		s.pos = i
-		return s.syntaxError("expecting a digit")
-	}
-	if i < len(d) && d[i] == '.' {
-		i++
-		if !digits() {
-			s.pos = i
-			return s.syntaxError("expecting a digit after '.'")
-		}
-	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
-		i++
-		if i < len(d) && (d[i] == '+' || d[i] == '-') {
-			i++
-		}
-		if !digits() {
-			s.pos = i
-			return s.syntaxError("expecting a digit in the exponent")
-		}
-	}
-	s.pos = i
-	return nil
-}
-
-// literal moves pos past lit, which must be at pos.
-func (s *jsonScanner) literal(lit string) error {
-	for k := 0; k < len(lit); k++ {
-		if s.pos >= len(s.data) || s.data[s.pos] != lit[k] {
-			return s.syntaxError("expecting " + lit)
-		}
-		s.pos++
-	}
-	return nil
-}
-
-// object moves pos past the object starting at pos.
-func (s *jsonScanner) object() error {
-	if s.depth++; s.depth > maxJSONDepth {
-		return fmt.Errorf("%w: nested more than %d levels at column %d", ErrInvalidJSON, maxJSONDepth, s.pos+1)
-	}
-	s.pos++
-	s.skipWS()
-	if s.at('}') {
-		s.pos++
-		s.depth--
-		return nil
-	}
-	for {
-		if !s.at('"') {
-			return s.syntaxError("expecting a string key")
-		}
-		if err := s.str(); err != nil {
-			return err
-		}
-		s.skipWS()
-		if !s.at(':') {
-			return s.syntaxError("expecting ':' after object key")
-		}
-		s.pos++
-		s.skipWS()
-		if err := s.value(); err != nil {
-			return err
-		}
-		s.skipWS()
-		if s.at(',') {
-			s.pos++
-			s.skipWS()
-			continue
-		}
-		if s.at('}') {
-			s.pos++
-			s.depth--
-			return nil
-		}
-		return s.syntaxError("expecting ',' or '}' after object value")
-	}
-}
-
-// array moves pos past the array starting at pos.
-func (s *jsonScanner) array() error {
-	if s.depth++; s.depth > maxJSONDepth {
-		return fmt.Errorf("%w: nested more than %d levels at column %d", ErrInvalidJSON, maxJSONDepth, s.pos+1)
-	}
-	s.pos++
-	s.skipWS()
-	if s.at(']') {
-		s.pos++
-		s.depth--
-		return nil
-	}
-	for {
-		if err := s.value(); err != nil {
-			return err
-		}
-		s.skipWS()
-		if s.at(',') {
-			s.pos++
-			s.skipWS()
-			continue
-		}
-		if s.at(']') {
-			s.pos++
-			s.depth--
-			return nil
-		}
-		return s.syntaxError("expecting ',' or ']' after array element")
-	}
-}
-
-// unquote appends the unescaped form of raw, the validated content of a
-// JSON string without its quotes, to dst. Escapes of lone surrogates
-// become U+FFFD, as encoding/json does.
-func unquote(dst, raw []byte) []byte {
-	for {
-		i := bytes.IndexByte(raw, '\\')
-		if i < 0 {
-			return append(dst, raw...)
-		}
-		dst = append(dst, raw[:i]...)
-		raw = raw[i:]
-		c := raw[1]
-		if c != 'u' {
-			switch c {
-			case 'b':
-				c = '\b'
-			case 'f':
-				c = '\f'
-			case 'n':
-				c = '\n'
-			case 'r':
-				c = '\r'
-			case 't':
-				c = '\t'
-			}
-			dst = append(dst, c)
-			raw = raw[2:]
-			continue
-		}
-		r := hex4(raw[2:6])
-		raw = raw[6:]
-		if utf16.IsSurrogate(r) {
-			r2 := utf8.RuneError
-			if len(raw) >= 6 && raw[0] == '\\' && raw[1] == 'u' {
-				r2 = hex4(raw[2:6])
-			}
-			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-				dst = utf8.AppendRune(dst, dec)
-				raw = raw[6:]
-				continue
-			}
-			r = utf8.RuneError
-		}
-		dst = utf8.AppendRune(dst, r)
-	}
-}
-
-// hex4 decodes four validated hex digits.
-func hex4(b []byte) rune {
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case c <= '9':
-			c -= '0'
-		case c <= 'F':
-			c -= 'A' - 10
-		default:
-			c -= 'a' - 10
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
 }

@@ -3,12 +3,10 @@ package dedup
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"os"
 	"strings"
 	"testing"
@@ -603,39 +601,6 @@ func BenchmarkReadJSONLEncodingJSON(b *testing.B) {
 			}
 			_ = appendParagraphs(nil, rec.Text, 1)
 			_ = bytes.Clone(line)
-		}
-	}
-}
-
-// TestSpecialBytes checks the eight-byte test against a byte loop: every
-// byte value at every position, over plain and mixed backgrounds.
-func TestSpecialBytes(t *testing.T) {
-	first := func(b []byte) int {
-		for i, c := range b {
-			if !strPlain[c] {
-				return i
-			}
-		}
-		return -1
-	}
-	backgrounds := [][]byte{[]byte("abcdefgh"), []byte("\xe2\x80\x99\xc3\xa9 ~\x7f"), []byte("\xff\xff\xff\xff\xff\xff\xff\xff")}
-	for _, bg := range backgrounds {
-		for pos := range 8 {
-			for v := range 256 {
-				for _, later := range []byte{'a', '"', 0x1f, '\\'} {
-					b := bytes.Clone(bg)
-					b[pos] = byte(v)
-					if pos < 7 {
-						b[7] = later
-					}
-					m := specialBytes(binary.LittleEndian.Uint64(b))
-					got := -1
-					if m != 0 {
-						got = bits.TrailingZeros64(m) >> 3
-					}
-					require.Equal(t, first(b), got, "bytes %q", b)
-				}
-			}
 		}
 	}
 }

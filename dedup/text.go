@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
 )
 
 // ReadText reads the one article in r, a plain-text file named name.
@@ -45,7 +47,7 @@ func readText(name string, br *bufio.Reader, max int) (*Document, error) {
 			return nil, &InputError{File: name, Line: lr.n, Err: fmt.Errorf("%w at column %d", ErrBinary, i+1)}
 		}
 		if !utf8.Valid(line) {
-			return nil, &InputError{File: name, Line: lr.n, Err: invalidUTF8(line)}
+			return nil, &InputError{File: name, Line: lr.n, Err: jsonrec.InvalidUTF8(line)}
 		}
 		t := bytes.TrimSpace(line)
 		if len(t) == 0 {
