@@ -20,8 +20,9 @@ import (
 //
 // The record must be valid UTF-8 and valid JSON; the field must hold a
 // string or an array of strings. Otherwise RewriteBody returns an error
-// wrapping ErrInvalidUTF8, ErrInvalidJSON, ErrNotObject or ErrMissingBody.
-// It never modifies raw, and is safe for concurrent use.
+// wrapping read.ErrInvalidUTF8, read.ErrInvalidJSON, read.ErrNotObject or
+// read.ErrMissingBody. It never modifies raw, and is safe for concurrent
+// use.
 func RewriteBody(raw []byte, field string, remove func(paragraph int) bool) ([]byte, int, error) {
 	out, n, err := jsonrec.RewriteBody(raw, field, remove)
 	if err != nil {
@@ -30,12 +31,12 @@ func RewriteBody(raw []byte, field string, remove func(paragraph int) bool) ([]b
 	return out, n, nil
 }
 
-// RewriteText returns a copy of text, a plain-text article as the text
-// reader reads it, without the paragraphs for which remove returns true,
-// and the number of paragraphs the article has. The title (the first
-// non-blank line), the lines before it and a byte order mark are kept.
-// remove is called once per paragraph, in order. It never modifies text,
-// and is safe for concurrent use.
+// RewriteText returns a copy of text, a plain-text article as read.Text
+// reads it, without the paragraphs for which remove returns true, and the
+// number of paragraphs the article has. The title (the first non-blank
+// line), the lines before it and a byte order mark are kept. remove is
+// called once per paragraph, in order. It never modifies text, and is
+// safe for concurrent use.
 func RewriteText(text []byte, remove func(paragraph int) bool) ([]byte, int) {
 	return jsonrec.RewriteText(text, remove)
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
 )
 
 // TestRewriteForwards checks that the wrappers give what the rewriter
@@ -17,9 +19,9 @@ func TestRewriteForwards(t *testing.T) {
 
 	_, _, err = RewriteBody([]byte(`{"text":3}`), "text", func(int) bool { return true })
 	assert.EqualError(t, err, `dedup: rewriting a record: missing body: field "text" is a number`)
-	assert.ErrorIs(t, err, ErrMissingBody)
+	assert.ErrorIs(t, err, jsonrec.ErrMissingBody)
 	_, _, err = RewriteBody([]byte(`{"text":"a"`), "text", func(int) bool { return true })
-	assert.ErrorIs(t, err, ErrInvalidJSON)
+	assert.ErrorIs(t, err, jsonrec.ErrInvalidJSON)
 
 	text, n := RewriteText([]byte("Title\nA\nB\n"), func(i int) bool { return i == 0 })
 	assert.Equal(t, "Title\nB\n", string(text))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/newsdedup/newsdedup/dedup"
 	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 // removeSet returns a remove function for the paragraphs listed.
@@ -183,7 +184,7 @@ func randomBody(rng *rand.Rand) (escaped, plain string) {
 func readOne(t *testing.T, raw []byte, field string) *dedup.Document {
 	t.Helper()
 	var doc *dedup.Document
-	for d, err := range dedup.ReadJSONL("t", bytes.NewReader(raw), dedup.ReadOptions{BodyFields: []string{field}}) {
+	for d, err := range read.JSONL("t", bytes.NewReader(raw), read.Options{BodyFields: []string{field}}) {
 		require.NoError(t, err, "%s", raw)
 		require.Nil(t, doc, "one record")
 		doc = d
@@ -231,7 +232,7 @@ func TestRewriteBodyAgreesWithReader(t *testing.T) {
 		}
 
 		text := "Title\n" + plain
-		doc, err := dedup.ReadText("t", strings.NewReader(text))
+		doc, err := read.Text("t", strings.NewReader(text))
 		require.NoError(t, err)
 		got, n := jsonrec.RewriteText([]byte(text), remove)
 		require.Equal(t, len(doc.Paragraphs), n, "%q", text)
@@ -241,7 +242,7 @@ func TestRewriteBodyAgreesWithReader(t *testing.T) {
 				want = append(want, p)
 			}
 		}
-		after, err := dedup.ReadText("t", bytes.NewReader(got))
+		after, err := read.Text("t", bytes.NewReader(got))
 		require.NoError(t, err)
 		assert.Equal(t, doc.Title, after.Title)
 		assert.Equal(t, want, paragraphTexts(after), "%q => %q", text, got)
@@ -278,7 +279,7 @@ func FuzzRewriteBody(f *testing.F) {
 		remove := func(i int) bool { return mask>>(uint(i)%64)&1 == 1 }
 		var doc *dedup.Document
 		var rerr error
-		for d, err := range dedup.ReadJSONL("t", bytes.NewReader(raw), dedup.ReadOptions{BodyFields: []string{"text"}}) {
+		for d, err := range read.JSONL("t", bytes.NewReader(raw), read.Options{BodyFields: []string{"text"}}) {
 			doc, rerr = d, err
 		}
 		got, n, err := jsonrec.RewriteBody(raw, "text", remove)
@@ -310,7 +311,7 @@ func FuzzRewriteBody(f *testing.F) {
 	})
 }
 
-// FuzzRewriteText checks RewriteText against dedup.ReadText: the title stays,
+// FuzzRewriteText checks RewriteText against read.Text: the title stays,
 // exactly the kept paragraphs are left, nothing changes when nothing is
 // removed.
 func FuzzRewriteText(f *testing.F) {
@@ -321,7 +322,7 @@ func FuzzRewriteText(f *testing.F) {
 	require.NoError(f, err)
 	f.Add(data, uint64(1|1<<14))
 	f.Fuzz(func(t *testing.T, text []byte, mask uint64) {
-		doc, err := dedup.ReadText("t", bytes.NewReader(text))
+		doc, err := read.Text("t", bytes.NewReader(text))
 		if err != nil {
 			return // not an article: never rewritten
 		}
@@ -330,7 +331,7 @@ func FuzzRewriteText(f *testing.F) {
 		require.Equal(t, len(doc.Paragraphs), n)
 		same, _ := jsonrec.RewriteText(text, func(int) bool { return false })
 		require.Equal(t, text, same, "nothing removed, nothing changed")
-		after, err := dedup.ReadText("t", bytes.NewReader(got))
+		after, err := read.Text("t", bytes.NewReader(got))
 		require.NoError(t, err, "%q => %q", text, got)
 		require.Equal(t, doc.Title, after.Title)
 		var want []string

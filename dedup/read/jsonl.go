@@ -1,4 +1,4 @@
-package dedup
+package read
 
 // JSONL articles: one JSON object per line.
 //
@@ -22,10 +22,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/newsdedup/newsdedup/dedup"
 	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
 )
 
-// ReadJSONL reads one article per line of r, a JSONL stream named name.
+// JSONL reads one article per line of r, a JSONL stream named name.
 //
 // For each non-blank line, which must be a JSON object:
 //   - the title is the first of opts.TitleFields holding a string,
@@ -42,12 +43,12 @@ import (
 // escape of a lone surrogate becomes U+FFFD, as with encoding/json.
 //
 // A bad line (invalid UTF-8, invalid JSON, not an object, longer than
-// opts.MaxLineBytes, no body) is yielded as (nil, *InputError) naming
+// opts.MaxLineBytes, no body) is yielded as (nil, *Error) naming
 // name and the line, and reading goes on with the next line. A read error
 // is yielded the same way and ends the iteration. opts.Format is ignored.
 // The sequence reads r as it goes, so it can be ranged over only once.
-func ReadJSONL(name string, r io.Reader, opts ReadOptions) iter.Seq2[*Document, error] {
-	return func(yield func(*Document, error) bool) {
+func JSONL(name string, r io.Reader, opts Options) iter.Seq2[*dedup.Document, error] {
+	return func(yield func(*dedup.Document, error) bool) {
 		opts.Format = ""
 		o, _ := opts.withDefaults() // cannot fail with Format ""
 		d := newJSONLDecoder(o)
@@ -58,19 +59,19 @@ func ReadJSONL(name string, r io.Reader, opts ReadOptions) iter.Seq2[*Document, 
 // jsonlDecoder turns JSONL lines into Documents, reusing its buffers from
 // one line to the next. It is not safe for concurrent use.
 type jsonlDecoder struct {
-	opts   ReadOptions
+	opts   Options
 	fields []string       // title fields, then body fields, then id fields
 	slots  []jsonrec.Span // where the value of each field is in the current line
 	nTitle int
 	nBody  int
 
-	scratch []byte      // unescaped string being built
-	keyBuf  []byte      // unescaped key
-	paras   []Paragraph // paragraphs being collected
+	scratch []byte            // unescaped string being built
+	keyBuf  []byte            // unescaped key
+	paras   []dedup.Paragraph // paragraphs being collected
 }
 
 // newJSONLDecoder returns a decoder for opts, which must have its defaults.
-func newJSONLDecoder(opts ReadOptions) *jsonlDecoder {
+func newJSONLDecoder(opts Options) *jsonlDecoder {
 	d := &jsonlDecoder{opts: opts, nTitle: len(opts.TitleFields), nBody: len(opts.BodyFields)}
 	d.fields = append(d.fields, opts.TitleFields...)
 	d.fields = append(d.fields, opts.BodyFields...)
@@ -81,7 +82,7 @@ func newJSONLDecoder(opts ReadOptions) *jsonlDecoder {
 
 // read yields the documents of the JSONL stream br. It returns false when
 // iteration must stop (the consumer broke out, or ctx is done).
-func (d *jsonlDecoder) read(ctx context.Context, name string, br *bufio.Reader, yield func(*Document, error) bool) bool {
+func (d *jsonlDecoder) read(ctx context.Context, name string, br *bufio.Reader, yield func(*dedup.Document, error) bool) bool {
 	lr := newLineReader(br, d.opts.MaxLineBytes)
 	for {
 		line, tooLong, ok := lr.next()
@@ -94,7 +95,7 @@ func (d *jsonlDecoder) read(ctx context.Context, name string, br *bufio.Reader, 
 		}
 		if tooLong {
 			err := fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, d.opts.MaxLineBytes)
-			if !yield(nil, &InputError{File: name, Line: lr.n, Err: err}) {
+			if !yield(nil, &Error{File: name, Line: lr.n, Err: err}) {
 				return false
 			}
 			continue
@@ -104,7 +105,7 @@ func (d *jsonlDecoder) read(ctx context.Context, name string, br *bufio.Reader, 
 		}
 		doc, err := d.decode(name, lr.n, line)
 		if err != nil {
-			if !yield(nil, &InputError{File: name, Line: lr.n, Err: err}) {
+			if !yield(nil, &Error{File: name, Line: lr.n, Err: err}) {
 				return false
 			}
 			continue
@@ -119,8 +120,8 @@ func (d *jsonlDecoder) read(ctx context.Context, name string, br *bufio.Reader, 
 	return true
 }
 
-// decode turns line n of the stream name into a Document.
-func (d *jsonlDecoder) decode(name string, n int, line []byte) (*Document, error) {
+// decode turns line n of the stream name into a dedup.Document.
+func (d *jsonlDecoder) decode(name string, n int, line []byte) (*dedup.Document, error) {
 	if cap(d.scratch) > maxKeptBuffer {
 		d.scratch = nil // do not hold on to the memory of one huge body
 	}
@@ -130,7 +131,7 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte) (*Document, error
 	if err := d.scanRecord(line); err != nil {
 		return nil, err
 	}
-	doc := &Document{Source: name, Line: n}
+	doc := &dedup.Document{Source: name, Line: n}
 
 	// Body first: without one there is no document.
 	body, field, ok := "", "", false
@@ -147,7 +148,7 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte) (*Document, error
 	doc.BodyField = field
 	d.paras = appendParagraphs(d.paras[:0], body, n)
 	if len(d.paras) > 0 {
-		doc.Paragraphs = make([]Paragraph, len(d.paras))
+		doc.Paragraphs = make([]dedup.Paragraph, len(d.paras))
 		copy(doc.Paragraphs, d.paras)
 	}
 
@@ -262,7 +263,7 @@ func (d *jsonlDecoder) scanRecord(line []byte) error {
 
 // appendParagraphs appends the non-blank lines of body, trimmed, to dst as
 // paragraphs of source line n. Lines end at "\n", "\r\n" or a lone "\r".
-func appendParagraphs(dst []Paragraph, body string, n int) []Paragraph {
+func appendParagraphs(dst []dedup.Paragraph, body string, n int) []dedup.Paragraph {
 	for len(body) > 0 {
 		var ln string
 		if i := strings.IndexByte(body, '\n'); i >= 0 {
@@ -276,12 +277,12 @@ func appendParagraphs(dst []Paragraph, body string, n int) []Paragraph {
 				break
 			}
 			if t := strings.TrimSpace(ln[:j]); t != "" {
-				dst = append(dst, Paragraph{Text: t, Line: n})
+				dst = append(dst, dedup.Paragraph{Text: t, Line: n})
 			}
 			ln = ln[j+1:]
 		}
 		if t := strings.TrimSpace(ln); t != "" {
-			dst = append(dst, Paragraph{Text: t, Line: n})
+			dst = append(dst, dedup.Paragraph{Text: t, Line: n})
 		}
 	}
 	return dst
