@@ -2,8 +2,9 @@
 // headlines, bodies that are not about their headline, paragraphs spliced in
 // from another story, scraper residue and repeated paragraphs.
 //
-// A Document is read by a Reader (plain text, JSONL, gzip, folders, stdin),
-// then a Scanner runs the detectors on it and returns Findings.
+// A Document is read by package dedup/read (plain text, JSONL, gzip,
+// folders, stdin), then a Scanner runs the detectors on it and returns
+// Findings.
 package dedup
 
 import "github.com/cespare/xxhash/v2"

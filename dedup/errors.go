@@ -3,55 +3,31 @@ package dedup
 import (
 	"errors"
 	"strconv"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
 )
 
-// Errors about one record or one input file. The readers return them
-// wrapped in an *InputError that names the file and line, so, like the
-// sentinels of encoding/csv, their messages carry no package prefix: the
-// location comes first ("corpus.jsonl:1042: invalid JSON: ...").
-// Test for them with errors.Is.
+// Errors at one line of a residue pattern file (ParseResiduePatterns),
+// wrapped in an *InputError. The article readers and their errors are in
+// package dedup/read.
 var (
-	// ErrInvalidJSON is returned when a JSONL line is not valid JSON.
-	ErrInvalidJSON = errors.New("invalid JSON")
-	// ErrNotObject is returned when a JSONL line is valid JSON but not an
-	// object (an array, a string, a number...).
-	ErrNotObject = errors.New("record is not a JSON object")
-	// ErrInvalidUTF8 is returned when a line is not valid UTF-8. A JSONL
-	// record is skipped; a text file is skipped whole.
-	ErrInvalidUTF8 = errors.New("invalid UTF-8")
-	// ErrLineTooLong is returned when a line is longer than
-	// ReadOptions.MaxLineBytes. The reader skips to the end of that line.
-	ErrLineTooLong = errors.New("line too long")
-	// ErrMissingBody is returned when a JSONL record has none of the body
-	// fields, or none of them holds a string or an array of strings.
-	ErrMissingBody = errors.New("missing body")
-	// ErrBinary is returned when a text file contains NUL bytes.
-	ErrBinary = errors.New("binary file (NUL byte)")
-	// ErrNoHeadline is returned when a text file is empty or has only
-	// blank lines, so there is no headline and no article.
-	ErrNoHeadline = errors.New("no headline")
-	// ErrRead is returned when reading or decompressing a file fails
-	// part-way; the rest of that file is skipped.
+	// ErrInvalidUTF8 is returned when a line is not valid UTF-8. It is
+	// read.ErrInvalidUTF8.
+	ErrInvalidUTF8 = jsonrec.ErrInvalidUTF8
+	// ErrRead is returned when reading a file fails part-way.
 	ErrRead = errors.New("read error")
 )
 
-// ErrUnknownFormat is returned by ReadPaths when ReadOptions.Format is not
-// one of "", "auto", "text" or "jsonl".
-var ErrUnknownFormat = errors.New("dedup: unknown input format")
-
-// ErrNoStdin is returned by ReadPaths when it is asked to read "-" (or no
-// paths) but was given a nil stdin. Iteration goes on with the next path.
-var ErrNoStdin = errors.New("dedup: no standard input to read")
-
-// InputError is an error in one record or one file of the input. Line is
-// the 1-based line it concerns, or 0 when it concerns the whole file (it
-// cannot be opened, or a text file has no headline).
+// InputError is an error at one line of a file the package parses, a
+// residue pattern file. Line is the 1-based line it concerns, or 0 when
+// it concerns the whole file. (The readers of dedup/read return a
+// read.Error, which formats the same way.)
 type InputError struct {
-	// File is the path of the input ("-" for standard input).
+	// File is the name of the input.
 	File string
 	// Line is the 1-based line, or 0 for the whole file.
 	Line int
-	// Err is what went wrong, usually wrapping one of the sentinels above.
+	// Err is what went wrong, usually wrapping a sentinel error.
 	Err error
 }
 

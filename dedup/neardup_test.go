@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 var sampleDir = filepath.Join("..", "testdata", "neardup")
@@ -23,7 +24,7 @@ var sampleDir = filepath.Join("..", "testdata", "neardup")
 func readSample(tb testing.TB) []*dedup.Document {
 	tb.Helper()
 	var docs []*dedup.Document
-	for d, err := range dedup.ReadPaths(context.Background(), []string{filepath.Join(sampleDir, "sample.jsonl")}, nil, dedup.ReadOptions{}) {
+	for d, err := range read.Paths(context.Background(), []string{filepath.Join(sampleDir, "sample.jsonl")}, nil, read.Options{}) {
 		require.NoError(tb, err)
 		docs = append(docs, d)
 	}

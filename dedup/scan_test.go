@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"maps"
 	"os"
@@ -13,17 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// readDocs reads every document of the files, failing on bad input.
-func readDocs(t testing.TB, paths ...string) []*Document {
-	t.Helper()
-	var docs []*Document
-	for d, err := range ReadPaths(context.Background(), paths, nil, ReadOptions{}) {
-		require.NoError(t, err)
-		docs = append(docs, d)
-	}
-	return docs
-}
 
 // scanAll scans docs as the CLI does: a corpus pass, then the scan.
 func scanAll(docs []*Document, opts Options, withCorpus bool) [][]Finding {

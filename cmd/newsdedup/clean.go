@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 const cleanUsage = `Usage: newsdedup clean [flags] [PATH...]
@@ -183,7 +184,7 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	corpus, err := c.corpusPass(sc)
 	if err != nil {
-		if errors.Is(err, dedup.ErrUnknownFormat) {
+		if errors.Is(err, read.ErrUnknownFormat) {
 			return fail(fmt.Errorf("--input-format: %w", err))
 		}
 		return fail(fmt.Errorf("nothing written: %w", err))
@@ -316,7 +317,7 @@ func (c *cleaner) corpusPass(sc *scanRun) (*dedup.Corpus, error) {
 	in := sc.in
 	for doc, err := range in.docs() {
 		if err != nil {
-			var ie *dedup.InputError
+			var ie *read.Error
 			if !errors.As(err, &ie) {
 				return nil, err
 			}
@@ -348,7 +349,7 @@ func (c *cleaner) corpusPass(sc *scanRun) (*dedup.Corpus, error) {
 }
 
 // badRecord counts, reports and lists a record the reader skipped.
-func (c *cleaner) badRecord(e *dedup.InputError) error {
+func (c *cleaner) badRecord(e *read.Error) error {
 	fmt.Fprintf(c.stderr, "newsdedup: %v\n", e)
 	c.in++
 	c.dropped[reasonBadRecord]++

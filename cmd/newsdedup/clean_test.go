@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 // The -update flag rewrites golden files. It is registered here unless
@@ -247,7 +248,7 @@ func readDocs(t *testing.T, path string, data ...string) []*dedup.Document {
 		stdin = strings.NewReader(data[0])
 	}
 	var docs []*dedup.Document
-	for d, err := range dedup.ReadPaths(context.Background(), []string{path}, stdin, dedup.ReadOptions{}) {
+	for d, err := range read.Paths(context.Background(), []string{path}, stdin, read.Options{}) {
 		require.NoError(t, err)
 		docs = append(docs, d)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 // outPaths places text articles under --out-dir: a file named on the
@@ -115,7 +116,7 @@ func (c *cleaner) writeText(doc *dedup.Document, remove func(int) bool) error {
 	if err != nil {
 		return notWritten{doc.Source, err}
 	}
-	check, err := dedup.ReadText(doc.Source, bytes.NewReader(data))
+	check, err := read.Text(doc.Source, bytes.NewReader(data))
 	if err != nil || check.Title != doc.Title || !sameParagraphs(check.Paragraphs, doc.Paragraphs) {
 		return notWritten{doc.Source, errors.New("the file changed since it was scanned")}
 	}

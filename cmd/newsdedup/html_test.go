@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 const hostileDir = "../../testdata/hostile"
@@ -36,7 +37,7 @@ func scanDocs(t testing.TB, path string, extra map[string][]dedup.Finding) ([]*d
 	t.Helper()
 	var docs []*dedup.Document
 	b := dedup.NewCorpusBuilder()
-	for d, err := range dedup.ReadPaths(context.Background(), []string{path}, nil, dedup.ReadOptions{}) {
+	for d, err := range read.Paths(context.Background(), []string{path}, nil, read.Options{}) {
 		require.NoError(t, err)
 		docs = append(docs, d)
 		b.Add(d)

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 const scanUsage = `Usage: newsdedup scan [flags] [PATH...]
@@ -66,7 +67,7 @@ type scanOptions struct {
 	noSync    bool
 	output    string
 	patterns  string
-	read      dedup.ReadOptions
+	read      read.Options
 	detect    dedup.Options
 }
 
@@ -217,7 +218,7 @@ type input struct {
 	ctx   context.Context
 	paths []string
 	stdin io.Reader
-	opts  dedup.ReadOptions
+	opts  read.Options
 	pass  int
 }
 
@@ -229,7 +230,7 @@ func (in *input) docs() iter.Seq2[*dedup.Document, error] {
 		}
 	}
 	in.pass++
-	return dedup.ReadPaths(in.ctx, in.paths, in.stdin, in.opts)
+	return read.Paths(in.ctx, in.paths, in.stdin, in.opts)
 }
 
 // spool copies r into a temporary file, rewound.

@@ -1,4 +1,4 @@
-package dedup
+package read
 
 // Plain-text articles: one article per file, the first non-blank line the
 // headline, every further non-blank line a paragraph.
@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
 )
 
-// ReadText reads the one article in r, a plain-text file named name.
+// Text reads the one article in r, a plain-text file named name.
 //
 // The first non-blank line, trimmed, is the title; every further non-blank
 // line, trimmed, is a paragraph, with its 1-based line in the file. Lines
@@ -19,33 +22,33 @@ import (
 // is dropped. The document's ID and Source are name, its Line 1.
 //
 // A file with a title and nothing else is a document with no paragraphs.
-// The whole file is skipped, with an *InputError naming name and the line,
+// The whole file is skipped, with an *Error naming name and the line,
 // when a line holds a NUL byte (ErrBinary), is not valid UTF-8
 // (ErrInvalidUTF8), or is longer than DefaultMaxLineBytes
 // (ErrLineTooLong), or when reading fails (ErrRead). An empty file, or one
-// with only blank lines, has no article: it is an *InputError wrapping
+// with only blank lines, has no article: it is an *Error wrapping
 // ErrNoHeadline, with Line 0.
-func ReadText(name string, r io.Reader) (*Document, error) {
+func Text(name string, r io.Reader) (*dedup.Document, error) {
 	return readText(name, bufio.NewReaderSize(r, readBufferSize), DefaultMaxLineBytes)
 }
 
-// readText is ReadText with a line cap of max bytes.
-func readText(name string, br *bufio.Reader, max int) (*Document, error) {
+// readText is Text with a line cap of max bytes.
+func readText(name string, br *bufio.Reader, max int) (*dedup.Document, error) {
 	lr := newLineReader(br, max)
-	doc := &Document{ID: name, Source: name, Line: 1}
+	doc := &dedup.Document{ID: name, Source: name, Line: 1}
 	for {
 		line, tooLong, ok := lr.next()
 		if !ok {
 			break
 		}
 		if tooLong {
-			return nil, &InputError{File: name, Line: lr.n, Err: fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, max)}
+			return nil, &Error{File: name, Line: lr.n, Err: fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, max)}
 		}
 		if i := bytes.IndexByte(line, 0); i >= 0 {
-			return nil, &InputError{File: name, Line: lr.n, Err: fmt.Errorf("%w at column %d", ErrBinary, i+1)}
+			return nil, &Error{File: name, Line: lr.n, Err: fmt.Errorf("%w at column %d", ErrBinary, i+1)}
 		}
 		if !utf8.Valid(line) {
-			return nil, &InputError{File: name, Line: lr.n, Err: invalidUTF8(line)}
+			return nil, &Error{File: name, Line: lr.n, Err: jsonrec.InvalidUTF8(line)}
 		}
 		t := bytes.TrimSpace(line)
 		if len(t) == 0 {
@@ -56,7 +59,7 @@ func readText(name string, br *bufio.Reader, max int) (*Document, error) {
 			doc.TitleLine = lr.n
 			continue
 		}
-		doc.Paragraphs = append(doc.Paragraphs, Paragraph{Text: string(t), Line: lr.n})
+		doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: string(t), Line: lr.n})
 	}
 	if lr.err != nil {
 		return nil, lr.readError(name)
@@ -66,7 +69,7 @@ func readText(name string, br *bufio.Reader, max int) (*Document, error) {
 		if lr.n > 0 {
 			what = "the file has only blank lines"
 		}
-		return nil, &InputError{File: name, Err: fmt.Errorf("%w: %s", ErrNoHeadline, what)}
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: %s", ErrNoHeadline, what)}
 	}
 	return doc, nil
 }

@@ -1,14 +1,12 @@
-package dedup
+package read
 
 import (
 	"bufio"
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"os"
 	"strings"
 	"testing"
@@ -17,15 +15,17 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup"
 )
 
 // readAll collects what seq yields: documents and errors in order.
 type yielded struct {
-	doc *Document
+	doc *dedup.Document
 	err error
 }
 
-func collect(seq func(func(*Document, error) bool)) []yielded {
+func collect(seq func(func(*dedup.Document, error) bool)) []yielded {
 	var out []yielded
 	for d, err := range seq {
 		out = append(out, yielded{d, err})
@@ -34,9 +34,9 @@ func collect(seq func(func(*Document, error) bool)) []yielded {
 }
 
 // docsOf returns the documents of ys and fails on any error.
-func docsOf(t *testing.T, ys []yielded) []*Document {
+func docsOf(t *testing.T, ys []yielded) []*dedup.Document {
 	t.Helper()
-	var docs []*Document
+	var docs []*dedup.Document
 	for _, y := range ys {
 		require.NoError(t, y.err)
 		docs = append(docs, y.doc)
@@ -45,10 +45,10 @@ func docsOf(t *testing.T, ys []yielded) []*Document {
 }
 
 func TestReadJSONLRecord(t *testing.T) {
-	paras := func(texts ...string) []Paragraph {
-		var ps []Paragraph
+	paras := func(texts ...string) []dedup.Paragraph {
+		var ps []dedup.Paragraph
 		for _, s := range texts {
-			ps = append(ps, Paragraph{Text: s, Line: 1})
+			ps = append(ps, dedup.Paragraph{Text: s, Line: 1})
 		}
 		return ps
 	}
@@ -56,144 +56,144 @@ func TestReadJSONLRecord(t *testing.T) {
 		name   string
 		reason string
 		line   string
-		opts   ReadOptions
+		opts   Options
 		// want is compared field by field with the document, Raw and
 		// Source excepted (checked for every case).
-		want    Document
+		want    dedup.Document
 		wantErr error
 		wantMsg string // substring of the error message
 	}{
 		{
 			name: "defaults", reason: "title, text and id are the first default fields",
 			line: `{"id": "a1", "title": " Head ", "text": "One.\n\n  Two.  \n"}`,
-			want: Document{ID: "a1", Line: 1, Title: "Head", TitleLine: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("One.", "Two.")},
+			want: dedup.Document{ID: "a1", Line: 1, Title: "Head", TitleLine: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("One.", "Two.")},
 		},
 		{
 			name: "fallback fields", reason: "headline, body and url are used when the first fields are absent",
 			line: `{"url": "http://x/1", "headline": "H", "body": "B."}`,
-			want: Document{ID: "http://x/1", Line: 1, Title: "H", TitleLine: 1, TitleField: "headline", BodyField: "body", Paragraphs: paras("B.")},
+			want: dedup.Document{ID: "http://x/1", Line: 1, Title: "H", TitleLine: 1, TitleField: "headline", BodyField: "body", Paragraphs: paras("B.")},
 		},
 		{
 			name: "content", reason: "content is the third body field",
 			line: `{"content": "C."}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "content", Paragraphs: paras("C.")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "content", Paragraphs: paras("C.")},
 		},
 		{
 			name: "articleBody", reason: "articleBody is the fourth body field",
 			line: `{"articleBody": "A.", "title": "T"}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, Title: "T", TitleLine: 1, TitleField: "title", BodyField: "articleBody", Paragraphs: paras("A.")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, Title: "T", TitleLine: 1, TitleField: "title", BodyField: "articleBody", Paragraphs: paras("A.")},
 		},
 		{
 			name: "priority", reason: "the earlier field of each list wins whatever the key order",
 			line: `{"headline": "second", "body": "second", "url": "second", "title": "first", "text": "first", "id": "first"}`,
-			want: Document{ID: "first", Line: 1, Title: "first", TitleLine: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("first")},
+			want: dedup.Document{ID: "first", Line: 1, Title: "first", TitleLine: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("first")},
 		},
 		{
 			name: "null fields passed over", reason: "null is not a value: the next field of the list is tried",
 			line: `{"title": null, "headline": "H", "text": null, "body": "B", "id": null, "url": "u"}`,
-			want: Document{ID: "u", Line: 1, Title: "H", TitleLine: 1, TitleField: "headline", BodyField: "body", Paragraphs: paras("B")},
+			want: dedup.Document{ID: "u", Line: 1, Title: "H", TitleLine: 1, TitleField: "headline", BodyField: "body", Paragraphs: paras("B")},
 		},
 		{
 			name: "no title", reason: "a missing title is an empty title, not an error",
 			line: `{"id": "x", "text": "Body."}`,
-			want: Document{ID: "x", Line: 1, BodyField: "text", Paragraphs: paras("Body.")},
+			want: dedup.Document{ID: "x", Line: 1, BodyField: "text", Paragraphs: paras("Body.")},
 		},
 		{
 			name: "blank title", reason: "a blank title keeps its field but has no line",
 			line: `{"id": "x", "title": "  ", "text": "Body."}`,
-			want: Document{ID: "x", Line: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("Body.")},
+			want: dedup.Document{ID: "x", Line: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("Body.")},
 		},
 		{
 			name: "number title ignored", reason: "a title that is not a string is passed over",
 			line: `{"id": "x", "title": 7, "text": "Body."}`,
-			want: Document{ID: "x", Line: 1, BodyField: "text", Paragraphs: paras("Body.")},
+			want: dedup.Document{ID: "x", Line: 1, BodyField: "text", Paragraphs: paras("Body.")},
 		},
 		{
 			name: "integer id", reason: "a number id keeps its JSON text",
 			line: `{"id": 42, "text": "B"}`,
-			want: Document{ID: "42", Line: 1, BodyField: "text", Paragraphs: paras("B")},
+			want: dedup.Document{ID: "42", Line: 1, BodyField: "text", Paragraphs: paras("B")},
 		},
 		{
 			name: "float id", reason: "a number id keeps its JSON text, exponent and all",
 			line: `{"id": -1.5e3, "text": "B"}`,
-			want: Document{ID: "-1.5e3", Line: 1, BodyField: "text", Paragraphs: paras("B")},
+			want: dedup.Document{ID: "-1.5e3", Line: 1, BodyField: "text", Paragraphs: paras("B")},
 		},
 		{
 			name: "empty id", reason: "an empty id is no id: url is tried",
 			line: `{"id": "", "url": "u", "text": "B"}`,
-			want: Document{ID: "u", Line: 1, BodyField: "text", Paragraphs: paras("B")},
+			want: dedup.Document{ID: "u", Line: 1, BodyField: "text", Paragraphs: paras("B")},
 		},
 		{
 			name: "object id", reason: "an id of another type is passed over, then name:line",
 			line: `{"id": {"a": 1}, "url": true, "text": "B"}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("B")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("B")},
 		},
 		{
 			name: "empty body", reason: "an empty body string is a document with no paragraphs",
 			line: `{"id": "e", "title": "T", "text": ""}`,
-			want: Document{ID: "e", Line: 1, Title: "T", TitleLine: 1, TitleField: "title", BodyField: "text"},
+			want: dedup.Document{ID: "e", Line: 1, Title: "T", TitleLine: 1, TitleField: "title", BodyField: "text"},
 		},
 		{
 			name: "blank body", reason: "a body of blank lines has no paragraphs",
 			line: `{"id": "e", "text": " \n\t\r\n \u00a0 "}`,
-			want: Document{ID: "e", Line: 1, BodyField: "text"},
+			want: dedup.Document{ID: "e", Line: 1, BodyField: "text"},
 		},
 		{
 			name: "array body", reason: "an array of strings is a body; each string's non-blank lines are paragraphs",
 			line: `{"id": "arr", "text": ["One.", "", "Two.\n\nThree.", "  "]}`,
-			want: Document{ID: "arr", Line: 1, BodyField: "text", Paragraphs: paras("One.", "Two.", "Three.")},
+			want: dedup.Document{ID: "arr", Line: 1, BodyField: "text", Paragraphs: paras("One.", "Two.", "Three.")},
 		},
 		{
 			name: "empty array body", reason: "an empty array is an empty body",
 			line: `{"id": "arr", "text": [ ]}`,
-			want: Document{ID: "arr", Line: 1, BodyField: "text"},
+			want: dedup.Document{ID: "arr", Line: 1, BodyField: "text"},
 		},
 		{
 			name: "line ends in body", reason: "\\r\\n and a lone \\r end body lines too",
 			line: `{"text": "a\r\nb\rc\n\rd"}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("a", "b", "c", "d")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("a", "b", "c", "d")},
 		},
 		{
 			name: "escapes", reason: "every JSON escape is decoded",
 			line: `{"text": "q\" b\\ s\/ \b\f\t|\u00e9\u00E9\u2019 \ud83d\ude00"}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("q\" b\\ s/ \b\f\t|éé’ 😀")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("q\" b\\ s/ \b\f\t|éé’ 😀")},
 		},
 		{
 			name: "lone surrogates", reason: "lone surrogate escapes become U+FFFD and the next escape is kept, as in encoding/json",
 			line: `{"text": "a\ud800b \udc00 \ud800\u0041 \ud800\ud800\udc00"}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("a\ufffdb \ufffd \ufffdA \ufffd\U00010000")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("a\ufffdb \ufffd \ufffdA \ufffd\U00010000")},
 		},
 		{
 			name: "escaped key", reason: "keys are compared after unescaping",
 			line: `{"\u0074itle": "T", "te\u0078t": "B"}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, Title: "T", TitleLine: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("B")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, Title: "T", TitleLine: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("B")},
 		},
 		{
 			name: "duplicate key", reason: "the last value of a repeated key wins, as in encoding/json",
 			line: `{"text": "first", "text": "last"}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("last")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("last")},
 		},
 		{
 			name: "keys are case-sensitive", reason: "Title is not title",
 			line: `{"Title": "T", "text": "B"}`,
-			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("B")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("B")},
 		},
 		{
 			name: "other fields of every type", reason: "fields not asked for are validated and skipped",
 			line: ` { "n": -0.0e+1, "o": {"a": [1, {"b": null}], "c": "\"}"}, "t": true, "f": false, "x": null, "text": "B" } `,
-			want: Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("B")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("B")},
 		},
 		{
 			name: "custom fields", reason: "options name the fields",
 			line: `{"key": "k", "hed": "H", "story": "S", "title": "no", "text": "no"}`,
-			opts: ReadOptions{TitleFields: []string{"hed"}, BodyFields: []string{"story"}, IDFields: []string{"key"}},
-			want: Document{ID: "k", Line: 1, Title: "H", TitleLine: 1, TitleField: "hed", BodyField: "story", Paragraphs: paras("S")},
+			opts: Options{TitleFields: []string{"hed"}, BodyFields: []string{"story"}, IDFields: []string{"key"}},
+			want: dedup.Document{ID: "k", Line: 1, Title: "H", TitleLine: 1, TitleField: "hed", BodyField: "story", Paragraphs: paras("S")},
 		},
 		{
 			name: "one field in two roles", reason: "a field may be both title and body",
 			line: `{"x": "Same"}`,
-			opts: ReadOptions{TitleFields: []string{"x"}, BodyFields: []string{"x"}, IDFields: []string{"x"}},
-			want: Document{ID: "Same", Line: 1, Title: "Same", TitleLine: 1, TitleField: "x", BodyField: "x", Paragraphs: paras("Same")},
+			opts: Options{TitleFields: []string{"x"}, BodyFields: []string{"x"}, IDFields: []string{"x"}},
+			want: dedup.Document{ID: "Same", Line: 1, Title: "Same", TitleLine: 1, TitleField: "x", BodyField: "x", Paragraphs: paras("Same")},
 		},
 		// Errors.
 		{name: "missing body", reason: "no body field is an error naming the fields tried",
@@ -237,14 +237,14 @@ func TestReadJSONLRecord(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ys := collect(ReadJSONL("in.jsonl", strings.NewReader(tt.line+"\n"), tt.opts))
+			ys := collect(JSONL("in.jsonl", strings.NewReader(tt.line+"\n"), tt.opts))
 			require.Len(t, ys, 1, tt.reason)
 			got := ys[0]
 			if tt.wantErr != nil {
 				require.Error(t, got.err, tt.reason)
 				assert.Nil(t, got.doc)
 				assert.ErrorIs(t, got.err, tt.wantErr, tt.reason)
-				var ie *InputError
+				var ie *Error
 				require.ErrorAs(t, got.err, &ie)
 				assert.Equal(t, "in.jsonl", ie.File)
 				assert.Equal(t, 1, ie.Line)
@@ -270,12 +270,12 @@ func TestJSONLDepthMatchesEncodingJSON(t *testing.T) {
 		if depth == 1 {
 			line = `{"text": "B", "x": 0}`
 		}
-		_, err := newJSONLDecoder(mustDefaults(t, ReadOptions{})).decode("d", 1, []byte(line))
+		_, err := newJSONLDecoder(mustDefaults(t, Options{})).decode("d", 1, []byte(line))
 		assert.Equal(t, json.Valid([]byte(line)), err == nil, "depth %d: err %v", depth, err)
 	}
 }
 
-func mustDefaults(t testing.TB, o ReadOptions) ReadOptions {
+func mustDefaults(t testing.TB, o Options) Options {
 	t.Helper()
 	o, err := o.withDefaults()
 	require.NoError(t, err)
@@ -283,10 +283,10 @@ func mustDefaults(t testing.TB, o ReadOptions) ReadOptions {
 }
 
 func TestReadJSONLMixed(t *testing.T) {
-	f, err := os.Open("../testdata/input/mixed.jsonl")
+	f, err := os.Open("../../testdata/input/mixed.jsonl")
 	require.NoError(t, err)
 	defer f.Close()
-	ys := collect(ReadJSONL("mixed.jsonl", f, ReadOptions{}))
+	ys := collect(JSONL("mixed.jsonl", f, Options{}))
 	type want struct {
 		id  string // for documents
 		msg string // prefix of the error message
@@ -317,8 +317,8 @@ func TestReadJSONLMixed(t *testing.T) {
 }
 
 // oracleDocument decodes one JSONL line with encoding/json, following the
-// rules ReadJSONL documents. It is slow and simple on purpose.
-func oracleDocument(name string, n int, line []byte, opts ReadOptions) (*Document, error) {
+// rules JSONL documents. It is slow and simple on purpose.
+func oracleDocument(name string, n int, line []byte, opts Options) (*dedup.Document, error) {
 	if !utf8.Valid(line) {
 		return nil, ErrInvalidUTF8
 	}
@@ -335,7 +335,7 @@ func oracleDocument(name string, n int, line []byte, opts ReadOptions) (*Documen
 	if !ok {
 		return nil, ErrNotObject
 	}
-	doc := &Document{Source: name, Line: n, Raw: line}
+	doc := &dedup.Document{Source: name, Line: n, Raw: line}
 	found := false
 	for _, f := range opts.BodyFields {
 		var body string
@@ -359,7 +359,7 @@ func oracleDocument(name string, n int, line []byte, opts ReadOptions) (*Documen
 			doc.BodyField = f
 			for _, l := range naiveLines([]byte(body)) {
 				if t := strings.TrimSpace(string(l)); t != "" {
-					doc.Paragraphs = append(doc.Paragraphs, Paragraph{Text: t, Line: n})
+					doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: t, Line: n})
 				}
 			}
 			break
@@ -438,11 +438,11 @@ func checkAgainstOracle(t testing.TB, d *jsonlDecoder, n int, line []byte) {
 }
 
 func TestReadJSONLMatchesEncodingJSON(t *testing.T) {
-	data, err := os.ReadFile("../testdata/input/sample.jsonl")
+	data, err := os.ReadFile("../../testdata/input/sample.jsonl")
 	require.NoError(t, err)
 	var lines [][]byte
 	lines = append(lines, bytes.Split(bytes.TrimSpace(data), []byte("\n"))...)
-	mixed, err := os.ReadFile("../testdata/input/mixed.jsonl")
+	mixed, err := os.ReadFile("../../testdata/input/mixed.jsonl")
 	require.NoError(t, err)
 	lines = append(lines, bytes.Split(mixed, []byte("\n"))...)
 	for _, s := range []string{
@@ -457,7 +457,7 @@ func TestReadJSONLMatchesEncodingJSON(t *testing.T) {
 	} {
 		lines = append(lines, []byte(s))
 	}
-	d := newJSONLDecoder(mustDefaults(t, ReadOptions{}))
+	d := newJSONLDecoder(mustDefaults(t, Options{}))
 	for i, line := range lines {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
@@ -467,9 +467,9 @@ func TestReadJSONLMatchesEncodingJSON(t *testing.T) {
 }
 
 func TestReadJSONLSample(t *testing.T) {
-	data, err := os.ReadFile("../testdata/input/sample.jsonl")
+	data, err := os.ReadFile("../../testdata/input/sample.jsonl")
 	require.NoError(t, err)
-	docs := docsOf(t, collect(ReadJSONL("sample.jsonl", bytes.NewReader(data), ReadOptions{})))
+	docs := docsOf(t, collect(JSONL("sample.jsonl", bytes.NewReader(data), Options{})))
 	require.Len(t, docs, 50)
 	for i, d := range docs {
 		assert.Equal(t, i+1, d.Line)
@@ -484,16 +484,16 @@ func TestReadJSONLSample(t *testing.T) {
 // TestReadJSONLChunking checks that how the input arrives does not change
 // what is read.
 func TestReadJSONLChunking(t *testing.T) {
-	data, err := os.ReadFile("../testdata/input/sample.jsonl")
+	data, err := os.ReadFile("../../testdata/input/sample.jsonl")
 	require.NoError(t, err)
-	mixed, err := os.ReadFile("../testdata/input/mixed.jsonl")
+	mixed, err := os.ReadFile("../../testdata/input/mixed.jsonl")
 	require.NoError(t, err)
 	data = append(append(append([]byte{}, utf8BOM...), data...), bytes.ReplaceAll(mixed, []byte("\n"), []byte("\r\n"))...)
-	want := collect(ReadJSONL("c", bytes.NewReader(data), ReadOptions{}))
+	want := collect(JSONL("c", bytes.NewReader(data), Options{}))
 	require.Len(t, want, 57)
 	for name, r := range chunkings(data) {
 		t.Run(name, func(t *testing.T) {
-			got := collect(ReadJSONL("c", r, ReadOptions{}))
+			got := collect(JSONL("c", r, Options{}))
 			assert.Equal(t, want, got)
 		})
 	}
@@ -506,7 +506,7 @@ func TestReadJSONLLongLines(t *testing.T) {
 	input := `{"id": "a", "text": "A"}` + "\n" + rec + "\n" + garbage + "\n" + `{"id": "b", "text": "B"}`
 
 	t.Run("under the cap", func(t *testing.T) {
-		ys := collect(ReadJSONL("big.jsonl", strings.NewReader(input), ReadOptions{}))
+		ys := collect(JSONL("big.jsonl", strings.NewReader(input), Options{}))
 		require.Len(t, ys, 4)
 		require.NoError(t, ys[1].err)
 		require.Len(t, ys[1].doc.Paragraphs, 1)
@@ -515,7 +515,7 @@ func TestReadJSONLLongLines(t *testing.T) {
 		assert.Equal(t, "b", ys[3].doc.ID)
 	})
 	t.Run("over the cap", func(t *testing.T) {
-		ys := collect(ReadJSONL("big.jsonl", strings.NewReader(input), ReadOptions{MaxLineBytes: 1 << 20}))
+		ys := collect(JSONL("big.jsonl", strings.NewReader(input), Options{MaxLineBytes: 1 << 20}))
 		require.Len(t, ys, 4)
 		assert.Equal(t, "a", ys[0].doc.ID)
 		assert.ErrorIs(t, ys[1].err, ErrLineTooLong)
@@ -527,22 +527,22 @@ func TestReadJSONLLongLines(t *testing.T) {
 	})
 	t.Run("exactly the cap", func(t *testing.T) {
 		line := `{"text": "x"}`
-		ys := collect(ReadJSONL("cap.jsonl", strings.NewReader(line+"\r\n"+line), ReadOptions{MaxLineBytes: len(line)}))
+		ys := collect(JSONL("cap.jsonl", strings.NewReader(line+"\r\n"+line), Options{MaxLineBytes: len(line)}))
 		require.Len(t, ys, 2)
 		assert.NoError(t, ys[0].err, "the terminator does not count")
 		assert.NoError(t, ys[1].err)
-		ys = collect(ReadJSONL("cap.jsonl", strings.NewReader(line), ReadOptions{MaxLineBytes: len(line) - 1}))
+		ys = collect(JSONL("cap.jsonl", strings.NewReader(line), Options{MaxLineBytes: len(line) - 1}))
 		require.Len(t, ys, 1)
 		assert.ErrorIs(t, ys[0].err, ErrLineTooLong)
 	})
 }
 
 func TestReadJSONLBreak(t *testing.T) {
-	data, err := os.ReadFile("../testdata/input/mixed.jsonl")
+	data, err := os.ReadFile("../../testdata/input/mixed.jsonl")
 	require.NoError(t, err)
 	for stopAt := 1; stopAt <= 7; stopAt++ {
 		n := 0
-		for range ReadJSONL("m", bytes.NewReader(data), ReadOptions{}) {
+		for range JSONL("m", bytes.NewReader(data), Options{}) {
 			n++
 			if n == stopAt {
 				break // the runtime panics if the iterator yields again
@@ -555,7 +555,7 @@ func TestReadJSONLBreak(t *testing.T) {
 func TestReadJSONLReadError(t *testing.T) {
 	boom := errors.New("boom")
 	r := io.MultiReader(strings.NewReader(`{"text": "A"}`+"\n"+`{"text": "B`), iotest.ErrReader(boom))
-	ys := collect(ReadJSONL("r.jsonl", r, ReadOptions{}))
+	ys := collect(JSONL("r.jsonl", r, Options{}))
 	require.Len(t, ys, 2)
 	require.NoError(t, ys[0].err)
 	assert.ErrorIs(t, ys[1].err, boom)
@@ -566,12 +566,12 @@ func TestReadJSONLReadError(t *testing.T) {
 // BenchmarkReadJSONL measures reading and decoding the sample, a slice of
 // the mismatch evaluation set.
 func BenchmarkReadJSONL(b *testing.B) {
-	data, err := os.ReadFile("../testdata/input/sample.jsonl")
+	data, err := os.ReadFile("../../testdata/input/sample.jsonl")
 	require.NoError(b, err)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		for _, err := range ReadJSONL("s", bytes.NewReader(data), ReadOptions{}) {
+		for _, err := range JSONL("s", bytes.NewReader(data), Options{}) {
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -582,7 +582,7 @@ func BenchmarkReadJSONL(b *testing.B) {
 // BenchmarkReadJSONLEncodingJSON is the same work with encoding/json
 // decoding a struct of the default fields, for comparison.
 func BenchmarkReadJSONLEncodingJSON(b *testing.B) {
-	data, err := os.ReadFile("../testdata/input/sample.jsonl")
+	data, err := os.ReadFile("../../testdata/input/sample.jsonl")
 	require.NoError(b, err)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
@@ -607,47 +607,14 @@ func BenchmarkReadJSONLEncodingJSON(b *testing.B) {
 	}
 }
 
-// TestSpecialBytes checks the eight-byte test against a byte loop: every
-// byte value at every position, over plain and mixed backgrounds.
-func TestSpecialBytes(t *testing.T) {
-	first := func(b []byte) int {
-		for i, c := range b {
-			if !strPlain[c] {
-				return i
-			}
-		}
-		return -1
-	}
-	backgrounds := [][]byte{[]byte("abcdefgh"), []byte("\xe2\x80\x99\xc3\xa9 ~\x7f"), []byte("\xff\xff\xff\xff\xff\xff\xff\xff")}
-	for _, bg := range backgrounds {
-		for pos := range 8 {
-			for v := range 256 {
-				for _, later := range []byte{'a', '"', 0x1f, '\\'} {
-					b := bytes.Clone(bg)
-					b[pos] = byte(v)
-					if pos < 7 {
-						b[7] = later
-					}
-					m := specialBytes(binary.LittleEndian.Uint64(b))
-					got := -1
-					if m != 0 {
-						got = bits.TrailingZeros64(m) >> 3
-					}
-					require.Equal(t, first(b), got, "bytes %q", b)
-				}
-			}
-		}
-	}
-}
-
 func TestReadJSONLNoRaw(t *testing.T) {
 	in := `{"id":"a","title":"T","text":"one\ntwo"}` + "\n"
-	for doc, err := range ReadJSONL("x.jsonl", strings.NewReader(in), ReadOptions{NoRaw: true}) {
+	for doc, err := range JSONL("x.jsonl", strings.NewReader(in), Options{NoRaw: true}) {
 		require.NoError(t, err)
 		assert.Nil(t, doc.Raw, "NoRaw keeps no copy of the record")
 		assert.Len(t, doc.Paragraphs, 2)
 	}
-	for doc, err := range ReadJSONL("x.jsonl", strings.NewReader(in), ReadOptions{}) {
+	for doc, err := range JSONL("x.jsonl", strings.NewReader(in), Options{}) {
 		require.NoError(t, err)
 		assert.Equal(t, strings.TrimSuffix(in, "\n"), string(doc.Raw))
 	}

@@ -1,7 +1,17 @@
-package dedup
+// Package read reads news articles as dedup.Documents: plain text (one
+// article per file, see Text), JSONL (one per line, see JSONL), either of
+// them gzipped, folders of them and standard input. Paths reads all of
+// these, as the newsdedup command does; Text and JSONL read one stream.
+//
+// An error in one record or file is an *Error naming the file and line,
+// "corpus.jsonl:1042: invalid JSON: ...", wrapping one of the sentinels
+// ErrInvalidJSON, ErrNotObject, ErrInvalidUTF8, ErrLineTooLong,
+// ErrMissingBody, ErrBinary, ErrNoHeadline or ErrRead; reading goes on
+// with the next record.
+package read
 
-// This file holds what the readers share: ReadOptions, ReadPaths (which
-// opens files, walks folders, gunzips and picks a format for each input),
+// This file holds what the readers share: Options, Paths (which opens
+// files, walks folders, gunzips and picks a format for each input),
 // lineReader, the capped line splitter under both the text and the JSONL
 // reader, and readahead, which gunzips in a goroutine.
 
@@ -18,6 +28,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/newsdedup/newsdedup/dedup"
 )
 
 // Default field names of JSONL records, tried in order.
@@ -31,10 +43,10 @@ var (
 )
 
 // DefaultMaxLineBytes is the longest line the readers accept when
-// ReadOptions.MaxLineBytes is 0.
+// Options.MaxLineBytes is 0.
 const DefaultMaxLineBytes = 64 << 20
 
-// Input formats for ReadOptions.Format.
+// Input formats for Options.Format.
 const (
 	FormatAuto  = "auto"
 	FormatText  = "text"
@@ -49,9 +61,9 @@ const maxKeptBuffer = 1 << 20
 // that fit in it are handed out without copying.
 const readBufferSize = 64 << 10
 
-// ReadOptions say how to read articles. The zero value reads with the
+// Options say how to read articles. The zero value reads with the
 // defaults.
-type ReadOptions struct {
+type Options struct {
 	// TitleFields are the JSONL fields tried, in order, for the headline;
 	// nil means DefaultTitleFields.
 	TitleFields []string
@@ -69,13 +81,13 @@ type ReadOptions struct {
 	// that line: a JSONL record is skipped and reading goes on with the
 	// next line; a text file is skipped.
 	MaxLineBytes int
-	// NoRaw leaves Document.Raw nil, for readers that never write a record
+	// NoRaw leaves dedup.Document.Raw nil, for readers that never write a record
 	// back: it saves a copy of every record.
 	NoRaw bool
 }
 
 // withDefaults returns o with nil and zero fields replaced by defaults.
-func (o ReadOptions) withDefaults() (ReadOptions, error) {
+func (o Options) withDefaults() (Options, error) {
 	if o.TitleFields == nil {
 		o.TitleFields = DefaultTitleFields
 	}
@@ -98,7 +110,7 @@ func (o ReadOptions) withDefaults() (ReadOptions, error) {
 	return o, nil
 }
 
-// ReadPaths reads the articles in paths: files, folders, or "-" for stdin.
+// Paths reads the articles in paths: files, folders, or "-" for stdin.
 // No paths at all means stdin. The source name of stdin is "-".
 //
 // Folders are walked recursively in lexical order. Inside a folder, entries
@@ -111,8 +123,8 @@ func (o ReadOptions) withDefaults() (ReadOptions, error) {
 //   - A name ending in ".gz" (any case) is gunzipped, and the format is then
 //     decided on the name without ".gz".
 //   - ".jsonl", ".ndjson" and ".json" are JSONL, one article per line (see
-//     ReadJSONL); ".txt" and ".text" are text, one article per file (see
-//     ReadText).
+//     JSONL); ".txt" and ".text" are text, one article per file (see
+//     Text).
 //   - Any other name, and stdin, is sniffed: gzip data (magic bytes 1f 8b)
 //     is gunzipped first, then the input is JSONL when its first byte that
 //     is not white space or a UTF-8 byte order mark is '{', else text.
@@ -124,10 +136,10 @@ func (o ReadOptions) withDefaults() (ReadOptions, error) {
 // byte order mark at the start of an input is dropped.
 //
 // An error in one record (bad JSON, invalid UTF-8, a line too long, a
-// missing body...) is yielded as (nil, *InputError) naming the file and
+// missing body...) is yielded as (nil, *Error) naming the file and
 // line, and iteration continues with the next record. An error that ends a
 // file (it cannot be opened, gunzipped or read) is yielded as
-// (nil, *InputError) too, and iteration continues with the next file. An
+// (nil, *Error) too, and iteration continues with the next file. An
 // invalid opts.Format is yielded once, as an error wrapping
 // ErrUnknownFormat, and nothing is read.
 //
@@ -136,8 +148,8 @@ func (o ReadOptions) withDefaults() (ReadOptions, error) {
 // paths again (stdin, though, can only be read once), so the sequence may
 // be ranged over by several goroutines at once when it reads no stdin.
 // Documents yielded do not share memory with the reader or each other.
-func ReadPaths(ctx context.Context, paths []string, stdin io.Reader, opts ReadOptions) iter.Seq2[*Document, error] {
-	return func(yield func(*Document, error) bool) {
+func Paths(ctx context.Context, paths []string, stdin io.Reader, opts Options) iter.Seq2[*dedup.Document, error] {
+	return func(yield func(*dedup.Document, error) bool) {
 		o, err := opts.withDefaults()
 		if err != nil {
 			yield(nil, err)
@@ -155,16 +167,16 @@ func ReadPaths(ctx context.Context, paths []string, stdin io.Reader, opts ReadOp
 	}
 }
 
-// pathReader carries the state of one ReadPaths iteration.
+// pathReader carries the state of one Paths iteration.
 type pathReader struct {
 	ctx   context.Context
-	opts  ReadOptions
+	opts  Options
 	stdin io.Reader
-	yield func(*Document, error) bool
+	yield func(*dedup.Document, error) bool
 	jsonl *jsonlDecoder
 }
 
-// path reads one argument of ReadPaths. It returns false when iteration
+// path reads one argument of Paths. It returns false when iteration
 // must stop.
 func (pr *pathReader) path(p string) bool {
 	if err := pr.ctx.Err(); err != nil {
@@ -179,7 +191,7 @@ func (pr *pathReader) path(p string) bool {
 	}
 	fi, err := os.Stat(p)
 	if err != nil {
-		return pr.yield(nil, &InputError{File: p, Err: pathError(err)})
+		return pr.yield(nil, &Error{File: p, Err: pathError(err)})
 	}
 	if fi.IsDir() {
 		return pr.walk(p)
@@ -200,7 +212,7 @@ func (pr *pathReader) walk(root string) bool {
 			return filepath.SkipAll
 		}
 		if err != nil {
-			if more = pr.yield(nil, &InputError{File: p, Err: pathError(err)}); !more {
+			if more = pr.yield(nil, &Error{File: p, Err: pathError(err)}); !more {
 				return filepath.SkipAll
 			}
 			return nil
@@ -241,7 +253,7 @@ func folderFileName(name string) bool {
 	return false
 }
 
-// pathError drops the path from an *fs.PathError, which InputError names.
+// pathError drops the path from an *fs.PathError, which Error names.
 func pathError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -254,7 +266,7 @@ func pathError(err error) error {
 func (pr *pathReader) file(p string) bool {
 	f, err := os.Open(p)
 	if err != nil {
-		return pr.yield(nil, &InputError{File: p, Err: pathError(err)})
+		return pr.yield(nil, &Error{File: p, Err: pathError(err)})
 	}
 	defer f.Close()
 	return pr.stream(p, p, f)
@@ -281,7 +293,7 @@ func (pr *pathReader) stream(name, fileName string, r io.Reader) bool {
 	if !gz && byName == "" {
 		magic, err := peek(br, 2)
 		if err != nil {
-			return pr.yield(nil, &InputError{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
+			return pr.yield(nil, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
 		}
 		gz = len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
 	}
@@ -291,7 +303,7 @@ func (pr *pathReader) stream(name, fileName string, r io.Reader) bool {
 			err = errors.New("empty file")
 		}
 		if err != nil {
-			return pr.yield(nil, &InputError{File: name, Err: fmt.Errorf("gunzip: %w", err)})
+			return pr.yield(nil, &Error{File: name, Err: fmt.Errorf("gunzip: %w", err)})
 		}
 		// The goroutine owns zr, so zr is not closed here; gzip.Reader's
 		// Close frees nothing anyway.
@@ -302,7 +314,7 @@ func (pr *pathReader) stream(name, fileName string, r io.Reader) bool {
 	if format == FormatAuto {
 		c, err := sniff(br)
 		if err != nil {
-			return pr.yield(nil, &InputError{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
+			return pr.yield(nil, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
 		}
 		switch c {
 		case '{':
@@ -490,9 +502,9 @@ func (lr *lineReader) finish(part []byte, adv, size int) ([]byte, bool, bool) {
 	return line, false, true
 }
 
-// readError wraps a read error of lr as an InputError at the line being read.
+// readError wraps a read error of lr as an Error at the line being read.
 func (lr *lineReader) readError(name string) error {
-	return &InputError{File: name, Line: lr.n + 1, Err: fmt.Errorf("%w: %w", ErrRead, lr.err)}
+	return &Error{File: name, Line: lr.n + 1, Err: fmt.Errorf("%w: %w", ErrRead, lr.err)}
 }
 
 // Gunzipping costs more than decoding JSONL, so it runs in its own

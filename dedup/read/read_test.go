@@ -1,4 +1,4 @@
-package dedup
+package read
 
 import (
 	"bufio"
@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const inputDir = "../testdata/input"
+const inputDir = "../../testdata/input"
 
 // chunkings returns readers of data that deliver it in different ways.
 func chunkings(data []byte) map[string]io.Reader {
@@ -119,7 +119,7 @@ func TestLineReaderNaive(t *testing.T) {
 
 func TestReadPathsFolder(t *testing.T) {
 	root := filepath.Join(inputDir, "tree")
-	ys := collect(ReadPaths(context.Background(), []string{root}, nil, ReadOptions{}))
+	ys := collect(Paths(context.Background(), []string{root}, nil, Options{}))
 	docs := docsOf(t, ys)
 	var ids, sources []string
 	for _, d := range docs {
@@ -138,7 +138,7 @@ func TestReadPathsNamedFiles(t *testing.T) {
 	tests := []struct {
 		name, reason string
 		paths        []string
-		opts         ReadOptions
+		opts         Options
 		wantIDs      []string // "" for an error
 		wantTitles   []string
 	}{
@@ -156,22 +156,22 @@ func TestReadPathsNamedFiles(t *testing.T) {
 			paths:   []string{in("small.jsonl.gz"), in("no-such-file.txt"), in("empty.txt"), in("bom.txt")},
 			wantIDs: []string{"g1", "g2", "", "", in("bom.txt")}, wantTitles: []string{"Gzipped one", "Gzipped two", "", "", "BOM headline"}},
 		{name: "format override", reason: "Format jsonl reads a .txt file as JSONL",
-			paths: []string{in("title-only.txt")}, opts: ReadOptions{Format: FormatJSONL}, wantIDs: []string{""}, wantTitles: []string{""}},
+			paths: []string{in("title-only.txt")}, opts: Options{Format: FormatJSONL}, wantIDs: []string{""}, wantTitles: []string{""}},
 		{name: "text override", reason: "Format text reads a .jsonl file as one article",
-			paths: []string{in("bom.jsonl")}, opts: ReadOptions{Format: FormatText}, wantIDs: []string{in("bom.jsonl")},
+			paths: []string{in("bom.jsonl")}, opts: Options{Format: FormatText}, wantIDs: []string{in("bom.jsonl")},
 			wantTitles: []string{`{"id": "b1", "title": "BOM record", "text": "One.\n\nTwo."}`}},
 		{name: "field options", reason: "options reach the JSONL reader",
-			paths: []string{in("small.jsonl.gz")}, opts: ReadOptions{IDFields: []string{"title"}, TitleFields: []string{"id"}},
+			paths: []string{in("small.jsonl.gz")}, opts: Options{IDFields: []string{"title"}, TitleFields: []string{"id"}},
 			wantIDs: []string{"Gzipped one", "Gzipped two"}, wantTitles: []string{"g1", "g2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ys := collect(ReadPaths(context.Background(), tt.paths, nil, tt.opts))
+			ys := collect(Paths(context.Background(), tt.paths, nil, tt.opts))
 			var ids, titles []string
 			for _, y := range ys {
 				if y.err != nil {
 					ids, titles = append(ids, ""), append(titles, "")
-					var ie *InputError
+					var ie *Error
 					assert.ErrorAs(t, y.err, &ie, "errors name the file")
 					continue
 				}
@@ -205,7 +205,7 @@ func TestReadPathsErrors(t *testing.T) {
 	tests := []struct {
 		name, reason string
 		path         string
-		opts         ReadOptions
+		opts         Options
 		wantMsg      string // prefix of the last error
 		wantErr      error
 		wantNotExist bool
@@ -218,12 +218,12 @@ func TestReadPathsErrors(t *testing.T) {
 			wantMsg: emptyGzip + ": gunzip: empty file"},
 		{name: "truncated gzip", reason: "a gzip stream that ends early is a read error at the line being read", path: truncated,
 			wantMsg: truncated + ":", wantErr: ErrRead},
-		{name: "long text line", reason: "the line cap applies to text files", path: longText, opts: ReadOptions{MaxLineBytes: 100},
+		{name: "long text line", reason: "the line cap applies to text files", path: longText, opts: Options{MaxLineBytes: 100},
 			wantMsg: longText + ":2: line too long: more than 100 bytes", wantErr: ErrLineTooLong},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ys := collect(ReadPaths(context.Background(), []string{tt.path, good}, nil, tt.opts))
+			ys := collect(Paths(context.Background(), []string{tt.path, good}, nil, tt.opts))
 			require.NotEmpty(t, ys)
 			last := ys[len(ys)-1]
 			require.NoError(t, last.err, "the next path is read after an error")
@@ -241,26 +241,26 @@ func TestReadPathsErrors(t *testing.T) {
 	}
 
 	t.Run("truncated gzip line", func(t *testing.T) {
-		ys := collect(ReadPaths(context.Background(), []string{truncated}, nil, ReadOptions{}))
+		ys := collect(Paths(context.Background(), []string{truncated}, nil, Options{}))
 		require.Greater(t, len(ys), 1)
 		last := ys[len(ys)-1]
-		var ie *InputError
+		var ie *Error
 		require.ErrorAs(t, last.err, &ie)
 		assert.Equal(t, len(ys), ie.Line, "the error is at the line after the last record read")
 		assert.ErrorIs(t, last.err, io.ErrUnexpectedEOF)
 	})
 	t.Run("unknown format", func(t *testing.T) {
-		ys := collect(ReadPaths(context.Background(), []string{good}, nil, ReadOptions{Format: "xml"}))
+		ys := collect(Paths(context.Background(), []string{good}, nil, Options{Format: "xml"}))
 		require.Len(t, ys, 1, "nothing is read")
 		assert.ErrorIs(t, ys[0].err, ErrUnknownFormat)
-		assert.EqualError(t, ys[0].err, `dedup: unknown input format "xml" (want "auto", "text" or "jsonl")`)
+		assert.EqualError(t, ys[0].err, `read: unknown input format "xml" (want "auto", "text" or "jsonl")`)
 	})
 	t.Run("errors in a folder", func(t *testing.T) {
 		sub := filepath.Join(dir, "sub")
 		write("sub/1.txt", nil)
 		write("sub/2.jsonl", []byte("{\n{\"text\": \"ok\"}\n"))
 		write("sub/3.txt", []byte("Third\n"))
-		ys := collect(ReadPaths(context.Background(), []string{sub}, nil, ReadOptions{}))
+		ys := collect(Paths(context.Background(), []string{sub}, nil, Options{}))
 		require.Len(t, ys, 4)
 		assert.EqualError(t, ys[0].err, filepath.Join(sub, "1.txt")+": no headline: the file is empty")
 		assert.ErrorIs(t, ys[1].err, ErrInvalidJSON)
@@ -275,7 +275,7 @@ func TestReadPathsErrors(t *testing.T) {
 		require.NoError(t, os.Symlink(filepath.Dir(target), filepath.Join(links, "dir.txt")))
 		require.NoError(t, os.Symlink(target, filepath.Join(links, "file.txt")))
 		require.NoError(t, os.Symlink(links, filepath.Join(links, "loop")))
-		docs := docsOf(t, collect(ReadPaths(context.Background(), []string{links}, nil, ReadOptions{})))
+		docs := docsOf(t, collect(Paths(context.Background(), []string{links}, nil, Options{})))
 		require.Len(t, docs, 1, "links to folders are not followed, links to files are read")
 		assert.Equal(t, filepath.Join(links, "file.txt"), docs[0].Source)
 	})
@@ -292,7 +292,7 @@ func TestReadPathsStdin(t *testing.T) {
 		name, reason string
 		paths        []string
 		in           []byte
-		opts         ReadOptions
+		opts         Options
 		wantIDs      []string
 	}{
 		{name: "no paths JSONL", reason: "no paths reads stdin, sniffed as JSONL", in: []byte("\n  {\"text\": \"a\"}\n{\"text\": \"b\"}"), wantIDs: []string{"-:2", "-:3"}},
@@ -301,11 +301,11 @@ func TestReadPathsStdin(t *testing.T) {
 		{name: "BOM JSONL", reason: "the sniff looks past a BOM", in: []byte("\ufeff{\"text\": \"a\"}"), wantIDs: []string{"-:1"}},
 		{name: "empty", reason: "empty stdin yields nothing", in: nil, wantIDs: nil},
 		{name: "blank", reason: "blank stdin yields nothing", in: []byte("\n \r\n"), wantIDs: nil},
-		{name: "forced text", reason: "Format text applies to stdin", in: []byte(`{"text": "a"}`), opts: ReadOptions{Format: FormatText}, wantIDs: []string{"-"}},
+		{name: "forced text", reason: "Format text applies to stdin", in: []byte(`{"text": "a"}`), opts: Options{Format: FormatText}, wantIDs: []string{"-"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			docs := docsOf(t, collect(ReadPaths(context.Background(), tt.paths, bytes.NewReader(tt.in), tt.opts)))
+			docs := docsOf(t, collect(Paths(context.Background(), tt.paths, bytes.NewReader(tt.in), tt.opts)))
 			var ids []string
 			for _, d := range docs {
 				ids = append(ids, d.ID)
@@ -315,7 +315,7 @@ func TestReadPathsStdin(t *testing.T) {
 		})
 	}
 	t.Run("nil stdin", func(t *testing.T) {
-		ys := collect(ReadPaths(context.Background(), nil, nil, ReadOptions{}))
+		ys := collect(Paths(context.Background(), nil, nil, Options{}))
 		require.Len(t, ys, 1)
 		assert.ErrorIs(t, ys[0].err, ErrNoStdin)
 	})
@@ -323,13 +323,13 @@ func TestReadPathsStdin(t *testing.T) {
 
 func TestReadPathsStop(t *testing.T) {
 	paths := []string{filepath.Join(inputDir, "tree"), filepath.Join(inputDir, "mixed.jsonl"), filepath.Join(inputDir, "seed.txt")}
-	all := collect(ReadPaths(context.Background(), paths, nil, ReadOptions{}))
+	all := collect(Paths(context.Background(), paths, nil, Options{}))
 	require.Len(t, all, 5+7+1)
 
 	t.Run("break", func(t *testing.T) {
 		for stopAt := 1; stopAt <= len(all); stopAt++ {
 			n := 0
-			for range ReadPaths(context.Background(), paths, nil, ReadOptions{}) {
+			for range Paths(context.Background(), paths, nil, Options{}) {
 				n++
 				if n == stopAt {
 					break // the runtime panics if the iterator yields again
@@ -343,7 +343,7 @@ func TestReadPathsStop(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			var got []yielded
-			for d, err := range ReadPaths(ctx, paths, nil, ReadOptions{}) {
+			for d, err := range Paths(ctx, paths, nil, Options{}) {
 				got = append(got, yielded{d, err})
 				if len(got) == stopAt {
 					cancel()
@@ -361,21 +361,21 @@ func TestReadPathsStop(t *testing.T) {
 	t.Run("cancelled before", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		ys := collect(ReadPaths(ctx, paths, nil, ReadOptions{}))
+		ys := collect(Paths(ctx, paths, nil, Options{}))
 		require.Len(t, ys, 1)
 		assert.True(t, errors.Is(ys[0].err, context.Canceled))
 	})
 	t.Run("twice", func(t *testing.T) {
-		seq := ReadPaths(context.Background(), paths, nil, ReadOptions{})
+		seq := Paths(context.Background(), paths, nil, Options{})
 		assert.Equal(t, collect(seq), collect(seq), "each iteration reads the paths again")
 	})
 }
 
-func TestInputErrorMessage(t *testing.T) {
-	assert.EqualError(t, &InputError{File: "a.jsonl", Line: 3, Err: ErrInvalidJSON}, "a.jsonl:3: invalid JSON")
-	assert.EqualError(t, &InputError{File: "a.txt", Err: ErrNoHeadline}, "a.txt: no headline")
-	assert.EqualError(t, &InputError{File: "a.txt"}, "a.txt: <nil>")
-	assert.ErrorIs(t, &InputError{File: "a", Line: 1, Err: ErrBinary}, ErrBinary)
+func TestErrorMessage(t *testing.T) {
+	assert.EqualError(t, &Error{File: "a.jsonl", Line: 3, Err: ErrInvalidJSON}, "a.jsonl:3: invalid JSON")
+	assert.EqualError(t, &Error{File: "a.txt", Err: ErrNoHeadline}, "a.txt: no headline")
+	assert.EqualError(t, &Error{File: "a.txt"}, "a.txt: <nil>")
+	assert.ErrorIs(t, &Error{File: "a", Line: 1, Err: ErrBinary}, ErrBinary)
 }
 
 func TestReadahead(t *testing.T) {
@@ -439,7 +439,7 @@ func TestReadPathsStreams(t *testing.T) {
 			_ = pw.Close()
 		}()
 		var ids []string
-		for d, err := range ReadPaths(context.Background(), nil, pr, ReadOptions{}) {
+		for d, err := range Paths(context.Background(), nil, pr, Options{}) {
 			require.NoError(t, err)
 			ids = append(ids, d.ID)
 			if d.ID == "1" {

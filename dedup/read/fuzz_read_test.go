@@ -1,4 +1,4 @@
-package dedup
+package read
 
 import (
 	"bytes"
@@ -9,11 +9,13 @@ import (
 	"testing"
 	"testing/iotest"
 	"unicode/utf8"
+
+	"github.com/newsdedup/newsdedup/dedup"
 )
 
 // checkDocument fails t unless doc keeps the invariants every reader
 // promises.
-func checkDocument(t *testing.T, doc *Document) {
+func checkDocument(t *testing.T, doc *dedup.Document) {
 	t.Helper()
 	if doc.Source == "" || doc.ID == "" || doc.Line < 1 {
 		t.Fatalf("document without source, id or line: %+v", doc)
@@ -72,8 +74,8 @@ func FuzzReadJSONL(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, max := range []int{0, 32} {
-			opts := ReadOptions{MaxLineBytes: max}
-			got := collect(ReadJSONL("f.jsonl", bytes.NewReader(data), opts))
+			opts := Options{MaxLineBytes: max}
+			got := collect(JSONL("f.jsonl", bytes.NewReader(data), opts))
 
 			d := newJSONLDecoder(mustDefaults(t, opts))
 			var want []yielded
@@ -81,12 +83,12 @@ func FuzzReadJSONL(f *testing.F) {
 				n := i + 1
 				switch {
 				case max > 0 && len(line) > max:
-					want = append(want, yielded{err: &InputError{File: "f.jsonl", Line: n, Err: ErrLineTooLong}})
+					want = append(want, yielded{err: &Error{File: "f.jsonl", Line: n, Err: ErrLineTooLong}})
 				case len(bytes.TrimSpace(line)) == 0:
 				default:
 					doc, err := oracleDocument("f.jsonl", n, bytes.Clone(line), d.opts)
 					if err != nil {
-						err = &InputError{File: "f.jsonl", Line: n, Err: err}
+						err = &Error{File: "f.jsonl", Line: n, Err: err}
 					}
 					want = append(want, yielded{doc, err})
 				}
@@ -97,7 +99,7 @@ func FuzzReadJSONL(f *testing.F) {
 			for i := range got {
 				g, w := got[i], want[i]
 				if w.err != nil {
-					var gi, wi *InputError
+					var gi, wi *Error
 					if !errors.As(g.err, &gi) || !errors.As(w.err, &wi) || gi.Line != wi.Line || gi.File != wi.File || !errors.Is(gi, wi.Err) {
 						t.Fatalf("item %d: got %v, %v; want error %v", i, g.doc, g.err, w.err)
 					}
@@ -119,7 +121,7 @@ func FuzzReadJSONL(f *testing.F) {
 }
 
 // equalDocs compares documents field by field.
-func equalDocs(a, b *Document) bool {
+func equalDocs(a, b *dedup.Document) bool {
 	if a.ID != b.ID || a.Source != b.Source || a.Line != b.Line || a.Title != b.Title || a.TitleLine != b.TitleLine ||
 		!bytes.Equal(a.Raw, b.Raw) || a.BodyField != b.BodyField || a.TitleField != b.TitleField || len(a.Paragraphs) != len(b.Paragraphs) {
 		return false
@@ -134,8 +136,8 @@ func equalDocs(a, b *Document) bool {
 
 // oracleText reads a text article the naive way, returning the sentinel
 // and line of an error.
-func oracleText(name string, data []byte) (*Document, error, int) {
-	doc := &Document{ID: name, Source: name, Line: 1}
+func oracleText(name string, data []byte) (*dedup.Document, error, int) {
+	doc := &dedup.Document{ID: name, Source: name, Line: 1}
 	for i, l := range naiveLines(bytes.TrimPrefix(data, utf8BOM)) {
 		switch {
 		case bytes.IndexByte(l, 0) >= 0:
@@ -149,7 +151,7 @@ func oracleText(name string, data []byte) (*Document, error, int) {
 		case doc.TitleLine == 0:
 			doc.Title, doc.TitleLine = text, i+1
 		default:
-			doc.Paragraphs = append(doc.Paragraphs, Paragraph{Text: text, Line: i + 1})
+			doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: text, Line: i + 1})
 		}
 	}
 	if doc.TitleLine == 0 {
@@ -168,9 +170,9 @@ func FuzzReadText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		want, wantErr, wantLine := oracleText("f.txt", data)
 		for _, r := range []interface{ Read([]byte) (int, error) }{bytes.NewReader(data), iotest.OneByteReader(bytes.NewReader(data))} {
-			doc, err := ReadText("f.txt", r)
+			doc, err := Text("f.txt", r)
 			if wantErr != nil {
-				var ie *InputError
+				var ie *Error
 				if !errors.As(err, &ie) || !errors.Is(err, wantErr) || ie.Line != wantLine || ie.File != "f.txt" || doc != nil {
 					t.Fatalf("got %+v, %v; want %v on line %d", doc, err, wantErr, wantLine)
 				}

@@ -1,4 +1,4 @@
-package dedup
+package jsonrec
 
 // Cleaning: writing an article back without some of its paragraphs.
 //
@@ -40,43 +40,44 @@ import (
 //
 // The record must be valid UTF-8 and valid JSON; the field must hold a
 // string or an array of strings. Otherwise RewriteBody returns an error
-// wrapping ErrInvalidUTF8, ErrInvalidJSON, ErrNotObject or ErrMissingBody.
-// It never modifies raw, and is safe for concurrent use.
+// wrapping ErrInvalidUTF8, ErrInvalidJSON, ErrNotObject or ErrMissingBody,
+// with no prefix: the caller says what it was rewriting. It never modifies
+// raw, and is safe for concurrent use.
 func RewriteBody(raw []byte, field string, remove func(paragraph int) bool) ([]byte, int, error) {
 	if !utf8.Valid(raw) {
-		return nil, 0, fmt.Errorf("dedup: rewriting a record: %w", invalidUTF8(raw))
+		return nil, 0, InvalidUTF8(raw)
 	}
 	sp, err := findField(raw, field)
 	if err != nil {
-		return nil, 0, fmt.Errorf("dedup: rewriting a record: %w", err)
+		return nil, 0, err
 	}
 	r := getRewriter()
 	defer putRewriter(r)
-	switch raw[sp.start] {
+	switch raw[sp.Start] {
 	case '"':
-		r.splitString(raw, sp.start+1, sp.end-1)
+		r.splitString(raw, sp.Start+1, sp.End-1)
 	case '[':
 		if !r.splitArray(raw, sp) {
-			return nil, 0, fmt.Errorf("dedup: rewriting a record: %w: field %q is an array with non-string elements", ErrMissingBody, field)
+			return nil, 0, fmt.Errorf("%w: field %q is an array with non-string elements", ErrMissingBody, field)
 		}
 	default:
-		return nil, 0, fmt.Errorf("dedup: rewriting a record: %w: field %q is %s", ErrMissingBody, field, jsonKind(raw[sp.start]))
+		return nil, 0, fmt.Errorf("%w: field %q is %s", ErrMissingBody, field, Kind(raw[sp.Start]))
 	}
 	n := r.decide(remove)
 	out := make([]byte, 0, len(raw))
-	out = append(out, raw[:sp.start]...)
-	if raw[sp.start] == '"' {
+	out = append(out, raw[:sp.Start]...)
+	if raw[sp.Start] == '"' {
 		out = append(out, '"')
 		out, _ = r.appendLines(out, raw, 0, len(r.lines))
 		out = append(out, '"')
 	} else {
 		out = r.appendArray(out, raw, sp)
 	}
-	out = append(out, raw[sp.end:]...)
+	out = append(out, raw[sp.End:]...)
 	return out, n, nil
 }
 
-// RewriteText returns a copy of text, a plain-text article as ReadText
+// RewriteText returns a copy of text, a plain-text article as dedup/read
 // reads it, without the paragraphs for which remove returns true, and the
 // number of paragraphs the article has. The title (the first non-blank
 // line), the lines before it and a byte order mark are kept. remove is
@@ -97,19 +98,22 @@ func RewriteText(text []byte, remove func(paragraph int) bool) ([]byte, int) {
 	return out, n
 }
 
+// utf8BOM is the UTF-8 encoding of U+FEFF, which RewriteText keeps.
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
 // findField validates raw as one JSON object and returns the span of the
 // value of its last top-level key equal to field.
-func findField(raw []byte, field string) (span, error) {
-	var found span
-	if _, err := walkObject(raw, nil, func(key []byte, v span) {
+func findField(raw []byte, field string) (Span, error) {
+	var found Span
+	if _, err := WalkObject(raw, nil, func(key []byte, v Span) {
 		if string(key) == field {
 			found = v
 		}
 	}); err != nil {
-		return span{}, err
+		return Span{}, err
 	}
-	if found.end == 0 {
-		return span{}, fmt.Errorf("%w: no field %q", ErrMissingBody, field)
+	if found.End == 0 {
+		return Span{}, fmt.Errorf("%w: no field %q", ErrMissingBody, field)
 	}
 	return found, nil
 }
@@ -142,6 +146,9 @@ type bodyRewriter struct {
 	titled  bool // a title line was seen (text)
 	scratch []byte
 }
+
+// maxKeptBuffer is the largest scratch buffer a pooled bodyRewriter keeps.
+const maxKeptBuffer = 1 << 20
 
 // rewriters keeps bodyRewriters, and their buffers, between calls.
 var rewriters = sync.Pool{New: func() any { return new(bodyRewriter) }}
@@ -215,34 +222,13 @@ func escapedNewline(b []byte) (nl byte, w int) {
 
 // splitArray splits the strings of the array at sp into lines, one element
 // after another. It reports false when an element is not a string.
-func (r *bodyRewriter) splitArray(raw []byte, sp span) bool {
-	s := jsonScanner{data: raw[:sp.end], pos: sp.start + 1}
-	s.skipWS()
-	if s.at(']') {
-		return true
-	}
-	for {
-		if !s.at('"') {
-			return false
-		}
-		start := s.pos
-		if s.str() != nil {
-			return false
-		}
-		el := arrayElem{start: start, end: s.pos, first: len(r.lines)}
-		r.splitString(raw, start+1, s.pos-1)
+func (r *bodyRewriter) splitArray(raw []byte, sp Span) bool {
+	return ArrayStrings(raw, sp, func(s Span, next int) {
+		el := arrayElem{start: s.Start, end: s.End, sepEnd: next, first: len(r.lines)}
+		r.splitString(raw, s.Start+1, s.End-1)
 		el.last = len(r.lines)
-		s.skipWS()
-		if s.at(']') {
-			el.sepEnd = s.pos
-			r.elems = append(r.elems, el)
-			return true
-		}
-		s.pos++ // ',': the array is valid JSON
-		s.skipWS()
-		el.sepEnd = s.pos
 		r.elems = append(r.elems, el)
-	}
+	})
 }
 
 // splitText splits text[start:] into lines ending at "\n", "\r\n" or a
@@ -289,7 +275,7 @@ func (r *bodyRewriter) blank(content []byte, escaped bool) bool {
 		return false
 	}
 	if escaped && bytes.IndexByte(content, '\\') >= 0 {
-		r.scratch = unquote(r.scratch[:0], content)
+		r.scratch = Unquote(r.scratch[:0], content)
 		content = r.scratch
 	}
 	return len(bytes.TrimSpace(content)) == 0
@@ -366,11 +352,11 @@ func (r *bodyRewriter) appendLines(dst, b []byte, first, last int) ([]byte, bool
 // the white space after it, the elements with a line kept, each followed
 // by the separator that followed it, and the white space and bracket that
 // closed it.
-func (r *bodyRewriter) appendArray(dst, raw []byte, sp span) []byte {
+func (r *bodyRewriter) appendArray(dst, raw []byte, sp Span) []byte {
 	if len(r.elems) == 0 {
-		return append(dst, raw[sp.start:sp.end]...)
+		return append(dst, raw[sp.Start:sp.End]...)
 	}
-	dst = append(dst, raw[sp.start:r.elems[0].start]...)
+	dst = append(dst, raw[sp.Start:r.elems[0].start]...)
 	lastKept := -1
 	for e, el := range r.elems {
 		mark := len(dst)
@@ -394,7 +380,7 @@ func (r *bodyRewriter) appendArray(dst, raw []byte, sp span) []byte {
 	}
 	if lastKept < 0 {
 		// Every element was removed: an empty array.
-		dst = append(dst[:len(dst)-(r.elems[0].start-sp.start)], '[')
+		dst = append(dst[:len(dst)-(r.elems[0].start-sp.Start)], '[')
 	}
-	return append(dst, raw[last.sepEnd:sp.end]...)
+	return append(dst, raw[last.sepEnd:sp.End]...)
 }

@@ -1,4 +1,4 @@
-package dedup
+package read
 
 import (
 	"bufio"
@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup"
 )
 
 // TestReadTextSeed reads the seed article: a headline, the headline again
@@ -24,7 +26,7 @@ func TestReadTextSeed(t *testing.T) {
 	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
-	doc, err := ReadText("seed.txt", f)
+	doc, err := Text("seed.txt", f)
 	require.NoError(t, err)
 
 	const title = "Libya's Haftar rejects Ankara, Moscow's call for ceasefire"
@@ -59,18 +61,18 @@ func TestReadTextFiles(t *testing.T) {
 		file, reason string
 		wantTitle    string
 		wantLine     int // of the title
-		wantParas    []Paragraph
+		wantParas    []dedup.Paragraph
 		wantErr      error
 		wantMsg      string
 	}{
 		{file: "title-only.txt", reason: "a headline alone is a document with no paragraphs",
 			wantTitle: "Only a headline here", wantLine: 1},
 		{file: "crlf.txt", reason: "CRLF line ends are not part of the text",
-			wantTitle: "CRLF headline", wantLine: 1, wantParas: []Paragraph{{"First paragraph.", 3}, {"Second paragraph.", 5}}},
+			wantTitle: "CRLF headline", wantLine: 1, wantParas: []dedup.Paragraph{{Text: "First paragraph.", Line: 3}, {Text: "Second paragraph.", Line: 5}}},
 		{file: "cr.txt", reason: "lone CR line ends count as lines",
-			wantTitle: "CR headline", wantLine: 1, wantParas: []Paragraph{{"First paragraph.", 3}, {"Second paragraph.", 5}}},
+			wantTitle: "CR headline", wantLine: 1, wantParas: []dedup.Paragraph{{Text: "First paragraph.", Line: 3}, {Text: "Second paragraph.", Line: 5}}},
 		{file: "bom.txt", reason: "the BOM is dropped from the headline",
-			wantTitle: "BOM headline", wantLine: 1, wantParas: []Paragraph{{"The only paragraph.", 3}}},
+			wantTitle: "BOM headline", wantLine: 1, wantParas: []dedup.Paragraph{{Text: "The only paragraph.", Line: 3}}},
 		{file: "empty.txt", reason: "an empty file has no headline",
 			wantErr: ErrNoHeadline, wantMsg: "empty.txt: no headline: the file is empty"},
 		{file: "blank.txt", reason: "blank lines are no headline",
@@ -85,7 +87,7 @@ func TestReadTextFiles(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join(inputDir, tt.file))
 			require.NoError(t, err)
 			for name, r := range chunkings(data) {
-				doc, err := ReadText(tt.file, r)
+				doc, err := Text(tt.file, r)
 				if tt.wantErr != nil {
 					assert.Nil(t, doc)
 					assert.ErrorIs(t, err, tt.wantErr, tt.reason)
@@ -106,17 +108,17 @@ func TestReadTextStrings(t *testing.T) {
 		name, reason, in string
 		wantTitle        string
 		wantTitleLine    int
-		wantParas        []Paragraph
+		wantParas        []dedup.Paragraph
 		wantErr          error
 	}{
 		{name: "leading blanks", reason: "the headline is the first non-blank line",
-			in: "\n \t\n  Head  \nBody", wantTitle: "Head", wantTitleLine: 3, wantParas: []Paragraph{{"Body", 4}}},
+			in: "\n \t\n  Head  \nBody", wantTitle: "Head", wantTitleLine: 3, wantParas: []dedup.Paragraph{{Text: "Body", Line: 4}}},
 		{name: "mixed line ends", reason: "\\n, \\r\\n and \\r can mix",
-			in: "H\r\na\rb\nc\r\n", wantTitle: "H", wantTitleLine: 1, wantParas: []Paragraph{{"a", 2}, {"b", 3}, {"c", 4}}},
+			in: "H\r\na\rb\nc\r\n", wantTitle: "H", wantTitleLine: 1, wantParas: []dedup.Paragraph{{Text: "a", Line: 2}, {Text: "b", Line: 3}, {Text: "c", Line: 4}}},
 		{name: "unicode spaces", reason: "paragraphs are trimmed of Unicode white space",
-			in: "\u00a0H\u3000\n\u2003 p \u00a0", wantTitle: "H", wantTitleLine: 1, wantParas: []Paragraph{{"p", 2}}},
+			in: "\u00a0H\u3000\n\u2003 p \u00a0", wantTitle: "H", wantTitleLine: 1, wantParas: []dedup.Paragraph{{Text: "p", Line: 2}}},
 		{name: "space-only lines", reason: "lines of white space are blank",
-			in: "H\n\u00a0\n\t\nq", wantTitle: "H", wantTitleLine: 1, wantParas: []Paragraph{{"q", 4}}},
+			in: "H\n\u00a0\n\t\nq", wantTitle: "H", wantTitleLine: 1, wantParas: []dedup.Paragraph{{Text: "q", Line: 4}}},
 		{name: "BOM only", reason: "a BOM alone is an empty file", in: "\ufeff", wantErr: ErrNoHeadline},
 		{name: "NUL in headline", reason: "NUL anywhere is binary", in: "H\x00\nBody", wantErr: ErrBinary},
 		{name: "NUL before bad UTF-8", reason: "a line with a NUL is binary even when also not UTF-8", in: "H\nB\xff\x00", wantErr: ErrBinary},
@@ -124,7 +126,7 @@ func TestReadTextStrings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			doc, err := ReadText("s.txt", strings.NewReader(tt.in))
+			doc, err := Text("s.txt", strings.NewReader(tt.in))
 			if tt.wantErr != nil {
 				assert.ErrorIs(t, err, tt.wantErr, tt.reason)
 				assert.Nil(t, doc)
@@ -141,7 +143,7 @@ func TestReadTextStrings(t *testing.T) {
 func TestReadTextHuge(t *testing.T) {
 	big := bytes.Repeat([]byte("all one line "), 10<<20/13)
 	t.Run("10 MB headline", func(t *testing.T) {
-		doc, err := ReadText("big.txt", bytes.NewReader(big))
+		doc, err := Text("big.txt", bytes.NewReader(big))
 		require.NoError(t, err, "a 10 MB line is under the default cap")
 		assert.Len(t, doc.Title, len(big)-1, "trimmed")
 		assert.Empty(t, doc.Paragraphs)
@@ -158,7 +160,7 @@ func TestReadTextHuge(t *testing.T) {
 		for i := range bin {
 			bin[i] = byte(i * 7)
 		}
-		_, err := ReadText("bin.txt", bytes.NewReader(bin))
+		_, err := Text("bin.txt", bytes.NewReader(bin))
 		assert.ErrorIs(t, err, ErrBinary)
 	})
 }
@@ -166,7 +168,7 @@ func TestReadTextHuge(t *testing.T) {
 func TestReadTextReadError(t *testing.T) {
 	boom := errors.New("boom")
 	r := io.MultiReader(strings.NewReader("Head\nBody\npartial"), iotest.ErrReader(boom))
-	doc, err := ReadText("r.txt", r)
+	doc, err := Text("r.txt", r)
 	assert.Nil(t, doc)
 	assert.ErrorIs(t, err, boom)
 	assert.EqualError(t, err, "r.txt:3: read error: boom")

@@ -1,4 +1,4 @@
-package dedup
+package jsonrec_test
 
 import (
 	"bytes"
@@ -11,6 +11,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 // removeSet returns a remove function for the paragraphs listed.
@@ -83,7 +87,7 @@ func TestRewriteBody(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			raw := []byte(tt.raw)
 			orig := bytes.Clone(raw)
-			got, n, err := RewriteBody(raw, tt.field, removeSet(tt.remove...))
+			got, n, err := jsonrec.RewriteBody(raw, tt.field, removeSet(tt.remove...))
 			require.NoError(t, err, tt.reason)
 			assert.Equal(t, tt.want, string(got), tt.reason)
 			assert.Equal(t, tt.paras, n, tt.reason)
@@ -99,22 +103,22 @@ func TestRewriteBodyErrors(t *testing.T) {
 		want   error
 		reason string
 	}{
-		{"not json", `{"text":"a"`, ErrInvalidJSON, "truncated record"},
-		{"trailing garbage", `{"text":"a"} x`, ErrInvalidJSON, "one value a line"},
-		{"not object", `["text"]`, ErrNotObject, "a record is an object"},
-		{"no field", `{"body":"a"}`, ErrMissingBody, "the field is absent"},
-		{"empty object", `{}`, ErrMissingBody, "nothing at all"},
-		{"number", `{"text":3}`, ErrMissingBody, "a body is a string or an array of strings"},
-		{"null", `{"text":null}`, ErrMissingBody, "null is no body"},
-		{"array of numbers", `{"text":["a",1]}`, ErrMissingBody, "every element must be a string"},
-		{"invalid utf-8", "{\"text\":\"a\xff\"}", ErrInvalidUTF8, "the reader rejects it too"},
+		{"not json", `{"text":"a"`, jsonrec.ErrInvalidJSON, "truncated record"},
+		{"trailing garbage", `{"text":"a"} x`, jsonrec.ErrInvalidJSON, "one value a line"},
+		{"not object", `["text"]`, jsonrec.ErrNotObject, "a record is an object"},
+		{"no field", `{"body":"a"}`, jsonrec.ErrMissingBody, "the field is absent"},
+		{"empty object", `{}`, jsonrec.ErrMissingBody, "nothing at all"},
+		{"number", `{"text":3}`, jsonrec.ErrMissingBody, "a body is a string or an array of strings"},
+		{"null", `{"text":null}`, jsonrec.ErrMissingBody, "null is no body"},
+		{"array of numbers", `{"text":["a",1]}`, jsonrec.ErrMissingBody, "every element must be a string"},
+		{"invalid utf-8", "{\"text\":\"a\xff\"}", jsonrec.ErrInvalidUTF8, "the reader rejects it too"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, _, err := RewriteBody([]byte(tt.raw), "text", removeSet(0))
+			got, _, err := jsonrec.RewriteBody([]byte(tt.raw), "text", removeSet(0))
 			require.Error(t, err, tt.reason)
 			assert.ErrorIs(t, err, tt.want, tt.reason)
-			assert.True(t, strings.HasPrefix(err.Error(), "dedup: "), err.Error())
+			assert.True(t, strings.HasPrefix(err.Error(), tt.want.Error()), "no prefix: the caller gives one: %v", err)
 			assert.Nil(t, got)
 		})
 	}
@@ -144,7 +148,7 @@ func TestRewriteText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, n := RewriteText([]byte(tt.text), removeSet(tt.remove...))
+			got, n := jsonrec.RewriteText([]byte(tt.text), removeSet(tt.remove...))
 			assert.Equal(t, tt.want, string(got), tt.reason)
 			assert.Equal(t, tt.paras, n, tt.reason)
 		})
@@ -177,10 +181,10 @@ func randomBody(rng *rand.Rand) (escaped, plain string) {
 }
 
 // readOne reads raw as a JSONL record with the given body field.
-func readOne(t *testing.T, raw []byte, field string) *Document {
+func readOne(t *testing.T, raw []byte, field string) *dedup.Document {
 	t.Helper()
-	var doc *Document
-	for d, err := range ReadJSONL("t", bytes.NewReader(raw), ReadOptions{BodyFields: []string{field}}) {
+	var doc *dedup.Document
+	for d, err := range read.JSONL("t", bytes.NewReader(raw), read.Options{BodyFields: []string{field}}) {
 		require.NoError(t, err, "%s", raw)
 		require.Nil(t, doc, "one record")
 		doc = d
@@ -189,7 +193,7 @@ func readOne(t *testing.T, raw []byte, field string) *Document {
 	return doc
 }
 
-func paragraphTexts(doc *Document) []string {
+func paragraphTexts(doc *dedup.Document) []string {
 	var out []string
 	for _, p := range doc.Paragraphs {
 		out = append(out, p.Text)
@@ -213,7 +217,7 @@ func TestRewriteBodyAgreesWithReader(t *testing.T) {
 		for _, rec := range records {
 			raw := []byte(rec)
 			before := readOne(t, raw, "text")
-			got, n, err := RewriteBody(raw, "text", remove)
+			got, n, err := jsonrec.RewriteBody(raw, "text", remove)
 			require.NoError(t, err, rec)
 			require.Equal(t, len(before.Paragraphs), n, rec)
 			var want []string
@@ -228,9 +232,9 @@ func TestRewriteBodyAgreesWithReader(t *testing.T) {
 		}
 
 		text := "Title\n" + plain
-		doc, err := ReadText("t", strings.NewReader(text))
+		doc, err := read.Text("t", strings.NewReader(text))
 		require.NoError(t, err)
-		got, n := RewriteText([]byte(text), remove)
+		got, n := jsonrec.RewriteText([]byte(text), remove)
 		require.Equal(t, len(doc.Paragraphs), n, "%q", text)
 		var want []string
 		for i, p := range paragraphTexts(doc) {
@@ -238,7 +242,7 @@ func TestRewriteBodyAgreesWithReader(t *testing.T) {
 				want = append(want, p)
 			}
 		}
-		after, err := ReadText("t", bytes.NewReader(got))
+		after, err := read.Text("t", bytes.NewReader(got))
 		require.NoError(t, err)
 		assert.Equal(t, doc.Title, after.Title)
 		assert.Equal(t, want, paragraphTexts(after), "%q => %q", text, got)
@@ -263,22 +267,22 @@ func FuzzRewriteBody(f *testing.F) {
 		f.Add([]byte(s), uint64(0b101))
 	}
 	// The records of the clean command's samples.
-	if data, err := os.ReadFile("../testdata/clean/shapes.jsonl"); err == nil {
-		for line := range bytes.Lines(data) {
-			f.Add(bytes.TrimRight(line, "\n"), uint64(0b1101))
-		}
+	data, err := os.ReadFile("../../../testdata/clean/shapes.jsonl")
+	require.NoError(f, err)
+	for line := range bytes.Lines(data) {
+		f.Add(bytes.TrimRight(line, "\n"), uint64(0b1101))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte, mask uint64) {
-		if bytes.ContainsAny(raw, "\r\n") || bytes.HasPrefix(raw, utf8BOM) {
+		if bytes.ContainsAny(raw, "\r\n") || bytes.HasPrefix(raw, []byte("\ufeff")) {
 			return // not one JSONL record as the reader hands it over
 		}
 		remove := func(i int) bool { return mask>>(uint(i)%64)&1 == 1 }
-		var doc *Document
+		var doc *dedup.Document
 		var rerr error
-		for d, err := range ReadJSONL("t", bytes.NewReader(raw), ReadOptions{BodyFields: []string{"text"}}) {
+		for d, err := range read.JSONL("t", bytes.NewReader(raw), read.Options{BodyFields: []string{"text"}}) {
 			doc, rerr = d, err
 		}
-		got, n, err := RewriteBody(raw, "text", remove)
+		got, n, err := jsonrec.RewriteBody(raw, "text", remove)
 		if doc == nil {
 			if rerr != nil || len(bytes.TrimSpace(raw)) == 0 {
 				require.Error(t, err, "the reader failed (%v) on %q", rerr, raw)
@@ -287,11 +291,11 @@ func FuzzRewriteBody(f *testing.F) {
 		}
 		require.NoError(t, err, "%q", raw)
 		require.Equal(t, len(doc.Paragraphs), n)
-		sp, ferr := findField(raw, "text")
+		sp, ferr := jsonrec.FindField(raw, "text")
 		require.NoError(t, ferr)
-		require.True(t, bytes.HasPrefix(got, raw[:sp.start]), "bytes before the body kept")
-		require.True(t, bytes.HasSuffix(got, raw[sp.end:]), "bytes after the body kept")
-		keep, _, err := RewriteBody(raw, "text", func(int) bool { return false })
+		require.True(t, bytes.HasPrefix(got, raw[:sp.Start]), "bytes before the body kept")
+		require.True(t, bytes.HasSuffix(got, raw[sp.End:]), "bytes after the body kept")
+		keep, _, err := jsonrec.RewriteBody(raw, "text", func(int) bool { return false })
 		require.NoError(t, err)
 		require.Equal(t, raw, keep, "nothing removed, nothing changed")
 		var want []string
@@ -307,27 +311,27 @@ func FuzzRewriteBody(f *testing.F) {
 	})
 }
 
-// FuzzRewriteText checks RewriteText against ReadText: the title stays,
+// FuzzRewriteText checks RewriteText against read.Text: the title stays,
 // exactly the kept paragraphs are left, nothing changes when nothing is
 // removed.
 func FuzzRewriteText(f *testing.F) {
 	for _, s := range []string{"Title\n\nP0\n\nP1\n", "\ufeff\r\n T \r\nP0\rP1", "T\nP0\n \n\tP1\n\n"} {
 		f.Add([]byte(s), uint64(0b10))
 	}
-	if data, err := os.ReadFile("../testdata/seed.txt"); err == nil {
-		f.Add(data, uint64(1|1<<14))
-	}
+	data, err := os.ReadFile("../../../testdata/seed.txt")
+	require.NoError(f, err)
+	f.Add(data, uint64(1|1<<14))
 	f.Fuzz(func(t *testing.T, text []byte, mask uint64) {
-		doc, err := ReadText("t", bytes.NewReader(text))
+		doc, err := read.Text("t", bytes.NewReader(text))
 		if err != nil {
 			return // not an article: never rewritten
 		}
 		remove := func(i int) bool { return mask>>(uint(i)%64)&1 == 1 }
-		got, n := RewriteText(text, remove)
+		got, n := jsonrec.RewriteText(text, remove)
 		require.Equal(t, len(doc.Paragraphs), n)
-		same, _ := RewriteText(text, func(int) bool { return false })
+		same, _ := jsonrec.RewriteText(text, func(int) bool { return false })
 		require.Equal(t, text, same, "nothing removed, nothing changed")
-		after, err := ReadText("t", bytes.NewReader(got))
+		after, err := read.Text("t", bytes.NewReader(got))
 		require.NoError(t, err, "%q => %q", text, got)
 		require.Equal(t, doc.Title, after.Title)
 		var want []string
@@ -352,7 +356,7 @@ func BenchmarkRewriteBody(b *testing.B) {
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, err := RewriteBody(raw, "text", remove); err != nil {
+		if _, _, err := jsonrec.RewriteBody(raw, "text", remove); err != nil {
 			b.Fatal(err)
 		}
 	}
