@@ -1,22 +1,22 @@
-// Package dedup finds what is wrong with scraped news articles: repeated
-// headlines, bodies that are not about their headline, paragraphs spliced in
-// from another story, scraper residue and repeated paragraphs.
-//
-// A Document is read by package dedup/read (plain text, JSONL, gzip,
-// folders, stdin), then a Scanner runs the detectors on it and returns
-// Findings.
 package dedup
 
-import "github.com/cespare/xxhash/v2"
+import (
+	"strings"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/model"
+)
 
 // Document is one article: an id, a headline and the paragraphs of its body.
 //
-// Paragraph indexes in findings count from 0; the title is paragraph -1.
+// Paragraph indexes in findings count from 0; the title is paragraph -1
+// (TitleParagraph).
 type Document struct {
 	// ID identifies the article: the JSONL id or url field, else
 	// "source:line" for JSONL records and the file path for text files.
+	// It is a label: near_duplicate compares content, never ids.
 	ID string
-	// Source is the file the document was read from ("-" for stdin).
+	// Source is the file the document was read from ("-" for stdin, ""
+	// for a document made by NewDocument).
 	Source string
 	// Line is the 1-based line of the source where the record starts
 	// (the JSONL line, or 1 for a text file).
@@ -27,24 +27,12 @@ type Document struct {
 	TitleLine int
 	// Paragraphs are the non-blank lines of the body, in order.
 	Paragraphs []Paragraph
-	// Raw is the JSONL record as read (nil for text files). Writers that
-	// rewrite a record keep every field they do not edit from Raw.
+	// Raw is the record as read: a JSONL line, or a whole text file; nil
+	// when the reader was told not to keep it. Clean rewrites it.
 	Raw []byte
 	// BodyField and TitleField name the JSONL fields the body and title
 	// came from ("" for text files).
 	BodyField, TitleField string
-}
-
-// BodyKey identifies a body by its paragraphs' exact text: XXH64 of each
-// paragraph followed by a newline. Detectors key what they memoise per
-// body by it; it is not stored.
-func BodyKey(doc *Document) uint64 {
-	var d xxhash.Digest
-	for _, p := range doc.Paragraphs {
-		d.WriteString(p.Text)
-		d.Write([]byte{'\n'})
-	}
-	return d.Sum64()
 }
 
 // Paragraph is one non-blank line of an article body.
@@ -54,4 +42,39 @@ type Paragraph struct {
 	// Line is the 1-based line in the source file: for text files the
 	// file line, for JSONL the line of the record (a body is one line).
 	Line int
+}
+
+// NewDocument returns the article with the given id, headline and body,
+// as if read from a text file of the headline followed by the body: its
+// paragraphs are the body's non-blank lines (ending at "\n", "\r\n" or a
+// lone "\r"), trimmed, and the title is line 1.
+func NewDocument(id, title, body string) *Document {
+	doc := &Document{ID: id, Line: 1, Title: strings.TrimSpace(title), TitleLine: 1}
+	n := 1
+	for len(body) > 0 {
+		var ln string
+		i := strings.IndexAny(body, "\r\n")
+		switch {
+		case i < 0:
+			ln, body = body, ""
+		case body[i] == '\r' && i+1 < len(body) && body[i+1] == '\n':
+			ln, body = body[:i], body[i+2:]
+		default:
+			ln, body = body[:i], body[i+1:]
+		}
+		n++
+		if t := strings.TrimSpace(ln); t != "" {
+			doc.Paragraphs = append(doc.Paragraphs, Paragraph{Text: t, Line: n})
+		}
+	}
+	return doc
+}
+
+// model returns what the detectors read of d.
+func (d *Document) model() *model.Doc {
+	m := &model.Doc{ID: d.ID, Title: d.Title, Paras: make([]string, len(d.Paragraphs))}
+	for i, p := range d.Paragraphs {
+		m.Paras[i] = p.Text
+	}
+	return m
 }

@@ -1,21 +1,33 @@
 package dedup
 
+import "github.com/newsdedup/newsdedup/dedup/internal/model"
+
 // Kind names what a finding is about.
 type Kind string
 
-// The kinds of findings the detectors report.
+// The kinds of findings.
 const (
-	KindRepeatedHeadline  Kind = "repeated_headline"
-	KindHeadlineMismatch  Kind = "headline_mismatch"
-	KindOffTopic          Kind = "off_topic"
-	KindResidue           Kind = "residue"
+	// KindRepeatedHeadline: a paragraph repeats the headline.
+	KindRepeatedHeadline Kind = "repeated_headline"
+	// KindHeadlineMismatch: the body is not about the headline.
+	KindHeadlineMismatch Kind = "headline_mismatch"
+	// KindOffTopic: a paragraph spliced in from another story.
+	KindOffTopic Kind = "off_topic"
+	// KindResidue: scraper residue (related links, share prompts, ads,
+	// credits, markup...).
+	KindResidue Kind = "residue"
+	// KindRepeatedParagraph: a paragraph repeats an earlier one.
 	KindRepeatedParagraph Kind = "repeated_paragraph"
+	// KindNearDuplicate: the article is a near-duplicate of an earlier
+	// one, which RelatedID names.
+	KindNearDuplicate Kind = "near_duplicate"
+	// KindSharedHeadline: an earlier article, which RelatedID names,
+	// carried the headline over another story.
+	KindSharedHeadline Kind = "shared_headline"
 )
 
-// Kinds lists every kind in the order the detectors run.
-var Kinds = []Kind{KindRepeatedHeadline, KindHeadlineMismatch, KindOffTopic, KindResidue, KindRepeatedParagraph, KindNearDuplicate, KindSharedHeadline}
-
-// TitleParagraph is the paragraph index of a document's title.
+// TitleParagraph is the paragraph index of a finding on the title or on
+// the whole article.
 const TitleParagraph = -1
 
 // Finding is one thing wrong with a document.
@@ -32,4 +44,31 @@ type Finding struct {
 	Message string `json:"message"`
 	// RelatedID names another article involved, when there is one.
 	RelatedID string `json:"related_id,omitempty"`
+}
+
+// appendFindings appends to dst the findings of hits on doc.
+func appendFindings(dst []Finding, doc *Document, hits []model.Hit) []Finding {
+	for _, h := range hits {
+		dst = append(dst, finding(doc, h))
+	}
+	return dst
+}
+
+// finding returns the finding of hit h on doc, with its source line: the
+// paragraph's, the title's for a finding on the title, the first
+// paragraph's (else the record's) for one on the whole article.
+func finding(doc *Document, h model.Hit) Finding {
+	f := Finding{Kind: Kind(h.Kind), Paragraph: h.Para, Score: h.Score, Message: h.Message, RelatedID: h.Related}
+	switch {
+	case h.Para >= 0 && h.Para < len(doc.Paragraphs):
+		f.Line = doc.Paragraphs[h.Para].Line
+	case h.Kind == model.NearDuplicate:
+		f.Line = doc.Line
+		if len(doc.Paragraphs) > 0 {
+			f.Line = doc.Paragraphs[0].Line
+		}
+	default:
+		f.Line = doc.TitleLine
+	}
+	return f
 }

@@ -19,7 +19,7 @@ package dedup
 //     (waiting while an entry is Pending) to the admitted article it leads
 //     to, and record that one.
 //  5. Otherwise wait until every verified candidate with a higher seq is
-//     decided (poll Get with backoff, bounded by IndexOptions.WaitTimeout).
+//     decided (poll Get with backoff, bounded by Options.WaitTimeout).
 //     If one was admitted, the article duplicates it (the lowest-seq such).
 //     Else the article is admitted.
 //
@@ -48,53 +48,9 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
 )
-
-// Defaults of IndexOptions.
-const (
-	// DefaultThreshold is the similarity at or above which two articles
-	// are near-duplicates.
-	DefaultThreshold = 0.6
-	// DefaultMaxBands caps the LSH bands: with 8-bit fingerprints it
-	// keeps the memory store under 400 bytes per article at k = 128.
-	DefaultMaxBands = 20
-	// DefaultWaitTimeout bounds how long CheckAndAdd waits for a
-	// concurrent submission to be decided.
-	DefaultWaitTimeout = 30 * time.Second
-)
-
-// ErrWaitTimeout is returned by CheckAndAdd when a concurrent submission
-// of a similar article stays Pending longer than IndexOptions.WaitTimeout
-// (its worker may have died; remove its entry).
-var ErrWaitTimeout = errors.New("dedup: timed out waiting for a pending article")
-
-// ErrIncompatible is returned when the store holds a signature made with
-// other parameters (k, shingle size) than the Index's.
-var ErrIncompatible = errors.New("dedup: signature parameters differ from the index's")
-
-// IndexOptions configure an Index. The zero value of each field means its
-// default; an Index over a persistent store must be opened with the same
-// Signature and LSH options every time.
-type IndexOptions struct {
-	// Threshold is the similarity (see Similarity) at or above which an
-	// article is a near-duplicate of another. 0 means DefaultThreshold.
-	Threshold float64
-	// Signature says how signatures are made (k, shingle size).
-	Signature SignatureOptions
-	// LSHThreshold is the Jaccard similarity the banding is tuned for; 0
-	// means CandidateJaccard(Threshold). Lower finds more candidates
-	// (excerpts, wrapped copies) at more cost.
-	LSHThreshold float64
-	// MaxBands caps the number of LSH bands, each of which costs the
-	// store one entry per article; 0 means DefaultMaxBands.
-	MaxBands int
-	// FalsePositiveWeight and FalseNegativeWeight weigh the two error
-	// areas in OptimalLSH; both 0 means 0.5 and 0.5.
-	FalsePositiveWeight, FalseNegativeWeight float64
-	// WaitTimeout bounds each wait for a concurrent submission in
-	// CheckAndAdd; 0 means DefaultWaitTimeout.
-	WaitTimeout time.Duration
-}
 
 // Match is an indexed article similar to the one checked.
 type Match struct {
@@ -129,70 +85,71 @@ type Result struct {
 // IndexStats describe an Index and what its store holds.
 type IndexStats struct {
 	StoreStats
-	// Threshold, LSH, NumHashes and ShingleSize are the index parameters.
+	// Threshold, NumHashes and ShingleSize are the index's options;
+	// Bands and Rows its LSH banding (Bands×Rows hash values).
 	Threshold   float64
-	LSH         LSHParams
 	NumHashes   int
 	ShingleSize int
+	Bands, Rows int
 }
 
 // Index finds near-duplicate articles among those added to its Store. It
 // is safe for concurrent use, and several Indexes (in several processes)
 // may share one store as long as they use the same options.
 type Index struct {
-	store   Store
-	opts    IndexOptions
-	lsh     LSHParams
-	signers sync.Pool
+	store       Store
+	threshold   float64
+	waitTimeout time.Duration
+	sigOpts     minhash.Options
+	lsh         minhash.LSHParams
+	signers     sync.Pool
 }
 
-// CandidateJaccard returns the Jaccard similarity the banding is tuned
-// for by default at a similarity threshold t: containment lets articles of
-// lower Jaccard reach t (an excerpt, a copy wrapped in other text), so the
-// banding aims lower, at ContainmentMinJaccard when that is below t.
-func CandidateJaccard(t float64) float64 {
-	return min(t, ContainmentMinJaccard)
-}
-
-// OpenIndex returns an Index over store (nil opts means the defaults).
-// The Index does not own the store: closing it is the caller's business.
-func OpenIndex(store Store, opts *IndexOptions) (*Index, error) {
+// OpenIndex returns an Index over store with the near-duplicate settings
+// of opts (Threshold, NumHashes, ShingleSize, WaitTimeout; nil means
+// DefaultOptions). The Index does not own the store: closing it is the
+// caller's business.
+func OpenIndex(store Store, opts *Options) (*Index, error) {
 	if store == nil {
 		return nil, errors.New("dedup: OpenIndex needs a store")
 	}
-	var o IndexOptions
+	o := DefaultOptions()
 	if opts != nil {
 		o = *opts
 	}
-	o.Signature = o.Signature.withDefaults()
-	if err := o.Signature.validate(); err != nil {
+	if err := o.check(); err != nil {
 		return nil, err
 	}
-	if o.WaitTimeout <= 0 {
-		o.WaitTimeout = DefaultWaitTimeout
+	ix := &Index{store: store, threshold: o.Threshold, waitTimeout: o.WaitTimeout,
+		sigOpts: minhash.Options{NumHashes: o.NumHashes, ShingleSize: o.ShingleSize}}
+	if ix.waitTimeout <= 0 {
+		ix.waitTimeout = DefaultOptions().WaitTimeout
 	}
-	lsh, err := lshDefaults(&o.Threshold, &o.LSHThreshold, &o.MaxBands, &o.FalsePositiveWeight, &o.FalseNegativeWeight, o.Signature.NumHashes)
-	if err != nil {
+	var err error
+	if ix.lsh, err = lshFor(o.Threshold, o.NumHashes); err != nil {
 		return nil, err
 	}
-	ix := &Index{store: store, opts: o, lsh: lsh}
 	ix.signers.New = func() any {
-		s, _ := NewSigner(&ix.opts.Signature) // validated above
+		s, _ := minhash.NewSigner(&ix.sigOpts) // validated by check
 		return s
 	}
 	return ix, nil
 }
 
-// Options returns the options of the index, defaults filled in.
-func (ix *Index) Options() IndexOptions { return ix.opts }
+// lshFor returns the banding of the index and of a run's near-duplicates
+// at similarity threshold t with k hash values: tuned for
+// minhash.CandidateJaccard(t), at most minhash.DefaultMaxBands bands, both
+// error areas weighed alike.
+func lshFor(t float64, k int) (minhash.LSHParams, error) {
+	lt, bands := 0.0, 0
+	wfp, wfn := 0.0, 0.0
+	return minhash.LSHDefaults(&t, &lt, &bands, &wfp, &wfn, k)
+}
 
-// LSH returns the banding the index uses.
-func (ix *Index) LSH() LSHParams { return ix.lsh }
-
-// Sign returns the signature of doc as the index makes it.
-func (ix *Index) Sign(doc *Document) Signature {
-	s := ix.signers.Get().(*Signer)
-	sig := s.Sign(doc)
+// sign returns the signature of doc as the index makes it.
+func (ix *Index) sign(doc *Document) minhash.Signature {
+	s := ix.signers.Get().(*minhash.Signer)
+	sig := s.Sign(doc.model())
 	ix.signers.Put(s)
 	return sig
 }
@@ -201,11 +158,11 @@ func (ix *Index) Sign(doc *Document) Signature {
 // most similar first, without changing the index. An entry with doc's id
 // is not a match of itself.
 func (ix *Index) Check(ctx context.Context, doc *Document) ([]Match, error) {
-	return ix.CheckSignature(ctx, doc.ID, ix.Sign(doc))
+	return ix.checkSignature(ctx, doc.ID, ix.sign(doc))
 }
 
-// CheckSignature is Check for an article whose signature is known.
-func (ix *Index) CheckSignature(ctx context.Context, id string, sig Signature) ([]Match, error) {
+// checkSignature is Check for an article whose signature is known.
+func (ix *Index) checkSignature(ctx context.Context, id string, sig minhash.Signature) ([]Match, error) {
 	keys := ix.lsh.AppendBandKeys(nil, sig)
 	if len(keys) == 0 {
 		return nil, nil
@@ -219,9 +176,9 @@ func (ix *Index) CheckSignature(ctx context.Context, id string, sig Signature) (
 
 // verify keeps the candidates similar enough to sig, most similar first
 // (ties by seq).
-func (ix *Index) verify(id string, sig Signature, cands []Entry) ([]Match, error) {
+func (ix *Index) verify(id string, sig minhash.Signature, cands []Entry) ([]Match, error) {
 	var ms []Match
-	var other Signature
+	var other minhash.Signature
 	for _, e := range cands {
 		if e.ID == id {
 			continue
@@ -233,8 +190,8 @@ func (ix *Index) verify(id string, sig Signature, cands []Entry) ([]Match, error
 			return nil, fmt.Errorf("%w: entry %q has k=%d, shingle size %d; index k=%d, shingle size %d",
 				ErrIncompatible, e.ID, other.NumHashes(), other.ShingleSize(), sig.NumHashes(), sig.ShingleSize())
 		}
-		s := Similarity(sig, other)
-		if s.Score < ix.opts.Threshold {
+		s := minhash.Similarity(sig, other)
+		if s.Score < ix.threshold {
 			continue
 		}
 		ms = append(ms, Match{ID: e.ID, Similarity: s.Score, Jaccard: s.Jaccard, Containment: s.Containment,
@@ -256,7 +213,7 @@ func (ix *Index) Add(ctx context.Context, doc *Document) error {
 	if doc.ID == "" {
 		return errors.New("dedup: Add needs an article id")
 	}
-	sig := ix.Sign(doc)
+	sig := ix.sign(doc)
 	seq, err := ix.store.NextSeq(ctx)
 	if err != nil {
 		return err
@@ -277,8 +234,8 @@ func (ix *Index) Stats(ctx context.Context) (IndexStats, error) {
 	if err != nil {
 		return IndexStats{}, err
 	}
-	return IndexStats{StoreStats: st, Threshold: ix.opts.Threshold, LSH: ix.lsh,
-		NumHashes: ix.opts.Signature.NumHashes, ShingleSize: ix.opts.Signature.ShingleSize}, nil
+	return IndexStats{StoreStats: st, Threshold: ix.threshold, NumHashes: ix.sigOpts.NumHashes,
+		ShingleSize: ix.sigOpts.ShingleSize, Bands: ix.lsh.Bands, Rows: ix.lsh.Rows}, nil
 }
 
 // CheckAndAdd checks doc against the index and adds it, atomically with
@@ -291,12 +248,12 @@ func (ix *Index) CheckAndAdd(ctx context.Context, doc *Document) (Result, error)
 	if doc.ID == "" {
 		return Result{}, errors.New("dedup: CheckAndAdd needs an article id")
 	}
-	return ix.CheckAndAddSignature(ctx, doc.ID, ix.Sign(doc))
+	return ix.checkAndAddSignature(ctx, doc.ID, ix.sign(doc))
 }
 
-// CheckAndAddSignature is CheckAndAdd for an article whose signature is
+// checkAndAddSignature is CheckAndAdd for an article whose signature is
 // known.
-func (ix *Index) CheckAndAddSignature(ctx context.Context, id string, sig Signature) (Result, error) {
+func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhash.Signature) (Result, error) {
 	if r, ok, err := ix.existing(ctx, id); ok || err != nil {
 		return r, err
 	}
@@ -380,18 +337,18 @@ func (ix *Index) CheckAndAddSignature(ctx context.Context, id string, sig Signat
 	return res, nil
 }
 
-// AddCopy records id as a duplicate of the article of, when the caller
+// addCopy records id as a duplicate of the article of, when the caller
 // knows that id's body is an exact copy of a body already decided
 // (admitted as of, or found a duplicate of of): a crawl fetches one page
 // under many urls. It skips the admission protocol, since an exact copy
 // has nothing to decide, and files no band keys, since every article
 // similar to the copy is as similar to of, which is filed: the store
 // keeps the entry only, so that a later run finds the copy by its id.
-// When id is already indexed, AddCopy changes nothing and reports
+// When id is already indexed, addCopy changes nothing and reports
 // existing, with the article it duplicates (or id itself when admitted).
-func (ix *Index) AddCopy(ctx context.Context, id string, sig Signature, of string) (res Result, err error) {
+func (ix *Index) addCopy(ctx context.Context, id string, sig minhash.Signature, of string) (res Result, err error) {
 	if id == "" {
-		return Result{}, errors.New("dedup: AddCopy needs an article id")
+		return Result{}, errors.New("dedup: addCopy needs an article id")
 	}
 	if r, ok, err := ix.existing(ctx, id); ok || err != nil {
 		return r, err
@@ -446,7 +403,7 @@ func (ix *Index) resolve(ctx context.Context, id string) (string, error) {
 // wait polls the entry id until it is no longer pending, backing off from
 // 1ms to 50ms, for at most WaitTimeout.
 func (ix *Index) wait(ctx context.Context, id string) (Entry, error) {
-	deadline := time.Now().Add(ix.opts.WaitTimeout)
+	deadline := time.Now().Add(ix.waitTimeout)
 	delay := time.Millisecond
 	for {
 		e, err := ix.store.Get(ctx, id)

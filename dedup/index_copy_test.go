@@ -18,8 +18,8 @@ func TestIndexAddCopy(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, r.Admitted)
 
-	sig := ix.Sign(a)
-	r, err = ix.AddCopy(ctx, "b", sig, "a")
+	sig := ix.sign(a)
+	r, err = ix.addCopy(ctx, "b", sig, "a")
 	require.NoError(t, err)
 	assert.False(t, r.Admitted)
 	assert.Equal(t, "a", r.DupOf)
@@ -29,7 +29,7 @@ func TestIndexAddCopy(t *testing.T) {
 	assert.Equal(t, StatusDuplicate, e.Status)
 	assert.Equal(t, "a", e.DupOf)
 
-	r, err = ix.AddCopy(ctx, "b", sig, "a")
+	r, err = ix.addCopy(ctx, "b", sig, "a")
 	require.NoError(t, err)
 	assert.True(t, r.Existing, "a second AddCopy changes nothing")
 

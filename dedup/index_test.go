@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,9 +14,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
-func mustIndex(t testing.TB, st dedup.Store, opts *dedup.IndexOptions) *dedup.Index {
+func mustIndex(t testing.TB, st dedup.Store, opts *dedup.Options) *dedup.Index {
 	ix, err := dedup.OpenIndex(st, opts)
 	require.NoError(t, err)
 	return ix
@@ -87,7 +90,7 @@ func TestIndexCheckAndAdd(t *testing.T) {
 		assert.Equal(t, c.existing, r.Existing, c.reason)
 		if !c.admitted && !c.existing {
 			require.NotEmpty(t, r.Matches, c.reason)
-			assert.GreaterOrEqual(t, r.Matches[0].Similarity, ix.Options().Threshold, c.reason)
+			assert.GreaterOrEqual(t, r.Matches[0].Similarity, ix.Threshold(), c.reason)
 		}
 	}
 	stats, err := ix.Stats(ctx)
@@ -95,16 +98,17 @@ func TestIndexCheckAndAdd(t *testing.T) {
 	assert.Equal(t, 9, stats.Entries)
 	assert.Equal(t, 4, stats.Admitted)
 	assert.Equal(t, 5, stats.Duplicates)
-	assert.Equal(t, dedup.DefaultThreshold, stats.Threshold)
-	assert.Equal(t, ix.LSH(), stats.LSH)
-	assert.LessOrEqual(t, stats.LSH.Bands, dedup.DefaultMaxBands)
+	assert.Equal(t, dedup.DefaultOptions().Threshold, stats.Threshold)
+	assert.Equal(t, ix.LSH().Bands, stats.Bands)
+	assert.Equal(t, ix.LSH().Rows, stats.Rows)
+	assert.LessOrEqual(t, stats.Bands, minhash.DefaultMaxBands)
 
 	ms, err := ix.Check(ctx, docOf("q", edit(rng, a, 0.02)...))
 	require.NoError(t, err)
 	var ids []string
 	for _, m := range ms {
 		ids = append(ids, m.ID)
-		assert.GreaterOrEqual(t, m.Similarity, ix.Options().Threshold)
+		assert.GreaterOrEqual(t, m.Similarity, ix.Threshold())
 	}
 	assert.ElementsMatch(t, []string{"a", "a-copy", "a-edit", "a-excerpt", "a-wrapped"}, ids, "Check finds every copy of the story")
 	for i := 1; i < len(ms); i++ {
@@ -113,16 +117,22 @@ func TestIndexCheckAndAdd(t *testing.T) {
 }
 
 func TestOpenIndexRejects(t *testing.T) {
+	with := func(set func(*dedup.Options)) dedup.Options {
+		o := dedup.DefaultOptions()
+		set(&o)
+		return o
+	}
 	cases := []struct {
 		reason string
 		store  dedup.Store
-		opts   dedup.IndexOptions
+		opts   dedup.Options
 	}{
-		{"no store", nil, dedup.IndexOptions{}},
-		{"threshold above 1", dedup.NewMemoryStore(), dedup.IndexOptions{Threshold: 1.2}},
-		{"negative threshold", dedup.NewMemoryStore(), dedup.IndexOptions{Threshold: -1}},
-		{"bad shingle size", dedup.NewMemoryStore(), dedup.IndexOptions{Signature: dedup.SignatureOptions{ShingleSize: 1000}}},
-		{"bad LSH weights", dedup.NewMemoryStore(), dedup.IndexOptions{FalsePositiveWeight: -1}},
+		{"no store", nil, dedup.DefaultOptions()},
+		{"threshold above 1", dedup.NewMemoryStore(), with(func(o *dedup.Options) { o.Threshold = 1.2 })},
+		{"negative threshold", dedup.NewMemoryStore(), with(func(o *dedup.Options) { o.Threshold = -1 })},
+		{"zero threshold", dedup.NewMemoryStore(), dedup.Options{}},
+		{"bad shingle size", dedup.NewMemoryStore(), with(func(o *dedup.Options) { o.ShingleSize = 1000 })},
+		{"too many hashes", dedup.NewMemoryStore(), with(func(o *dedup.Options) { o.NumHashes = 1 << 20 })},
 	}
 	for _, c := range cases {
 		_, err := dedup.OpenIndex(c.store, &c.opts)
@@ -139,7 +149,9 @@ func TestOpenIndexRejects(t *testing.T) {
 func TestIndexWaitTimeout(t *testing.T) {
 	ctx := context.Background()
 	st := dedup.NewMemoryStore()
-	ix := mustIndex(t, st, &dedup.IndexOptions{WaitTimeout: 30 * time.Millisecond})
+	o := dedup.DefaultOptions()
+	o.WaitTimeout = 30 * time.Millisecond
+	ix := mustIndex(t, st, &o)
 	story := randomStory(rand.New(rand.NewPCG(5, 5)), 5, 40)
 	sig := ix.Sign(docOf("ghost", story...))
 	enc, err := sig.MarshalBinary()
@@ -162,7 +174,7 @@ func TestIndexIncompatibleEntry(t *testing.T) {
 	ix := mustIndex(t, st, nil)
 	story := randomStory(rand.New(rand.NewPCG(6, 6)), 5, 40)
 	sig := ix.Sign(docOf("x", story...))
-	other, err := dedup.NewSigner(&dedup.SignatureOptions{ShingleSize: 3})
+	other, err := minhash.NewSigner(&minhash.Options{ShingleSize: 3})
 	require.NoError(t, err)
 	enc, err := other.SignText(strings.Join(story, "\n")).MarshalBinary()
 	require.NoError(t, err)
@@ -171,7 +183,7 @@ func TestIndexIncompatibleEntry(t *testing.T) {
 	assert.ErrorIs(t, err, dedup.ErrIncompatible)
 	require.NoError(t, st.Put(ctx, dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: []byte{1, 2}}, ix.LSH().AppendBandKeys(nil, sig)))
 	_, err = ix.Check(ctx, docOf("x", story...))
-	assert.ErrorIs(t, err, dedup.ErrBadSignature)
+	assert.ErrorIs(t, err, minhash.ErrBadSignature)
 }
 
 // jitterStore delays every call by a random few hundred microseconds, to
@@ -247,13 +259,13 @@ func TestIndexAdmissionUnderJitter(t *testing.T) {
 			}
 			wg.Wait()
 			signer := mustIndex(t, dedup.NewMemoryStore(), nil)
-			threshold := signer.Options().Threshold
+			threshold := signer.Threshold()
 			for s := range stories {
-				sigs := make([]dedup.Signature, workers)
+				sigs := make([]minhash.Signature, workers)
 				for w := range workers {
 					sigs[w] = signer.Sign(docOf("", texts[s][w]...))
 				}
-				similar := func(a, b int) bool { return dedup.Similarity(sigs[a], sigs[b]).Score >= threshold }
+				similar := func(a, b int) bool { return minhash.Similarity(sigs[a], sigs[b]).Score >= threshold }
 				var admitted []int
 				ids := make(map[string]bool)
 				for w, r := range results[s] {
@@ -315,17 +327,17 @@ func BenchmarkIndexCheck(b *testing.B) {
 	ctx := context.Background()
 	st := dedup.NewMemoryStore()
 	ix := mustIndex(b, st, nil)
-	signer, err := dedup.NewSigner(nil)
+	signer, err := minhash.NewSigner(nil)
 	require.NoError(b, err)
 	rng := rand.New(rand.NewPCG(9, 9))
-	var queries []dedup.Signature
+	var queries []minhash.Signature
 	for i := range 20000 {
 		set := make([]uint64, 200)
 		for j := range set {
 			set[j] = rng.Uint64()
 		}
 		sig := signer.SignShingles(set)
-		if _, err := ix.CheckAndAddSignature(ctx, fmt.Sprint(i), sig); err != nil {
+		if _, err := dedup.CheckAndAddSignature(ix, ctx, fmt.Sprint(i), sig); err != nil {
 			b.Fatal(err)
 		}
 		if i%100 == 0 {
@@ -335,8 +347,44 @@ func BenchmarkIndexCheck(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		if _, err := ix.CheckSignature(ctx, "q", queries[i%len(queries)]); err != nil {
+		if _, err := dedup.CheckSignature(ix, ctx, "q", queries[i%len(queries)]); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+var sampleDir = filepath.Join("..", "testdata", "neardup")
+
+// readSample reads the near-duplicate sample.
+func readSample(tb testing.TB) []*dedup.Document {
+	tb.Helper()
+	var docs []*dedup.Document
+	for d, err := range read.Paths(context.Background(), []string{filepath.Join(sampleDir, "sample.jsonl")}, nil, read.Options{}) {
+		require.NoError(tb, err)
+		docs = append(docs, d)
+	}
+	require.NotEmpty(tb, docs)
+	return docs
+}
+
+// sampleTexts returns the bodies of the sample and their size.
+func sampleTexts(tb testing.TB) (texts []string, size int) {
+	for _, d := range readSample(tb) {
+		var b strings.Builder
+		for _, p := range d.Paragraphs {
+			b.WriteString(p.Text)
+			b.WriteByte('\n')
+		}
+		texts = append(texts, b.String())
+		size += b.Len()
+	}
+	return texts, size
+}
+
+func paras(texts ...string) []dedup.Paragraph {
+	ps := make([]dedup.Paragraph, len(texts))
+	for i, s := range texts {
+		ps[i] = dedup.Paragraph{Text: s, Line: i + 1}
+	}
+	return ps
 }

@@ -1,6 +1,7 @@
 package dedup
 
-// This file holds MemoryStore, the Store an Index uses by default.
+// This file holds the memory store (NewMemoryStore), the Store a Pipeline
+// uses when it is given none.
 //
 // # Layout
 //
@@ -66,10 +67,9 @@ const (
 	memIDGone  = ^uint32(0) // tombstone in the id table
 )
 
-// MemoryStore is a Store in memory, the default store of an Index. It is
-// safe for concurrent use within one process; its content is lost when the
-// process ends. See the layout at the top of memstore.go.
-type MemoryStore struct {
+// memoryStore is a Store in memory. See the layout at the top of
+// memstore.go.
+type memoryStore struct {
 	seq    atomic.Uint64
 	closed atomic.Bool
 
@@ -104,20 +104,25 @@ type memShard struct {
 	pend []memPosting
 }
 
-// NewMemoryStore returns an empty MemoryStore.
-func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{ids: make([]uint32, 64), dupOther: map[uint32]string{}}
+// NewMemoryStore returns an empty Store in memory, about 370 bytes an
+// article at the default options. It is safe for concurrent use within one
+// process; its content is lost when the process ends. (It returns the
+// interface: a caller has no use for the type beyond the Store methods.)
+func NewMemoryStore() Store {
+	return newMemoryStore()
 }
 
-// ErrClosed is returned by the memory store after Close.
-var ErrClosed = errors.New("dedup: store is closed")
+// newMemoryStore returns an empty memory store.
+func newMemoryStore() *memoryStore {
+	return &memoryStore{ids: make([]uint32, 64), dupOther: map[uint32]string{}}
+}
 
-func (m *MemoryStore) page(slot uint32) (*memPage, uint32) {
+func (m *memoryStore) page(slot uint32) (*memPage, uint32) {
 	return m.pages[slot>>memPageBits], slot & (memPageSize - 1)
 }
 
 // record returns the id and signature of a slot (aliasing the arena).
-func (m *MemoryStore) record(slot uint32) (id, sig []byte) {
+func (m *memoryStore) record(slot uint32) (id, sig []byte) {
 	p, i := m.page(slot)
 	ref := p.rec[i]
 	b := m.chunks[ref>>32][uint32(ref):]
@@ -128,7 +133,7 @@ func (m *MemoryStore) record(slot uint32) (id, sig []byte) {
 	return id, b[w : w+int(n)]
 }
 
-func (m *MemoryStore) appendRecord(id string, sig []byte) uint64 {
+func (m *memoryStore) appendRecord(id string, sig []byte) uint64 {
 	need := 2*binary.MaxVarintLen64 + len(id) + len(sig)
 	c := len(m.chunks) - 1
 	if c < 0 || cap(m.chunks[c])-len(m.chunks[c]) < need {
@@ -150,7 +155,7 @@ func (m *MemoryStore) appendRecord(id string, sig []byte) uint64 {
 }
 
 // lookup returns the live slot of id.
-func (m *MemoryStore) lookup(id string) (uint32, bool) {
+func (m *memoryStore) lookup(id string) (uint32, bool) {
 	mask := uint64(len(m.ids) - 1)
 	for i := xxhash.Sum64String(id) & mask; ; i = (i + 1) & mask {
 		switch v := m.ids[i]; v {
@@ -166,7 +171,7 @@ func (m *MemoryStore) lookup(id string) (uint32, bool) {
 }
 
 // idInsert files slot under id (which is not in the table).
-func (m *MemoryStore) idInsert(id []byte, slot uint32) {
+func (m *memoryStore) idInsert(id []byte, slot uint32) {
 	mask := uint64(len(m.ids) - 1)
 	i := xxhash.Sum64(id) & mask
 	for m.ids[i] != memIDEmpty && m.ids[i] != memIDGone {
@@ -178,7 +183,7 @@ func (m *MemoryStore) idInsert(id []byte, slot uint32) {
 	m.ids[i] = slot + 1
 }
 
-func (m *MemoryStore) idDelete(id string) {
+func (m *memoryStore) idDelete(id string) {
 	mask := uint64(len(m.ids) - 1)
 	for i := xxhash.Sum64String(id) & mask; ; i = (i + 1) & mask {
 		switch v := m.ids[i]; v {
@@ -196,14 +201,14 @@ func (m *MemoryStore) idDelete(id string) {
 
 // idReserve makes room in the id table for one more id, keeping it at
 // most three quarters full (tombstones included).
-func (m *MemoryStore) idReserve() {
+func (m *memoryStore) idReserve() {
 	if 4*(m.idUsed+1) > 3*len(m.ids) {
 		m.idRebuild()
 	}
 }
 
 // idRebuild refiles every live slot in a new table at most half full.
-func (m *MemoryStore) idRebuild() {
+func (m *memoryStore) idRebuild() {
 	n := 64
 	for n < 2*(m.live+1) {
 		n *= 2
@@ -218,7 +223,7 @@ func (m *MemoryStore) idRebuild() {
 	}
 }
 
-func (m *MemoryStore) count(st uint8, d int) {
+func (m *memoryStore) count(st uint8, d int) {
 	switch Status(st) {
 	case StatusAdmitted:
 		m.admitted += d
@@ -228,7 +233,7 @@ func (m *MemoryStore) count(st uint8, d int) {
 }
 
 // setDup records dupOf for slot.
-func (m *MemoryStore) setDup(slot uint32, dupOf string) {
+func (m *memoryStore) setDup(slot uint32, dupOf string) {
 	p, i := m.page(slot)
 	delete(m.dupOther, slot)
 	switch d, ok := m.lookup(dupOf); {
@@ -242,7 +247,7 @@ func (m *MemoryStore) setDup(slot uint32, dupOf string) {
 	}
 }
 
-func (m *MemoryStore) dupOf(slot uint32) string {
+func (m *memoryStore) dupOf(slot uint32) string {
 	p, i := m.page(slot)
 	switch d := p.dup[i]; d {
 	case memNoDup:
@@ -255,14 +260,14 @@ func (m *MemoryStore) dupOf(slot uint32) string {
 	}
 }
 
-func (m *MemoryStore) entry(slot uint32) Entry {
+func (m *memoryStore) entry(slot uint32) Entry {
 	p, i := m.page(slot)
 	id, sig := m.record(slot)
 	return Entry{ID: string(id), Seq: p.seq[i], Status: Status(p.st[i]), DupOf: m.dupOf(slot), Sig: slices.Clone(sig)}
 }
 
 // kill marks a live slot dead.
-func (m *MemoryStore) kill(slot uint32) {
+func (m *memoryStore) kill(slot uint32) {
 	p, i := m.page(slot)
 	id, _ := m.record(slot)
 	m.idDelete(string(id))
@@ -273,7 +278,7 @@ func (m *MemoryStore) kill(slot uint32) {
 }
 
 // NextSeq returns the next claim number, from 1.
-func (m *MemoryStore) NextSeq(ctx context.Context) (uint64, error) {
+func (m *memoryStore) NextSeq(ctx context.Context) (uint64, error) {
 	if m.closed.Load() {
 		return 0, ErrClosed
 	}
@@ -288,7 +293,7 @@ func validStatus(st Status) error {
 }
 
 // Put stores e and files it under bands, replacing an entry of e.ID.
-func (m *MemoryStore) Put(ctx context.Context, e Entry, bands []uint64) error {
+func (m *memoryStore) Put(ctx context.Context, e Entry, bands []uint64) error {
 	if err := validStatus(e.Status); err != nil {
 		return err
 	}
@@ -336,7 +341,7 @@ func (m *MemoryStore) Put(ctx context.Context, e Entry, bands []uint64) error {
 
 // merge folds a shard's pending postings into a new base, dropping the
 // postings of dead slots.
-func (m *MemoryStore) merge(sh *memShard) {
+func (m *memoryStore) merge(sh *memShard) {
 	slices.SortFunc(sh.pend, func(a, b memPosting) int { return cmp.Compare(a.tag, b.tag) })
 	out := make([]memPosting, 0, len(sh.base)+len(sh.pend))
 	a, b := sh.base, sh.pend
@@ -357,7 +362,7 @@ func (m *MemoryStore) merge(sh *memShard) {
 
 // Candidates returns the entries filed under any of bands (see the note
 // on the 44-bit postings in the file comment).
-func (m *MemoryStore) Candidates(ctx context.Context, bands []uint64) ([]Entry, error) {
+func (m *memoryStore) Candidates(ctx context.Context, bands []uint64) ([]Entry, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed.Load() {
@@ -393,7 +398,7 @@ func (m *MemoryStore) Candidates(ctx context.Context, bands []uint64) ([]Entry, 
 
 // SetStatus records the decision about id; it returns ErrNotFound when
 // there is no entry of id.
-func (m *MemoryStore) SetStatus(ctx context.Context, id string, st Status, dupOf string) error {
+func (m *memoryStore) SetStatus(ctx context.Context, id string, st Status, dupOf string) error {
 	if err := validStatus(st); err != nil {
 		return err
 	}
@@ -415,7 +420,7 @@ func (m *MemoryStore) SetStatus(ctx context.Context, id string, st Status, dupOf
 }
 
 // Get returns the entry of id, or ErrNotFound.
-func (m *MemoryStore) Get(ctx context.Context, id string) (Entry, error) {
+func (m *memoryStore) Get(ctx context.Context, id string) (Entry, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed.Load() {
@@ -429,7 +434,7 @@ func (m *MemoryStore) Get(ctx context.Context, id string) (Entry, error) {
 }
 
 // Remove deletes the entry of id, or returns ErrNotFound.
-func (m *MemoryStore) Remove(ctx context.Context, id string) error {
+func (m *memoryStore) Remove(ctx context.Context, id string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed.Load() {
@@ -448,7 +453,7 @@ func (m *MemoryStore) Remove(ctx context.Context, id string) error {
 
 // Stats counts the entries. BandKeys is -1: postings keep only part of
 // each key.
-func (m *MemoryStore) Stats(ctx context.Context) (StoreStats, error) {
+func (m *memoryStore) Stats(ctx context.Context) (StoreStats, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	if m.closed.Load() {
@@ -458,7 +463,7 @@ func (m *MemoryStore) Stats(ctx context.Context) (StoreStats, error) {
 }
 
 // Close releases the store's memory; later calls return ErrClosed.
-func (m *MemoryStore) Close() error {
+func (m *memoryStore) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.closed.Store(true)
@@ -470,7 +475,7 @@ func (m *MemoryStore) Close() error {
 
 // compact renumbers the live slots from 0, dropping the dead ones and
 // their records and postings.
-func (m *MemoryStore) compact() {
+func (m *memoryStore) compact() {
 	remap := make([]uint32, m.nslots)
 	oldPages, oldChunks, n := m.pages, m.chunks, m.nslots
 	oldPage := func(s uint32) (*memPage, uint32) { return oldPages[s>>memPageBits], s & (memPageSize - 1) }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
 	"github.com/newsdedup/newsdedup/dedup/storetest"
 )
 
@@ -22,7 +23,7 @@ func TestMemoryStoreConformance(t *testing.T) {
 
 // survivor is a MemoryStore whose Close keeps the data, so that the
 // suite's persistence test (Reopen) runs against the memory store too.
-type survivor struct{ *dedup.MemoryStore }
+type survivor struct{ dedup.Store }
 
 func (survivor) Close() error { return nil }
 
@@ -109,7 +110,7 @@ func TestMemoryStoreMatchesModel(t *testing.T) {
 	}
 }
 
-func checkAgainstModel(t *testing.T, st *dedup.MemoryStore, model *modelStore, keyOf func() uint64) {
+func checkAgainstModel(t *testing.T, st dedup.Store, model *modelStore, keyOf func() uint64) {
 	t.Helper()
 	ctx := context.Background()
 	stats, err := st.Stats(ctx)
@@ -213,11 +214,11 @@ func TestMemoryStoreConcurrent(t *testing.T) {
 // syntheticSigs returns n encoded signatures and their band keys under
 // the default index options: 70% distinct random articles, 30% copies of
 // an earlier one with 5% of shingles changed.
-func syntheticSigs(tb testing.TB, n int, each func(i int, sig []byte, keys []uint64)) dedup.LSHParams {
+func syntheticSigs(tb testing.TB, n int, each func(i int, sig []byte, keys []uint64)) minhash.LSHParams {
 	ix, err := dedup.OpenIndex(dedup.NewMemoryStore(), nil)
 	require.NoError(tb, err)
 	lsh := ix.LSH()
-	signer, err := dedup.NewSigner(nil)
+	signer, err := minhash.NewSigner(nil)
 	require.NoError(tb, err)
 	rng := rand.New(rand.NewPCG(11, 12))
 	const shingles = 40

@@ -4,123 +4,170 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/corpus"
+	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/repeat"
+	"github.com/newsdedup/newsdedup/dedup/internal/residue"
+	"github.com/newsdedup/newsdedup/dedup/internal/topic"
 )
 
-// Options tune the detectors. The zero value of a field means its default;
-// DefaultOptions spells the defaults out.
-type Options struct {
-	// MismatchThreshold is the TF-IDF cosine similarity of headline and
-	// body below which the body is not about its headline
-	// (headline_mismatch). Default 0.09.
-	MismatchThreshold float64
-	// OffTopicMargin is how much better another article of the corpus
-	// must fit a block of shared paragraphs than the article it stands in
-	// before the block is off_topic there. Default 0.05.
-	OffTopicMargin float64
-	// OffTopicFloor is the fit below which a block of paragraphs shared
-	// with two or more other articles is off_topic even when none of them
-	// fits it better: text that travels between unrelated articles is
-	// spliced in. Default 0.05.
-	OffTopicFloor float64
-	// OffTopicSplit is the fit to the headline that one side of an
-	// article split in two needs before the single-article off_topic test
-	// calls the other side another story. Default 0.03.
-	OffTopicSplit float64
-	// OffTopicCut is the normalised cut below which the two sides of an
-	// article split in two are apart enough to be two stories (0..2).
-	// Default 0.15.
-	OffTopicCut float64
-	// Residue configures the residue detector.
-	Residue ResidueOptions
-}
-
-// DefaultOptions returns the options every zero field stands for.
-func DefaultOptions() Options {
-	return Options{
-		MismatchThreshold: 0.09,
-		OffTopicMargin:    0.05,
-		OffTopicFloor:     0.05,
-		OffTopicSplit:     0.03,
-		OffTopicCut:       0.15,
-	}
-}
-
-func (o Options) withDefaults() Options {
-	d := DefaultOptions()
-	if o.MismatchThreshold == 0 {
-		o.MismatchThreshold = d.MismatchThreshold
-	}
-	if o.OffTopicMargin == 0 {
-		o.OffTopicMargin = d.OffTopicMargin
-	}
-	if o.OffTopicFloor == 0 {
-		o.OffTopicFloor = d.OffTopicFloor
-	}
-	if o.OffTopicSplit == 0 {
-		o.OffTopicSplit = d.OffTopicSplit
-	}
-	if o.OffTopicCut == 0 {
-		o.OffTopicCut = d.OffTopicCut
-	}
-	return o
-}
-
-// Scanner runs every detector on a document. It is safe for concurrent
-// use: one Scanner serves all workers of a scan.
-type Scanner struct {
-	opts    Options
-	corpus  *Corpus
-	vocab   *Vocabulary
-	residue *ResidueDetector
-	pool    sync.Pool // *analysis
+// scanner runs the per-article detectors on one document: repeated
+// headline, residue, repeated paragraphs, then the topic detectors
+// (headline_mismatch, off_topic), which pass over the paragraphs the
+// others explained. It is safe for concurrent use: one scanner serves all
+// workers of a run.
+type scanner struct {
+	opts    *Options
+	corpus  *corpus.Corpus // nil: every article judged alone
+	residue *residue.Detector
+	topic   *topic.Detector
 	memo    *bodyMemo
+	// What the kinds reported need computed.
+	headline, residues, repeats, topics bool
 }
 
-// NewScanner returns a scanner. With a nil corpus the detectors weigh
-// words by the embedded background table and judge each article alone.
-func NewScanner(opts Options, corpus *Corpus) *Scanner {
-	s := &Scanner{opts: opts.withDefaults(), corpus: corpus, vocab: background}
-	if corpus != nil {
-		s.vocab = corpus.vocab
+// newScanner returns a scanner over corpus c (nil for none) with the
+// pipeline's residue detector.
+func newScanner(opts *Options, c *corpus.Corpus, res *residue.Detector) *scanner {
+	s := &scanner{opts: opts, corpus: c, residue: res, memo: newBodyMemo(memoBudget)}
+	s.topics = opts.reports(KindHeadlineMismatch) || opts.reports(KindOffTopic)
+	s.residues = s.topics || opts.reports(KindResidue)
+	s.repeats = s.topics || opts.reports(KindRepeatedParagraph)
+	s.headline = s.repeats || opts.reports(KindRepeatedHeadline)
+	if s.topics {
+		s.topic = topic.New(opts.topic(), c)
 	}
-	s.residue = NewResidueDetector(s.opts.Residue)
-	s.pool.New = func() any { return new(analysis) }
-	s.memo = newBodyMemo(memoBudget)
 	return s
 }
 
-// Scan returns the findings on doc, judged alone (no corpus ordinal), in
-// paragraph order.
-func (s *Scanner) Scan(doc *Document) []Finding { return s.ScanAt(doc, -1) }
+// detects reports whether the scanner runs any detector.
+func (s *scanner) detects() bool { return s.headline || s.residues }
 
-// ScanAt returns the findings on the document with ordinal ord of the
-// scanner's corpus (see Corpus), in paragraph order. A negative ord scans
-// the document alone.
-func (s *Scanner) ScanAt(doc *Document, ord int) []Finding {
-	a := s.pool.Get().(*analysis)
-	key := BodyKey(doc)
-	body := s.memo.get(key)
-	if body == nil {
-		body = newBodyAnalysis(doc, s.vocab, &a.t)
-		s.memo.put(key, body)
+// scan returns the findings of the per-article detectors on doc (md is
+// doc.model()), the document with ordinal ord of the scanner's corpus or
+// -1, in paragraph order.
+func (s *scanner) scan(doc *Document, md *model.Doc, ord int) []Finding {
+	var hits []model.Hit
+	if s.headline {
+		hits = repeat.Headline(md, nil)
 	}
-
-	var fs []Finding
-	fs = append(fs, DetectRepeatedHeadline(doc)...)
-	var lines *LineStats
-	if s.corpus != nil {
-		lines = s.corpus.lines
+	if s.residues {
+		var lines *residue.Stats
+		if s.corpus != nil {
+			lines = s.corpus.Lines()
+		}
+		hits = append(hits, s.residue.Detect(md, lines)...)
 	}
-	fs = append(fs, s.residue.Detect(doc, lines)...)
-	fs = body.appendRepeats(fs, doc)
-
-	a.reset(doc, body, s.vocab, fs)
-	fs = append(fs, s.mismatch(doc, a, ord)...)
-	fs = append(fs, s.offTopic(doc, a, ord)...)
-	s.pool.Put(a)
-
-	slices.SortStableFunc(fs, func(x, y Finding) int {
-		return cmp.Compare(x.Paragraph, y.Paragraph)
-	})
+	var body *bodyEntry
+	if s.repeats || s.topics {
+		body = s.body(md)
+	}
+	if s.repeats {
+		hits = body.appendRepeats(hits, md)
+	}
+	if s.topics {
+		skip := make([]bool, len(md.Paras))
+		for _, h := range hits {
+			if h.Para >= 0 && h.Para < len(skip) {
+				skip[h.Para] = true
+			}
+		}
+		hits = s.topic.Detect(hits, md, body.topic, ord, skip)
+	}
+	fs := make([]Finding, 0, len(hits))
+	for _, h := range hits {
+		if s.opts.reports(Kind(h.Kind)) {
+			fs = append(fs, finding(doc, h))
+		}
+	}
+	slices.SortStableFunc(fs, func(x, y Finding) int { return cmp.Compare(x.Paragraph, y.Paragraph) })
 	return fs
+}
+
+// body returns what the scanner knows of md's body, from the memo when
+// the body was met before.
+func (s *scanner) body(md *model.Doc) *bodyEntry {
+	key := md.BodyKey()
+	if b := s.memo.get(key); b != nil {
+		return b
+	}
+	b := &bodyEntry{size: 64}
+	if s.topics {
+		b.topic = s.topic.Body(md)
+		b.size += b.topic.Size()
+	}
+	s.memo.put(key, b)
+	return b
+}
+
+// bodyEntry is what the detectors learn of a body whatever its headline;
+// crawls carry one body under many urls and headlines, and the memo keeps
+// it for the next. It is safe for concurrent use.
+type bodyEntry struct {
+	topic       *topic.Body
+	repeatsOnce sync.Once
+	repeats     []model.Hit
+	size        int // approximate bytes
+}
+
+// appendRepeats appends the repeated_paragraph hits of md, whose body b
+// is, to hits, which holds its repeated_headline hits. The repeats depend
+// on the body alone but for copies of the headline, which are
+// repeated_headline's business: they are found once per body and those
+// on a repeated headline are dropped here.
+func (b *bodyEntry) appendRepeats(hits []model.Hit, md *model.Doc) []model.Hit {
+	b.repeatsOnce.Do(func() {
+		b.repeats = repeat.Paragraphs(&model.Doc{Paras: md.Paras})
+	})
+	n := len(hits)
+	for _, h := range b.repeats {
+		if slices.ContainsFunc(hits[:n], func(x model.Hit) bool {
+			return x.Kind == model.RepeatedHeadline && x.Para == h.Para
+		}) {
+			continue
+		}
+		hits = append(hits, h)
+	}
+	return hits
+}
+
+// bodyMemo keeps the entries of recent bodies within a byte budget,
+// evicting the oldest first. It is safe for concurrent use.
+type bodyMemo struct {
+	mu     sync.Mutex
+	m      map[uint64]*bodyEntry
+	fifo   []uint64
+	size   int
+	budget int
+}
+
+// memoBudget bounds the memory of a scanner's body memo.
+const memoBudget = 64 << 20
+
+func newBodyMemo(budget int) *bodyMemo {
+	return &bodyMemo{m: make(map[uint64]*bodyEntry), budget: budget}
+}
+
+func (m *bodyMemo) get(k uint64) *bodyEntry {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.m[k]
+}
+
+func (m *bodyMemo) put(k uint64, b *bodyEntry) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.m[k]; ok || b.size > m.budget {
+		return
+	}
+	for m.size+b.size > m.budget && len(m.fifo) > 0 {
+		old := m.fifo[0]
+		m.fifo = m.fifo[1:]
+		m.size -= m.m[old].size
+		delete(m.m, old)
+	}
+	m.m[k] = b
+	m.fifo = append(m.fifo, k)
+	m.size += b.size
 }

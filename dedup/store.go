@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"context"
-	"errors"
 )
 
 // A Store keeps the entries of an Index: per article its claim number,
@@ -70,6 +69,3 @@ type StoreStats struct {
 	Duplicates int
 	BandKeys   int // distinct band keys in use (-1 when the store cannot tell cheaply)
 }
-
-// ErrNotFound is returned when a Store or Index has no entry of an id.
-var ErrNotFound = errors.New("dedup: not found")

@@ -17,6 +17,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -138,20 +139,15 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fail(err)
 	}
-	filter, err := newFilter(nil, nil, o.scan.minScore)
+	o.scan.patterns = o.residuePatterns
+	o.scan.noCorpus = false // clean always learns the corpus first
+	popts, err := o.scan.pipelineOptions()
 	if err != nil {
 		return fail(err)
 	}
-	if o.residuePatterns != "" {
-		p, err := loadResiduePatterns(o.residuePatterns)
-		if err != nil {
-			return fail(fmt.Errorf("--residue-patterns: %w", err))
-		}
-		o.scan.detect.Residue.Patterns = p
-	}
-	o.scan.noCorpus = false // clean always learns the corpus first
-	if o.scan.jobs < 1 {
-		o.scan.jobs = 1
+	p, err := newPipeline(popts)
+	if err != nil {
+		return fail(err)
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
@@ -161,43 +157,35 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fail(err)
 	}
-	var spooled string
 	if slices.Contains(paths, "-") {
 		f, err := spool(stdin)
 		if err != nil {
 			return fail(err)
 		}
 		defer func() { f.Close(); os.Remove(f.Name()) }()
-		stdin, spooled = f, f.Name()
+		stdin = f
 	}
 
-	c := &cleaner{ctx: ctx, opts: &o, remove: remove, places: places, spooled: spooled,
+	c := &cleaner{opts: &o, remove: remove, places: places,
 		stderr: stderr, removed: map[dedup.Kind]int{}, dropped: map[string]int{}}
 	if err := c.open(stdout); err != nil {
 		return fail(err)
 	}
 	defer c.abort()
-	in := &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.scan.read}
-	sc, err := newScanRun(ctx, o.scan, in, filter, c, stderr)
-	if err != nil {
-		return fail(err)
-	}
-	corpus, err := c.corpusPass(sc)
-	if err != nil {
-		if errors.Is(err, read.ErrUnknownFormat) {
-			return fail(fmt.Errorf("--input-format: %w", err))
-		}
-		return fail(fmt.Errorf("nothing written: %w", err))
-	}
-	st := sc.scan(dedup.NewScanner(o.scan.detect, corpus))
-	if err := ctx.Err(); err != nil {
-		return fail(fmt.Errorf("interrupted, nothing written: %w", err))
-	}
-	if st.err == nil {
-		st.err = c.finish(st)
-	}
-	if st.err != nil {
-		return fail(fmt.Errorf("nothing written: %w", st.err))
+	o.scan.read.NoRaw = false // clean rewrites what it read
+	b := &batch{opts: o.scan, in: &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.scan.read},
+		out: c, stderr: io.Discard, badRecord: c.badRecord,
+		showProgress: o.scan.progress && isTerminal(stderr), start: time.Now()}
+	b.run(ctx, p)
+	switch {
+	case b.err != nil && errors.Is(b.err, read.ErrUnknownFormat):
+		return fail(fmt.Errorf("--input-format: %w", b.err))
+	case b.err != nil && ctx.Err() != nil:
+		return fail(fmt.Errorf("interrupted, nothing written: %w", ctx.Err()))
+	case b.err != nil:
+		return fail(fmt.Errorf("nothing written: %w", b.err))
+	case b.stopped:
+		return fail(fmt.Errorf("nothing written: --strict: %w", b.stoppedBy))
 	}
 	if err := c.commit(); err != nil {
 		return fail(err)
@@ -270,11 +258,9 @@ func removedKinds(keep, drop []string) (map[dedup.Kind]bool, error) {
 // cleaner is the writer of the clean command: it gets every article with
 // its findings, in input order, from scanRun.scan, and writes it cleaned.
 type cleaner struct {
-	ctx     context.Context
-	opts    *cleanOptions
-	remove  map[dedup.Kind]bool
-	places  *outPaths
-	spooled string // the file holding standard input, if read
+	opts   *cleanOptions
+	remove map[dedup.Kind]bool
+	places *outPaths
 
 	out     *sink // JSONL (and text from standard input)
 	report  *sink // --report, or nil
@@ -287,7 +273,6 @@ type cleaner struct {
 	removed    map[dedup.Kind]int
 	paragraphs int
 	dropped    map[string]int
-	best       []int // per paragraph, the finding that removes it
 }
 
 // open creates the outputs under temporary names.
@@ -304,48 +289,6 @@ func (c *cleaner) open(stdout io.Writer) error {
 		c.reportW.SetEscapeHTML(false)
 	}
 	return nil
-}
-
-// corpusPass reads the input once to learn the corpus, as scanRun.run
-// does, and records the bad records. It fails on a canceled context, a
-// bad --input-format, and with --strict at the first bad record.
-func (c *cleaner) corpusPass(sc *scanRun) (*dedup.Corpus, error) {
-	b := dedup.NewCorpusBuilder()
-	b.Workers = sc.opts.jobs
-	prog := newProgress(sc.stderr, sc.showProgress, sc.start, "reading", -1, 0)
-	defer prog.done()
-	in := sc.in
-	for doc, err := range in.docs() {
-		if err != nil {
-			var ie *read.Error
-			if !errors.As(err, &ie) {
-				return nil, err
-			}
-			if rerr := c.badRecord(ie); rerr != nil {
-				return nil, rerr
-			}
-			if c.opts.scan.strict {
-				return nil, fmt.Errorf("--strict: %w", err)
-			}
-			continue
-		}
-		b.Add(doc)
-		n := docBytes(doc)
-		sc.articles++
-		sc.bytes += int64(n)
-		prog.add(n)
-	}
-	if b.NeedContent() {
-		ord := 0
-		for doc, err := range in.docs() {
-			if err != nil {
-				continue
-			}
-			b.AddContent(ord, doc)
-			ord++
-		}
-	}
-	return b.Corpus(), nil
 }
 
 // badRecord counts, reports and lists a record the reader skipped.
@@ -405,50 +348,51 @@ func (c *cleaner) article(doc *dedup.Document, fs []dedup.Finding) error {
 		return c.write(droppedRecord{ID: doc.ID, Source: doc.Source, Line: doc.Line, Kind: kindDropped,
 			Reason: string(f.Kind), Message: f.Message, RelatedID: f.RelatedID, Score: f.Score})
 	}
-	c.best = slices.Grow(c.best[:0], len(doc.Paragraphs))[:len(doc.Paragraphs)]
-	for i := range c.best {
-		c.best[i] = -1
-	}
-	for i, f := range fs {
-		if !c.remove[f.Kind] || f.Paragraph < 0 || f.Paragraph >= len(doc.Paragraphs) {
-			continue
-		}
-		if b := c.best[f.Paragraph]; b < 0 || f.Score > fs[b].Score {
-			c.best[f.Paragraph] = i
-		}
-	}
-	remove := func(i int) bool { return i < len(c.best) && c.best[i] >= 0 }
-	var err error
-	if doc.Raw != nil {
-		err = c.writeJSONL(doc, remove)
+	cl, err := dedup.Clean(doc, fs, func(f dedup.Finding) bool { return c.remove[f.Kind] })
+	if err != nil {
+		err = notWritten{where(doc), err}
 	} else {
-		err = c.writeText(doc, remove)
+		err = c.write1(doc, cl)
 	}
 	if err != nil {
 		var ne notWritten
 		if !errors.As(err, &ne) {
 			return err
 		}
-		fmt.Fprintf(c.stderr, "newsdedup: %v\n", err)
+		fmt.Fprintf(c.stderr, "newsdedup: %v\n", ne)
 		c.dropped[reasonNotWritten]++
 		return c.write(droppedRecord{ID: doc.ID, Source: doc.Source, Line: doc.Line, Kind: kindDropped,
 			Reason: reasonNotWritten, Message: ne.err.Error()})
 	}
 	c.kept++
-	for i, b := range c.best {
-		if b < 0 {
-			continue
-		}
-		f := fs[b]
-		c.removed[f.Kind]++
+	for _, r := range cl.Removed {
+		c.removed[r.Kind]++
 		c.paragraphs++
-		p := doc.Paragraphs[i]
-		if err := c.write(removalRecord{ID: doc.ID, Source: doc.Source, Line: p.Line, Kind: string(f.Kind),
-			Paragraph: i, Text: p.Text, Score: f.Score, Message: f.Message}); err != nil {
+		if err := c.write(removalRecord{ID: doc.ID, Source: doc.Source, Line: r.Line, Kind: string(r.Kind),
+			Paragraph: r.Paragraph, Text: r.Text, Score: r.Score, Message: r.Message}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// write1 writes the cleaned article: a record where JSONL goes, a text
+// article under --out-dir (or where JSONL goes, when read from standard
+// input).
+func (c *cleaner) write1(doc *dedup.Document, cl dedup.Cleaned) error {
+	if doc.BodyField != "" {
+		c.out.w.Write(cl.Raw)
+		return c.out.w.WriteByte('\n')
+	}
+	return c.writeText(doc, cl.Raw)
+}
+
+// where names a document's place in the input.
+func where(doc *dedup.Document) string {
+	if doc.BodyField != "" {
+		return fmt.Sprintf("%s:%d", doc.Source, doc.Line)
+	}
+	return doc.Source
 }
 
 // dropFinding returns the finding for which the whole article is dropped,

@@ -333,7 +333,7 @@ func TestCleanDropArticles(t *testing.T) {
 			remove, err := removedKinds(nil, nil)
 			require.NoError(t, err)
 			var out, errb bytes.Buffer
-			c := &cleaner{ctx: context.Background(), opts: &opts, remove: remove, places: &outPaths{},
+			c := &cleaner{opts: &opts, remove: remove, places: &outPaths{},
 				stderr: &errb, removed: map[dedup.Kind]int{}, dropped: map[string]int{}}
 			require.NoError(t, c.open(&out))
 			require.NoError(t, c.article(doc("x"), tt.fs))

@@ -4,19 +4,15 @@ package main
 // and JSONL records with only their body rewritten.
 
 import (
-	"bufio"
-	"bytes"
 	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/newsdedup/newsdedup/dedup"
-	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 // outPaths places text articles under --out-dir: a file named on the
@@ -88,41 +84,11 @@ type notWritten struct {
 func (e notWritten) Error() string { return e.source + ": not written: " + e.err.Error() }
 func (e notWritten) Unwrap() error { return e.err }
 
-// writeJSONL writes the record of doc without the removed paragraphs.
-func (c *cleaner) writeJSONL(doc *dedup.Document, remove func(int) bool) error {
-	if !slices.ContainsFunc(c.best, func(b int) bool { return b >= 0 }) {
-		c.out.w.Write(doc.Raw) // nothing removed: the record as read
-		return c.out.w.WriteByte('\n')
-	}
-	out, n, err := dedup.RewriteBody(doc.Raw, doc.BodyField, remove)
-	if err == nil && n != len(doc.Paragraphs) {
-		err = fmt.Errorf("the body has %d paragraphs, the scan saw %d", n, len(doc.Paragraphs))
-	}
-	if err != nil {
-		return notWritten{fmt.Sprintf("%s:%d", doc.Source, doc.Line), err}
-	}
-	c.out.w.Write(out)
-	return c.out.w.WriteByte('\n')
-}
-
-// maxTextBytes caps the size of a text article read again to be cleaned.
-const maxTextBytes = 256 << 20
-
-// writeText reads the text article of doc again, checks it is the one
-// scanned, and writes it without the removed paragraphs: under --out-dir,
-// or where JSONL goes when it came from standard input.
-func (c *cleaner) writeText(doc *dedup.Document, remove func(int) bool) error {
-	data, err := c.readSource(doc.Source)
-	if err != nil {
-		return notWritten{doc.Source, err}
-	}
-	check, err := read.Text(doc.Source, bytes.NewReader(data))
-	if err != nil || check.Title != doc.Title || !sameParagraphs(check.Paragraphs, doc.Paragraphs) {
-		return notWritten{doc.Source, errors.New("the file changed since it was scanned")}
-	}
-	out, _ := dedup.RewriteText(data, remove)
+// writeText writes a cleaned text article, data: under --out-dir, or
+// where JSONL goes when it came from standard input.
+func (c *cleaner) writeText(doc *dedup.Document, data []byte) error {
 	if doc.Source == "-" {
-		_, err := c.out.w.Write(out)
+		_, err := c.out.w.Write(data)
 		return err
 	}
 	if c.opts.outDir == "" {
@@ -138,53 +104,11 @@ func (c *cleaner) writeText(doc *dedup.Document, remove func(int) bool) error {
 	if err := c.openRoot(); err != nil {
 		return err
 	}
-	if err := writeInRoot(c.root, rel, doc.Source, out); err != nil {
+	if err := writeInRoot(c.root, rel, doc.Source, data); err != nil {
 		return notWritten{doc.Source, err}
 	}
 	c.written[rel] = doc.Source
 	return nil
-}
-
-// sameParagraphs reports whether a and b hold the same texts.
-func sameParagraphs(a, b []dedup.Paragraph) bool {
-	return slices.EqualFunc(a, b, func(x, y dedup.Paragraph) bool { return x.Text == y.Text })
-}
-
-// readSource reads a text article's file again, gunzipped as the reader
-// does.
-func (c *cleaner) readSource(source string) ([]byte, error) {
-	name := source
-	if source == "-" {
-		name = c.spooled
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	var r io.Reader = br
-	lower := strings.ToLower(source)
-	gz := strings.HasSuffix(lower, ".gz")
-	if ext := filepath.Ext(lower); !gz && ext != ".txt" && ext != ".text" {
-		magic, _ := br.Peek(2)
-		gz = len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
-	}
-	if gz {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, err
-		}
-		r = zr
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxTextBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxTextBytes {
-		return nil, fmt.Errorf("more than %d bytes", maxTextBytes)
-	}
-	return data, nil
 }
 
 // openRoot creates and opens --out-dir, once.

@@ -168,7 +168,7 @@ type (
 // kindClass returns the CSS class of a kind: its own for the kinds the
 // stylesheet knows, "k-other" for the rest.
 func kindClass(k dedup.Kind) string {
-	if slices.Contains(dedup.Kinds, k) {
+	if slices.Contains(dedup.Kinds(), k) {
 		return "k-" + string(k)
 	}
 	return "k-other"
@@ -355,14 +355,14 @@ func (h *htmlWriter) finish(st stats) error {
 	t := htmlTail{Articles: st.articles, Flagged: st.flagged, Findings: st.findings,
 		InputErrors: st.inputErrors, Script: template.JS(reportScript)}
 	var names []dedup.Kind
-	for _, k := range dedup.Kinds {
+	for _, k := range dedup.Kinds() {
 		if st.byKind[k] > 0 {
 			names = append(names, k)
 		}
 	}
 	var rest []dedup.Kind
 	for k, n := range st.byKind {
-		if n > 0 && !slices.Contains(dedup.Kinds, k) {
+		if n > 0 && !slices.Contains(dedup.Kinds(), k) {
 			rest = append(rest, k)
 		}
 	}

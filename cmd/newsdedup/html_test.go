@@ -35,22 +35,16 @@ var hostileNearDups = map[string][]dedup.Finding{
 // command does, adding the extra findings by id.
 func scanDocs(t testing.TB, path string, extra map[string][]dedup.Finding) ([]*dedup.Document, [][]dedup.Finding) {
 	t.Helper()
+	o := dedup.DefaultOptions()
+	o.Skip = []dedup.Kind{dedup.KindNearDuplicate, dedup.KindSharedHeadline}
+	p, err := dedup.NewPipeline(&o)
+	require.NoError(t, err)
 	var docs []*dedup.Document
-	b := dedup.NewCorpusBuilder()
-	for d, err := range read.Paths(context.Background(), []string{path}, nil, read.Options{}) {
+	var fss [][]dedup.Finding
+	for a, err := range p.Run(context.Background(), read.Paths(context.Background(), []string{path}, nil, read.Options{})) {
 		require.NoError(t, err)
-		docs = append(docs, d)
-		b.Add(d)
-	}
-	if b.NeedContent() {
-		for i, d := range docs {
-			b.AddContent(i, d)
-		}
-	}
-	sc := dedup.NewScanner(dedup.Options{}, b.Corpus())
-	fss := make([][]dedup.Finding, len(docs))
-	for i, d := range docs {
-		fss[i] = append(sc.ScanAt(d, i), extra[d.ID]...)
+		docs = append(docs, a.Document)
+		fss = append(fss, append(a.Findings, extra[a.ID]...))
 	}
 	return docs, fss
 }
@@ -364,12 +358,16 @@ func TestHTMLCacheBounds(t *testing.T) {
 // as "scan --format html" will.
 func TestHTMLThroughScan(t *testing.T) {
 	var out, errb bytes.Buffer
-	o := scanOptions{jobs: 2}
-	filter, err := newFilter(nil, nil, 0)
+	var o scanOptions
+	scanFlags(&o)
+	o.detect.Workers = 2
+	popts, err := o.pipelineOptions()
+	require.NoError(t, err)
+	p, err := newPipeline(popts)
 	require.NoError(t, err)
 	in := &input{ctx: context.Background(), paths: []string{filepath.Join(hostileDir, "hostile.jsonl")}, opts: o.read}
-	sc := &scanRun{opts: o, in: in, filter: filter, out: newHTMLWriter(&out), stderr: &errb}
-	assert.Equal(t, exitFlagged, sc.run(), errb.String())
+	b := &batch{opts: o, in: in, out: newHTMLWriter(&out), stderr: &errb}
+	assert.Equal(t, exitFlagged, b.run(context.Background(), p), errb.String())
 	page := out.String()
 	assertNoMarkupFromData(t, page)
 	assert.Equal(t, 3, strings.Count(page, "<article "))

@@ -104,7 +104,7 @@ func (j *jsonWriter) finish(st stats) error {
 	}
 	clusters := st.clusters
 	if clusters == nil {
-		clusters = []dedup.Cluster{}
+		clusters = []*cluster{}
 	}
 	cl, err := json.Marshal(clusters)
 	if err != nil {
@@ -155,14 +155,14 @@ func (t *textWriter) finish(st stats) error {
 	fmt.Fprintf(t.w, "%d of %d articles flagged", st.flagged, st.articles)
 	if st.findings > 0 {
 		var parts []string
-		for _, k := range dedup.Kinds {
+		for _, k := range dedup.Kinds() {
 			if n := st.byKind[k]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", n, k))
 			}
 		}
 		var rest []string
 		for k, n := range st.byKind {
-			if !slices.Contains(dedup.Kinds, k) {
+			if !slices.Contains(dedup.Kinds(), k) {
 				rest = append(rest, fmt.Sprintf("%d %s", n, k))
 			}
 		}

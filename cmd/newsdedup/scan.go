@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -54,36 +53,36 @@ Flags:
 
 // scanOptions are the scan command's flags.
 type scanOptions struct {
-	format    string
-	only      []string
-	skip      []string
-	minScore  float64
-	jobs      int
-	strict    bool
-	noCorpus  bool
-	progress  bool
-	threshold float64
-	index     string
-	noSync    bool
-	output    string
-	patterns  string
-	read      read.Options
-	detect    dedup.Options
+	format   string
+	only     []string
+	skip     []string
+	strict   bool
+	noCorpus bool
+	progress bool
+	index    string
+	noSync   bool
+	output   string
+	patterns string
+	read     read.Options
+	// detect holds the pipeline's options the flags set directly: the
+	// workers, the minimum score and every threshold.
+	detect dedup.Options
 }
 
 func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
-	def := dedup.DefaultOptions()
+	o.detect = dedup.DefaultOptions()
+	d := &o.detect
 	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl or html (a self-contained audit report)")
 	fs.StringVarP(&o.output, "output", "o", "", "write to FILE (under a temporary name, renamed when complete; .gz is gzipped)")
-	fs.StringSliceVar(&o.only, "only", nil, "report only these kinds (comma-separated)")
+	fs.StringSliceVar(&o.only, "only", nil, "report only these kinds (comma-separated); the others are not computed")
 	fs.StringSliceVar(&o.skip, "skip", nil, "do not report these kinds (comma-separated)")
-	fs.Float64Var(&o.minScore, "min-score", 0, "report only findings scoring at least this (0..1)")
-	fs.IntVarP(&o.jobs, "jobs", "j", runtime.NumCPU(), "articles scanned in parallel (output keeps input order)")
+	fs.Float64Var(&d.MinScore, "min-score", 0, "report only findings scoring at least this (0..1)")
+	fs.IntVarP(&d.Workers, "jobs", "j", runtime.NumCPU(), "articles scanned in parallel (output keeps input order)")
 	fs.BoolVar(&o.strict, "strict", false, "stop at the first bad input record")
 	fs.BoolVar(&o.noCorpus, "no-corpus", false, "judge each article alone, streaming, without corpus statistics")
 	fs.BoolVar(&o.progress, "progress", true, "show a progress bar on stderr when it is a terminal and the scan runs over a second")
-	fs.Float64Var(&o.threshold, "threshold", dedup.DefaultThreshold, "near_duplicate: similarity (Jaccard, or containment for excerpts) from which two articles are one story")
+	fs.Float64Var(&d.Threshold, "threshold", d.Threshold, "near_duplicate: similarity (Jaccard, or containment for excerpts) from which two articles are one story")
 	fs.StringVar(&o.index, "index", "", "check each article against a persistent index and add the new ones: a bbolt file PATH or a redis:// URL")
 	fs.BoolVar(&o.noSync, "index-no-sync", false, "with a file --index: do not fsync each write (faster; a killed process loses nothing, a system crash may lose recent writes)")
 	fs.StringVar(&o.patterns, "residue-patterns", "", "add the residue patterns of FILE (one regular expression a line, # comments)")
@@ -91,14 +90,56 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSONL fields to take the body from, in order (default text,body,content,articleBody)")
 	fs.StringSliceVar(&o.read.IDFields, "id-field", nil, "JSONL fields to take the id from, in order (default id,url)")
 	fs.StringVar(&o.read.Format, "input-format", "auto", "input format: auto (by extension, else sniffed), text or jsonl")
-	fs.Float64Var(&o.detect.MismatchThreshold, "mismatch-threshold", def.MismatchThreshold, "headline_mismatch: headline/body similarity below which the body is not about the headline")
-	fs.Float64Var(&o.detect.OffTopicMargin, "offtopic-margin", def.OffTopicMargin, "off_topic: how much better another article must fit a shared block")
-	fs.Float64Var(&o.detect.OffTopicFloor, "offtopic-floor", def.OffTopicFloor, "off_topic: fit below which a block found in 2+ other articles is spliced in, or a paragraph fits neither story")
-	fs.Float64Var(&o.detect.OffTopicSplit, "offtopic-split", def.OffTopicSplit, "off_topic: fit to the headline one side of a split article needs")
-	fs.Float64Var(&o.detect.OffTopicCut, "offtopic-cut", def.OffTopicCut, "off_topic: normalised cut below which the two sides of a split article are two stories")
-	fs.Float64Var(&o.detect.Residue.Threshold, "residue-threshold", dedup.DefaultResidueThreshold, "residue: score from which a line is residue")
+	fs.Float64Var(&d.MismatchThreshold, "mismatch-threshold", d.MismatchThreshold, "headline_mismatch: headline/body similarity below which the body is not about the headline")
+	fs.Float64Var(&d.OffTopicMargin, "offtopic-margin", d.OffTopicMargin, "off_topic: how much better another article must fit a shared block")
+	fs.Float64Var(&d.OffTopicFloor, "offtopic-floor", d.OffTopicFloor, "off_topic: fit below which a block found in 2+ other articles is spliced in, or a paragraph fits neither story")
+	fs.Float64Var(&d.OffTopicSplit, "offtopic-split", d.OffTopicSplit, "off_topic: fit to the headline one side of a split article needs")
+	fs.Float64Var(&d.OffTopicCut, "offtopic-cut", d.OffTopicCut, "off_topic: normalised cut below which the two sides of a split article are two stories")
+	fs.Float64Var(&d.ResidueThreshold, "residue-threshold", d.ResidueThreshold, "residue: score from which a line is residue")
 	fs.SortFlags = false
 	return fs
+}
+
+// pipelineOptions completes the pipeline's options from the flags: the
+// kinds, the corpus and the residue patterns (the index is set apart).
+func (o *scanOptions) pipelineOptions() (dedup.Options, error) {
+	d := o.detect
+	var err error
+	if d.Only, err = parseKindList(o.only); err != nil {
+		return d, fmt.Errorf("--only: %w", err)
+	}
+	if d.Skip, err = parseKindList(o.skip); err != nil {
+		return d, fmt.Errorf("--skip: %w", err)
+	}
+	if d.MinScore < 0 || d.MinScore > 1 {
+		return d, fmt.Errorf("--min-score %v: want a number in 0..1", d.MinScore)
+	}
+	if d.Threshold <= 0 || d.Threshold > 1 {
+		return d, fmt.Errorf("--threshold %v: want a number in (0, 1]", d.Threshold)
+	}
+	d.Workers = max(d.Workers, 1)
+	d.Corpus = !o.noCorpus
+	if o.patterns != "" {
+		data, err := os.ReadFile(o.patterns)
+		if err != nil {
+			return d, fmt.Errorf("--residue-patterns: %w", err)
+		}
+		d.ResiduePatterns, d.ResiduePatternsName = string(data), o.patterns
+		if strings.TrimSpace(d.ResiduePatterns) == "" {
+			d.ResiduePatterns = "#" // no rule: NewPipeline says so
+		}
+	}
+	return d, nil
+}
+
+// newPipeline returns the pipeline of the flags; errors about a residue
+// pattern name the flag.
+func newPipeline(d dedup.Options) (*dedup.Pipeline, error) {
+	p, err := dedup.NewPipeline(&d)
+	if err != nil && d.ResiduePatternsName != "" && strings.Contains(err.Error(), d.ResiduePatternsName) {
+		return nil, fmt.Errorf("--residue-patterns: %w", err)
+	}
+	return p, err
 }
 
 func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -116,121 +157,98 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fs.PrintDefaults()
 		return exitClean
 	}
-	filter, err := newFilter(o.only, o.skip, o.minScore)
-	if err != nil {
+	fail := func(err error) int {
 		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
 		return exitError
 	}
-	if o.patterns != "" {
-		p, err := loadResiduePatterns(o.patterns)
-		if err != nil {
-			fmt.Fprintf(stderr, "newsdedup: scan: --residue-patterns: %v\n", err)
-			return exitError
-		}
-		o.detect.Residue.Patterns = p
+	popts, err := o.pipelineOptions()
+	if err != nil {
+		return fail(err)
 	}
 	w := stdout // plain stdout without -o, so that colour sees a terminal
 	var so *sink
 	if o.output != "" {
 		if so, err = openSink(o.output, stdout); err != nil {
-			fmt.Fprintf(stderr, "newsdedup: scan: -o: %v\n", err)
-			return exitError
+			return fail(fmt.Errorf("-o: %w", err))
 		}
 		defer so.abort()
 		w = so.w
 	}
 	out, err := newWriter(o.format, w)
 	if err != nil {
-		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
-		return exitError
-	}
-	if o.jobs < 1 {
-		o.jobs = 1
-	}
-	if o.threshold <= 0 || o.threshold > 1 {
-		fmt.Fprintf(stderr, "newsdedup: scan: --threshold %v: want a number in (0, 1]\n", o.threshold)
-		return exitError
+		return fail(err)
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}
-
-	var cleanup func()
 	if !o.noCorpus && slices.Contains(paths, "-") {
 		// The corpus pass reads the input twice: keep stdin in a file.
 		f, err := spool(stdin)
 		if err != nil {
-			fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
-			return exitError
+			return fail(err)
 		}
-		cleanup = func() { f.Close(); os.Remove(f.Name()) }
-		defer cleanup()
+		defer func() { f.Close(); os.Remove(f.Name()) }()
 		stdin = f
-	}
-	o.read.NoRaw = true // scan writes no record back
-	in := &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read}
-
-	sc, err := newScanRun(ctx, o, in, filter, out, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
-		return exitError
 	}
 	if o.index != "" {
 		st, err := openStore(ctx, o.index, o.noSync)
 		if err != nil {
-			fmt.Fprintf(stderr, "newsdedup: scan: --index %s: %v\n", o.index, err)
-			return exitError
+			return fail(fmt.Errorf("--index %s: %v", redactURL(o.index), err))
 		}
 		defer st.Close()
-		ix, err := dedup.OpenIndex(st, &dedup.IndexOptions{Threshold: o.threshold})
-		if err != nil {
-			fmt.Fprintf(stderr, "newsdedup: scan: --index %s: %v\n", o.index, err)
-			return exitError
-		}
-		sc.index = ix
+		popts.Store = st
 	}
-	code := sc.run()
+	p, err := newPipeline(popts)
+	if err != nil {
+		return fail(err)
+	}
+	o.read.NoRaw = true // scan writes no record back
+	b := &batch{opts: o, in: &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read},
+		out: out, stderr: stderr, showProgress: o.progress && isTerminal(stderr), start: time.Now()}
+	code := b.run(ctx, p)
 	// Commit a complete output, also when bad records were skipped; an
 	// interrupted, stopped (--strict) or failed scan leaves none.
-	if so != nil && ctx.Err() == nil && !sc.stopped && !sc.failed {
+	if so != nil && !b.stopped && !b.failed {
 		if err := so.commit(); err != nil {
-			fmt.Fprintf(stderr, "newsdedup: scan: -o %s: %v\n", o.output, err)
-			return exitError
+			return fail(fmt.Errorf("-o %s: %v", o.output, err))
 		}
 	}
 	return code
 }
 
-// newScanRun returns the passes of a scan (or a clean) over in.
-func newScanRun(ctx context.Context, o scanOptions, in *input, filter *filter, out writer, stderr io.Writer) (*scanRun, error) {
-	nd, err := dedup.NewNearDup(&dedup.NearDupOptions{Threshold: o.threshold})
-	if err != nil {
-		return nil, err
-	}
-	return &scanRun{ctx: ctx, opts: o, in: in, filter: filter, out: out, stderr: stderr,
-		nd: nd, shared: dedup.NewSharedHeadlines(),
-		showProgress: o.progress && isTerminal(stderr), start: time.Now()}, nil
-}
-
-// input reads the scan's documents, as often as the passes need.
+// input reads the scan's documents, as often as the pipeline's passes
+// need.
 type input struct {
 	ctx   context.Context
 	paths []string
 	stdin io.Reader
 	opts  read.Options
 	pass  int
+	// seen is called with each document of the first pass.
+	seen func(doc *dedup.Document)
 }
 
-// docs returns the documents of a new pass over the input.
+// docs yields the documents of the input; each range over it is a new
+// pass, which reads the input again.
 func (in *input) docs() iter.Seq2[*dedup.Document, error] {
-	if in.pass > 0 {
-		if s, ok := in.stdin.(io.Seeker); ok {
-			s.Seek(0, io.SeekStart)
+	return func(yield func(*dedup.Document, error) bool) {
+		if in.pass > 0 {
+			if s, ok := in.stdin.(io.Seeker); ok {
+				s.Seek(0, io.SeekStart)
+			}
+		}
+		in.pass++
+		first := in.pass == 1
+		for doc, err := range read.Paths(in.ctx, in.paths, in.stdin, in.opts) {
+			if first && err == nil && in.seen != nil {
+				in.seen(doc)
+			}
+			if !yield(doc, err) {
+				return
+			}
 		}
 	}
-	in.pass++
-	return read.Paths(in.ctx, in.paths, in.stdin, in.opts)
 }
 
 // spool copies r into a temporary file, rewound.
@@ -252,31 +270,24 @@ func spool(r io.Reader) (*os.File, error) {
 	return f, nil
 }
 
-// scanRun is one scan: the passes over the input and the output.
-type scanRun struct {
+// batch is one run of the pipeline over the input, written by one writer
+// (scan's output format, or clean's cleaner).
+type batch struct {
 	opts   scanOptions
 	in     *input
-	filter *filter
 	out    writer
 	stderr io.Writer
+	// badRecord, when set, is told of each bad input record (clean
+	// reports them); else they are printed.
+	badRecord func(*read.Error) error
 
-	ctx context.Context
-	// nd finds near-duplicates within the run; index, when set, is the
-	// persistent index that decides them instead.
-	nd     *dedup.NearDup
-	shared *dedup.SharedHeadlines
-	index  *dedup.Index
-	sigs   sigMemo
-
-	inputErrors  int
-	stopped      bool
-	failed       bool // output or index failed: the output is incomplete
 	showProgress bool
 	start        time.Time
-	// articles and bytes count the documents of the corpus pass, so that
-	// the scan's progress knows its total.
-	articles int
-	bytes    int64
+	inputErrors  int
+	stopped      bool  // --strict stopped at a bad record
+	stoppedBy    error // that record's error
+	failed       bool  // the output, the index or the context failed: the output is incomplete
+	err          error // why it failed
 }
 
 // docBytes is the size of a document for progress: its record, or its
@@ -292,64 +303,115 @@ func docBytes(doc *dedup.Document) int {
 	return n
 }
 
-// reportError reports a bad record; with --strict it stops the scan.
-func (s *scanRun) reportError(err error) {
-	s.inputErrors++
-	fmt.Fprintf(s.stderr, "newsdedup: %v\n", err)
-	if s.opts.strict {
-		s.stopped = true
-	}
+// stats counts what a scan saw.
+type stats struct {
+	articles, flagged, findings int
+	byKind                      map[dedup.Kind]int
+	inputErrors                 int
+	clusters                    []*cluster
 }
 
-func (s *scanRun) run() int {
-	var corpus *dedup.Corpus
-	if !s.opts.noCorpus {
-		b := dedup.NewCorpusBuilder()
-		b.Workers = s.opts.jobs
-		prog := newProgress(s.stderr, s.showProgress, s.start, "reading", -1, 0)
-		for doc, err := range s.in.docs() {
-			if err != nil {
-				if errors.Is(err, context.Canceled) {
-					return exitError
+// cluster is one story's near-duplicates in the JSON output.
+type cluster struct {
+	Kept    string   `json:"kept"`
+	Members []string `json:"members"`
+	ord     int
+}
+
+// run runs the pipeline and writes every article; it returns the exit
+// code.
+func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
+	st := stats{byKind: make(map[dedup.Kind]int)}
+	var total int
+	var size int64
+	reading := newProgress(b.stderr, b.showProgress && !b.opts.noCorpus, b.start, "reading", -1, 0)
+	b.in.seen = func(doc *dedup.Document) {
+		n := docBytes(doc)
+		total++
+		size += int64(n)
+		reading.add(n)
+	}
+	var scanning *progress
+	byKept := map[int]*cluster{}
+	var err error
+	for a, rerr := range p.Run(ctx, b.in.docs()) {
+		if rerr != nil {
+			if re := (*read.Error)(nil); errors.As(rerr, &re) {
+				b.inputErrors++
+				if b.badRecord != nil {
+					err = b.badRecord(re)
+				} else {
+					fmt.Fprintf(b.stderr, "newsdedup: %v\n", rerr)
 				}
-				s.reportError(err)
-				if s.stopped {
-					return exitError
+				if err != nil {
+					break
+				}
+				if b.opts.strict {
+					b.stopped, b.stoppedBy = true, rerr
+					break
 				}
 				continue
 			}
-			b.Add(doc)
-			n := docBytes(doc)
-			s.articles++
-			s.bytes += int64(n)
-			prog.add(n)
+			err = rerr
+			break
 		}
-		prog.done()
-		if b.NeedContent() {
-			ord := 0
-			for doc, err := range s.in.docs() {
-				if err != nil {
-					continue
-				}
-				b.AddContent(ord, doc)
-				ord++
+		if scanning == nil {
+			reading.done()
+			if b.opts.noCorpus {
+				total, size = 0, -1
+			}
+			scanning = newProgress(b.stderr, b.showProgress, b.start, "scanning", size, total)
+		}
+		scanning.add(docBytes(a.Document))
+		st.articles++
+		if len(a.Findings) > 0 {
+			st.flagged++
+			st.findings += len(a.Findings)
+			for _, f := range a.Findings {
+				st.byKind[f.Kind]++
 			}
 		}
-		corpus = b.Corpus()
+		if a.KeptOrd >= 0 {
+			c := byKept[a.KeptOrd]
+			if c == nil {
+				c = &cluster{Kept: a.Kept, Members: []string{a.Kept}, ord: a.KeptOrd}
+				byKept[a.KeptOrd] = c
+				st.clusters = append(st.clusters, c)
+			}
+			c.Members = append(c.Members, a.ID)
+		}
+		if err = b.out.article(a.Document, a.Findings); err != nil {
+			err = fmt.Errorf("writing output: %w", err)
+			break
+		}
 	}
-	scanner := dedup.NewScanner(s.opts.detect, corpus)
-	st := s.scan(scanner)
-	if err := s.out.finish(st); err != nil {
-		s.failed = true
-		fmt.Fprintf(s.stderr, "newsdedup: writing output: %v\n", err)
+	reading.done()
+	if scanning != nil {
+		scanning.done()
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		b.failed, b.err = true, err
+		if ctx.Err() != nil {
+			err = fmt.Errorf("interrupted after %d articles: %w", st.articles, ctx.Err())
+		}
+		fmt.Fprintf(b.stderr, "newsdedup: %v\n", err)
+		return exitError
+	}
+	if b.stopped {
+		return exitError
+	}
+	slices.SortFunc(st.clusters, func(x, y *cluster) int { return x.ord - y.ord })
+	st.inputErrors = b.inputErrors
+	if err := b.out.finish(st); err != nil {
+		b.failed = true
+		fmt.Fprintf(b.stderr, "newsdedup: writing output: %v\n", err)
 		return exitError
 	}
 	switch {
-	case s.inputErrors > 0 || s.stopped || st.err != nil:
-		if st.err != nil {
-			s.failed = true
-			fmt.Fprintf(s.stderr, "newsdedup: %v\n", st.err)
-		}
+	case b.inputErrors > 0:
 		return exitError
 	case st.flagged > 0:
 		return exitFlagged
@@ -357,267 +419,22 @@ func (s *scanRun) run() int {
 	return exitClean
 }
 
-// stats counts what a scan saw.
-type stats struct {
-	articles, flagged, findings int
-	byKind                      map[dedup.Kind]int
-	inputErrors                 int
-	clusters                    []dedup.Cluster
-	err                         error
-}
-
-// indexInFlight is the least number of articles a scan with --index
-// (and -j above 1) keeps in flight.
-const indexInFlight = 32
-
-// job is one article on its way through the workers.
-type job struct {
-	ord  int
-	doc  *dedup.Document
-	fs   []dedup.Finding
-	body *dedup.NearDupBody
-	err  error // from the index
-	done chan struct{}
-}
-
-// work runs what can run in parallel on a job: the detectors, the
-// near-duplicate signature and the index's admission.
-func (s *scanRun) work(scanner *dedup.Scanner, j *job) {
-	j.fs = scanner.ScanAt(j.doc, j.ord)
-	if s.nd != nil {
-		j.body = s.nd.Prepare(j.doc)
-	}
-	if s.index == nil {
-		return
-	}
-	r, err := s.checkAndAdd(j.doc)
+// parseKindList parses kind names.
+func parseKindList(names []string) ([]dedup.Kind, error) {
+	m, err := parseKinds(names)
 	if err != nil {
-		j.err = fmt.Errorf("index: %s: %w", j.doc.ID, err)
-		return
+		return nil, err
 	}
-	if f, ok := indexFinding(j.doc, r); ok {
-		j.fs = append(j.fs, f)
+	var ks []dedup.Kind
+	for _, k := range dedup.Kinds() {
+		if m[k] {
+			ks = append(ks, k)
+		}
 	}
+	return ks, nil
 }
 
-// sigMemo keeps, for the bodies seen last, the index's signature and,
-// once one of its articles was decided, the admitted article it is, or
-// duplicates: a crawl's many copies of one page are signed once, and all
-// but the first are recorded with Index.AddCopy, without a search. It is
-// safe for concurrent use.
-type sigMemo struct {
-	mu   sync.Mutex
-	m    map[uint64]*sigEntry
-	fifo []uint64
-}
-
-type sigEntry struct {
-	sig dedup.Signature
-	of  string // the admitted article of this body, once known
-}
-
-// sigMemoSize bounds the bodies a sigMemo keeps (about 1 KiB each).
-const sigMemoSize = 4096
-
-// lookup returns the memo's entry for doc's body, signing it if needed.
-func (m *sigMemo) lookup(ix *dedup.Index, doc *dedup.Document) (key uint64, sig dedup.Signature, of string) {
-	key = dedup.BodyKey(doc)
-	m.mu.Lock()
-	e, ok := m.m[key]
-	if ok {
-		sig, of = e.sig, e.of
-	}
-	m.mu.Unlock()
-	if ok {
-		return key, sig, of
-	}
-	sig = ix.Sign(doc)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.m == nil {
-		m.m = make(map[uint64]*sigEntry)
-	}
-	if _, ok := m.m[key]; !ok {
-		if len(m.fifo) == sigMemoSize {
-			delete(m.m, m.fifo[0])
-			m.fifo = m.fifo[1:]
-		}
-		m.m[key] = &sigEntry{sig: sig}
-		m.fifo = append(m.fifo, key)
-	}
-	return key, sig, ""
-}
-
-// decided records the admitted article of a body.
-func (m *sigMemo) decided(key uint64, of string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if e, ok := m.m[key]; ok && e.of == "" {
-		e.of = of
-	}
-}
-
-// checkAndAdd runs the index's admission for doc, or records it as an
-// exact copy when its body was decided before in this run.
-func (s *scanRun) checkAndAdd(doc *dedup.Document) (dedup.Result, error) {
-	key, sig, of := s.sigs.lookup(s.index, doc)
-	if of != "" && !sig.Empty() {
-		return s.index.AddCopy(s.ctx, doc.ID, sig, of)
-	}
-	r, err := s.index.CheckAndAddSignature(s.ctx, doc.ID, sig)
-	if err != nil || sig.Empty() {
-		return r, err
-	}
-	switch {
-	case r.Admitted:
-		s.sigs.decided(key, doc.ID)
-	case r.DupOf != "":
-		s.sigs.decided(key, r.DupOf)
-	}
-	return r, nil
-}
-
-// indexFinding turns an index's verdict into a near_duplicate finding.
-func indexFinding(doc *dedup.Document, r dedup.Result) (dedup.Finding, bool) {
-	if r.Admitted {
-		return dedup.Finding{}, false
-	}
-	f := dedup.Finding{Kind: dedup.KindNearDuplicate, Paragraph: dedup.TitleParagraph,
-		Line: doc.Line, Score: 1, RelatedID: r.DupOf}
-	if len(r.Matches) > 0 {
-		f.Score = r.Matches[0].Similarity
-	}
-	switch {
-	case r.Existing:
-		f.Message = fmt.Sprintf("already in the index (as a copy of %q)", r.DupOf)
-		if r.DupOf == doc.ID {
-			f.Message = "already in the index"
-		}
-	default:
-		f.Message = fmt.Sprintf("near-duplicate of %q, indexed before (similarity %.2f)", r.DupOf, f.Score)
-	}
-	return f, true
-}
-
-// scan runs the scanner over the input, in parallel, writing results in
-// input order.
-func (s *scanRun) scan(scanner *dedup.Scanner) (st stats) {
-	st = stats{byKind: make(map[dedup.Kind]int)}
-	prog := newProgress(s.stderr, s.showProgress, s.start, "scanning", s.bytes, s.articles)
-	defer prog.done()
-	emit := func(j *job) error {
-		prog.add(docBytes(j.doc))
-		if j.err != nil {
-			return j.err
-		}
-		// Near-duplicates within the run are decided in input order; with
-		// an index the index decides (it has seen the earlier runs too)
-		// and the run's own pass only builds the clusters.
-		if s.nd != nil {
-			if nf := s.nd.ObservePrepared(j.ord, j.doc, j.body); s.index == nil {
-				j.fs = append(j.fs, nf...)
-			}
-			j.fs = append(j.fs, s.shared.Observe(j.doc, s.nd)...)
-		}
-		fs := s.filter.apply(j.fs)
-		st.articles++
-		if len(fs) > 0 {
-			st.flagged++
-			st.findings += len(fs)
-			for _, f := range fs {
-				st.byKind[f.Kind]++
-			}
-		}
-		return s.out.article(j.doc, fs)
-	}
-	defer func() {
-		st.inputErrors = s.inputErrors
-		if s.nd != nil {
-			st.clusters = s.nd.Clusters()
-		}
-	}()
-	if s.opts.jobs == 1 {
-		for j := range s.jobs {
-			s.work(scanner, j)
-			if st.err = emit(j); st.err != nil {
-				break
-			}
-		}
-		return st
-	}
-
-	// Workers judge articles in parallel; the writer below takes them in
-	// input order. quit stops the reader when the writer fails. An index
-	// in Redis waits on round trips, not on the processor: keep at least
-	// indexInFlight articles in flight so they overlap.
-	workers := s.opts.jobs
-	if s.index != nil {
-		workers = max(workers, indexInFlight)
-	}
-	work := make(chan *job, 4*workers)
-	order := make(chan *job, 4*workers)
-	quit := make(chan struct{})
-	for range workers {
-		go func() {
-			for j := range work {
-				s.work(scanner, j)
-				close(j.done)
-			}
-		}()
-	}
-	go func() {
-		defer close(work)
-		defer close(order)
-		for j := range s.jobs {
-			j.done = make(chan struct{})
-			select {
-			case work <- j:
-				order <- j
-			case <-quit:
-				return
-			}
-		}
-	}()
-	for j := range order {
-		<-j.done
-		if st.err == nil {
-			if st.err = emit(j); st.err != nil {
-				close(quit)
-			}
-		}
-	}
-	return st
-}
-
-// jobs yields the documents of the scan pass, numbered as the corpus pass
-// numbered them. Without a corpus pass, this pass reports bad records.
-// With several workers it runs in the reader goroutine alone.
-func (s *scanRun) jobs(yield func(*job) bool) {
-	report := s.opts.noCorpus // else the corpus pass reported them
-	ord := 0
-	for doc, err := range s.in.docs() {
-		if err != nil {
-			if report {
-				s.reportError(err)
-			}
-			if s.stopped || errors.Is(err, context.Canceled) {
-				return
-			}
-			continue
-		}
-		if !yield(&job{ord: ord, doc: doc}) {
-			return
-		}
-		ord++
-	}
-}
-
-// filter keeps the findings the user asked for.
-type filter struct {
-	only, skip map[dedup.Kind]bool
-	minScore   float64
-}
-
+// parseKinds parses kind names into a set; nil for none.
 func parseKinds(names []string) (map[dedup.Kind]bool, error) {
 	if len(names) == 0 {
 		return nil, nil
@@ -625,9 +442,9 @@ func parseKinds(names []string) (map[dedup.Kind]bool, error) {
 	m := make(map[dedup.Kind]bool)
 	for _, n := range names {
 		k := dedup.Kind(strings.TrimSpace(n))
-		if !slices.Contains(dedup.Kinds, k) {
+		if !slices.Contains(dedup.Kinds(), k) {
 			var all []string
-			for _, k := range dedup.Kinds {
+			for _, k := range dedup.Kinds() {
 				all = append(all, string(k))
 			}
 			return nil, fmt.Errorf("unknown kind %q (kinds: %s)", n, strings.Join(all, ", "))
@@ -635,30 +452,4 @@ func parseKinds(names []string) (map[dedup.Kind]bool, error) {
 		m[k] = true
 	}
 	return m, nil
-}
-
-func newFilter(only, skip []string, minScore float64) (*filter, error) {
-	o, err := parseKinds(only)
-	if err != nil {
-		return nil, fmt.Errorf("--only: %w", err)
-	}
-	sk, err := parseKinds(skip)
-	if err != nil {
-		return nil, fmt.Errorf("--skip: %w", err)
-	}
-	if minScore < 0 || minScore > 1 {
-		return nil, fmt.Errorf("--min-score %v: want a number in 0..1", minScore)
-	}
-	return &filter{only: o, skip: sk, minScore: minScore}, nil
-}
-
-func (f *filter) apply(fs []dedup.Finding) []dedup.Finding {
-	out := fs[:0]
-	for _, x := range fs {
-		if (f.only != nil && !f.only[x.Kind]) || f.skip[x.Kind] || x.Score < f.minScore {
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
 }

@@ -157,6 +157,7 @@ func oracleText(name string, data []byte) (*dedup.Document, error, int) {
 	if doc.TitleLine == 0 {
 		return nil, ErrNoHeadline, 0
 	}
+	doc.Raw = data // the file as read, for Clean to rewrite
 	return doc, nil, 0
 }
 

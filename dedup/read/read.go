@@ -332,7 +332,7 @@ func (pr *pathReader) stream(name, fileName string, r io.Reader) bool {
 		pr.yield(nil, err)
 		return false
 	}
-	doc, err := readText(name, br, pr.opts.MaxLineBytes)
+	doc, err := readText(name, br, pr.opts.MaxLineBytes, !pr.opts.NoRaw)
 	if err != nil {
 		return pr.yield(nil, err)
 	}

@@ -19,7 +19,8 @@ import (
 // The first non-blank line, trimmed, is the title; every further non-blank
 // line, trimmed, is a paragraph, with its 1-based line in the file. Lines
 // end at "\n", "\r\n" or a lone "\r"; a UTF-8 byte order mark at the start
-// is dropped. The document's ID and Source are name, its Line 1.
+// is dropped. The document's ID and Source are name, its Line 1, and its
+// Raw the whole file, which dedup.Clean rewrites.
 //
 // A file with a title and nothing else is a document with no paragraphs.
 // The whole file is skipped, with an *Error naming name and the line,
@@ -29,11 +30,18 @@ import (
 // with only blank lines, has no article: it is an *Error wrapping
 // ErrNoHeadline, with Line 0.
 func Text(name string, r io.Reader) (*dedup.Document, error) {
-	return readText(name, bufio.NewReaderSize(r, readBufferSize), DefaultMaxLineBytes)
+	return readText(name, bufio.NewReaderSize(r, readBufferSize), DefaultMaxLineBytes, true)
 }
 
-// readText is Text with a line cap of max bytes.
-func readText(name string, br *bufio.Reader, max int) (*dedup.Document, error) {
+// readText is Text with a line cap of max bytes, keeping the file's bytes
+// in Raw when raw is set.
+func readText(name string, br *bufio.Reader, max int, raw bool) (*dedup.Document, error) {
+	var data bytes.Buffer
+	if raw {
+		// Keep every byte as it is read, so that a read error still names
+		// its line.
+		br = bufio.NewReaderSize(io.TeeReader(br, &data), readBufferSize)
+	}
 	lr := newLineReader(br, max)
 	doc := &dedup.Document{ID: name, Source: name, Line: 1}
 	for {
@@ -70,6 +78,9 @@ func readText(name string, br *bufio.Reader, max int) (*dedup.Document, error) {
 			what = "the file has only blank lines"
 		}
 		return nil, &Error{File: name, Err: fmt.Errorf("%w: %s", ErrNoHeadline, what)}
+	}
+	if raw {
+		doc.Raw = data.Bytes()
 	}
 	return doc, nil
 }

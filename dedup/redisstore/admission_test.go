@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
 )
 
 // The multi-process admission test: several processes (this test binary
@@ -317,11 +318,15 @@ func inFlightTogether(es []dedup.Entry, results map[string]childResult) bool {
 // finds them whatever the timing, and only the admission protocol decides
 // whether one copy is admitted.
 func requireCopiesFound(t *testing.T, c *crawl) {
-	ix, err := dedup.OpenIndex(dedup.NewMemoryStore(), nil)
+	signer, err := minhash.NewSigner(nil)
+	require.NoError(t, err)
+	threshold := dedup.DefaultOptions().Threshold
+	th, lt, bands, wfp, wfn := threshold, 0.0, 0, 0.0, 0.0
+	lsh, err := minhash.LSHDefaults(&th, &lt, &bands, &wfp, &wfn, minhash.DefaultNumHashes)
 	require.NoError(t, err)
 	type signed struct {
 		id   string
-		sig  dedup.Signature
+		sig  minhash.Signature
 		keys map[uint64]bool
 	}
 	n := map[int]int{}
@@ -336,9 +341,13 @@ func requireCopiesFound(t *testing.T, c *crawl) {
 			if n[a.story] < 2 {
 				continue
 			}
-			sig := ix.Sign(a.doc)
+			var texts []string
+			for _, p := range a.doc.Paragraphs {
+				texts = append(texts, p.Text)
+			}
+			sig := signer.SignParas(texts)
 			keys := map[uint64]bool{}
-			for _, k := range ix.LSH().AppendBandKeys(nil, sig) {
+			for _, k := range lsh.AppendBandKeys(nil, sig) {
 				keys[k] = true
 			}
 			byStory[a.story] = append(byStory[a.story], signed{a.doc.ID, sig, keys})
@@ -353,7 +362,7 @@ func requireCopiesFound(t *testing.T, c *crawl) {
 					shared = shared || b.keys[k]
 				}
 				require.True(t, shared, "copies %s and %s share a band key", a.id, b.id)
-				require.GreaterOrEqual(t, dedup.Similarity(a.sig, b.sig).Score, ix.Options().Threshold,
+				require.GreaterOrEqual(t, minhash.Similarity(a.sig, b.sig).Score, threshold,
 					"copies %s and %s are near-duplicates", a.id, b.id)
 			}
 		}

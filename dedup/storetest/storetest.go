@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
 )
 
 // Suite describes the store under test.
@@ -440,7 +441,7 @@ func testEmptySignature(t *testing.T, s Suite) {
 	e, err := st.Get(ctx, "empty1")
 	require.NoError(t, err)
 	assert.Equal(t, dedup.StatusAdmitted, e.Status, "an empty article is stored (it has no band keys)")
-	var sig dedup.Signature
+	var sig minhash.Signature
 	require.NoError(t, sig.UnmarshalBinary(e.Sig))
 	assert.True(t, sig.Empty(), "its stored signature is empty")
 }
@@ -469,7 +470,7 @@ func testIndexCheckAddRemove(t *testing.T, s Suite) {
 		var got []string
 		for _, m := range ms {
 			got = append(got, m.ID)
-			assert.GreaterOrEqual(t, m.Similarity, ix.Options().Threshold, c.reason)
+			assert.GreaterOrEqual(t, m.Similarity, dedup.DefaultOptions().Threshold, c.reason)
 			assert.Equal(t, dedup.StatusAdmitted, m.Status, c.reason)
 		}
 		assert.Equal(t, c.want, got, c.reason)
@@ -523,7 +524,9 @@ func testConcurrentCheckAndAdd(t *testing.T, s Suite) {
 	for w := range workers {
 		// Each worker has its own Index over the shared store, like
 		// separate crawler processes.
-		ix, err := dedup.OpenIndex(st, &dedup.IndexOptions{WaitTimeout: 20 * time.Second})
+		o := dedup.DefaultOptions()
+		o.WaitTimeout = 20 * time.Second
+		ix, err := dedup.OpenIndex(st, &o)
 		require.NoError(t, err)
 		start.Add(1)
 		done.Add(1)

@@ -415,3 +415,19 @@ func (f *Finder) SameStory(a, b int) bool {
 	ca := f.bodies[ba].cluster
 	return ca >= 0 && ca == f.bodies[bb].cluster
 }
+
+// Kept returns the ord (as given to Observe) and id of the first article
+// of the cluster that the article observed last belongs to, when that
+// article is a later member of one; ok is false otherwise.
+func (f *Finder) Kept() (ord int, id string, ok bool) {
+	if len(f.arts) == 0 {
+		return 0, "", false
+	}
+	art := int32(len(f.arts) - 1)
+	c := f.bodies[f.arts[art].body].cluster
+	if c < 0 || f.clusters[c].members[0] == art {
+		return 0, "", false
+	}
+	first := f.arts[f.clusters[c].members[0]]
+	return first.ord, first.id, true
+}

@@ -303,3 +303,29 @@ func BenchmarkObserve(b *testing.B) {
 		}
 	}
 }
+
+// TestKept checks that Kept names, after each article, the first member of
+// the cluster the article joined, as Clusters lists it at the end.
+func TestKept(t *testing.T) {
+	docs := readSample(t)
+	f := mustNew(t, nil)
+	kept := map[string]string{}
+	for i, d := range docs {
+		hits := f.Observe(i, d)
+		ord, id, ok := f.Kept()
+		assert.Equal(t, len(hits) > 0, ok, "%s: a later member of a cluster, and only one, has a kept article", d.ID)
+		if ok {
+			assert.Less(t, ord, i, "the kept article comes earlier")
+			assert.Equal(t, docs[ord].ID, id)
+			kept[d.ID] = id
+		}
+	}
+	require.NotEmpty(t, kept)
+	for _, c := range f.Clusters() {
+		for _, m := range c.Members[1:] {
+			assert.Equal(t, c.Kept, kept[m], "%s", m)
+		}
+	}
+	_, _, ok := mustNew(t, nil).Kept()
+	assert.False(t, ok, "nothing observed")
+}

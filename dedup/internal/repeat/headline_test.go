@@ -1,7 +1,6 @@
 package repeat
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/testsample"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -294,39 +294,12 @@ func TestHeadlineSeed(t *testing.T) {
 	assert.Empty(t, Paragraphs(doc), "the copy of the title is not a repeated paragraph")
 }
 
-// sampleRecord is one line of testdata/headline/sample.jsonl.
-type sampleRecord struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	Text  string `json:"text"`
-}
-
-// loadSample reads a JSONL sample into documents, one a line, paragraphs
-// being the trimmed non-blank lines of text, as the eval sets define
-// them. It returns the documents and the bytes of their titles and texts.
+// loadSample reads a JSONL sample into documents and returns them with
+// the bytes of their bodies.
 func loadSample(tb testing.TB, path string) ([]*model.Doc, int) {
 	tb.Helper()
-	f, err := os.Open(path)
-	require.NoError(tb, err)
-	defer f.Close()
-	var docs []*model.Doc
-	size := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for line := 1; sc.Scan(); line++ {
-		var r sampleRecord
-		require.NoError(tb, json.Unmarshal(sc.Bytes(), &r), "%s:%d", path, line)
-		doc := &model.Doc{ID: r.ID, Title: strings.TrimSpace(r.Title)}
-		for _, p := range strings.Split(r.Text, "\n") {
-			if p = strings.TrimSpace(p); p != "" {
-				doc.Paras = append(doc.Paras, p)
-			}
-		}
-		size += len(r.Title) + len(r.Text)
-		docs = append(docs, doc)
-	}
-	require.NoError(tb, sc.Err())
-	return docs, size
+	docs := testsample.MustRead(tb, path)
+	return docs, testsample.BodyBytes(docs)
 }
 
 // goldenHit is a hit as the public dedup.Finding writes it in JSON, so

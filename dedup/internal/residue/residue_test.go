@@ -1,7 +1,6 @@
 package residue
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/testsample"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -258,24 +258,7 @@ var sampleDir = filepath.Join("..", "..", "..", "testdata", "residue")
 func loadSample(tb testing.TB) ([]*model.Doc, map[string]sampleTruth) {
 	tb.Helper()
 	dir := sampleDir
-	f, err := os.Open(filepath.Join(dir, "sample.jsonl"))
-	require.NoError(tb, err)
-	defer f.Close()
-	var docs []*model.Doc
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var rec struct{ ID, Title, Text string }
-		require.NoError(tb, json.Unmarshal(sc.Bytes(), &rec))
-		doc := &model.Doc{ID: rec.ID, Title: rec.Title}
-		for _, p := range strings.Split(rec.Text, "\n") {
-			if p = strings.TrimSpace(p); p != "" {
-				doc.Paras = append(doc.Paras, p)
-			}
-		}
-		docs = append(docs, doc)
-	}
-	require.NoError(tb, sc.Err())
+	docs := testsample.MustRead(tb, filepath.Join(dir, "sample.jsonl"))
 	truth := map[string]sampleTruth{}
 	b, err := os.ReadFile(filepath.Join(dir, "sample.truth.jsonl"))
 	require.NoError(tb, err)

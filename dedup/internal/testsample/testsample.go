@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -34,7 +36,7 @@ func Read(path string) ([]*model.Doc, error) {
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			return nil, fmt.Errorf("%s:%d: invalid JSON: %w", path, n, err)
 		}
-		d := &model.Doc{ID: r.ID, Title: r.Title}
+		d := &model.Doc{ID: r.ID, Title: strings.TrimSpace(r.Title)}
 		for line := range strings.Lines(r.Text) {
 			if p := strings.TrimSpace(line); p != "" {
 				d.Paras = append(d.Paras, p)
@@ -67,4 +69,38 @@ func BodyBytes(docs []*model.Doc) int {
 		}
 	}
 	return n
+}
+
+// Path returns the path of name under the repository's testdata folder,
+// wherever the calling test runs.
+func Path(name string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", name)
+}
+
+// Load reads the documents of the testdata files names (paths relative to
+// testdata, e.g. "splice/sample.jsonl"), in order: JSONL samples as Read
+// reads them, and plain-text articles whose first non-blank line is the
+// headline and every further non-blank line, trimmed, a paragraph.
+func Load(tb testing.TB, names ...string) []*model.Doc {
+	tb.Helper()
+	var docs []*model.Doc
+	for _, name := range names {
+		p := Path(name)
+		if strings.HasSuffix(p, ".jsonl") {
+			docs = append(docs, MustRead(tb, p)...)
+			continue
+		}
+		b, err := os.ReadFile(p)
+		require.NoError(tb, err)
+		var lines []string
+		for ln := range strings.Lines(string(b)) {
+			if t := strings.TrimSpace(ln); t != "" {
+				lines = append(lines, t)
+			}
+		}
+		require.NotEmpty(tb, lines, "%s: no headline", p)
+		docs = append(docs, &model.Doc{ID: p, Title: lines[0], Paras: lines[1:]})
+	}
+	return docs
 }

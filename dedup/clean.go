@@ -1,0 +1,116 @@
+package dedup
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
+)
+
+// Cleaned is an article without the paragraphs that some of its findings
+// flag.
+type Cleaned struct {
+	// Doc is the article without them: a copy, with the paragraphs left
+	// at their lines. The title is never removed.
+	Doc *Document
+	// Raw is the document's Raw (a JSONL record, or a text file) without
+	// them, byte for byte as read otherwise: a record keeps every field,
+	// their order and escapes, and loses paragraphs from its body field
+	// only (an array of strings stays one). It is Raw itself when nothing
+	// is removed, and nil when the document has no Raw.
+	Raw []byte
+	// Removed lists the paragraphs removed, in order, each with the
+	// finding that removes it: of those that flag it, the one scoring
+	// highest.
+	Removed []Removal
+}
+
+// Removal is a paragraph that Clean removed.
+type Removal struct {
+	// Finding is why: its Paragraph and Line say which paragraph.
+	Finding
+	// Text is the paragraph.
+	Text string
+}
+
+// Clean returns doc without the paragraphs that findings fs flag and that
+// remove accepts; a nil remove accepts residue, repeated headlines,
+// repeated paragraphs and off_topic paragraphs, every kind about a
+// paragraph. Findings on the title or the whole article (paragraph -1)
+// remove nothing: dropping a whole article is the caller's decision.
+//
+// It fails, and removes nothing, when doc.Raw cannot be rewritten: a
+// record that is not the one read (its body field has another number of
+// paragraphs than doc), or not a JSON object with that field.
+func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, error) {
+	if remove == nil {
+		remove = removedByDefault
+	}
+	best := make([]int, len(doc.Paragraphs))
+	for i := range best {
+		best[i] = -1
+	}
+	removing := false
+	for i, f := range fs {
+		if f.Paragraph < 0 || f.Paragraph >= len(best) || !remove(f) {
+			continue
+		}
+		if b := best[f.Paragraph]; b < 0 || f.Score > fs[b].Score {
+			best[f.Paragraph] = i
+			removing = true
+		}
+	}
+	out := Cleaned{Doc: doc, Raw: doc.Raw}
+	if !removing {
+		return out, nil
+	}
+	drop := func(i int) bool { return i < len(best) && best[i] >= 0 }
+	if doc.Raw != nil {
+		var raw []byte
+		var n int
+		if doc.BodyField != "" {
+			var err error
+			if raw, n, err = jsonrec.RewriteBody(doc.Raw, doc.BodyField, drop); err != nil {
+				return Cleaned{}, fmt.Errorf("dedup: cleaning %s: %w", where(doc), err)
+			}
+		} else {
+			raw, n = jsonrec.RewriteText(doc.Raw, drop)
+		}
+		if n != len(doc.Paragraphs) {
+			return Cleaned{}, fmt.Errorf("dedup: cleaning %s: %w: it has %d paragraphs, the document %d",
+				where(doc), errNotTheRecord, n, len(doc.Paragraphs))
+		}
+		out.Raw = raw
+	}
+	c := *doc
+	c.Paragraphs = nil
+	for i, p := range doc.Paragraphs {
+		if b := best[i]; b >= 0 {
+			out.Removed = append(out.Removed, Removal{Finding: fs[b], Text: p.Text})
+			continue
+		}
+		c.Paragraphs = append(c.Paragraphs, p)
+	}
+	c.Raw = out.Raw
+	out.Doc = &c
+	return out, nil
+}
+
+// errNotTheRecord is what Clean reports when a document's Raw is not what
+// its paragraphs were read from.
+var errNotTheRecord = errors.New("the record is not the one read")
+
+// paragraphKinds are the kinds about one paragraph, which Clean removes by
+// default.
+var paragraphKinds = []Kind{KindResidue, KindRepeatedHeadline, KindRepeatedParagraph, KindOffTopic}
+
+func removedByDefault(f Finding) bool { return slices.Contains(paragraphKinds, f.Kind) }
+
+// where names a document's place in its input, for errors.
+func where(doc *Document) string {
+	if doc.BodyField != "" {
+		return fmt.Sprintf("%s:%d", doc.Source, doc.Line)
+	}
+	return doc.Source
+}

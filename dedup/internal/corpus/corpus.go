@@ -1,0 +1,479 @@
+// Package corpus counts what the detectors learn from all the documents of
+// a scan before they judge any of them (see Corpus), on as many goroutines
+// as the scan has workers (see Builder).
+package corpus
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/residue"
+	"github.com/newsdedup/newsdedup/dedup/internal/terms"
+	"github.com/newsdedup/newsdedup/shingle"
+)
+
+// A Corpus is what the detectors learn from all the documents of one scan
+// before they judge any of them: term document frequencies (IDF, blended
+// with the embedded background table), which paragraphs stand in which
+// bodies (for off_topic: a block of paragraphs found in several articles
+// belongs to the one it fits), and how often lines recur (for residue).
+//
+// Build one with a Builder in a first pass over the input. Documents
+// are numbered by the order they were added, from 0; the scan must judge
+// them with the same ordinals.
+//
+// Identical bodies (after normalisation) count once: a corpus that carries
+// one body under many headlines does not make that body's words common,
+// nor its paragraphs shared.
+//
+// A Corpus is immutable once built and safe for concurrent use.
+type Corpus struct {
+	vocab *terms.Vocabulary
+	lines *residue.Stats
+	// docBody maps a document ordinal to its body number.
+	docBody []int32
+	// paras maps a paragraph key (see ParagraphKey) to the bodies it
+	// stands in, ascending, each once.
+	paras map[uint64][]int32
+	// longParas counts the paragraphs of each body that paras indexes.
+	longParas []uint16
+	// keys holds, per body, the key of each paragraph (0 for one too
+	// short to index), so that the scan need not normalise it again.
+	keys [][]uint64
+	// content holds what off_topic needs of the bodies that share
+	// paragraphs with others, by body number.
+	content map[int32]*Content
+	// expand holds each body's expansion vector (see expand.go), and
+	// expandNorm2 its squared length.
+	expand      []terms.Vector
+	expandNorm2 []float64
+	// shared is set when some bodies share paragraphs with others
+	// without being copies of them.
+	shared bool
+}
+
+// Content is what off_topic needs of another article: its id and, per
+// paragraph, its key and vector, weighed when the corpus is built.
+type Content struct {
+	// ID is the article's id.
+	ID string
+	// Keys holds each paragraph's key (see ParagraphKey).
+	Keys []uint64
+	// Long marks the paragraphs of MinSharedWords words or more.
+	Long []bool
+	// ParaVecs are the unit TF-IDF vectors of the paragraphs (nil for one
+	// without terms).
+	ParaVecs []terms.Vector
+	// Full is the centroid of the headline (scaled to TitleWeight) and
+	// every paragraph, and FullNorm2 its squared length.
+	Full      terms.Vector
+	FullNorm2 float64
+
+	title []uint64   // the headline's terms, until weighed
+	ids   [][]uint64 // each paragraph's terms, until weighed
+}
+
+// TitleWeight is the weight of the headline in an article's centroid,
+// counted in paragraphs.
+const TitleWeight = 2
+
+// weighContent computes the vectors of c with the corpus's final IDF.
+func (c *Content) weighContent(idf func(uint64) float64) {
+	var title terms.Vector
+	if t := terms.Weigh(nil, slices.Clone(c.title), idf); len(t) > 0 {
+		title = terms.AddScaled(nil, nil, t, TitleWeight/t.Norm())
+	}
+	c.ParaVecs = make([]terms.Vector, len(c.ids))
+	for j, ids := range c.ids {
+		v := terms.Weigh(nil, slices.Clone(ids), idf)
+		if n := v.Norm(); n > 0 {
+			for k := range v {
+				v[k].W /= n
+			}
+			c.ParaVecs[j] = v
+		}
+	}
+	c.Full = title
+	var tmp terms.Vector
+	for _, v := range c.ParaVecs {
+		tmp = terms.AddScaled(tmp[:0], c.Full, v, 1)
+		c.Full, tmp = tmp, c.Full
+	}
+	n := c.Full.Norm()
+	c.FullNorm2 = n * n
+	c.title, c.ids = nil, nil
+}
+
+const (
+	// MinSharedWords is the length a paragraph needs before its
+	// recurrence in another body counts: short lines recur by chance.
+	MinSharedWords = 8
+	// MaxSharedBodies bounds the bodies a paragraph may stand in and still
+	// be taken as transplanted text; one in more is boilerplate, which is
+	// residue's business.
+	MaxSharedBodies = 16
+)
+
+// Builder counts a corpus. Add each document once, in input order;
+// then, when NeedContent says so, present the documents it Wants again to
+// AddContent; then call Corpus. It is not safe for concurrent use.
+type Builder struct {
+	// Workers is how many goroutines Add and Corpus may use; 0 means
+	// one. Set it before the first Add. With more than one, the
+	// goroutines Add starts end when NeedContent or Corpus is called: a
+	// builder given up before that keeps them blocked.
+	Workers int
+
+	df        map[uint64]uint32
+	bodyOf    map[uint64]int32 // body hash -> body number
+	docBody   []int32
+	repDoc    []int32 // body number -> first document ordinal
+	paras     map[uint64][]int32
+	longParas []uint16
+	lines     *residue.Stats
+	want      map[int32]bool // document ordinals whose content is needed
+	content   map[int32]*Content
+	tops      []terms.Vector // per body, its strongest terms (see expand.go)
+	keys      [][]uint64
+	// scratch and counts serve Add on one goroutine, and AddContent;
+	// pipe serves Add on several.
+	scratch counter
+	counts  bodyCounts
+	pipe    *countPipe
+	mu      sync.Mutex // guards bodyOf's writes and pipe.claims
+}
+
+// NewBuilder returns an empty builder.
+func NewBuilder() *Builder {
+	return &Builder{
+		df:      make(map[uint64]uint32),
+		bodyOf:  make(map[uint64]int32),
+		paras:   make(map[uint64][]int32),
+		lines:   residue.NewStats(),
+		content: make(map[int32]*Content),
+	}
+}
+
+// ParagraphKey hashes a paragraph's normalised text, using buf as
+// scratch: the key by which the corpus knows where a paragraph stands.
+func ParagraphKey(buf []byte, text string) ([]byte, uint64) {
+	buf = shingle.AppendNormalized(buf[:0], text)
+	return buf, shingle.Hash(buf)
+}
+
+// Add counts the next document. With Workers above one the counting
+// runs on that many goroutines and Add may return before doc is counted:
+// doc must not change until NeedContent or Corpus is called, which wait
+// for every document added.
+func (b *Builder) Add(doc *model.Doc) {
+	if b.Workers > 1 {
+		b.add(doc)
+		return
+	}
+	body := doc.BodyKey()
+	if _, seen := b.bodyOf[body]; !seen {
+		b.scratch.count(&b.counts, doc)
+	}
+	b.apply(doc, body, &b.counts)
+}
+
+// bodyCounts is what the counting pass takes from a body. It depends on
+// the paragraphs alone, so copies of a body share one.
+type bodyCounts struct {
+	lines residue.Counts
+	// keys holds each paragraph's key (ParagraphKey), 0 for a paragraph
+	// of fewer than MinSharedWords words.
+	keys []uint64
+	// ids holds the body's distinct terms, sorted; tops its strongest
+	// terms (see expand.go).
+	ids  []uint64
+	tops terms.Vector
+}
+
+// counter holds the scratch space of one goroutine that counts bodies.
+type counter struct {
+	t   terms.Termizer
+	buf []byte
+	ids []uint64
+}
+
+// count fills c with the counts of doc's paragraphs; c's slices are
+// reused, but for tops and keys, which the builder keeps.
+func (w *counter) count(c *bodyCounts, doc *model.Doc) {
+	c.lines, w.buf = c.lines.Count(doc, w.buf)
+	c.keys = make([]uint64, len(doc.Paras))
+	w.ids = w.ids[:0]
+	for i, p := range doc.Paras {
+		w.ids = w.t.Append(w.ids, p)
+		if terms.CountWords(p) >= MinSharedWords {
+			w.buf, c.keys[i] = ParagraphKey(w.buf, p)
+		}
+	}
+	slices.Sort(w.ids)
+	c.tops = topTerms(w.ids, expandTerms, terms.Background().IDF)
+	c.ids = append(c.ids[:0], w.ids...)
+	c.ids = slices.Compact(c.ids)
+}
+
+// apply counts doc, whose body has key body and counts c (which may be
+// unset when the body was counted before).
+func (b *Builder) apply(doc *model.Doc, body uint64, c *bodyCounts) {
+	num, seen := b.bodyOf[body]
+	if seen {
+		b.docBody = append(b.docBody, num)
+		return
+	}
+	b.lines.AddCounts(body, residue.Site(doc.ID), doc, c.lines)
+	num = int32(len(b.repDoc))
+	b.mu.Lock() // the pipe's add reads bodyOf
+	b.bodyOf[body] = num
+	b.mu.Unlock()
+	b.repDoc = append(b.repDoc, int32(len(b.docBody)))
+	b.docBody = append(b.docBody, num)
+
+	long := 0
+	for _, k := range c.keys {
+		if k == 0 {
+			continue
+		}
+		list := b.paras[k]
+		if n := len(list); n > 0 && list[n-1] == num {
+			continue // the same paragraph twice in one body
+		}
+		b.paras[k] = append(list, num)
+		long++
+	}
+	b.longParas = append(b.longParas, uint16(min(long, 1<<16-1)))
+	b.keys = append(b.keys, c.keys)
+	b.tops = append(b.tops, c.tops)
+	for _, t := range c.ids {
+		b.df[t]++
+	}
+}
+
+// countPipe counts documents on several goroutines and applies their
+// counts in input order. claims holds the bodies counted or being
+// counted but not yet applied; the builder's mu guards it.
+type countPipe struct {
+	work   chan *countJob
+	order  chan *countJob
+	done   chan struct{}
+	claims map[uint64]*bodyClaim
+}
+
+// countJob is one document on its way through the pipe; claim is nil
+// when its body was applied before the document was added.
+type countJob struct {
+	doc   *model.Doc
+	body  uint64
+	claim *bodyClaim
+}
+
+// bodyClaim holds the counts of one distinct body: the first document
+// with it has them computed, its copies wait for them.
+type bodyClaim struct {
+	ready  chan struct{}
+	counts bodyCounts
+}
+
+// pipeline returns the builder's pipe, starting it on first use.
+func (b *Builder) pipeline() *countPipe {
+	if b.pipe != nil {
+		return b.pipe
+	}
+	p := &countPipe{
+		work:   make(chan *countJob, 4*b.Workers),
+		order:  make(chan *countJob, 64*b.Workers),
+		done:   make(chan struct{}),
+		claims: make(map[uint64]*bodyClaim),
+	}
+	for range b.Workers {
+		go func() {
+			var w counter
+			for j := range p.work {
+				w.count(&j.claim.counts, j.doc)
+				close(j.claim.ready)
+			}
+		}()
+	}
+	go func() {
+		defer close(p.done)
+		var none bodyCounts
+		for j := range p.order {
+			if j.claim == nil {
+				b.apply(j.doc, j.body, &none) // a copy of a body applied before
+				continue
+			}
+			<-j.claim.ready
+			b.apply(j.doc, j.body, &j.claim.counts)
+			b.mu.Lock()
+			if p.claims[j.body] == j.claim {
+				delete(p.claims, j.body) // applied: bodyOf knows it now
+				j.claim.counts = bodyCounts{}
+			}
+			b.mu.Unlock()
+		}
+	}()
+	b.pipe = p
+	return p
+}
+
+// add sends doc through the pipe: the first document with a body not yet
+// applied has it counted; its copies wait for that.
+func (b *Builder) add(doc *model.Doc) {
+	p := b.pipeline()
+	j := &countJob{doc: doc, body: doc.BodyKey()}
+	b.mu.Lock()
+	_, applied := b.bodyOf[j.body]
+	if !applied {
+		j.claim = p.claims[j.body]
+		if j.claim == nil {
+			j.claim = &bodyClaim{ready: make(chan struct{})}
+			p.claims[j.body] = j.claim
+			b.mu.Unlock()
+			p.work <- j
+			p.order <- j
+			return
+		}
+	}
+	b.mu.Unlock()
+	p.order <- j
+}
+
+// flush waits until every document added is counted.
+func (b *Builder) flush() {
+	if b.pipe == nil {
+		return
+	}
+	close(b.pipe.work)
+	close(b.pipe.order)
+	<-b.pipe.done
+	b.pipe = nil
+}
+
+// NeedContent reports whether some bodies share paragraphs with others
+// without being copies of them, so that off_topic needs their text: the
+// caller then presents every document once more to AddContent. Call it
+// after the last Add.
+func (b *Builder) NeedContent() bool {
+	b.flush()
+	if b.want != nil {
+		return len(b.want) > 0
+	}
+	b.want = make(map[int32]bool)
+	type pair struct{ a, c int32 }
+	shared := make(map[pair]int)
+	for _, list := range b.paras {
+		if len(list) < 2 || len(list) > MaxSharedBodies {
+			continue
+		}
+		for i, x := range list {
+			for _, y := range list[i+1:] {
+				shared[pair{x, y}]++
+			}
+		}
+	}
+	for p, n := range shared {
+		if partial(n, b.longParas[p.a], b.longParas[p.c]) {
+			b.want[b.repDoc[p.a]] = true
+			b.want[b.repDoc[p.c]] = true
+		}
+	}
+	return len(b.want) > 0
+}
+
+// partial reports whether n shared paragraphs make a transplant between
+// bodies of na and nb indexed paragraphs rather than a copy: at most half
+// of either.
+func partial(n int, na, nb uint16) bool {
+	return 2*n <= int(na) && 2*n <= int(nb)
+}
+
+// Wants reports whether AddContent needs the document with this ordinal.
+func (b *Builder) Wants(ord int) bool { return b.want[int32(ord)] }
+
+// AddContent keeps what off_topic needs of a document that Wants it.
+func (b *Builder) AddContent(ord int, doc *model.Doc) {
+	if !b.Wants(ord) {
+		return
+	}
+	w := &b.scratch
+	c := &Content{ID: doc.ID, title: w.t.Append(nil, doc.Title)}
+	for _, p := range doc.Paras {
+		var k uint64
+		w.buf, k = ParagraphKey(w.buf, p)
+		c.Keys = append(c.Keys, k)
+		c.ids = append(c.ids, w.t.Append(nil, p))
+		c.Long = append(c.Long, terms.CountWords(p) >= MinSharedWords)
+	}
+	b.content[b.docBody[ord]] = c
+}
+
+// Corpus returns the counted corpus. The builder must not be used after.
+func (b *Builder) Corpus() *Corpus {
+	b.flush()
+	vocab := terms.Background().Merge(len(b.repDoc), b.df)
+	for _, c := range b.content {
+		c.weighContent(vocab.IDF)
+	}
+	expand := expansions(b.tops, vocab.IDF, b.Workers)
+	norms := make([]float64, len(expand))
+	for i, e := range expand {
+		n := e.Norm()
+		norms[i] = n * n
+	}
+	return &Corpus{
+		vocab:       vocab,
+		expand:      expand,
+		expandNorm2: norms,
+		lines:       b.lines,
+		docBody:     b.docBody,
+		paras:       b.paras,
+		longParas:   b.longParas,
+		keys:        b.keys,
+		content:     b.content,
+		shared:      len(b.want) > 0,
+	}
+}
+
+// Docs returns the number of documents counted.
+func (c *Corpus) Docs() int { return len(c.docBody) }
+
+// Vocab returns the corpus's document frequencies, blended with the
+// background table.
+func (c *Corpus) Vocab() *terms.Vocabulary { return c.vocab }
+
+// Lines returns the corpus's line statistics, for the residue detector.
+func (c *Corpus) Lines() *residue.Stats { return c.lines }
+
+// Body returns the body number of the document with ordinal ord, and
+// false when ord is not one of the corpus's.
+func (c *Corpus) Body(ord int) (int32, bool) {
+	if ord < 0 || ord >= len(c.docBody) {
+		return 0, false
+	}
+	return c.docBody[ord], true
+}
+
+// Keys returns the key of each paragraph of body b (see ParagraphKey), 0
+// for a paragraph shorter than MinSharedWords words.
+func (c *Corpus) Keys(b int32) []uint64 { return c.keys[b] }
+
+// StandsIn returns the bodies a paragraph with key k stands in,
+// ascending, each once.
+func (c *Corpus) StandsIn(k uint64) []int32 { return c.paras[k] }
+
+// Content returns what off_topic needs of body b, or nil when the corpus
+// did not keep it (b shares no paragraph with a body it is not a copy of).
+func (c *Corpus) Content(b int32) *Content { return c.content[b] }
+
+// Expansion returns the expansion vector of body b (see expand.go) and
+// its squared length.
+func (c *Corpus) Expansion(b int32) (terms.Vector, float64) {
+	return c.expand[b], c.expandNorm2[b]
+}
+
+// Shared reports whether some bodies share paragraphs with others without
+// being copies of them: only then can the corpus test of off_topic fire.
+func (c *Corpus) Shared() bool { return c.shared }

@@ -1,0 +1,74 @@
+package corpus
+
+import (
+	"cmp"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup/internal/terms"
+	"github.com/newsdedup/newsdedup/dedup/internal/testsample"
+)
+
+// TestExpansionsWorkers checks that the expansions do not depend on how
+// many goroutines compute them.
+func TestExpansionsWorkers(t *testing.T) {
+	build := func(workers int) *Corpus {
+		b := NewBuilder()
+		b.Workers = workers
+		for _, d := range testsample.Load(t, "mismatch/sample.jsonl", "splice/sample.jsonl") {
+			b.Add(d)
+		}
+		return b.Corpus()
+	}
+	one := build(1)
+	require.NotEmpty(t, one.expand)
+	expanded := 0
+	for b, e := range one.expand {
+		if len(e) > 0 {
+			expanded++
+			assert.True(t, slices.IsSortedFunc(e, func(x, y terms.Term) int { return cmp.Compare(x.ID, y.ID) }), "body %d: sorted by term", b)
+		}
+	}
+	assert.Greater(t, expanded, 0, "some bodies have neighbours")
+	for _, w := range []int{2, 3, 8} {
+		assert.Equal(t, one.expand, build(w).expand, "%d workers", w)
+	}
+}
+
+// TestCorpusBuilderWorkers checks that counting on several goroutines
+// gives the corpus counting on one does, with copies of bodies among the
+// documents, as crawls have them.
+func TestCorpusBuilderWorkers(t *testing.T) {
+	docs := testsample.Load(t, "mismatch/sample.jsonl", "splice/sample.jsonl", "residue/sample.jsonl")
+	docs = append(docs, docs[:40]...) // copies, some of them far from their first
+	build := func(workers int) *Corpus {
+		b := NewBuilder()
+		b.Workers = workers
+		for _, d := range docs {
+			b.Add(d)
+		}
+		if b.NeedContent() {
+			for i, d := range docs {
+				b.AddContent(i, d)
+			}
+		}
+		return b.Corpus()
+	}
+	one := build(1)
+	require.Equal(t, len(docs), one.Docs())
+	for _, w := range []int{2, 3, 8} {
+		assert.Equal(t, one, build(w), "%d workers", w)
+	}
+}
+
+func TestTopTermsKeepsStrongest(t *testing.T) {
+	idf := func(id uint64) float64 { return float64(id) }
+	v := topTerms([]uint64{1, 1, 1, 2, 5, 9}, 2, idf)
+	require.Len(t, v, 2)
+	assert.Equal(t, uint64(5), v[0].ID, "sorted by id, strongest kept")
+	assert.Equal(t, uint64(9), v[1].ID)
+	assert.Equal(t, 1.0, v[1].W, "raw frequency kept")
+}
