@@ -35,25 +35,32 @@ type Removal struct {
 }
 
 // Clean returns doc without the paragraphs that findings fs flag and that
-// remove accepts; a nil remove accepts residue, repeated headlines,
-// repeated paragraphs and off_topic paragraphs, every kind about a
-// paragraph. Findings on the title or the whole article (paragraph -1)
+// remove accepts; a nil remove is RemovedByDefault. Findings on the title or the whole article (paragraph -1)
 // remove nothing: dropping a whole article is the caller's decision.
+//
+// A headline is article text once: a record whose title stands in a field
+// of its own (a JSONL record) keeps the first paragraph that repeats it,
+// the body's own headline, and loses the copies after it; a text file,
+// whose first line is the title, loses them all.
 //
 // It fails, and removes nothing, when doc.Raw cannot be rewritten: a
 // record that is not the one read (its body field has another number of
 // paragraphs than doc), or not a JSON object with that field.
 func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, error) {
 	if remove == nil {
-		remove = removedByDefault
+		remove = RemovedByDefault
 	}
 	best := make([]int, len(doc.Paragraphs))
 	for i := range best {
 		best[i] = -1
 	}
 	removing := false
+	ownHeadline := doc.BodyField != ""
 	for i, f := range fs {
 		if f.Paragraph < 0 || f.Paragraph >= len(best) || !remove(f) {
+			continue
+		}
+		if f.Kind == KindRepeatedHeadline && ownHeadline && firstHeadline(fs, f.Paragraph) {
 			continue
 		}
 		if b := best[f.Paragraph]; b < 0 || f.Score > fs[b].Score {
@@ -97,6 +104,17 @@ func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, err
 	return out, nil
 }
 
+// firstHeadline reports whether paragraph p is the first that findings fs
+// say repeats the headline.
+func firstHeadline(fs []Finding, p int) bool {
+	for _, f := range fs {
+		if f.Kind == KindRepeatedHeadline && f.Paragraph < p {
+			return false
+		}
+	}
+	return true
+}
+
 // errNotTheRecord is what Clean reports when a document's Raw is not what
 // its paragraphs were read from.
 var errNotTheRecord = errors.New("the record is not the one read")
@@ -105,7 +123,17 @@ var errNotTheRecord = errors.New("the record is not the one read")
 // default.
 var paragraphKinds = []Kind{KindResidue, KindRepeatedHeadline, KindRepeatedParagraph, KindOffTopic}
 
-func removedByDefault(f Finding) bool { return slices.Contains(paragraphKinds, f.Kind) }
+// keptRules are the rules whose findings Clean keeps by default: what
+// belongs to the article, though the scan points it out (its own byline,
+// dateline, copyright or credit line), and what only the single-article
+// split calls another story (a digest's second item looks the same).
+var keptRules = map[Kind][]string{KindResidue: {"article-credit"}, KindOffTopic: {"split"}}
+
+// RemovedByDefault reports whether Clean with a nil remove removes the
+// paragraph of f: the paragraph kinds, but for the findings of keptRules.
+func RemovedByDefault(f Finding) bool {
+	return slices.Contains(paragraphKinds, f.Kind) && !slices.Contains(keptRules[f.Kind], f.Rule)
+}
 
 // where names a document's place in its input, for errors.
 func where(doc *Document) string {

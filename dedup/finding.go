@@ -44,6 +44,13 @@ type Finding struct {
 	Message string `json:"message"`
 	// RelatedID names another article involved, when there is one.
 	RelatedID string `json:"related_id,omitempty"`
+	// Rule names, within the kind, the rule or evidence that decided:
+	// for residue its family ("related", "share", "ad", "links" for a
+	// list of short headline-like lines, "article-credit" for an
+	// article's own byline, dateline, copyright or credit line, ...); for
+	// off_topic the test ("donor", "travels", "majority", "split"). See
+	// RemovedByDefault.
+	Rule string `json:"rule,omitempty"`
 }
 
 // appendFindings appends to dst the findings of hits on doc.
@@ -58,7 +65,7 @@ func appendFindings(dst []Finding, doc *Document, hits []model.Hit) []Finding {
 // paragraph's, the title's for a finding on the title, the first
 // paragraph's (else the record's) for one on the whole article.
 func finding(doc *Document, h model.Hit) Finding {
-	f := Finding{Kind: Kind(h.Kind), Paragraph: h.Para, Score: h.Score, Message: h.Message, RelatedID: h.Related}
+	f := Finding{Kind: Kind(h.Kind), Paragraph: h.Para, Score: h.Score, Message: h.Message, RelatedID: h.Related, Rule: h.Rule}
 	switch {
 	case h.Para >= 0 && h.Para < len(doc.Paragraphs):
 		f.Line = doc.Paragraphs[h.Para].Line

@@ -135,7 +135,7 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stderr, "newsdedup: clean: %v\n", err)
 		return exitError
 	}
-	remove, err := removedKinds(o.keep, o.drop)
+	remove, err := removeFunc(o.keep, o.drop)
 	if err != nil {
 		return fail(err)
 	}
@@ -195,6 +195,42 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return exitError
 	}
 	return exitClean
+}
+
+// removeFunc returns whether a finding removes its paragraph, given the
+// --keep and --drop lists: kinds, or "kind:rule" for the findings of one
+// rule (see dedup.Finding.Rule); the rules dedup.RemovedByDefault keeps
+// stay unless named.
+func removeFunc(keep, drop []string) (func(dedup.Finding) bool, error) {
+	keepKinds, keepRules := splitRules(keep)
+	dropKinds, dropRules := splitRules(drop)
+	kinds, err := removedKinds(keepKinds, dropKinds)
+	if err != nil {
+		return nil, err
+	}
+	return func(f dedup.Finding) bool {
+		key := string(f.Kind) + ":" + f.Rule
+		switch {
+		case keepRules[key]:
+			return false
+		case dropRules[key]:
+			return true
+		}
+		return kinds[f.Kind] && dedup.RemovedByDefault(f)
+	}, nil
+}
+
+// splitRules splits names into kinds and "kind:rule" pairs.
+func splitRules(names []string) (kinds []string, rules map[string]bool) {
+	rules = map[string]bool{}
+	for _, n := range names {
+		if strings.Contains(n, ":") {
+			rules[strings.TrimSpace(n)] = true
+			continue
+		}
+		kinds = append(kinds, n)
+	}
+	return kinds, rules
 }
 
 // removedKinds returns the kinds whose paragraphs are removed: the
@@ -259,7 +295,7 @@ func removedKinds(keep, drop []string) (map[dedup.Kind]bool, error) {
 // its findings, in input order, from scanRun.scan, and writes it cleaned.
 type cleaner struct {
 	opts   *cleanOptions
-	remove map[dedup.Kind]bool
+	remove func(dedup.Finding) bool // whether a finding removes its paragraph
 	places *outPaths
 
 	out     *sink // JSONL (and text from standard input)
@@ -348,7 +384,7 @@ func (c *cleaner) article(doc *dedup.Document, fs []dedup.Finding) error {
 		return c.write(droppedRecord{ID: doc.ID, Source: doc.Source, Line: doc.Line, Kind: kindDropped,
 			Reason: string(f.Kind), Message: f.Message, RelatedID: f.RelatedID, Score: f.Score})
 	}
-	cl, err := dedup.Clean(doc, fs, func(f dedup.Finding) bool { return c.remove[f.Kind] })
+	cl, err := dedup.Clean(doc, fs, c.remove)
 	if err != nil {
 		err = notWritten{where(doc), err}
 	} else {

@@ -264,9 +264,9 @@ func TestCleanKindFlags(t *testing.T) {
 		err     string
 		reason  string
 	}{
-		{"defaults", nil, "(1 repeated_headline, 1 repeated_paragraph, 5 residue)", "",
-			"residue, repeated headlines and repeated paragraphs go by default"},
-		{"keep residue", []string{"--keep", "residue"}, "(1 repeated_headline, 1 repeated_paragraph)", "",
+		{"defaults", nil, "(1 repeated_paragraph, 5 residue)", "",
+			"residue and repeated paragraphs go by default; a record's body keeps its own headline"},
+		{"keep residue", []string{"--keep", "residue"}, "(1 repeated_paragraph)", "",
 			"--keep takes a kind off the list"},
 		{"keep all drop residue", []string{"--keep", "all", "--drop", "residue"}, "5 paragraphs removed (5 residue)", "",
 			"--drop puts one back"},
@@ -274,8 +274,10 @@ func TestCleanKindFlags(t *testing.T) {
 		{"keep list", []string{"--keep", "residue,repeated_paragraph", "--keep", "repeated_headline"}, "0 paragraphs removed\n", "",
 			"comma-separated and repeated"},
 		{"unknown kind", []string{"--keep", "adverts"}, "", `--keep: unknown kind "adverts"`, "kinds are checked"},
-		{"drop all keep one", []string{"--drop", "all", "--keep", "off_topic"}, "(1 repeated_headline, 1 repeated_paragraph, 5 residue)", "",
+		{"drop all keep one", []string{"--drop", "all", "--keep", "off_topic"}, "(1 repeated_paragraph, 5 residue)", "",
 			"an explicit --keep beats --drop all"},
+		{"keep one rule", []string{"--keep", "residue:share"}, "(1 repeated_paragraph, 4 residue)", "",
+			"kind:rule keeps the findings of one rule"},
 		{"both", []string{"--keep", "residue", "--drop", "residue"}, "", "--keep and --drop both name residue", "a contradiction is an error"},
 		{"article kind", []string{"--drop", "headline_mismatch"}, "", "use --drop-mismatched", "a whole-article kind is not a paragraph to remove"},
 		{"near_duplicate", []string{"--drop", "near_duplicate"}, "", "use --drop-duplicates", "likewise"},
@@ -330,7 +332,7 @@ func TestCleanDropArticles(t *testing.T) {
 			dir := t.TempDir()
 			opts := tt.opts
 			opts.report = filepath.Join(dir, "r.jsonl")
-			remove, err := removedKinds(nil, nil)
+			remove, err := removeFunc(nil, nil)
 			require.NoError(t, err)
 			var out, errb bytes.Buffer
 			c := &cleaner{opts: &opts, remove: remove, places: &outPaths{},

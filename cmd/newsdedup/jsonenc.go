@@ -52,6 +52,10 @@ func appendFinding(b []byte, f dedup.Finding) []byte {
 		b = append(b, `,"related_id":`...)
 		b = appendJSONString(b, f.RelatedID)
 	}
+	if f.Rule != "" {
+		b = append(b, `,"rule":`...)
+		b = appendJSONString(b, f.Rule)
+	}
 	return append(b, '}')
 }
 

@@ -34,7 +34,7 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 			[]dedup.Finding{{Kind: dedup.KindResidue, Paragraph: 1, Line: 3, Score: 0.75, Message: `residue: "Share"`}}},
 		{"escapes", &dedup.Document{ID: "q\"\\</script>&", Title: "tab\there\nnew\rline\x00\x1f\b\f",
 			Paragraphs: []dedup.Paragraph{{Text: "\u2028\u2029 ünïcødé 日本 \xff bad"}}},
-			[]dedup.Finding{{Kind: dedup.KindOffTopic, Paragraph: -1, Score: 1e-9, RelatedID: "x"}}},
+			[]dedup.Finding{{Kind: dedup.KindOffTopic, Paragraph: -1, Score: 1e-9, RelatedID: "x", Rule: "split"}}},
 		{"scores", &dedup.Document{ID: "s"}, []dedup.Finding{
 			{Score: 0}, {Score: 1}, {Score: 0.1 + 0.2}, {Score: 1e-7}, {Score: 123456789}, {Score: 1e22}, {Score: -0.5}}},
 	}
@@ -54,7 +54,7 @@ func FuzzAppendJSONString(f *testing.F) {
 			return // encoding/json refuses them; scores are finite
 		}
 		doc := &dedup.Document{ID: s, Title: s, Paragraphs: []dedup.Paragraph{{Text: s}}}
-		fs := []dedup.Finding{{Message: s, Score: score, RelatedID: s}}
+		fs := []dedup.Finding{{Message: s, Score: score, RelatedID: s, Rule: s}}
 		want := encodingJSON(t, doc, fs)
 		if got := appendRecord(nil, doc, fs); !bytes.Equal(want, got) {
 			t.Fatalf("appendRecord(%q, %v)\n got %s\nwant %s", s, score, got, want)

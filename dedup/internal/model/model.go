@@ -58,4 +58,8 @@ type Hit struct {
 	Message string
 	// Related names another article involved, when there is one.
 	Related string
+	// Rule names the rule or the evidence that decided, within the kind
+	// (the residue family, the off_topic test), for callers whose policy
+	// depends on it.
+	Rule string
 }

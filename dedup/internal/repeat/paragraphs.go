@@ -57,6 +57,12 @@ const (
 	// nearWindow is how many earlier paragraphs a paragraph of a long
 	// document is compared with.
 	nearWindow = 512
+	// minIsolatedWords is the fewest words of a repeat that stands alone,
+	// away from its original and not in a repeated run: a short line
+	// that recurs at intervals ("The official account", the same
+	// question to each of twenty people) is the article's own structure,
+	// not a scraper's double.
+	minIsolatedWords = 12
 )
 
 // paragraphSig is what Paragraphs keeps of one paragraph.
@@ -78,8 +84,10 @@ type paragraphSig struct {
 // repeats paragraph 3"). The score is 1 for an exact repeat and one less
 // the share of words edited for a near-exact one.
 //
-// Paragraphs of fewer than 5 words, and paragraphs that repeat the
-// headline (as Headline with DefaultHeadlineOptions finds them), are never
+// Paragraphs of fewer than 5 words, a repeat of fewer than 12 words that
+// stands alone (not right after its original, nor in a run of repeated
+// paragraphs: the article's own recurring labels), and paragraphs that
+// repeat the headline (as Headline with DefaultHeadlineOptions finds them), are never
 // reported. The title counts for nothing else, so a caller that memoises
 // per body may pass a Doc without a Title and drop the hits on paragraphs
 // Headline reports. A near-exact repeat edited at both its first and its
@@ -104,6 +112,7 @@ func Paragraphs(doc *model.Doc) []model.Hit {
 		firstByHead = make(map[uint64]int)
 	}
 	var out []model.Hit
+	var firsts []int // the paragraph each hit repeats
 	var headline *headlineMatcher
 	headlineChecked := false
 	for i := range sc.paras {
@@ -153,6 +162,33 @@ func Paragraphs(doc *model.Doc) []model.Hit {
 				" (" + strconv.Itoa(edits) + " of " + strconv.Itoa(longer) + " words differ)"
 		}
 		out = append(out, h)
+		firsts = append(firsts, first)
+	}
+	return doubles(out, firsts, sc.paras)
+}
+
+// doubles keeps the hits that are a scraper's doubles: a paragraph right
+// after its original, one of a run of paragraphs each repeating the
+// neighbour of the other's original, or one of minIsolatedWords words or
+// more. hits[k] repeats paragraph firsts[k].
+func doubles(hits []model.Hit, firsts []int, paras []paragraphSig) []model.Hit {
+	of := make(map[int]int, len(hits))
+	for k, h := range hits {
+		of[h.Para] = firsts[k]
+	}
+	inRun := func(i, first int) bool {
+		if f, ok := of[i-1]; ok && f == first-1 {
+			return true
+		}
+		f, ok := of[i+1]
+		return ok && f == first+1
+	}
+	out := hits[:0]
+	for k, h := range hits {
+		i, first := h.Para, firsts[k]
+		if i == first+1 || inRun(i, first) || paras[i].words >= minIsolatedWords {
+			out = append(out, h)
+		}
 	}
 	return out
 }

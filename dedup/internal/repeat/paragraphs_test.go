@@ -52,9 +52,18 @@ func TestParagraphs(t *testing.T) {
 			want:  map[int]string{2: "paragraph nearly repeats paragraph 0 (2 of 28 words differ)"},
 		},
 		{
-			name: "five words", reason: "five words is long enough to report an exact repeat",
-			paras: []string{"Share this story with friends", testLede, "Share this story with friends"},
-			want:  map[int]string{2: "paragraph repeats paragraph 0"},
+			name: "five words, adjacent", reason: "five words printed twice in a row is a double",
+			paras: []string{testLede, "Share this story with friends", "Share this story with friends"},
+			want:  map[int]string{2: "paragraph repeats paragraph 1"},
+		},
+		{
+			name: "a recurring label", reason: "a short line that recurs away from its first copy is the article's own structure",
+			paras: []string{"What the inquest has been told", testLede, testBody, "What the inquest has been told", testClosing},
+		},
+		{
+			name: "a repeated run", reason: "short lines count when a run of paragraphs is printed again",
+			paras: []string{"Share this story with friends", "What the inquest has been told", testLede, "Share this story with friends", "What the inquest has been told"},
+			want:  map[int]string{3: "paragraph repeats paragraph 0", 4: "paragraph repeats paragraph 1"},
 		},
 		{
 			name: "short lines", reason: "repeated furniture under five words is residue's business",

@@ -12,18 +12,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// ruleOf is what a test compares of a rule.
-type ruleOf struct {
+// ruleView is what a test compares of a rule.
+type ruleView struct {
 	Category string
 	Weight   float64
 	Regexp   string
 	Line     int
 }
 
-func rulesOf(p *Patterns) []ruleOf {
-	var out []ruleOf
+func rulesOf(p *Patterns) []ruleView {
+	var out []ruleView
 	for _, r := range p.rules {
-		out = append(out, ruleOf{r.category, r.weight, r.source, r.line})
+		out = append(out, ruleView{r.category, r.weight, r.source, r.line})
 	}
 	return out
 }
@@ -35,8 +35,8 @@ func TestParsePatterns(t *testing.T) {
 	assert.Equal(t, 3, p.Len())
 	rules := rulesOf(p)
 	require.Len(t, rules, 3)
-	assert.Equal(t, ruleOf{"share", DefaultWeight, "(?i)^share this$", 3}, rules[0])
-	assert.Equal(t, ruleOf{"ad", 0.6, "^Anzeige$", 4}, rules[1])
+	assert.Equal(t, ruleView{"share", DefaultWeight, "(?i)^share this$", 3}, rules[0])
+	assert.Equal(t, ruleView{"ad", 0.6, "^Anzeige$", 4}, rules[1])
 	assert.Equal(t, "credit", rules[2].Category, "tab-separated")
 
 	i := p.matchText("Share This")

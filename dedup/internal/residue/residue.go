@@ -108,6 +108,49 @@ var blockCategories = map[string]bool{
 	"related": true, "teaser": true, "readmore": false, "comment": false, "nav": false,
 }
 
+// shapeRules name the rules of the shape, position and recurrence
+// evidence, by the first words of their reasons.
+var shapeRules = []struct{ prefix, rule string }{
+	{"line without letters", "no-letters"}, {"bare URL", "url"}, {"code-like", "code"},
+	{"file name or URL slug", "filename"}, {"headlines run together", "run-together"},
+	{"line printed twice", "doubled"}, {"contact line", "contact"}, {"lower-case fragment", "fragment"},
+	{"truncated teaser", "teaser"}, {"short all-caps", "caps"}, {"headline-like", "headline-like"},
+	{"fragment", "fragment"}, {"layout spacing", "spacing"}, {"short line repeated", "doubled"},
+	{"copy of the previous", "copy"}, {"repeated in the body", "recurs"}, {"boilerplate: recurs", "recurs"},
+	{"dangling introduction", "tail"}, {"trailing line", "tail"}, {"related-link list", "links"},
+	{"between residue", "block"}, {"next to residue", "block"},
+}
+
+// ruleOf names the rule of a reason: a pattern's category, or the shape
+// rule.
+func ruleOf(reason string) string {
+	for cat, l := range categoryLabels {
+		if l == reason {
+			return cat
+		}
+	}
+	if cat, ok := strings.CutSuffix(reason, " line"); ok && !strings.Contains(cat, " ") {
+		return cat // a category of site patterns without a label
+	}
+	for _, r := range shapeRules {
+		if strings.HasPrefix(reason, r.prefix) {
+			return r.rule
+		}
+	}
+	return "other"
+}
+
+// An article's own byline block stands up to creditBefore lines before
+// the article proper, its copyright or credit up to creditAfter after it.
+const creditBefore, creditAfter = 4, 3
+
+// creditCategories are the families of lines that belong to the article
+// itself when they stand in it: bylines and datelines, copyright and
+// syndication notes, image credits, the author's contact.
+var creditCategories = map[string]bool{
+	"update": true, "copyright": true, "credit": true, "syndication": true, "contact": true,
+}
+
 func label(cat string) string {
 	if l, ok := categoryLabels[cat]; ok {
 		return l
@@ -225,10 +268,18 @@ type line struct {
 	bytes, words, letters, lowerLetters, digits                 int
 	alphaWords, capWords, longWords, capLongWords, allCapsWords int
 	codeChars, urlBytes, glue                                   int
-	email, handle, slug, spaceRun, firstLower                   bool
-	endSentence, endEllipsis, endColon                          bool
+	// cjk counts the runes of scripts written without spaces (Han,
+	// kana); words counts about two of them a word.
+	cjk                                       int
+	email, handle, slug, spaceRun, firstLower bool
+	endSentence, endEllipsis, endColon        bool
 
-	quick       bool // a long sentence, measured by measureQuick
+	quick bool // a long sentence, measured by measureQuick
+	// spanW and spanCat hold a pattern's match on a span of a long
+	// paragraph, which counts only when the paragraph is not article
+	// text (see anchored).
+	spanW       float64
+	spanCat     string
 	skip        bool // the title, repeated
 	key         uint64
 	keyed       bool
@@ -373,6 +424,11 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 	d.markTitleRepeats(doc, L, sc)
 	d.context(doc, L, stats)
 
+	// An article's own credit lines (its dateline, copyright or credit)
+	// are told from a site's: within the article proper of a body that is
+	// an article rather than a whole page's text, they are the article's.
+	first, last := articleCore(L)
+	dense := shortLineShare(L) >= densePage
 	var out []model.Hit
 	for i := range L {
 		l := &L[i]
@@ -383,11 +439,16 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		if s < d.threshold {
 			continue
 		}
+		rule := ruleOf(l.reason)
+		if creditCategories[rule] && !dense && first <= i+creditBefore && i <= last+creditAfter {
+			rule = "article-credit"
+		}
 		out = append(out, model.Hit{
 			Kind:    model.Residue,
 			Para:    i,
 			Score:   math.Round(s*1000) / 1000,
 			Message: "residue: " + l.reason + " " + quote(doc.Paras[i]),
+			Rule:    rule,
 		})
 	}
 	return out
@@ -403,7 +464,10 @@ func measure(l *line, text string) {
 		wordUpper    int
 		wordLower    int
 		wordFirstCap bool
+		wordFirstLow bool
 		wordFirstSet bool
+		wordCJK      bool
+		cjkTokens    int
 		wordMarks    bool // the token has ':' or '@' or starts with "www."
 		lowerRun     int
 		pendingGlue  bool
@@ -411,8 +475,11 @@ func measure(l *line, text string) {
 		spaces       int
 	)
 	endWord := func(end int) {
-		if l.words == 1 && wordLetters > 0 && !wordFirstCap && wordUpper == 0 {
+		if l.words == 1 && wordLetters > 0 && wordFirstLow && wordUpper == 0 {
 			l.firstLower = true
+		}
+		if wordCJK {
+			cjkTokens++
 		}
 		if wordLetters > 0 {
 			l.alphaWords++
@@ -425,7 +492,9 @@ func measure(l *line, text string) {
 					l.capLongWords++
 				}
 			}
-			if wordLetters >= 2 && wordLower == 0 {
+			// All caps needs a script with case: Arabic, Hebrew or
+			// Chinese words have no lower case and are not shouting.
+			if wordLetters >= 2 && wordLower == 0 && wordUpper > 0 {
 				l.allCapsWords++
 			}
 		}
@@ -464,6 +533,10 @@ func measure(l *line, text string) {
 				class = rcLower
 			case unicode.IsLetter(r):
 				class = rcCaseless
+				if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+					l.cjk++
+					wordCJK = true
+				}
 			case unicode.IsDigit(r):
 				class = rcDigit
 			}
@@ -486,7 +559,7 @@ func measure(l *line, text string) {
 			l.words++
 			wordStart = i
 			wordLetters, wordUpper, wordLower = 0, 0, 0
-			wordFirstSet, wordFirstCap = false, false
+			wordFirstSet, wordFirstCap, wordFirstLow, wordCJK = false, false, false, false
 			wordMarks = c == 'w'
 			lowerRun = 0
 			pendingGlue = false
@@ -497,7 +570,8 @@ func measure(l *line, text string) {
 			wordLetters++
 			if !wordFirstSet {
 				wordFirstSet = true
-				wordFirstCap = class != rcLower // caseless scripts count as capitalised
+				wordFirstCap = class == rcUpper
+				wordFirstLow = class == rcLower
 			}
 			switch class {
 			case rcUpper:
@@ -534,6 +608,11 @@ func measure(l *line, text string) {
 	}
 	if inWord {
 		endWord(len(text))
+	}
+	if l.cjk > 0 {
+		// A line of Chinese or Japanese has no spaces between words:
+		// count its length in characters, about two a word.
+		l.words += (l.cjk+1)/2 - cjkTokens
 	}
 	l.slug = l.words == 1 && hyphens >= 2 && l.letters >= 4 && l.urlBytes == 0
 
@@ -756,6 +835,13 @@ func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
 	}
 	if i := d.patterns.matchIn(text, sc, head, tail); i >= 0 {
 		r := &d.patterns.rules[i]
+		if l.words >= spanWords {
+			// A few words of a long paragraph: "© Reuters", "Read
+			// more", a credit. Whether that makes the paragraph residue
+			// depends on what the rest of it is (context).
+			l.spanW, l.spanCat = r.weight, r.category
+			return
+		}
 		l.add(r.weight, true, label(r.category))
 		if opens, ok := blockCategories[r.category]; ok {
 			l.block = true
@@ -832,6 +918,26 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	n := len(L)
 	P := doc.Paras
 
+	// A pattern that matched a span of a long paragraph makes it residue
+	// only when the paragraph is not article text: a legal footer or a
+	// comment form is, the article with "© Reuters" at its end is not.
+	var title map[string]bool
+	for i := range L {
+		l := &L[i]
+		if l.spanW == 0 || l.skip {
+			continue
+		}
+		if title == nil {
+			title = titleTerms(doc.Title)
+		}
+		// Article text reads as prose: it ends a sentence, and is not
+		// headlines run together ("RelatedJames Foley Beheading: ...").
+		prose := l.endSentence && l.glue < 2
+		if !prose || !anchored(title, P[i]) {
+			l.add(l.spanW, true, label(l.spanCat))
+		}
+	}
+
 	// Copies of the previous paragraph: a caption printed again with its
 	// credit, a tweet without its attribution, an image's alt text twice.
 	for i := 1; i < n; i++ {
@@ -855,7 +961,9 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	}
 
 	// Keys of short lines (keyLines) find repeats in the body and
-	// across the corpus.
+	// across the corpus. A line that recurs is evidence, independent of
+	// its shape, for the run it stands in.
+	recurs := make([]bool, n)
 	for i := range L {
 		l := &L[i]
 		if !l.keyed || !l.linkish() || l.letters == 0 {
@@ -864,6 +972,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		for j := range L {
 			if j != i && (j < i-1 || j > i+1) && L[j].keyed && L[j].key == l.key {
 				l.add(0.35, false, "repeated in the body")
+				recurs[i] = true
 				break
 			}
 		}
@@ -880,7 +989,9 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			// A site's own boilerplate (its footer or promo line in its
 			// articles, between different paragraphs) needs fewer
 			// articles than a line shared across sites.
-			switch site := stats.siteRecurrence(l.key, Site(doc.ID)); {
+			site := stats.siteRecurrence(l.key, Site(doc.ID))
+			recurs[i] = recurs[i] || (site >= 2 && ctx >= 2) || (docs >= 3 && ctx >= 3)
+			switch {
 			case site >= 3 && ctx >= 3:
 				l.add(0.6, false, "boilerplate: recurs in "+strconv.Itoa(site)+" articles of this site")
 			case site >= 2 && ctx >= 2:
@@ -892,6 +1003,16 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			}
 		}
 	}
+
+	// The article proper (see articleCore) and the lists it introduces:
+	// shape alone says little there, where the article's own lists,
+	// specifications and bylines stand. Outside it, or on a page made
+	// mostly of short lines (a whole page's text, navigation and all),
+	// short headline-like lines are what they look like.
+	first, last := articleCore(L)
+	dense := shortLineShare(L) >= densePage
+	intro := introducedLists(L)
+	byShape := func(i int) bool { return !intro[i] && (dense || i < first || i > last) }
 
 	// The last paragraph of the article proper: a sentence of some length
 	// that is not residue itself. What follows it is the tail.
@@ -909,7 +1030,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	if lastContent >= 0 {
 		for i := lastContent + 1; i < n; i++ {
 			l := &L[i]
-			if l.skip {
+			if l.skip || !byShape(i) {
 				continue
 			}
 			switch {
@@ -939,10 +1060,15 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 		k := j - i
 		opening := i <= 1 && (lastContent < 0 || lastContent >= j)
-		if k >= 3 && (!opening || trunc >= 2) {
+		// Lines of the run that recur, or truncated teasers, are
+		// evidence for the whole run wherever it stands.
+		evidenced := trunc >= 2 || slices.Contains(recurs[i:j], true)
+		if k >= 3 && (!opening || evidenced) {
 			reason := fmt.Sprintf("related-link list (%d short headline-like lines)", k)
 			for m := i; m < j; m++ {
-				L[m].add(0.45, false, reason)
+				if evidenced || byShape(m) {
+					L[m].add(0.45, false, reason)
+				}
 			}
 		}
 		i = j
@@ -1006,6 +1132,146 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			l.add(0.35, false, "next to residue")
 		}
 	}
+}
+
+// spanWords is the length from which a paragraph is residue by a
+// pattern's match on a span of it only when it is not article text.
+const spanWords = 25
+
+// anchorShare is the share of the headline's terms a long paragraph holds
+// when it is article text: its story is the headline's.
+const anchorShare = 0.2
+
+// titleTerms returns the terms of a headline that say what it is about:
+// its words of four letters or more, lower-cased, and the character
+// pairs of words in scripts written without spaces.
+func titleTerms(title string) map[string]bool {
+	m := make(map[string]bool)
+	forTerms(title, func(t string) { m[t] = true })
+	return m
+}
+
+// forTerms calls f with each term of s (see titleTerms).
+func forTerms(s string, f func(string)) {
+	buf, spans := wordSpans(s, nil, nil, 0)
+	for _, sp := range spans {
+		w := string(buf[sp[0]:sp[1]])
+		rs := []rune(w)
+		if cjkWord(rs) {
+			for k := 0; k+1 < len(rs); k++ {
+				f(string(rs[k : k+2]))
+			}
+			continue
+		}
+		if len(rs) >= 4 {
+			f(w)
+		}
+	}
+}
+
+// cjkWord reports whether a word is written in a script without spaces.
+func cjkWord(rs []rune) bool {
+	for _, r := range rs {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			return true
+		}
+	}
+	return false
+}
+
+// anchored reports whether text holds anchorShare or more of the
+// headline's terms: a paragraph of the headline's story.
+func anchored(title map[string]bool, text string) bool {
+	if len(title) == 0 {
+		return false
+	}
+	seen := make(map[string]bool)
+	forTerms(text, func(t string) {
+		if title[t] {
+			seen[t] = true
+		}
+	})
+	return float64(len(seen)) >= anchorShare*float64(len(title))
+}
+
+// Constants of the article core.
+const (
+	// coreWords is the length of a line that counts for the article
+	// proper; a shorter one counts against it by corePenalty.
+	coreWords   = 10
+	corePenalty = 3
+	// densePage is the share of lines of shortLine words or fewer from
+	// which a body reads as a whole page's text (menus, link lists and
+	// the article among them) rather than an article.
+	densePage = 0.4
+	shortLine = 5
+)
+
+// articleCore returns the first and last paragraph of the article proper:
+// the stretch of the body that holds the most prose against other lines,
+// each sentence of coreWords words or more (or any line of twice that,
+// or one the next line continues in lower case) counting its words and
+// every other line -corePenalty (the maximum-sum segment; Finn et al.'s body
+// text extraction, on lines instead of tags). It returns (0, -1) when no
+// line is long enough.
+func articleCore(L []line) (first, last int) {
+	best, sum, start := 0, 0, 0
+	first, last = 0, -1
+	for i := range L {
+		l := &L[i]
+		v := 0
+		switch {
+		case l.skip:
+		case l.words >= coreWords && (l.endSentence || l.words >= 2*coreWords ||
+			(i+1 < len(L) && L[i+1].firstLower)): // prose wrapped at a fixed width
+			v = l.words
+		default:
+			v = -corePenalty
+		}
+		if sum <= 0 {
+			sum, start = 0, i
+		}
+		sum += v
+		if sum > best {
+			best, first, last = sum, start, i
+		}
+	}
+	return first, last
+}
+
+// shortLineShare is the share of the body's lines of shortLine words or
+// fewer.
+func shortLineShare(L []line) float64 {
+	n, short := 0, 0
+	for i := range L {
+		if L[i].skip {
+			continue
+		}
+		n++
+		if L[i].words <= shortLine {
+			short++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(short) / float64(n)
+}
+
+// introducedLists marks the lines of lists the article introduces: the
+// short lines right after a line that ends with a colon ("The squad:",
+// "Ingredients:"), up to the next line of prose.
+func introducedLists(L []line) []bool {
+	intro := make([]bool, len(L))
+	for i := 0; i < len(L); i++ {
+		if !L[i].endColon || L[i].block || L[i].strong > 0 {
+			continue
+		}
+		for j := i + 1; j < len(L) && L[j].words < coreWords && !L[j].endColon; j++ {
+			intro[j] = true
+		}
+	}
+	return intro
 }
 
 // linkShaped reports a short line shaped like a link without the

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/corpus"
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
@@ -46,7 +49,7 @@ func (s *Detector) offTopic(dst []model.Hit, doc *model.Doc, a *analysis, ord in
 		}
 	}
 	if !s.offTopicMajority(a, flagged) {
-		s.offTopicAlone(a, flagged)
+		s.offTopicAlone(doc, a, flagged)
 	}
 	n := len(dst)
 	for _, h := range flagged {
@@ -166,11 +169,11 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 		case best > here+s.opts.OffTopicMargin:
 			f.Score = math.Min(1, 0.5+(best-here))
 			f.Message = fmt.Sprintf("spliced in: %d paragraph(s) that fit %q better (%.2f) than this article (%.2f)", len(g.paras), bestID, best, here)
-			f.Related = bestID
+			f.Related, f.Rule = bestID, "donor"
 		case len(g.others) >= 2 && here < s.opts.OffTopicFloor:
 			f.Score = 0.5 + 0.5*(1-math.Max(here, 0)/s.opts.OffTopicFloor)
 			f.Message = fmt.Sprintf("spliced in: %d paragraph(s) that also stand in %d unrelated articles and fit this one %.2f", len(g.paras), len(g.others), here)
-			f.Related = firstID
+			f.Related, f.Rule = firstID, "travels"
 		default:
 			continue
 		}
@@ -330,7 +333,7 @@ func (a *analysis) bisect() *bisection {
 // bisection are clearly apart (normalised cut below Options.OffTopicCut)
 // and the headline fits one side three times better than the other, the
 // other side is off_topic.
-func (s *Detector) offTopicAlone(a *analysis, flagged map[int]model.Hit) {
+func (s *Detector) offTopicAlone(doc *model.Doc, a *analysis, flagged map[int]model.Hit) {
 	if a.titleNorm == 0 {
 		return // nothing anchors the story
 	}
@@ -358,16 +361,110 @@ func (s *Detector) offTopicAlone(a *analysis, flagged map[int]model.Hit) {
 	if len(offs) < 2 {
 		return
 	}
+	// A second story holds together: its paragraphs are on average
+	// twice as like each other as like the rest (a digest of many short
+	// items, release notes or a comment thread do not), and a paragraph
+	// that fits neither side is left alone (a quote, an aside).
+	offC, onC := a.dense(), a.dense()
+	for _, i := range offs {
+		a.paras[i].addTo(offC, 1)
+	}
+	for _, i := range b.sides[1-offSide] {
+		a.paras[i].addTo(onC, 1)
+	}
+	within, across := cohesion(a, offs, b.sides[1-offSide])
+	if within < 2*across || !newNames(doc, a, offs, b.sides[1-offSide]) {
+		return
+	}
+	oo, nn := sumSquares(offC), sumSquares(onC)
 	for _, i := range offs {
 		if _, ok := flagged[i]; ok {
 			continue
 		}
+		p := a.paras[i]
+		if f := fitWithout(p, offC, oo); f < s.opts.OffTopicFloor || f < p.dotDense(onC)/math.Sqrt(nn) {
+			continue // it fits neither side, or the headline's better
+		}
 		flagged[i] = model.Hit{
-			Kind: model.OffTopic, Para: i,
+			Kind: model.OffTopic, Para: i, Rule: "split",
 			Score:   math.Min(1, 0.5+0.5*(1-b.cut/s.opts.OffTopicCut)),
 			Message: fmt.Sprintf("belongs to another story: one of %d paragraphs that stand apart (cut %.2f) and fit the headline %.2f, against %.2f for the rest", len(offs), b.cut, off, on),
 		}
 	}
+}
+
+// newNames reports whether the paragraphs of side name people and places
+// that neither the rest nor the headline names: two or more, and at least
+// half of the names side uses. A second story brings its own cast; quotes,
+// asides and the later paragraphs of one story do not. Names are the
+// capitalised words not at the start of a sentence, so scripts without
+// case never give this evidence.
+func newNames(doc *model.Doc, a *analysis, side, rest []int) bool {
+	known := make(map[uint64]bool)
+	for _, t := range a.titleAll {
+		known[t.ID] = true
+	}
+	for _, i := range rest {
+		for _, id := range nameTerms(&a.t, doc.Paras[i], nil) {
+			known[id] = true
+		}
+	}
+	var all, fresh int
+	seen := make(map[uint64]bool)
+	for _, i := range side {
+		for _, id := range nameTerms(&a.t, doc.Paras[i], nil) {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			all++
+			if !known[id] {
+				fresh++
+			}
+		}
+	}
+	return fresh >= 2 && 2*fresh >= all
+}
+
+// nameTerms appends to dst the terms of the capitalised words of text that
+// do not start a sentence.
+func nameTerms(t *terms.Termizer, text string, dst []uint64) []uint64 {
+	start := true
+	for _, w := range strings.Fields(text) {
+		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(w, "\"'“‘(«"))
+		if !start && unicode.IsUpper(r) {
+			dst = t.Append(dst, w)
+		}
+		last, _ := utf8.DecodeLastRuneInString(strings.TrimRight(w, "\"'”’)»"))
+		start = last == '.' || last == '!' || last == '?' || last == ':'
+	}
+	return dst
+}
+
+// cohesion returns the mean cosine similarity of the paragraphs of side
+// to each other, and of each of them to the paragraphs of rest.
+func cohesion(a *analysis, side, rest []int) (within, across float64) {
+	d := a.dense()
+	var nw, na int
+	for x, i := range side {
+		clear(d)
+		a.paras[i].addTo(d, 1)
+		for _, j := range side[x+1:] {
+			within += a.paras[j].dotDense(d)
+			nw++
+		}
+		for _, j := range rest {
+			across += a.paras[j].dotDense(d)
+			na++
+		}
+	}
+	if nw > 0 {
+		within /= float64(nw)
+	}
+	if na > 0 {
+		across /= float64(na)
+	}
+	return within, across
 }
 
 // fiedlerOrder returns the nodes kx ordered by the second eigenvector of
@@ -549,7 +646,7 @@ func (s *Detector) offTopicMajority(a *analysis, flagged map[int]model.Hit) bool
 			continue
 		}
 		flagged[i] = model.Hit{
-			Kind: model.OffTopic, Para: i,
+			Kind: model.OffTopic, Para: i, Rule: "majority",
 			Score: math.Min(1, 0.5+0.5*(1-m.off/s.opts.MismatchThreshold)),
 			Message: fmt.Sprintf("belongs to another story: most of the body is about %s, which the headline does not name (fit to the headline %.2f, against %.2f for its %d paragraphs)",
 				places.Name(foreign.c), m.off, m.on, m.nh),
