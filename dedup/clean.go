@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
 )
@@ -39,8 +40,9 @@ type Removal struct {
 // remove nothing: dropping a whole article is the caller's decision.
 //
 // A headline is article text once: a record whose title stands in a field
-// of its own (a JSONL record) keeps the first paragraph that repeats it,
-// the body's own headline, and loses the copies after it; a text file,
+// of its own (a JSONL record) keeps one paragraph that repeats it, the
+// body's own headline (the last copy before the article's first sentence
+// of prose, else the first copy), and loses the others; a text file,
 // whose first line is the title, loses them all.
 //
 // It fails, and removes nothing, when doc.Raw cannot be rewritten: a
@@ -55,12 +57,15 @@ func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, err
 		best[i] = -1
 	}
 	removing := false
-	ownHeadline := doc.BodyField != ""
+	own := -1 // the body's own headline
+	if doc.BodyField != "" {
+		own = ownHeadline(doc, fs)
+	}
 	for i, f := range fs {
 		if f.Paragraph < 0 || f.Paragraph >= len(best) || !remove(f) {
 			continue
 		}
-		if f.Kind == KindRepeatedHeadline && ownHeadline && firstHeadline(fs, f.Paragraph) {
+		if f.Kind == KindRepeatedHeadline && f.Paragraph == own {
 			continue
 		}
 		if b := best[f.Paragraph]; b < 0 || f.Score > fs[b].Score {
@@ -104,15 +109,30 @@ func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, err
 	return out, nil
 }
 
-// firstHeadline reports whether paragraph p is the first that findings fs
-// say repeats the headline.
-func firstHeadline(fs []Finding, p int) bool {
-	for _, f := range fs {
-		if f.Kind == KindRepeatedHeadline && f.Paragraph < p {
-			return false
+// ownHeadline returns the paragraph that is the body's own headline among
+// those findings fs say repeat the headline: the last before the first
+// sentence of prose (a paragraph of ten words or more ending with a full
+// stop, question or exclamation mark), else the first; -1 when none.
+func ownHeadline(doc *Document, fs []Finding) int {
+	prose := len(doc.Paragraphs)
+	for i, p := range doc.Paragraphs {
+		t := strings.TrimRight(p.Text, " \"'”’)")
+		if len(strings.Fields(t)) >= 10 && strings.ContainsAny(t[len(t)-1:], ".!?") {
+			prose = i
+			break
 		}
 	}
-	return true
+	own := -1
+	for _, f := range fs {
+		if f.Kind != KindRepeatedHeadline {
+			continue
+		}
+		switch {
+		case own < 0, f.Paragraph < prose && f.Paragraph > own:
+			own = f.Paragraph
+		}
+	}
+	return own
 }
 
 // errNotTheRecord is what Clean reports when a document's Raw is not what

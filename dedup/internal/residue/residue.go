@@ -963,17 +963,22 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// Keys of short lines (keyLines) find repeats in the body and
 	// across the corpus. A line that recurs is evidence, independent of
 	// its shape, for the run it stands in.
+	// In the body only a block that recurs counts so (two lines that
+	// stand together twice): a label repeated over each section of an
+	// article is its structure.
 	recurs := make([]bool, n)
+	same := func(a, b int) bool {
+		return a >= 0 && b >= 0 && a < n && b < n && L[a].keyed && L[b].keyed && L[a].key == L[b].key
+	}
 	for i := range L {
 		l := &L[i]
 		if !l.keyed || !l.linkish() || l.letters == 0 {
 			continue
 		}
 		for j := range L {
-			if j != i && (j < i-1 || j > i+1) && L[j].keyed && L[j].key == l.key {
+			if j != i && (j < i-1 || j > i+1) && same(i, j) {
 				l.add(0.35, false, "repeated in the body")
-				recurs[i] = true
-				break
+				recurs[i] = recurs[i] || same(i-1, j-1) || same(i+1, j+1)
 			}
 		}
 	}
@@ -1012,7 +1017,8 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	first, last := articleCore(L)
 	dense := shortLineShare(L) >= densePage
 	intro := introducedLists(L)
-	byShape := func(i int) bool { return !intro[i] && (dense || i < first || i > last) }
+	// The few lines right before it are its byline and dateline.
+	byShape := func(i int) bool { return !intro[i] && (dense || i < first-creditBefore || i > last) }
 
 	// The last paragraph of the article proper: a sentence of some length
 	// that is not residue itself. What follows it is the tail.
