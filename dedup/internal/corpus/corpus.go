@@ -460,6 +460,15 @@ func (c *Corpus) Body(ord int) (int32, bool) {
 // for a paragraph shorter than MinSharedWords words.
 func (c *Corpus) Keys(b int32) []uint64 { return c.keys[b] }
 
+// LongParas returns the number of paragraphs of body b that the corpus
+// indexes (those of MinSharedWords words or more).
+func (c *Corpus) LongParas(b int32) int { return int(c.longParas[b]) }
+
+// Copy reports whether bodies that share n indexed paragraphs, of na and
+// nb, are copies of one story (they share more than half of either)
+// rather than one carrying a block of the other.
+func Copy(n, na, nb int) bool { return !partial(n, uint16(min(na, 1<<16-1)), uint16(min(nb, 1<<16-1))) }
+
 // StandsIn returns the bodies a paragraph with key k stands in,
 // ascending, each once.
 func (c *Corpus) StandsIn(k uint64) []int32 { return c.paras[k] }

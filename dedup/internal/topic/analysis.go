@@ -80,6 +80,24 @@ func (v lvector) norm() float64 {
 	return math.Sqrt(s)
 }
 
+// dot returns v·w.
+func (v lvector) dot(w lvector) float64 {
+	var s float64
+	for i, j := 0, 0; i < len(v) && j < len(w); {
+		switch {
+		case v[i].i < w[j].i:
+			i++
+		case v[i].i > w[j].i:
+			j++
+		default:
+			s += v[i].w * w[j].w
+			i++
+			j++
+		}
+	}
+	return s
+}
+
 // dotDense returns v·d.
 func (v lvector) dotDense(d []float64) float64 {
 	var s float64

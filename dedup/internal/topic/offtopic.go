@@ -40,6 +40,12 @@ import (
 // headline does not, the headline's story may be the few paragraphs;
 // offTopicMajority tells the two apart with the help of place names.
 
+// offTopicRatio is how many times better another article must fit a block
+// than the one it stands in, besides OffTopicMargin: a scale-free test, so
+// that a block that fits its own article well is not taken for a splice
+// because another fits it a little better.
+const offTopicRatio = 2
+
 // offTopic appends the off_topic hits of doc to dst, in paragraph order.
 func (s *Detector) offTopic(dst []model.Hit, doc *model.Doc, a *analysis, ord int) []model.Hit {
 	flagged := make(map[int]model.Hit)
@@ -48,7 +54,9 @@ func (s *Detector) offTopic(dst []model.Hit, doc *model.Doc, a *analysis, ord in
 			s.offTopicCorpus(doc, a, self, flagged)
 		}
 	}
-	if !s.offTopicMajority(a, flagged) {
+	// The tests on words alone run when the corpus found no splice: a
+	// block with a donor tells which story is the host's.
+	if !s.offTopicMajority(a, flagged) && !s.offTopicFew(a, flagged) && len(flagged) == 0 {
 		s.offTopicAlone(doc, a, flagged)
 	}
 	n := len(dst)
@@ -107,6 +115,23 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 	if len(keys) != len(doc.Paras) {
 		return // not the document the corpus counted
 	}
+	// Copies of this story (bodies sharing more than half of their
+	// paragraphs with it: the same wire story on other sites) are this
+	// story: a block it shares with them is its own, wherever else the
+	// block stands.
+	shared := make(map[int32]int)
+	for i, k := range keys {
+		if k == 0 || a.words[i] < corpus.MinSharedWords {
+			continue
+		}
+		for _, b := range c.StandsIn(k) {
+			if b != self {
+				shared[b]++
+			}
+		}
+	}
+	selfLong := c.LongParas(self)
+	copyOf := func(b int32) bool { return corpus.Copy(shared[b], selfLong, c.LongParas(b)) }
 	long := 0
 	for i := range doc.Paras {
 		if a.words[i] < corpus.MinSharedWords {
@@ -117,7 +142,7 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 			continue
 		}
 		list := c.StandsIn(keys[i])
-		if len(list) < 2 || len(list) > corpus.MaxSharedBodies {
+		if len(list) < 2 || len(list) > corpus.MaxSharedBodies || slices.ContainsFunc(list, func(b int32) bool { return b != self && copyOf(b) }) {
 			continue
 		}
 		others := make([]int32, 0, len(list)-1)
@@ -166,7 +191,7 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 		}
 		var f model.Hit
 		switch {
-		case best > here+s.opts.OffTopicMargin:
+		case best > here+s.opts.OffTopicMargin && best > offTopicRatio*here:
 			f.Score = math.Min(1, 0.5+(best-here))
 			f.Message = fmt.Sprintf("spliced in: %d paragraph(s) that fit %q better (%.2f) than this article (%.2f)", len(g.paras), bestID, best, here)
 			f.Related, f.Rule = bestID, "donor"
@@ -654,6 +679,75 @@ func (s *Detector) offTopicMajority(a *analysis, flagged map[int]model.Hit) bool
 	}
 	return true
 }
+
+// offTopicFew runs the test for a body that is mostly another story
+// without places to tell them apart: the headline's own paragraphs are the
+// few that share its words (a fit of fewSeed or more), the other story's
+// those that share none of them, and splitMajority places the rest. As
+// in offTopicMajority, the other story is off_topic when it fits the
+// headline less than a mismatched body would while the headline's side
+// fits it at least that well and three times better, and when it holds
+// together fewCohesion times as much as it does with that side. Its
+// findings have Rule "split": evidence from words alone, which clean
+// keeps by default.
+func (s *Detector) offTopicFew(a *analysis, flagged map[int]model.Hit) bool {
+	if a.titleNorm == 0 {
+		return false
+	}
+	var nodes []int
+	for i := range a.paras {
+		if len(a.para(i)) > 0 && a.words[i] >= corpus.MinSharedWords {
+			nodes = append(nodes, i)
+		}
+	}
+	n := len(nodes)
+	if n < 4 {
+		return false
+	}
+	side := make([]int, n)
+	fixed := make([]bool, n)
+	nh, nf := 0, 0
+	for x, i := range nodes {
+		switch fit := a.title.dot(a.paras[i]) / a.titleNorm; {
+		case fit >= fewSeed:
+			side[x], fixed[x] = headline, true
+			nh++
+		case fit == 0:
+			side[x], fixed[x] = other, true
+			nf++
+		}
+	}
+	if nh == 0 || 2*nf < n {
+		return false
+	}
+	m, ok := s.splitMajority(a, nodes, side, fixed)
+	if !ok || m.on < s.opts.MismatchThreshold || m.off >= s.opts.MismatchThreshold || m.on < 3*m.off || m.within < fewCohesion*m.across {
+		return false
+	}
+	for x, i := range nodes {
+		if _, ok := flagged[i]; ok || side[x] == headline {
+			continue
+		}
+		flagged[i] = model.Hit{
+			Kind: model.OffTopic, Para: i, Rule: "split",
+			Score: math.Min(1, 0.5+0.5*(1-m.off/s.opts.MismatchThreshold)),
+			Message: fmt.Sprintf("belongs to another story: most of the body shares no word with the headline (fit to the headline %.2f, against %.2f for its %d paragraphs)",
+				m.off, m.on, m.nh),
+		}
+	}
+	return true
+}
+
+// fewCohesion is how many times more alike the other story's paragraphs
+// must be to each other than to the headline's in offTopicFew: without
+// places, only two stories that share almost nothing (a splice of an
+// unrelated body) are told apart, not the detail paragraphs of one story
+// from its lede, which share a little.
+const fewCohesion = 5
+
+// fewSeed is the fit to the headline (the cosine of a paragraph with it)
+// that marks a paragraph as the headline's own in offTopicFew.
+const fewSeed = 0.1
 
 // Sides of a body in offTopicMajority.
 const (

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
 	"github.com/newsdedup/newsdedup/dedup/internal/repeat"
@@ -100,3 +101,50 @@ func TestOffTopicMajoritySplice(t *testing.T) {
 
 // defaults are the public defaults of the thresholds (dedup.DefaultOptions).
 var defaults = Options{MismatchThreshold: 0.09, OffTopicMargin: 0.05, OffTopicFloor: 0.05, OffTopicSplit: 0.03, OffTopicCut: 0.15}
+
+// TestOffTopicFew builds bodies as scripts/majority_eval.py does, from the
+// untouched sample bodies: a headline and two of its paragraphs among six
+// paragraphs of another body. The six are off topic, by words alone (Rule
+// "split"); the untouched bodies themselves are left alone.
+func TestOffTopicFew(t *testing.T) {
+	// The headline sample's bodies stand under their own headlines.
+	docs := testsample.Load(t, "headline/sample.jsonl")
+	var long []*model.Doc
+	seen := map[string]bool{}
+	for _, d := range docs {
+		if len(d.Paras) >= 7 && !seen[d.Paras[1]] {
+			seen[d.Paras[1]] = true
+			long = append(long, d)
+		}
+	}
+	require.GreaterOrEqual(t, len(long), 8)
+	s := New(defaults, nil)
+	found, wrong, built := 0, 0, 0
+	for k := 0; k+1 < len(long); k += 2 {
+		host, donor := long[k], long[k+1]
+		d := &model.Doc{Title: host.Title, Paras: []string{host.Paras[1]}}
+		d.Paras = append(d.Paras, donor.Paras[1:4]...)
+		d.Paras = append(d.Paras, host.Paras[2])
+		d.Paras = append(d.Paras, donor.Paras[4:7]...)
+		built++
+		for _, h := range s.Detect(nil, d, s.Body(d), -1, nil) {
+			if h.Kind != model.OffTopic {
+				continue
+			}
+			assert.Contains(t, []string{"split", "majority"}, h.Rule, "a test on one article")
+			if h.Para == 0 || h.Para == 4 {
+				wrong++
+			} else {
+				found++
+			}
+		}
+	}
+	t.Logf("%d built bodies: %d foreign paragraphs found of %d, %d host paragraphs flagged", built, found, 6*built, wrong)
+	assert.Greater(t, found, 3*built, "most foreign paragraphs are found")
+	assert.LessOrEqual(t, wrong, built/4, "host paragraphs stay")
+	for _, d := range long {
+		for _, h := range s.Detect(nil, d, s.Body(d), -1, nil) {
+			assert.NotEqual(t, "belongs to another story: most of the body shares no word", h.Message[:min(len(h.Message), 58)], "an untouched body: %s", d.Title)
+		}
+	}
+}
