@@ -18,7 +18,8 @@ type Cleaned struct {
 	// Raw is the document's Raw (a JSONL record, or a text file) without
 	// them, byte for byte as read otherwise: a record keeps every field,
 	// their order and escapes, and loses paragraphs from its body field
-	// only (an array of strings stays one). It is Raw itself when nothing
+	// only (an array of strings stays one; an HTML body, BodyHTML, is
+	// written back as the text kept, a paragraph a line). It is Raw itself when nothing
 	// is removed, and nil when the document has no Raw.
 	Raw []byte
 	// Removed lists the paragraphs removed, in order, each with the
@@ -81,12 +82,27 @@ func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, err
 	if doc.Raw != nil {
 		var raw []byte
 		var n int
-		if doc.BodyField != "" {
+		switch {
+		case doc.BodyHTML:
+			// The markup cannot lose a paragraph as a line: the body
+			// is written back as the text kept, one paragraph a line.
+			var kept []string
+			for i, p := range doc.Paragraphs {
+				if !drop(i) {
+					kept = append(kept, p.Text)
+				}
+			}
+			var err error
+			if raw, err = jsonrec.SetString(doc.Raw, doc.BodyField, strings.Join(kept, "\n")); err != nil {
+				return Cleaned{}, fmt.Errorf("dedup: cleaning %s: %w", where(doc), err)
+			}
+			n = len(doc.Paragraphs)
+		case doc.BodyField != "":
 			var err error
 			if raw, n, err = jsonrec.RewriteBody(doc.Raw, doc.BodyField, drop); err != nil {
 				return Cleaned{}, fmt.Errorf("dedup: cleaning %s: %w", where(doc), err)
 			}
-		} else {
+		default:
 			raw, n = jsonrec.RewriteText(doc.Raw, drop)
 		}
 		if n != len(doc.Paragraphs) {

@@ -33,6 +33,10 @@ type Document struct {
 	// BodyField and TitleField name the JSONL fields the body and title
 	// came from ("" for text files).
 	BodyField, TitleField string
+	// BodyHTML is set when the body field held HTML, which the reader read
+	// as the text it shows (a paragraph per block element); Clean writes
+	// such a body back as text.
+	BodyHTML bool
 }
 
 // Paragraph is one non-blank line of an article body.

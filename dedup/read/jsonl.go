@@ -146,6 +146,9 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte) (*dedup.Document,
 		return nil, d.missingBody(line)
 	}
 	doc.BodyField = field
+	if looksHTML(body) {
+		body, doc.BodyHTML = htmlText(body), true
+	}
 	d.paras = appendParagraphs(d.paras[:0], body, n)
 	if len(d.paras) > 0 {
 		doc.Paragraphs = make([]dedup.Paragraph, len(d.paras))

@@ -24,6 +24,7 @@ package jsonrec
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"unicode/utf8"
@@ -383,4 +384,26 @@ func (r *bodyRewriter) appendArray(dst, raw []byte, sp Span) []byte {
 		dst = append(dst[:len(dst)-(r.elems[0].start-sp.Start)], '[')
 	}
 	return append(dst, raw[last.sepEnd:sp.End]...)
+}
+
+// SetString returns a copy of raw, one JSONL record, in which the value of
+// the top-level field named field is the JSON string of value; every other
+// byte stays as it was. It fails as RewriteBody does when raw is not a JSON
+// object with that field.
+func SetString(raw []byte, field, value string) ([]byte, error) {
+	sp, err := findField(raw, field)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(value); err != nil {
+		return nil, err
+	}
+	q := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	out := make([]byte, 0, len(raw)-(sp.End-sp.Start)+len(q))
+	out = append(out, raw[:sp.Start]...)
+	out = append(out, q...)
+	return append(out, raw[sp.End:]...), nil
 }
