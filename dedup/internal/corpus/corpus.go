@@ -31,8 +31,10 @@ import (
 type Corpus struct {
 	vocab *terms.Vocabulary
 	lines *residue.Stats
-	// docBody maps a document ordinal to its body number.
+	// docBody maps a document ordinal to its body number; uses counts
+	// the documents of each body.
 	docBody []int32
+	uses    []int32
 	// paras maps a paragraph key (see ParagraphKey) to the bodies it
 	// stands in, ascending, each once.
 	paras map[uint64][]int32
@@ -44,10 +46,10 @@ type Corpus struct {
 	// content holds what off_topic needs of the bodies that share
 	// paragraphs with others, by body number.
 	content map[int32]*Content
-	// expand holds each body's expansion vector (see expand.go), and
-	// expandNorm2 its squared length.
-	expand      []terms.Vector
-	expandNorm2 []float64
+	// tops holds each body's unit vector of top terms, and near its
+	// neighbours (see expand.go).
+	tops []terms.Vector
+	near [][]neighbour
 	// shared is set when some bodies share paragraphs with others
 	// without being copies of them.
 	shared bool
@@ -417,23 +419,23 @@ func (b *Builder) Corpus() *Corpus {
 	for _, c := range b.content {
 		c.weighContent(vocab.IDF)
 	}
-	expand := expansions(b.tops, vocab.IDF, b.Workers)
-	norms := make([]float64, len(expand))
-	for i, e := range expand {
-		n := e.Norm()
-		norms[i] = n * n
+	tops, near := expansions(b.tops, vocab.IDF, b.Workers)
+	uses := make([]int32, len(b.repDoc))
+	for _, n := range b.docBody {
+		uses[n]++
 	}
 	return &Corpus{
-		vocab:       vocab,
-		expand:      expand,
-		expandNorm2: norms,
-		lines:       b.lines,
-		docBody:     b.docBody,
-		paras:       b.paras,
-		longParas:   b.longParas,
-		keys:        b.keys,
-		content:     b.content,
-		shared:      len(b.want) > 0,
+		uses:      uses,
+		vocab:     vocab,
+		tops:      tops,
+		near:      near,
+		lines:     b.lines,
+		docBody:   b.docBody,
+		paras:     b.paras,
+		longParas: b.longParas,
+		keys:      b.keys,
+		content:   b.content,
+		shared:    len(b.want) > 0,
 	}
 }
 
@@ -456,6 +458,9 @@ func (c *Corpus) Body(ord int) (int32, bool) {
 	return c.docBody[ord], true
 }
 
+// Uses returns the number of documents whose body is body b.
+func (c *Corpus) Uses(b int32) int { return int(c.uses[b]) }
+
 // Keys returns the key of each paragraph of body b (see ParagraphKey), 0
 // for a paragraph shorter than MinSharedWords words.
 func (c *Corpus) Keys(b int32) []uint64 { return c.keys[b] }
@@ -469,9 +474,11 @@ func (c *Corpus) StandsIn(k uint64) []int32 { return c.paras[k] }
 func (c *Corpus) Content(b int32) *Content { return c.content[b] }
 
 // Expansion returns the expansion vector of body b (see expand.go) and
-// its squared length.
-func (c *Corpus) Expansion(b int32) (terms.Vector, float64) {
-	return c.expand[b], c.expandNorm2[b]
+// its squared length, built in out and tmp, which it reuses: the vector
+// is out's array or tmp's, and the caller passes both back, in either
+// order, for the next.
+func (c *Corpus) Expansion(b int32, out, tmp terms.Vector) (e, spare terms.Vector, norm2 float64) {
+	return expansion(c.tops, c.near[b], out, tmp)
 }
 
 // Shared reports whether some bodies share paragraphs with others without
