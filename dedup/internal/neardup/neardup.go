@@ -106,11 +106,19 @@ type Finder struct {
 	seen  []uint32 // per body: stamp of the last Observe that met it
 	stamp uint32
 
-	// prepared holds what Prepare made, by body hash: a run that carries
-	// one body many times (a crawl's copies of a page) signs it once.
-	// It keeps what bodies already keeps, plus the band keys.
-	prepared sync.Map // uint64 -> *Body
+	// prepared holds what Prepare made of the last preparedBodies bodies,
+	// by body hash: a run that carries one body many times (a crawl's
+	// copies of a page) signs it once, and a run of new text keeps no
+	// more than that many.
+	preparedMu   sync.Mutex
+	prepared     map[uint64]*Body
+	preparedRing []uint64
+	preparedNext int
 }
+
+// preparedBodies bounds the bodies whose preparation a Finder keeps for
+// their copies.
+const preparedBodies = 4096
 
 // preparer signs bodies for Prepare with its own shingle buffer.
 type preparer struct {
@@ -178,13 +186,31 @@ type Body struct {
 // safe for concurrent use, also with Observe.
 func (f *Finder) Prepare(doc *model.Doc) *Body {
 	h := doc.BodyKey()
-	if b, ok := f.prepared.Load(h); ok {
-		return b.(*Body)
+	f.preparedMu.Lock()
+	b := f.prepared[h]
+	f.preparedMu.Unlock()
+	if b != nil {
+		return b
 	}
 	p := f.preparers.Get().(*preparer)
-	b := f.prepare(p, doc, h)
+	b = f.prepare(p, doc, h)
 	f.preparers.Put(p)
-	f.prepared.Store(h, b)
+	f.preparedMu.Lock()
+	defer f.preparedMu.Unlock()
+	if _, ok := f.prepared[h]; ok {
+		return b
+	}
+	if f.prepared == nil {
+		f.prepared = make(map[uint64]*Body)
+	}
+	if len(f.preparedRing) < preparedBodies {
+		f.preparedRing = append(f.preparedRing, h)
+	} else {
+		delete(f.prepared, f.preparedRing[f.preparedNext])
+		f.preparedRing[f.preparedNext] = h
+		f.preparedNext = (f.preparedNext + 1) % preparedBodies
+	}
+	f.prepared[h] = b
 	return b
 }
 
