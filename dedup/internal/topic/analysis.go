@@ -61,6 +61,9 @@ type analysis struct {
 	t      terms.Termizer
 	ids    []uint64
 	counts []float64
+	// expand and spare are the scratch of the body's expansion (see
+	// corpus.Expansion).
+	expand, spare terms.Vector
 }
 
 // lterm is an entry of a sparse vector over local term indexes.
