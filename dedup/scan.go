@@ -41,9 +41,6 @@ func newScanner(opts *Options, c *corpus.Corpus, res *residue.Detector) *scanner
 	return s
 }
 
-// detects reports whether the scanner runs any detector.
-func (s *scanner) detects() bool { return s.headline || s.residues }
-
 // scan returns the findings of the per-article detectors on doc (md is
 // doc.model()), the document with ordinal ord of the scanner's corpus or
 // -1, in paragraph order.

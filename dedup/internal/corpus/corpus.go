@@ -117,6 +117,28 @@ const (
 	MaxSharedBodies = 16
 )
 
+// Parts names what a Builder counts, so that a scan that reports only
+// some kinds pays only for what they read. The zero value means
+// AllParts.
+type Parts uint8
+
+const (
+	// Lines counts line recurrence, for residue (Corpus.Lines).
+	Lines Parts = 1 << iota
+	// Terms counts document frequencies (Corpus.Vocab), for both topic
+	// detectors.
+	Terms
+	// Expansions finds each body's neighbours, for headline_mismatch
+	// (Corpus.Expansion); it implies Terms.
+	Expansions
+	// Paragraphs indexes where long paragraphs stand and keeps what
+	// off_topic needs of bodies that share them (Corpus.StandsIn,
+	// Keys, Content, Shared); it implies Terms.
+	Paragraphs
+
+	AllParts = Lines | Terms | Expansions | Paragraphs
+)
+
 // Builder counts a corpus. Add each document once, in input order;
 // then, when NeedContent says so, present the documents it Wants again to
 // AddContent; then call Corpus. It is not safe for concurrent use.
@@ -126,6 +148,11 @@ type Builder struct {
 	// goroutines Add starts end when NeedContent or Corpus is called: a
 	// builder given up before that keeps them blocked.
 	Workers int
+	// Parts is what to count; 0 means AllParts. Set it before the first
+	// Add. What is not counted is empty in the Corpus: no line recurs, no
+	// term is in the corpus's counts (the background table's weigh), no
+	// body has neighbours or shares a paragraph.
+	Parts Parts
 
 	df        map[uint64]uint32
 	bodyOf    map[uint64]int32 // body hash -> body number
@@ -175,7 +202,7 @@ func (b *Builder) Add(doc *model.Doc) {
 	}
 	body := doc.BodyKey()
 	if _, seen := b.bodyOf[body]; !seen {
-		b.scratch.count(&b.counts, doc)
+		b.scratch.count(&b.counts, doc, b.parts())
 	}
 	b.apply(doc, body, &b.counts)
 }
@@ -202,20 +229,43 @@ type counter struct {
 
 // count fills c with the counts of doc's paragraphs; c's slices are
 // reused, but for tops and keys, which the builder keeps.
-func (w *counter) count(c *bodyCounts, doc *model.Doc) {
-	c.lines, w.buf = c.lines.Count(doc, w.buf)
-	c.keys = make([]uint64, len(doc.Paras))
+func (w *counter) count(c *bodyCounts, doc *model.Doc, parts Parts) {
+	if parts&Lines != 0 {
+		c.lines, w.buf = c.lines.Count(doc, w.buf)
+	}
+	c.keys = nil
+	if parts&Paragraphs != 0 {
+		c.keys = make([]uint64, len(doc.Paras))
+	}
 	w.ids = w.ids[:0]
+	c.ids, c.tops = c.ids[:0], nil
+	if parts&Terms == 0 {
+		return
+	}
 	for i, p := range doc.Paras {
 		w.ids = w.t.Append(w.ids, p)
-		if terms.CountWords(p) >= MinSharedWords {
+		if c.keys != nil && terms.CountWords(p) >= MinSharedWords {
 			w.buf, c.keys[i] = ParagraphKey(w.buf, p)
 		}
 	}
 	slices.Sort(w.ids)
-	c.tops = topTerms(w.ids, expandTerms, terms.Background().IDF)
-	c.ids = append(c.ids[:0], w.ids...)
+	if parts&Expansions != 0 {
+		c.tops = topTerms(w.ids, expandTerms, terms.Background().IDF)
+	}
+	c.ids = append(c.ids, w.ids...)
 	c.ids = slices.Compact(c.ids)
+}
+
+// parts returns what b counts, implications included.
+func (b *Builder) parts() Parts {
+	p := b.Parts
+	if p == 0 {
+		p = AllParts
+	}
+	if p&(Expansions|Paragraphs) != 0 {
+		p |= Terms
+	}
+	return p
 }
 
 // apply counts doc, whose body has key body and counts c (which may be
@@ -226,7 +276,9 @@ func (b *Builder) apply(doc *model.Doc, body uint64, c *bodyCounts) {
 		b.docBody = append(b.docBody, num)
 		return
 	}
-	b.lines.AddCounts(body, residue.Site(doc.ID), doc, c.lines)
+	if b.parts()&Lines != 0 {
+		b.lines.AddCounts(body, residue.Site(doc.ID), doc, c.lines)
+	}
 	num = int32(len(b.repDoc))
 	b.mu.Lock() // the pipe's add reads bodyOf
 	b.bodyOf[body] = num
@@ -290,11 +342,12 @@ func (b *Builder) pipeline() *countPipe {
 		done:   make(chan struct{}),
 		claims: make(map[uint64]*bodyClaim),
 	}
+	parts := b.parts()
 	for range b.Workers {
 		go func() {
 			var w counter
 			for j := range p.work {
-				w.count(&j.claim.counts, j.doc)
+				w.count(&j.claim.counts, j.doc, parts)
 				close(j.claim.ready)
 			}
 		}()
