@@ -31,6 +31,13 @@ package neardup
 //
 // Articles with identical bodies share one signature and shingle set, so
 // a corpus of many copies costs one computation per distinct body.
+//
+// Each band key's postings are walked newest first, and at most
+// maxPostingWalk of them: a story the run carries thousands of times
+// proposes its latest copies, not all of them, so that an article costs
+// at most Bands·maxPostingWalk verifications however many copies came
+// before (and its hit may name a recent copy where an older one is a
+// little more similar).
 
 import (
 	"cmp"
@@ -48,6 +55,10 @@ const DefaultMinShingles = 3
 // nlinkCheck bounds the distinct bodies of a cluster an article is
 // compared with before it joins.
 const nlinkCheck = 32
+
+// maxPostingWalk bounds the postings of one band key that an article
+// meets, newest first.
+const maxPostingWalk = 32
 
 // Options configure a Finder. The zero value means the defaults.
 type Options struct {
@@ -283,7 +294,7 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 	f.stamp++
 	for _, k := range pb.keys {
 		p, ok := f.head[k]
-		for ; ok && p >= 0; p = f.postNext[p] {
+		for walked := 0; ok && p >= 0 && walked < maxPostingWalk; p, walked = f.postNext[p], walked+1 {
 			ob := f.postBody[p]
 			if ob == b || f.seen[ob] == f.stamp {
 				continue
@@ -403,24 +414,30 @@ func (f *Finder) Clusters() []Cluster {
 // exactScore is minhash.Similarity computed exactly from two sorted
 // shingle sets.
 func exactScore(a, b []uint32) minhash.Score {
+	// A merge without branches on the data: which side moves is
+	// computed, not predicted (random hashes defeat the predictor).
 	inter := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			inter++
-			i++
-			j++
-		}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		x, y := a[i], b[j]
+		inter += b2i(x == y)
+		i += b2i(x <= y)
+		j += b2i(y <= x)
 	}
 	union := len(a) + len(b) - inter
 	if union == 0 {
 		return minhash.Score{}
 	}
 	return minhash.ScoreOf(float64(inter)/float64(union), len(a), len(b))
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
+	}
+	return i
 }
 
 // Articles returns the number of articles observed so far; the last one
