@@ -6,6 +6,7 @@ package corpus
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
 	"github.com/newsdedup/newsdedup/dedup/internal/residue"
@@ -469,9 +470,7 @@ func (b *Builder) AddContent(ord int, doc *model.Doc) {
 func (b *Builder) Corpus() *Corpus {
 	b.flush()
 	vocab := terms.Background().Merge(len(b.repDoc), b.df)
-	for _, c := range b.content {
-		c.weighContent(vocab.IDF)
-	}
+	weighAll(b.content, vocab.IDF, b.Workers)
 	tops, near := expansions(b.tops, vocab.IDF, b.Workers)
 	uses := make([]int32, len(b.repDoc))
 	for _, n := range b.docBody {
@@ -490,6 +489,29 @@ func (b *Builder) Corpus() *Corpus {
 		content:   b.content,
 		shared:    len(b.want) > 0,
 	}
+}
+
+// weighAll weighs every content on up to workers goroutines; each is
+// weighed alone, so the result does not depend on how many.
+func weighAll(content map[int32]*Content, idf func(uint64) float64, workers int) {
+	all := make([]*Content, 0, len(content))
+	for _, c := range content {
+		all = append(all, c)
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(workers, len(all))) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(all) {
+					return
+				}
+				all[i].weighContent(idf)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Docs returns the number of documents counted.

@@ -134,20 +134,22 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 		return
 	}
 	all := a.storyCentroid(func(int) bool { return false })
+	block, rest := a.dense(), a.dense()
 	for _, g := range groups {
 		if 2*len(g.paras) > long {
 			continue // a copy, not a transplant
 		}
-		block := a.dense()
+		clear(block)
 		for _, i := range g.paras {
 			a.paras[i].addTo(block, 1)
 		}
-		rest := slices.Clone(all)
+		copy(rest, all)
 		for j := range rest {
 			rest[j] -= block[j]
 		}
 		here := denseCos(block, rest)
-		gb := a.global(block)
+		a.blockAll = a.appendGlobal(a.blockAll[:0], block)
+		gb := a.blockAll
 		best, bestID, firstID := -1.0, "", ""
 		for _, b := range g.others {
 			oc := c.Content(b)
@@ -157,7 +159,7 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 			if firstID == "" {
 				firstID = oc.ID
 			}
-			if fit, ok := s.fitElsewhere(gb, g.paras, keys, oc); ok && fit > best {
+			if fit, ok := s.fitElsewhere(a, gb, g.paras, keys, oc); ok && fit > best {
 				best, bestID = fit, oc.ID
 			}
 		}
@@ -181,14 +183,15 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 	}
 }
 
-// fitElsewhere returns the fit of a block (the paragraphs idx of doc, as a
+// fitElsewhere returns, using a's scratch, the fit of a block (the paragraphs idx of doc, as a
 // global vector) to another article: its cosine with that article's
 // headline and paragraphs, less the block's own. ok is false when the
 // other article is mostly the block: a copy, not a home.
-func (s *Detector) fitElsewhere(block terms.Vector, idx []int, keys []uint64, oc *corpus.Content) (float64, bool) {
+func (s *Detector) fitElsewhere(a *analysis, block terms.Vector, idx []int, keys []uint64, oc *corpus.Content) (float64, bool) {
 	// cos(block, full - shared) = (block·full - block·shared) / |full - shared|
-	var shared terms.Vector
-	var tmp terms.Vector
+	// (shared and tmp are the analysis's scratch, handed back below)
+	shared, tmp := a.shared[:0], a.sharedTmp[:0]
+	defer func() { a.shared, a.sharedTmp = shared, tmp }()
 	nShared, long := 0, 0
 	for j, v := range oc.ParaVecs {
 		if oc.Long[j] {
