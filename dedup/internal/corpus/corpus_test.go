@@ -64,3 +64,24 @@ func TestBuilderParts(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkBuilder counts the splice and mismatch samples into a corpus,
+// content and neighbours included, on one goroutine; MB/s is per byte of
+// body text.
+func BenchmarkBuilder(b *testing.B) {
+	docs := testsample.Load(b, "mismatch/sample.jsonl", "splice/sample.jsonl")
+	b.SetBytes(int64(testsample.BodyBytes(docs)))
+	b.ReportAllocs()
+	for b.Loop() {
+		bl := NewBuilder()
+		for _, d := range docs {
+			bl.Add(d)
+		}
+		if bl.NeedContent() {
+			for i, d := range docs {
+				bl.AddContent(i, d)
+			}
+		}
+		bl.Corpus()
+	}
+}
