@@ -6,7 +6,6 @@ package corpus
 import (
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
 	"github.com/newsdedup/newsdedup/dedup/internal/residue"
@@ -61,51 +60,57 @@ type Corpus struct {
 type Content struct {
 	// ID is the article's id.
 	ID string
-	// Keys holds each paragraph's key (see ParagraphKey).
+	// Keys holds each paragraph's key (see ParagraphKey), 0 for one of
+	// fewer than MinSharedWords words.
 	Keys []uint64
 	// Long marks the paragraphs of MinSharedWords words or more.
 	Long []bool
-	// ParaVecs are the unit TF-IDF vectors of the paragraphs (nil for one
-	// without terms).
+	// ParaVecs are the unit TF-IDF vectors of the paragraphs that stand
+	// in 2 to MaxSharedBodies bodies, the only ones a block of off_topic's
+	// corpus test can hold (nil for the others and for one without
+	// terms).
 	ParaVecs []terms.Vector
 	// Full is the centroid of the headline (scaled to TitleWeight) and
 	// every paragraph, and FullNorm2 its squared length.
 	Full      terms.Vector
 	FullNorm2 float64
-
-	title []uint64   // the headline's terms, until weighed
-	ids   [][]uint64 // each paragraph's terms, until weighed
 }
 
 // TitleWeight is the weight of the headline in an article's centroid,
 // counted in paragraphs.
 const TitleWeight = 2
 
-// weighContent computes the vectors of c with the corpus's final IDF.
-func (c *Content) weighContent(idf func(uint64) float64) {
+// weighContent computes the vectors of the content of doc with the
+// corpus's final IDF, using t and buf as scratch. keep says which
+// paragraphs' vectors to keep: the centroid counts every paragraph, but
+// off_topic reads the vectors of shared paragraphs only.
+func (c *Content) weighContent(doc *model.Doc, idf func(uint64) float64, keep func(j int) bool, t *terms.Termizer, ids []uint64) []uint64 {
 	var title terms.Vector
-	if t := terms.Weigh(nil, slices.Clone(c.title), idf); len(t) > 0 {
+	ids = t.Append(ids[:0], doc.Title)
+	if t := terms.Weigh(nil, ids, idf); len(t) > 0 {
 		title = terms.AddScaled(nil, nil, t, TitleWeight/t.Norm())
 	}
-	c.ParaVecs = make([]terms.Vector, len(c.ids))
-	for j, ids := range c.ids {
-		v := terms.Weigh(nil, slices.Clone(ids), idf)
+	c.ParaVecs = make([]terms.Vector, len(doc.Paras))
+	c.Full = title
+	var tmp, v terms.Vector
+	for j, p := range doc.Paras {
+		ids = t.Append(ids[:0], p)
+		v = terms.Weigh(v[:0], ids, idf)
 		if n := v.Norm(); n > 0 {
 			for k := range v {
 				v[k].W /= n
 			}
-			c.ParaVecs[j] = v
+			tmp = terms.AddScaled(tmp[:0], c.Full, v, 1)
+			c.Full, tmp = tmp, c.Full
+			if keep(j) {
+				c.ParaVecs[j] = slices.Clone(v)
+			}
 		}
 	}
-	c.Full = title
-	var tmp terms.Vector
-	for _, v := range c.ParaVecs {
-		tmp = terms.AddScaled(tmp[:0], c.Full, v, 1)
-		c.Full, tmp = tmp, c.Full
-	}
+	c.Full = slices.Clone(c.Full)
 	n := c.Full.Norm()
 	c.FullNorm2 = n * n
-	c.title, c.ids = nil, nil
+	return ids
 }
 
 const (
@@ -172,6 +177,12 @@ type Builder struct {
 	counts  bodyCounts
 	pipe    *countPipe
 	mu      sync.Mutex // guards bodyOf's writes and pipe.claims
+	// vocab is the final vocabulary, made once counting is done;
+	// weighing and weighers weigh content on Workers goroutines.
+	vocab     *terms.Vocabulary
+	vocabOnce sync.Once
+	weighing  chan weighJob
+	weighers  sync.WaitGroup
 }
 
 // NewBuilder returns an empty builder.
@@ -449,28 +460,70 @@ func partial(n int, na, nb uint16) bool {
 // Wants reports whether AddContent needs the document with this ordinal.
 func (b *Builder) Wants(ord int) bool { return b.want[int32(ord)] }
 
-// AddContent keeps what off_topic needs of a document that Wants it.
+// AddContent keeps what off_topic needs of a document that Wants it,
+// weighed with the corpus's final IDF. With Workers above one it may
+// return before doc is weighed: doc must not change until Corpus is
+// called.
 func (b *Builder) AddContent(ord int, doc *model.Doc) {
 	if !b.Wants(ord) {
 		return
 	}
-	w := &b.scratch
-	c := &Content{ID: doc.ID, title: w.t.Append(nil, doc.Title)}
-	for _, p := range doc.Paras {
-		var k uint64
-		w.buf, k = ParagraphKey(w.buf, p)
-		c.Keys = append(c.Keys, k)
-		c.ids = append(c.ids, w.t.Append(nil, p))
-		c.Long = append(c.Long, terms.CountWords(p) >= MinSharedWords)
+	body := b.docBody[ord]
+	c := &Content{ID: doc.ID, Keys: b.keys[body], Long: make([]bool, len(doc.Paras))}
+	for j, p := range doc.Paras {
+		c.Long[j] = terms.CountWords(p) >= MinSharedWords
 	}
-	b.content[b.docBody[ord]] = c
+	b.content[body] = c
+	if b.Workers <= 1 {
+		b.weigh(c, doc, &b.scratch)
+		return
+	}
+	if b.weighing == nil {
+		b.weighing = make(chan weighJob, 4*b.Workers)
+		for range b.Workers {
+			b.weighers.Go(func() {
+				var w counter
+				for j := range b.weighing {
+					b.weigh(j.c, j.doc, &w)
+				}
+			})
+		}
+	}
+	b.weighing <- weighJob{c, doc}
+}
+
+// weighJob is a content to weigh and its document.
+type weighJob struct {
+	c   *Content
+	doc *model.Doc
+}
+
+// weigh weighs content c of doc with w's scratch, keeping the vectors of
+// the paragraphs that a block of the corpus test can hold.
+func (b *Builder) weigh(c *Content, doc *model.Doc, w *counter) {
+	v := b.finalVocab()
+	keep := func(j int) bool {
+		n := len(b.paras[c.Keys[j]])
+		return c.Keys[j] != 0 && n >= 2 && n <= MaxSharedBodies
+	}
+	w.ids = c.weighContent(doc, v.IDF, keep, &w.t, w.ids)
+}
+
+// finalVocab returns the corpus's document frequencies, blended with the
+// background table: final once every document is added.
+func (b *Builder) finalVocab() *terms.Vocabulary {
+	b.vocabOnce.Do(func() { b.vocab = terms.Background().Merge(len(b.repDoc), b.df) })
+	return b.vocab
 }
 
 // Corpus returns the counted corpus. The builder must not be used after.
 func (b *Builder) Corpus() *Corpus {
 	b.flush()
-	vocab := terms.Background().Merge(len(b.repDoc), b.df)
-	weighAll(b.content, vocab.IDF, b.Workers)
+	if b.weighing != nil {
+		close(b.weighing)
+		b.weighers.Wait()
+	}
+	vocab := b.finalVocab()
 	tops, near := expansions(b.tops, vocab.IDF, b.Workers)
 	uses := make([]int32, len(b.repDoc))
 	for _, n := range b.docBody {
@@ -489,29 +542,6 @@ func (b *Builder) Corpus() *Corpus {
 		content:   b.content,
 		shared:    len(b.want) > 0,
 	}
-}
-
-// weighAll weighs every content on up to workers goroutines; each is
-// weighed alone, so the result does not depend on how many.
-func weighAll(content map[int32]*Content, idf func(uint64) float64, workers int) {
-	all := make([]*Content, 0, len(content))
-	for _, c := range content {
-		all = append(all, c)
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, min(workers, len(all))) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(all) {
-					return
-				}
-				all[i].weighContent(idf)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // Docs returns the number of documents counted.
