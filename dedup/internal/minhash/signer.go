@@ -188,7 +188,13 @@ func (s *Signer) AppendShingles(dst []uint64, paras []string) []uint64 {
 // with or without repeats. It sorts and de-duplicates hashes in place.
 func (s *Signer) SignShingles(hashes []uint64) Signature {
 	slices.Sort(hashes)
-	set := slices.Compact(hashes)
+	return s.SignDistinct(slices.Compact(hashes))
+}
+
+// SignDistinct returns the signature of a set of shingle hashes given
+// without repeats, in any order: SignShingles for a caller that has
+// removed them already.
+func (s *Signer) SignDistinct(set []uint64) Signature {
 	sig := Signature{n: uint8(s.opts.ShingleSize), k: uint16(s.opts.NumHashes), size: uint32(len(set))}
 	if len(set) == 0 {
 		return sig

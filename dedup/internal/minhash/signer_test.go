@@ -69,12 +69,21 @@ func TestSignEntryPoints(t *testing.T) {
 			"SignParas":    signer.SignParas(d.Paras),
 			"SignText":     signer.SignText(strings.Join(d.Paras, "\n")),
 			"SignShingles": signer.SignShingles(signer.AppendShingles(nil, d.Paras)),
+			"SignDistinct": signer.SignDistinct(shuffledSet(signer.AppendShingles(nil, d.Paras))),
 		} {
 			b, _ := got.MarshalBinary()
 			assert.Equal(t, enc, b, "%s: %s", d.ID, name)
 			assert.Equal(t, keys, lsh.AppendBandKeys(nil, got), "%s: %s band keys", d.ID, name)
 		}
 	}
+}
+
+// shuffledSet returns the distinct hashes of hs in a fixed shuffled order.
+func shuffledSet(hs []uint64) []uint64 {
+	slices.Sort(hs)
+	hs = slices.Compact(hs)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(hs), func(i, j int) { hs[i], hs[j] = hs[j], hs[i] })
+	return hs
 }
 
 // TestSignatureGolden pins the hash definitions: a signature and its band

@@ -42,6 +42,7 @@ package neardup
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -226,15 +227,25 @@ func (f *Finder) Prepare(doc *model.Doc) *Body {
 }
 
 func (f *Finder) prepare(p *preparer, doc *model.Doc, hash uint64) *Body {
-	p.shingles = p.signer.AppendShingles(p.shingles[:0], doc.Paras)
-	set := make([]uint32, len(p.shingles))
-	for i, h := range p.shingles {
-		set[i] = uint32(h)
+	// One sort gives both sets: the hashes rotated by 32 bits sort by
+	// their low halves first, so the distinct rotated values, in order,
+	// give the sorted 32-bit set and, rotated back, the distinct shingles.
+	sh := p.signer.AppendShingles(p.shingles[:0], doc.Paras)
+	for i, h := range sh {
+		sh[i] = bits.RotateLeft64(h, 32)
 	}
-	slices.Sort(set)
-	set = slices.Clip(slices.Compact(set))
-	sig := p.signer.SignShingles(p.shingles)
-	return &Body{hash: hash, set: set, keys: f.lsh.AppendBandKeys(nil, sig)}
+	slices.Sort(sh)
+	sh = slices.Compact(sh)
+	set := make([]uint32, 0, len(sh))
+	for i, r := range sh {
+		if lo := uint32(r >> 32); len(set) == 0 || set[len(set)-1] != lo {
+			set = append(set, lo)
+		}
+		sh[i] = bits.RotateLeft64(r, 32)
+	}
+	p.shingles = sh
+	sig := p.signer.SignDistinct(sh)
+	return &Body{hash: hash, set: slices.Clip(set), keys: f.lsh.AppendBandKeys(nil, sig)}
 }
 
 // Options returns the options, defaults filled in.
