@@ -117,6 +117,9 @@ type Finder struct {
 
 	seen  []uint32 // per body: stamp of the last Observe that met it
 	stamp uint32
+	// scored holds the similarities the current Observe computed, by
+	// body, so that linking to a cluster does not compute them again.
+	scored map[int32]float64
 
 	// prepared holds what Prepare made of the last preparedBodies bodies,
 	// by body hash: a run that carries one body many times (a crawl's
@@ -303,6 +306,10 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 	}
 	var links []link
 	f.stamp++
+	if f.scored == nil {
+		f.scored = make(map[int32]float64)
+	}
+	clear(f.scored)
 	for _, k := range pb.keys {
 		p, ok := f.head[k]
 		for walked := 0; ok && p >= 0 && walked < maxPostingWalk; p, walked = f.postNext[p], walked+1 {
@@ -316,6 +323,7 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 				continue
 			}
 			s := exactScore(body.set, other.set)
+			f.scored[ob] = s.Score
 			if s.Score >= f.opts.Threshold {
 				links = append(links, link{other.cluster, ob, s})
 			}
@@ -370,7 +378,11 @@ func (f *Finder) addBody(pb *Body, first int32) int32 {
 func (f *Finder) linksAll(b, c int32) bool {
 	bs := f.clusters[c].bodies
 	check := func(ob int32) bool {
-		return exactScore(f.bodies[b].set, f.bodies[ob].set).Score >= f.opts.Threshold
+		s, ok := f.scored[ob]
+		if !ok {
+			s = exactScore(f.bodies[b].set, f.bodies[ob].set).Score
+		}
+		return s >= f.opts.Threshold
 	}
 	if len(bs) > nlinkCheck {
 		if !check(bs[0]) {
