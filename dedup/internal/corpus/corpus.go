@@ -37,7 +37,7 @@ type Corpus struct {
 	uses    []int32
 	// paras maps a paragraph key (see ParagraphKey) to the bodies it
 	// stands in, ascending, each once.
-	paras map[uint64][]int32
+	paras paraIndex
 	// longParas counts the paragraphs of each body that paras indexes.
 	longParas []uint16
 	// keys holds, per body, the key of each paragraph (0 for one too
@@ -164,7 +164,7 @@ type Builder struct {
 	bodyOf    map[uint64]int32 // body hash -> body number
 	docBody   []int32
 	repDoc    []int32 // body number -> first document ordinal
-	paras     map[uint64][]int32
+	paras     paraIndex
 	longParas []uint16
 	lines     *residue.Stats
 	want      map[int32]bool // document ordinals whose content is needed
@@ -190,7 +190,7 @@ func NewBuilder() *Builder {
 	return &Builder{
 		df:      make(map[uint64]uint32),
 		bodyOf:  make(map[uint64]int32),
-		paras:   make(map[uint64][]int32),
+		paras:   newParaIndex(),
 		lines:   residue.NewStats(),
 		content: make(map[int32]*Content),
 	}
@@ -303,11 +303,9 @@ func (b *Builder) apply(doc *model.Doc, body uint64, c *bodyCounts) {
 		if k == 0 {
 			continue
 		}
-		list := b.paras[k]
-		if n := len(list); n > 0 && list[n-1] == num {
+		if !b.paras.add(k, num) {
 			continue // the same paragraph twice in one body
 		}
-		b.paras[k] = append(list, num)
 		long++
 	}
 	b.longParas = append(b.longParas, uint16(min(long, 1<<16-1)))
@@ -431,8 +429,8 @@ func (b *Builder) NeedContent() bool {
 	b.want = make(map[int32]bool)
 	type pair struct{ a, c int32 }
 	shared := make(map[pair]int)
-	for _, list := range b.paras {
-		if len(list) < 2 || len(list) > MaxSharedBodies {
+	for _, list := range b.paras.lists { // the keys of two bodies or more
+		if len(list) > MaxSharedBodies {
 			continue
 		}
 		for i, x := range list {
@@ -503,7 +501,7 @@ type weighJob struct {
 func (b *Builder) weigh(c *Content, doc *model.Doc, w *counter) {
 	v := b.finalVocab()
 	keep := func(j int) bool {
-		n := len(b.paras[c.Keys[j]])
+		n := len(b.paras.get(c.Keys[j]))
 		return c.Keys[j] != 0 && n >= 2 && n <= MaxSharedBodies
 	}
 	w.ids = c.weighContent(doc, v.IDF, keep, &w.t, w.ids)
@@ -572,7 +570,7 @@ func (c *Corpus) Keys(b int32) []uint64 { return c.keys[b] }
 
 // StandsIn returns the bodies a paragraph with key k stands in,
 // ascending, each once.
-func (c *Corpus) StandsIn(k uint64) []int32 { return c.paras[k] }
+func (c *Corpus) StandsIn(k uint64) []int32 { return c.paras.get(k) }
 
 // Content returns what off_topic needs of body b, or nil when the corpus
 // did not keep it (b shares no paragraph with a body it is not a copy of).
