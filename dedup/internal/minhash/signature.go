@@ -129,6 +129,21 @@ func agree(a, b []uint8) int {
 	return n
 }
 
+// AppendFingerprints appends the k fingerprints of s (none when empty)
+// to dst: what a caller that keeps many signatures side by side stores,
+// to compare with FingerprintSimilarity.
+func (s Signature) AppendFingerprints(dst []uint8) []uint8 { return append(dst, s.fp...) }
+
+// FingerprintSimilarity is Similarity of two signatures given as their
+// fingerprints (from AppendFingerprints, of signatures of one k and
+// shingle size) and set sizes: the same Score, bit for bit.
+func FingerprintSimilarity(a, b []uint8, na, nb int) Score {
+	if na == 0 || nb == 0 || len(a) != len(b) || len(a) == 0 {
+		return Score{}
+	}
+	return ScoreOf(jaccardOf(a, b), na, nb)
+}
+
 // Containment estimates |A∩B|/|A|, the share of s's shingles that t also
 // has, from the Jaccard estimate and the two set sizes. It is 0 when either
 // signature is empty or they are not Compatible.

@@ -345,3 +345,19 @@ func TestJaccardCountsAgreement(t *testing.T) {
 		}
 	}
 }
+
+// TestFingerprintSimilarity checks that comparing stored fingerprints
+// gives Similarity bit for bit, on pairs of every overlap.
+func TestFingerprintSimilarity(t *testing.T) {
+	for _, k := range []int{128, 13} {
+		signer := mustSigner(t, &minhash.Options{NumHashes: k})
+		rng := rand.New(rand.NewPCG(uint64(k), 10))
+		for inter := 0; inter <= 300; inter += 50 {
+			x, y := overlapping(rng, 300, 300, inter)
+			sx, sy := signer.SignShingles(x), signer.SignShingles(y)
+			got := minhash.FingerprintSimilarity(sx.AppendFingerprints(nil), sy.AppendFingerprints(nil), sx.Size(), sy.Size())
+			assert.Equal(t, minhash.Similarity(sx, sy), got, "k %d, %d shared", k, inter)
+		}
+	}
+	assert.Equal(t, minhash.Score{}, minhash.FingerprintSimilarity(nil, nil, 0, 0), "empty")
+}

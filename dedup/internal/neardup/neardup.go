@@ -32,6 +32,14 @@ package neardup
 // Articles with identical bodies share one signature and shingle set, so
 // a corpus of many copies costs one computation per distinct body.
 //
+// Exact sets are kept for the last exactBodies distinct bodies only; a
+// pair with an older body is verified with the two signatures
+// (minhash.Similarity: the estimate the index uses), which every body
+// keeps (k + 8 bytes). A run of fewer bodies is verified exactly
+// throughout, and a longer one holds a bounded number of sets: what a
+// body costs beyond them is its fingerprints, its band postings (8 bytes
+// a band and a band-key map entry per new key) and 16 bytes per article.
+//
 // Each band key's postings are walked newest first, and at most
 // maxPostingWalk of them: a story the run carries thousands of times
 // proposes its latest copies, not all of them, so that an article costs
@@ -60,6 +68,10 @@ const nlinkCheck = 32
 // maxPostingWalk bounds the postings of one band key that an article
 // meets, newest first.
 const maxPostingWalk = 32
+
+// exactBodies is how many of the latest distinct bodies keep their exact
+// shingle sets (about 2 KB each, so at most about 64 MB).
+const exactBodies = 1 << 15
 
 // Options configure a Finder. The zero value means the defaults.
 type Options struct {
@@ -105,6 +117,8 @@ type Finder struct {
 	lsh       minhash.LSHParams
 
 	bodies []bodyInfo
+	// fps holds the k fingerprints of each body, body b's at b·k.
+	fps    []uint8
 	byHash map[uint64]int32 // body hash -> body
 	// Band postings: head[key] is the latest posting of the key, and
 	// posting p files body postBody[p], the previous posting of the key
@@ -142,9 +156,13 @@ type preparer struct {
 }
 
 type bodyInfo struct {
-	set     []uint32 // sorted distinct shingle hashes, truncated to 32 bits
-	first   int32    // first article with this body
-	cluster int32    // cluster of the first article, -1 when none
+	// set holds the sorted distinct shingle hashes truncated to 32 bits,
+	// nil once the body is older than exactBodies; n is its length, and
+	// size the signature's set size.
+	set     []uint32
+	n, size uint32
+	first   int32 // first article with this body
+	cluster int32 // cluster of the first article, -1 when none
 }
 
 type articleInfo struct {
@@ -192,6 +210,7 @@ func New(opts *Options) (*Finder, error) {
 type Body struct {
 	hash uint64
 	set  []uint32 // sorted distinct shingle hashes, truncated to 32 bits
+	sig  minhash.Signature
 	keys []uint64
 }
 
@@ -248,7 +267,7 @@ func (f *Finder) prepare(p *preparer, doc *model.Doc, hash uint64) *Body {
 	}
 	p.shingles = sh
 	sig := p.signer.SignDistinct(sh)
-	return &Body{hash: hash, set: slices.Clip(set), keys: f.lsh.AppendBandKeys(nil, sig)}
+	return &Body{hash: hash, set: slices.Clip(set), sig: sig.Compact(), keys: f.lsh.AppendBandKeys(nil, sig)}
 }
 
 // Options returns the options, defaults filled in.
@@ -282,7 +301,7 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 	}
 	f.arts = append(f.arts, articleInfo{id: doc.ID, ord: ord, body: b})
 	body := &f.bodies[b]
-	if len(body.set) < f.opts.MinShingles {
+	if int(body.n) < f.opts.MinShingles {
 		return nil
 	}
 	if known {
@@ -319,10 +338,10 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 			}
 			f.seen[ob] = f.stamp
 			other := &f.bodies[ob]
-			if other.cluster < 0 && len(other.set) < f.opts.MinShingles {
+			if other.cluster < 0 && int(other.n) < f.opts.MinShingles {
 				continue
 			}
-			s := exactScore(body.set, other.set)
+			s := f.score(b, ob)
 			f.scored[ob] = s.Score
 			if s.Score >= f.opts.Threshold {
 				links = append(links, link{other.cluster, ob, s})
@@ -368,7 +387,16 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 
 // addBody files a new body.
 func (f *Finder) addBody(pb *Body, first int32) int32 {
-	f.bodies = append(f.bodies, bodyInfo{set: pb.set, first: first, cluster: -1})
+	f.bodies = append(f.bodies, bodyInfo{set: pb.set, n: uint32(len(pb.set)), size: uint32(pb.sig.Size()), first: first, cluster: -1})
+	k := f.opts.Signature.NumHashes
+	if pb.sig.Empty() {
+		f.fps = append(f.fps, make([]uint8, k)...)
+	} else {
+		f.fps = pb.sig.AppendFingerprints(f.fps)
+	}
+	if old := len(f.bodies) - 1 - exactBodies; old >= 0 {
+		f.bodies[old].set = nil
+	}
 	f.seen = append(f.seen, 0)
 	return int32(len(f.bodies) - 1)
 }
@@ -380,7 +408,7 @@ func (f *Finder) linksAll(b, c int32) bool {
 	check := func(ob int32) bool {
 		s, ok := f.scored[ob]
 		if !ok {
-			s = exactScore(f.bodies[b].set, f.bodies[ob].set).Score
+			s = f.score(b, ob).Score
 		}
 		return s >= f.opts.Threshold
 	}
@@ -452,6 +480,17 @@ func exactScore(a, b []uint32) minhash.Score {
 		return minhash.Score{}
 	}
 	return minhash.ScoreOf(float64(inter)/float64(union), len(a), len(b))
+}
+
+// score returns the similarity of bodies a and b: exact when both keep
+// their sets, else from their signatures.
+func (f *Finder) score(a, b int32) minhash.Score {
+	x, y := &f.bodies[a], &f.bodies[b]
+	if x.set != nil && y.set != nil {
+		return exactScore(x.set, y.set)
+	}
+	k := f.opts.Signature.NumHashes
+	return minhash.FingerprintSimilarity(f.fps[int(a)*k:int(a+1)*k], f.fps[int(b)*k:int(b+1)*k], int(x.size), int(y.size))
 }
 
 // b2i is 1 for true and 0 for false, without a branch.
