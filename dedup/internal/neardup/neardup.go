@@ -465,15 +465,18 @@ func (f *Finder) Clusters() []Cluster {
 // exactScore is minhash.Similarity computed exactly from two sorted
 // shingle sets.
 func exactScore(a, b []uint32) minhash.Score {
-	// A merge without branches on the data: which side moves is
-	// computed, not predicted (random hashes defeat the predictor).
 	inter := 0
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		x, y := a[i], b[j]
-		inter += b2i(x == y)
-		i += b2i(x <= y)
-		j += b2i(y <= x)
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			inter++
+			i++
+			j++
+		}
 	}
 	union := len(a) + len(b) - inter
 	if union == 0 {
@@ -491,15 +494,6 @@ func (f *Finder) score(a, b int32) minhash.Score {
 	}
 	k := f.opts.Signature.NumHashes
 	return minhash.FingerprintSimilarity(f.fps[int(a)*k:int(a+1)*k], f.fps[int(b)*k:int(b+1)*k], int(x.size), int(y.size))
-}
-
-// b2i is 1 for true and 0 for false, without a branch.
-func b2i(b bool) int {
-	var i int
-	if b {
-		i = 1
-	}
-	return i
 }
 
 // Articles returns the number of articles observed so far; the last one
