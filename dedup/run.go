@@ -75,9 +75,9 @@ func (r *run) run() {
 	o := &r.p.opts
 	var c *corpus.Corpus
 	scanOnly := newScanner(o, nil, r.p.residue)
-	if o.Corpus && scanOnly.detects() {
+	if parts := o.corpusParts(); o.Corpus && parts != 0 {
 		var ok bool
-		if c, ok = r.corpus(); !ok {
+		if c, ok = r.corpus(parts); !ok {
 			return
 		}
 	}
@@ -93,7 +93,9 @@ func (r *run) run() {
 			r.yield(nil, err)
 			return
 		}
-		r.shared = neardup.NewSharedHeadlines()
+		if o.reports(KindSharedHeadline) {
+			r.shared = neardup.NewSharedHeadlines()
+		}
 	}
 	if o.Store != nil && o.reports(KindNearDuplicate) {
 		r.index = r.p.index
@@ -101,12 +103,32 @@ func (r *run) run() {
 	r.scan(c == nil)
 }
 
-// corpus counts the corpus in one or two ranges over the documents,
-// yielding the input errors of the first. It returns false when the run
-// ends there.
-func (r *run) corpus() (*corpus.Corpus, bool) {
+// corpusParts returns what the corpus must count for the kinds reported:
+// line recurrence for residue and for the topic detectors (which pass
+// over residue), neighbours for headline_mismatch, shared paragraphs for
+// off_topic; nothing when none of these is reported.
+func (o *Options) corpusParts() corpus.Parts {
+	var p corpus.Parts
+	mismatch, offTopic := o.reports(KindHeadlineMismatch), o.reports(KindOffTopic)
+	if o.reports(KindResidue) || mismatch || offTopic {
+		p |= corpus.Lines
+	}
+	if mismatch {
+		p |= corpus.Expansions
+	}
+	if offTopic {
+		p |= corpus.Paragraphs
+	}
+	return p
+}
+
+// corpus counts the parts of the corpus in one or two ranges over the
+// documents, yielding the input errors of the first. It returns false
+// when the run ends there.
+func (r *run) corpus(parts corpus.Parts) (*corpus.Corpus, bool) {
 	b := corpus.NewBuilder()
 	b.Workers = r.p.opts.Workers
+	b.Parts = parts
 	if !r.count(b) {
 		b.Corpus() // ends the builder's goroutines
 		return nil, false
@@ -213,7 +235,9 @@ func (r *run) emit(j *job) bool {
 		if ord, id, ok := r.nd.Kept(); ok {
 			a.KeptOrd, a.Kept = ord, id
 		}
-		j.fs = appendFindings(j.fs, j.doc, r.shared.Observe(j.md, r.nd))
+		if r.shared != nil {
+			j.fs = appendFindings(j.fs, j.doc, r.shared.Observe(j.md, r.nd))
+		}
 	}
 	a.Findings = r.p.filter(j.fs)
 	return r.yield(a, nil)

@@ -41,9 +41,6 @@ func newScanner(opts *Options, c *corpus.Corpus, res *residue.Detector) *scanner
 	return s
 }
 
-// detects reports whether the scanner runs any detector.
-func (s *scanner) detects() bool { return s.headline || s.residues }
-
 // scan returns the findings of the per-article detectors on doc (md is
 // doc.model()), the document with ordinal ord of the scanner's corpus or
 // -1, in paragraph order.
@@ -61,7 +58,7 @@ func (s *scanner) scan(doc *Document, md *model.Doc, ord int) []Finding {
 	}
 	var body *bodyEntry
 	if s.repeats || s.topics {
-		body = s.body(md)
+		body = s.body(md, ord)
 	}
 	if s.repeats {
 		hits = body.appendRepeats(hits, md)
@@ -85,9 +82,10 @@ func (s *scanner) scan(doc *Document, md *model.Doc, ord int) []Finding {
 	return fs
 }
 
-// body returns what the scanner knows of md's body, from the memo when
-// the body was met before.
-func (s *scanner) body(md *model.Doc) *bodyEntry {
+// body returns what the scanner knows of md's body (the document with
+// ordinal ord of the scanner's corpus, or -1), from the memo when the body
+// was met before.
+func (s *scanner) body(md *model.Doc, ord int) *bodyEntry {
 	key := md.BodyKey()
 	if b := s.memo.get(key); b != nil {
 		return b
@@ -97,8 +95,22 @@ func (s *scanner) body(md *model.Doc) *bodyEntry {
 		b.topic = s.topic.Body(md)
 		b.size += b.topic.Size()
 	}
-	s.memo.put(key, b)
+	s.memo.put(key, b, s.later(ord))
 	return b
+}
+
+// later returns how many more documents of the scan carry the body of
+// the document with ordinal ord: -1 when the scanner has no corpus to
+// tell.
+func (s *scanner) later(ord int) int {
+	if s.corpus == nil {
+		return -1
+	}
+	b, ok := s.corpus.Body(ord)
+	if !ok {
+		return -1
+	}
+	return s.corpus.Uses(b) - 1
 }
 
 // bodyEntry is what the detectors learn of a body whatever its headline;
@@ -132,42 +144,118 @@ func (b *bodyEntry) appendRepeats(hits []model.Hit, md *model.Doc) []model.Hit {
 	return hits
 }
 
-// bodyMemo keeps the entries of recent bodies within a byte budget,
-// evicting the oldest first. It is safe for concurrent use.
+// bodyMemo keeps the entries of bodies that will be met again, within a
+// byte budget, evicting the oldest first. It is safe for concurrent use.
+//
+// What "met again" means depends on what the scanner knows. With a corpus
+// it knows how many documents carry each body: an entry is kept only when
+// more are to come, and dropped after the last, so a scan of distinct
+// bodies keeps nothing. Without one (a streaming scan, Check) a body is
+// kept the second time it is met: the keys of the last seenKeys bodies
+// met are remembered (8 bytes each), not their analyses.
 type bodyMemo struct {
 	mu     sync.Mutex
-	m      map[uint64]*bodyEntry
+	m      map[uint64]*memoSlot
 	fifo   []uint64
 	size   int
 	budget int
+	// seen holds the keys of recent bodies met once, for the second-sight
+	// rule; seenRing their order, oldest at seenNext.
+	seen     map[uint64]struct{}
+	seenRing []uint64
+	seenNext int
+}
+
+// memoSlot is a memoised entry and the documents still to come that carry
+// its body (-1: unknown, kept until evicted).
+type memoSlot struct {
+	b    *bodyEntry
+	left int
 }
 
 // memoBudget bounds the memory of a scanner's body memo.
 const memoBudget = 64 << 20
 
+// seenKeys is how many bodies met once a memo without a corpus
+// remembers.
+const seenKeys = 1 << 16
+
 func newBodyMemo(budget int) *bodyMemo {
-	return &bodyMemo{m: make(map[uint64]*bodyEntry), budget: budget}
+	return &bodyMemo{m: make(map[uint64]*memoSlot), budget: budget}
 }
 
+// get returns the entry of body k, or nil, counting one use of it.
 func (m *bodyMemo) get(k uint64) *bodyEntry {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.m[k]
+	e := m.m[k]
+	if e == nil {
+		return nil
+	}
+	if e.left > 0 {
+		e.left--
+		if e.left == 0 { // the last document with the body
+			m.drop(k)
+		}
+	}
+	return e.b
 }
 
-func (m *bodyMemo) put(k uint64, b *bodyEntry) {
+// drop removes the entry of body k. Its key stays in fifo until the
+// next compaction (eviction passes over keys no longer held).
+func (m *bodyMemo) drop(k uint64) {
+	m.size -= m.m[k].b.size
+	delete(m.m, k)
+	if len(m.fifo) > 2*len(m.m)+1024 {
+		m.fifo = slices.DeleteFunc(m.fifo, func(k uint64) bool { return m.m[k] == nil })
+	}
+}
+
+// put offers the entry of body k, which left more documents carry (-1:
+// unknown).
+func (m *bodyMemo) put(k uint64, b *bodyEntry, left int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.m[k]; ok || b.size > m.budget {
+	if left == 0 || b.size > m.budget {
+		return
+	}
+	if _, ok := m.m[k]; ok {
+		return
+	}
+	if left < 0 && !m.secondSight(k) {
 		return
 	}
 	for m.size+b.size > m.budget && len(m.fifo) > 0 {
 		old := m.fifo[0]
 		m.fifo = m.fifo[1:]
-		m.size -= m.m[old].size
-		delete(m.m, old)
+		if e := m.m[old]; e != nil {
+			m.size -= e.b.size
+			delete(m.m, old)
+		}
 	}
-	m.m[k] = b
+	m.m[k] = &memoSlot{b: b, left: left}
 	m.fifo = append(m.fifo, k)
 	m.size += b.size
+}
+
+// secondSight reports whether body k was met before, and remembers it
+// when not.
+func (m *bodyMemo) secondSight(k uint64) bool {
+	if _, ok := m.seen[k]; ok {
+		delete(m.seen, k)
+		return true
+	}
+	if m.seen == nil {
+		m.seen = make(map[uint64]struct{})
+		m.seenRing = make([]uint64, 0, seenKeys)
+	}
+	if len(m.seenRing) < seenKeys {
+		m.seenRing = append(m.seenRing, k)
+	} else {
+		delete(m.seen, m.seenRing[m.seenNext])
+		m.seenRing[m.seenNext] = k
+		m.seenNext = (m.seenNext + 1) % seenKeys
+	}
+	m.seen[k] = struct{}{}
+	return false
 }

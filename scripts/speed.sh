@@ -4,12 +4,14 @@
 # hyperfine, and print the medians.
 #
 #   scripts/speed.sh [RUNS]              # default 7 runs each
-#   scripts/speed.sh --distinct [RUNS]
+#   scripts/speed.sh --distinct [RUNS]   # COPIES=40 for the x40 corpus
 #
-# By default the corpus is the uncompressed dev mismatch corpus and scan
-# runs with -j 1. With --distinct it is the bodies of all the dev sets,
-# each once (every body new, nothing memoised), and scan runs with -j 1
-# and with -j 2.
+# By default the corpus is the uncompressed dev mismatch corpus (12,974
+# articles, 471 bodies: it measures the memo) and scan runs with -j 1.
+# With --distinct it is the FNC-1 competition-test bodies COPIES times
+# (default 10) with 2% of the words changed per copy
+# (scripts/bench_corpus.py: every article new text), and scan runs with
+# -j 1, with -j 2 and with --only near_duplicate -j 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 distinct=false
@@ -22,8 +24,8 @@ shared=${SHARED_DIR:-../shared}
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 tmp=$(mktemp -d)
 if $distinct; then
-  python3 scripts/distinct_bodies.py "$shared/eval" "$tmp/corpus.jsonl"
-  jobs=(1 2)
+  python3 scripts/bench_corpus.py "$shared/eval" distinct "${COPIES:-10}" "$tmp/corpus.jsonl"
+  jobs=(1 2 "1 --only near_duplicate")
 else
   zcat "$shared/eval/mismatch.jsonl.gz" > "$tmp/corpus.jsonl"
   jobs=(1)

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -322,13 +323,14 @@ type cluster struct {
 // code.
 func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 	st := stats{byKind: make(map[dedup.Kind]int)}
-	var total int
-	var size int64
+	// total and size are written by the reader, which, when the scan
+	// streams (no corpus pass), runs beside the loop below.
+	var total, size atomic.Int64
 	reading := newProgress(b.stderr, b.showProgress && !b.opts.noCorpus, b.start, "reading", -1, 0)
 	b.in.seen = func(doc *dedup.Document) {
 		n := docBytes(doc)
-		total++
-		size += int64(n)
+		total.Add(1)
+		size.Add(int64(n))
 		reading.add(n)
 	}
 	var scanning *progress
@@ -357,10 +359,11 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 		}
 		if scanning == nil {
 			reading.done()
+			n, bytes := int(total.Load()), size.Load()
 			if b.opts.noCorpus {
-				total, size = 0, -1
+				n, bytes = 0, -1
 			}
-			scanning = newProgress(b.stderr, b.showProgress, b.start, "scanning", size, total)
+			scanning = newProgress(b.stderr, b.showProgress, b.start, "scanning", bytes, n)
 		}
 		scanning.add(docBytes(a.Document))
 		st.articles++

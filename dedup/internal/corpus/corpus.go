@@ -31,11 +31,13 @@ import (
 type Corpus struct {
 	vocab *terms.Vocabulary
 	lines *residue.Stats
-	// docBody maps a document ordinal to its body number.
+	// docBody maps a document ordinal to its body number; uses counts
+	// the documents of each body.
 	docBody []int32
+	uses    []int32
 	// paras maps a paragraph key (see ParagraphKey) to the bodies it
 	// stands in, ascending, each once.
-	paras map[uint64][]int32
+	paras paraIndex
 	// longParas counts the paragraphs of each body that paras indexes.
 	longParas []uint16
 	// keys holds, per body, the key of each paragraph (0 for one too
@@ -44,10 +46,10 @@ type Corpus struct {
 	// content holds what off_topic needs of the bodies that share
 	// paragraphs with others, by body number.
 	content map[int32]*Content
-	// expand holds each body's expansion vector (see expand.go), and
-	// expandNorm2 its squared length.
-	expand      []terms.Vector
-	expandNorm2 []float64
+	// tops holds each body's unit vector of top terms, and near its
+	// neighbours (see expand.go).
+	tops []terms.Vector
+	near [][]neighbour
 	// shared is set when some bodies share paragraphs with others
 	// without being copies of them.
 	shared bool
@@ -58,51 +60,57 @@ type Corpus struct {
 type Content struct {
 	// ID is the article's id.
 	ID string
-	// Keys holds each paragraph's key (see ParagraphKey).
+	// Keys holds each paragraph's key (see ParagraphKey), 0 for one of
+	// fewer than MinSharedWords words.
 	Keys []uint64
 	// Long marks the paragraphs of MinSharedWords words or more.
 	Long []bool
-	// ParaVecs are the unit TF-IDF vectors of the paragraphs (nil for one
-	// without terms).
+	// ParaVecs are the unit TF-IDF vectors of the paragraphs that stand
+	// in 2 to MaxSharedBodies bodies, the only ones a block of off_topic's
+	// corpus test can hold (nil for the others and for one without
+	// terms).
 	ParaVecs []terms.Vector
 	// Full is the centroid of the headline (scaled to TitleWeight) and
 	// every paragraph, and FullNorm2 its squared length.
 	Full      terms.Vector
 	FullNorm2 float64
-
-	title []uint64   // the headline's terms, until weighed
-	ids   [][]uint64 // each paragraph's terms, until weighed
 }
 
 // TitleWeight is the weight of the headline in an article's centroid,
 // counted in paragraphs.
 const TitleWeight = 2
 
-// weighContent computes the vectors of c with the corpus's final IDF.
-func (c *Content) weighContent(idf func(uint64) float64) {
+// weighContent computes the vectors of the content of doc with the
+// corpus's final IDF, using t and buf as scratch. keep says which
+// paragraphs' vectors to keep: the centroid counts every paragraph, but
+// off_topic reads the vectors of shared paragraphs only.
+func (c *Content) weighContent(doc *model.Doc, idf func(uint64) float64, keep func(j int) bool, t *terms.Termizer, ids []uint64) []uint64 {
 	var title terms.Vector
-	if t := terms.Weigh(nil, slices.Clone(c.title), idf); len(t) > 0 {
+	ids = t.Append(ids[:0], doc.Title)
+	if t := terms.Weigh(nil, ids, idf); len(t) > 0 {
 		title = terms.AddScaled(nil, nil, t, TitleWeight/t.Norm())
 	}
-	c.ParaVecs = make([]terms.Vector, len(c.ids))
-	for j, ids := range c.ids {
-		v := terms.Weigh(nil, slices.Clone(ids), idf)
+	c.ParaVecs = make([]terms.Vector, len(doc.Paras))
+	c.Full = title
+	var tmp, v terms.Vector
+	for j, p := range doc.Paras {
+		ids = t.Append(ids[:0], p)
+		v = terms.Weigh(v[:0], ids, idf)
 		if n := v.Norm(); n > 0 {
 			for k := range v {
 				v[k].W /= n
 			}
-			c.ParaVecs[j] = v
+			tmp = terms.AddScaled(tmp[:0], c.Full, v, 1)
+			c.Full, tmp = tmp, c.Full
+			if keep(j) {
+				c.ParaVecs[j] = slices.Clone(v)
+			}
 		}
 	}
-	c.Full = title
-	var tmp terms.Vector
-	for _, v := range c.ParaVecs {
-		tmp = terms.AddScaled(tmp[:0], c.Full, v, 1)
-		c.Full, tmp = tmp, c.Full
-	}
+	c.Full = slices.Clone(c.Full)
 	n := c.Full.Norm()
 	c.FullNorm2 = n * n
-	c.title, c.ids = nil, nil
+	return ids
 }
 
 const (
@@ -115,6 +123,28 @@ const (
 	MaxSharedBodies = 16
 )
 
+// Parts names what a Builder counts, so that a scan that reports only
+// some kinds pays only for what they read. The zero value means
+// AllParts.
+type Parts uint8
+
+const (
+	// Lines counts line recurrence, for residue (Corpus.Lines).
+	Lines Parts = 1 << iota
+	// Terms counts document frequencies (Corpus.Vocab), for both topic
+	// detectors.
+	Terms
+	// Expansions finds each body's neighbours, for headline_mismatch
+	// (Corpus.Expansion); it implies Terms.
+	Expansions
+	// Paragraphs indexes where long paragraphs stand and keeps what
+	// off_topic needs of bodies that share them (Corpus.StandsIn,
+	// Keys, Content, Shared); it implies Terms.
+	Paragraphs
+
+	AllParts = Lines | Terms | Expansions | Paragraphs
+)
+
 // Builder counts a corpus. Add each document once, in input order;
 // then, when NeedContent says so, present the documents it Wants again to
 // AddContent; then call Corpus. It is not safe for concurrent use.
@@ -124,12 +154,17 @@ type Builder struct {
 	// goroutines Add starts end when NeedContent or Corpus is called: a
 	// builder given up before that keeps them blocked.
 	Workers int
+	// Parts is what to count; 0 means AllParts. Set it before the first
+	// Add. What is not counted is empty in the Corpus: no line recurs, no
+	// term is in the corpus's counts (the background table's weigh), no
+	// body has neighbours or shares a paragraph.
+	Parts Parts
 
 	df        map[uint64]uint32
 	bodyOf    map[uint64]int32 // body hash -> body number
 	docBody   []int32
 	repDoc    []int32 // body number -> first document ordinal
-	paras     map[uint64][]int32
+	paras     paraIndex
 	longParas []uint16
 	lines     *residue.Stats
 	want      map[int32]bool // document ordinals whose content is needed
@@ -142,6 +177,12 @@ type Builder struct {
 	counts  bodyCounts
 	pipe    *countPipe
 	mu      sync.Mutex // guards bodyOf's writes and pipe.claims
+	// vocab is the final vocabulary, made once counting is done;
+	// weighing and weighers weigh content on Workers goroutines.
+	vocab     *terms.Vocabulary
+	vocabOnce sync.Once
+	weighing  chan weighJob
+	weighers  sync.WaitGroup
 }
 
 // NewBuilder returns an empty builder.
@@ -149,7 +190,7 @@ func NewBuilder() *Builder {
 	return &Builder{
 		df:      make(map[uint64]uint32),
 		bodyOf:  make(map[uint64]int32),
-		paras:   make(map[uint64][]int32),
+		paras:   newParaIndex(),
 		lines:   residue.NewStats(),
 		content: make(map[int32]*Content),
 	}
@@ -173,7 +214,7 @@ func (b *Builder) Add(doc *model.Doc) {
 	}
 	body := doc.BodyKey()
 	if _, seen := b.bodyOf[body]; !seen {
-		b.scratch.count(&b.counts, doc)
+		b.scratch.count(&b.counts, doc, b.parts())
 	}
 	b.apply(doc, body, &b.counts)
 }
@@ -200,20 +241,43 @@ type counter struct {
 
 // count fills c with the counts of doc's paragraphs; c's slices are
 // reused, but for tops and keys, which the builder keeps.
-func (w *counter) count(c *bodyCounts, doc *model.Doc) {
-	c.lines, w.buf = c.lines.Count(doc, w.buf)
-	c.keys = make([]uint64, len(doc.Paras))
+func (w *counter) count(c *bodyCounts, doc *model.Doc, parts Parts) {
+	if parts&Lines != 0 {
+		c.lines, w.buf = c.lines.Count(doc, w.buf)
+	}
+	c.keys = nil
+	if parts&Paragraphs != 0 {
+		c.keys = make([]uint64, len(doc.Paras))
+	}
 	w.ids = w.ids[:0]
+	c.ids, c.tops = c.ids[:0], nil
+	if parts&Terms == 0 {
+		return
+	}
 	for i, p := range doc.Paras {
 		w.ids = w.t.Append(w.ids, p)
-		if terms.CountWords(p) >= MinSharedWords {
+		if c.keys != nil && terms.CountWords(p) >= MinSharedWords {
 			w.buf, c.keys[i] = ParagraphKey(w.buf, p)
 		}
 	}
 	slices.Sort(w.ids)
-	c.tops = topTerms(w.ids, expandTerms, terms.Background().IDF)
-	c.ids = append(c.ids[:0], w.ids...)
+	if parts&Expansions != 0 {
+		c.tops = topTerms(w.ids, expandTerms, terms.Background().IDF)
+	}
+	c.ids = append(c.ids, w.ids...)
 	c.ids = slices.Compact(c.ids)
+}
+
+// parts returns what b counts, implications included.
+func (b *Builder) parts() Parts {
+	p := b.Parts
+	if p == 0 {
+		p = AllParts
+	}
+	if p&(Expansions|Paragraphs) != 0 {
+		p |= Terms
+	}
+	return p
 }
 
 // apply counts doc, whose body has key body and counts c (which may be
@@ -224,7 +288,9 @@ func (b *Builder) apply(doc *model.Doc, body uint64, c *bodyCounts) {
 		b.docBody = append(b.docBody, num)
 		return
 	}
-	b.lines.AddCounts(body, residue.Site(doc.ID), doc, c.lines)
+	if b.parts()&Lines != 0 {
+		b.lines.AddCounts(body, residue.Site(doc.ID), doc, c.lines)
+	}
 	num = int32(len(b.repDoc))
 	b.mu.Lock() // the pipe's add reads bodyOf
 	b.bodyOf[body] = num
@@ -237,11 +303,9 @@ func (b *Builder) apply(doc *model.Doc, body uint64, c *bodyCounts) {
 		if k == 0 {
 			continue
 		}
-		list := b.paras[k]
-		if n := len(list); n > 0 && list[n-1] == num {
+		if !b.paras.add(k, num) {
 			continue // the same paragraph twice in one body
 		}
-		b.paras[k] = append(list, num)
 		long++
 	}
 	b.longParas = append(b.longParas, uint16(min(long, 1<<16-1)))
@@ -288,11 +352,12 @@ func (b *Builder) pipeline() *countPipe {
 		done:   make(chan struct{}),
 		claims: make(map[uint64]*bodyClaim),
 	}
+	parts := b.parts()
 	for range b.Workers {
 		go func() {
 			var w counter
 			for j := range p.work {
-				w.count(&j.claim.counts, j.doc)
+				w.count(&j.claim.counts, j.doc, parts)
 				close(j.claim.ready)
 			}
 		}()
@@ -364,8 +429,8 @@ func (b *Builder) NeedContent() bool {
 	b.want = make(map[int32]bool)
 	type pair struct{ a, c int32 }
 	shared := make(map[pair]int)
-	for _, list := range b.paras {
-		if len(list) < 2 || len(list) > MaxSharedBodies {
+	for _, list := range b.paras.lists { // the keys of two bodies or more
+		if len(list) > MaxSharedBodies {
 			continue
 		}
 		for i, x := range list {
@@ -393,47 +458,87 @@ func partial(n int, na, nb uint16) bool {
 // Wants reports whether AddContent needs the document with this ordinal.
 func (b *Builder) Wants(ord int) bool { return b.want[int32(ord)] }
 
-// AddContent keeps what off_topic needs of a document that Wants it.
+// AddContent keeps what off_topic needs of a document that Wants it,
+// weighed with the corpus's final IDF. With Workers above one it may
+// return before doc is weighed: doc must not change until Corpus is
+// called.
 func (b *Builder) AddContent(ord int, doc *model.Doc) {
 	if !b.Wants(ord) {
 		return
 	}
-	w := &b.scratch
-	c := &Content{ID: doc.ID, title: w.t.Append(nil, doc.Title)}
-	for _, p := range doc.Paras {
-		var k uint64
-		w.buf, k = ParagraphKey(w.buf, p)
-		c.Keys = append(c.Keys, k)
-		c.ids = append(c.ids, w.t.Append(nil, p))
-		c.Long = append(c.Long, terms.CountWords(p) >= MinSharedWords)
+	body := b.docBody[ord]
+	c := &Content{ID: doc.ID, Keys: b.keys[body], Long: make([]bool, len(doc.Paras))}
+	for j, p := range doc.Paras {
+		c.Long[j] = terms.CountWords(p) >= MinSharedWords
 	}
-	b.content[b.docBody[ord]] = c
+	b.content[body] = c
+	if b.Workers <= 1 {
+		b.weigh(c, doc, &b.scratch)
+		return
+	}
+	if b.weighing == nil {
+		b.weighing = make(chan weighJob, 4*b.Workers)
+		for range b.Workers {
+			b.weighers.Go(func() {
+				var w counter
+				for j := range b.weighing {
+					b.weigh(j.c, j.doc, &w)
+				}
+			})
+		}
+	}
+	b.weighing <- weighJob{c, doc}
+}
+
+// weighJob is a content to weigh and its document.
+type weighJob struct {
+	c   *Content
+	doc *model.Doc
+}
+
+// weigh weighs content c of doc with w's scratch, keeping the vectors of
+// the paragraphs that a block of the corpus test can hold.
+func (b *Builder) weigh(c *Content, doc *model.Doc, w *counter) {
+	v := b.finalVocab()
+	keep := func(j int) bool {
+		n := len(b.paras.get(c.Keys[j]))
+		return c.Keys[j] != 0 && n >= 2 && n <= MaxSharedBodies
+	}
+	w.ids = c.weighContent(doc, v.IDF, keep, &w.t, w.ids)
+}
+
+// finalVocab returns the corpus's document frequencies, blended with the
+// background table: final once every document is added.
+func (b *Builder) finalVocab() *terms.Vocabulary {
+	b.vocabOnce.Do(func() { b.vocab = terms.Background().Merge(len(b.repDoc), b.df) })
+	return b.vocab
 }
 
 // Corpus returns the counted corpus. The builder must not be used after.
 func (b *Builder) Corpus() *Corpus {
 	b.flush()
-	vocab := terms.Background().Merge(len(b.repDoc), b.df)
-	for _, c := range b.content {
-		c.weighContent(vocab.IDF)
+	if b.weighing != nil {
+		close(b.weighing)
+		b.weighers.Wait()
 	}
-	expand := expansions(b.tops, vocab.IDF, b.Workers)
-	norms := make([]float64, len(expand))
-	for i, e := range expand {
-		n := e.Norm()
-		norms[i] = n * n
+	vocab := b.finalVocab()
+	tops, near := expansions(b.tops, vocab.IDF, b.Workers)
+	uses := make([]int32, len(b.repDoc))
+	for _, n := range b.docBody {
+		uses[n]++
 	}
 	return &Corpus{
-		vocab:       vocab,
-		expand:      expand,
-		expandNorm2: norms,
-		lines:       b.lines,
-		docBody:     b.docBody,
-		paras:       b.paras,
-		longParas:   b.longParas,
-		keys:        b.keys,
-		content:     b.content,
-		shared:      len(b.want) > 0,
+		uses:      uses,
+		vocab:     vocab,
+		tops:      tops,
+		near:      near,
+		lines:     b.lines,
+		docBody:   b.docBody,
+		paras:     b.paras,
+		longParas: b.longParas,
+		keys:      b.keys,
+		content:   b.content,
+		shared:    len(b.want) > 0,
 	}
 }
 
@@ -456,6 +561,9 @@ func (c *Corpus) Body(ord int) (int32, bool) {
 	return c.docBody[ord], true
 }
 
+// Uses returns the number of documents whose body is body b.
+func (c *Corpus) Uses(b int32) int { return int(c.uses[b]) }
+
 // Keys returns the key of each paragraph of body b (see ParagraphKey), 0
 // for a paragraph shorter than MinSharedWords words.
 func (c *Corpus) Keys(b int32) []uint64 { return c.keys[b] }
@@ -471,16 +579,18 @@ func Copy(n, na, nb int) bool { return !partial(n, uint16(min(na, 1<<16-1)), uin
 
 // StandsIn returns the bodies a paragraph with key k stands in,
 // ascending, each once.
-func (c *Corpus) StandsIn(k uint64) []int32 { return c.paras[k] }
+func (c *Corpus) StandsIn(k uint64) []int32 { return c.paras.get(k) }
 
 // Content returns what off_topic needs of body b, or nil when the corpus
 // did not keep it (b shares no paragraph with a body it is not a copy of).
 func (c *Corpus) Content(b int32) *Content { return c.content[b] }
 
 // Expansion returns the expansion vector of body b (see expand.go) and
-// its squared length.
-func (c *Corpus) Expansion(b int32) (terms.Vector, float64) {
-	return c.expand[b], c.expandNorm2[b]
+// its squared length, built in out and tmp, which it reuses: the vector
+// is out's array or tmp's, and the caller passes both back, in either
+// order, for the next.
+func (c *Corpus) Expansion(b int32, out, tmp terms.Vector) (e, spare terms.Vector, norm2 float64) {
+	return expansion(c.tops, c.near[b], out, tmp)
 }
 
 // Shared reports whether some bodies share paragraphs with others without

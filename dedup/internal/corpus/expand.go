@@ -22,6 +22,12 @@ import (
 // found through an inverted index over them, in which terms standing in
 // more than expandMaxPosting bodies are passed over (they carry little
 // weight and would make the search quadratic).
+//
+// The corpus keeps, per body, its unit vector of top terms (at most
+// expandTerms × 16 bytes) and its neighbours with their similarities (at
+// most expandNeighbours × 16 bytes), not the sums: a sum of 16 neighbours
+// holds up to 16 times the terms, and is made again, in the same order,
+// when the scan asks for it (Corpus.Expansion).
 
 const (
 	expandTerms      = 64
@@ -83,11 +89,11 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
 	return v
 }
 
-// expansions returns, per body, the weighted sum of its neighbours'
-// vectors. tops holds each body's top terms with raw frequencies. Up to
-// workers goroutines share the bodies; the result does not depend on how
-// many.
-func expansions(tops []terms.Vector, idf func(uint64) float64, workers int) []terms.Vector {
+// expansions returns, per body, its unit vector of top terms and its
+// neighbours, most similar first. tops holds each body's top terms with
+// raw frequencies. Up to workers goroutines share the bodies; the result
+// does not depend on how many.
+func expansions(tops []terms.Vector, idf func(uint64) float64, workers int) ([]terms.Vector, [][]neighbour) {
 	vecs := make([]terms.Vector, len(tops))
 	for b, t := range tops {
 		v := make(terms.Vector, len(t))
@@ -107,7 +113,7 @@ func expansions(tops []terms.Vector, idf func(uint64) float64, workers int) []te
 			post[x.ID] = append(post[x.ID], posting{int32(b), x.W})
 		}
 	}
-	exp := make([]terms.Vector, len(vecs))
+	near := make([][]neighbour, len(vecs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(1, min(workers, len(vecs))) {
@@ -118,12 +124,31 @@ func expansions(tops []terms.Vector, idf func(uint64) float64, workers int) []te
 				if b >= len(vecs) {
 					return
 				}
-				exp[b] = e.expand(b)
+				near[b] = e.neighbours(b)
 			}
 		})
 	}
 	wg.Wait()
-	return exp
+	return vecs, near
+}
+
+// neighbour is a body like another and its similarity to it.
+type neighbour struct {
+	body int32
+	sim  float64
+}
+
+// expansion returns the weighted sum of the vectors of the neighbours
+// near, merging them one by one (each term's weights add up in neighbour
+// order), built in out and tmp, which it reuses; and its squared length.
+func expansion(vecs []terms.Vector, near []neighbour, out, tmp terms.Vector) (terms.Vector, terms.Vector, float64) {
+	out = out[:0]
+	for _, o := range near {
+		tmp = terms.AddScaled(tmp, out, vecs[o.body], expandWeight*o.sim)
+		out, tmp = tmp, out
+	}
+	n := out.Norm()
+	return out, tmp, n * n
 }
 
 // posting is an entry of the inverted index of the bodies' top terms.
@@ -142,11 +167,10 @@ type expander struct {
 	seen    []bool
 	touched []int32
 	near    []int32
-	buf     terms.Vector
 }
 
-// expand returns the expansion of body b.
-func (e *expander) expand(b int) terms.Vector {
+// neighbours returns the neighbours of body b.
+func (e *expander) neighbours(b int) []neighbour {
 	e.touched = e.touched[:0]
 	for _, x := range e.vecs[b] {
 		list := e.post[x.ID]
@@ -178,15 +202,13 @@ func (e *expander) expand(b int) terms.Vector {
 		}
 		return cmp.Compare(x, y)
 	})
-	near := e.near[:min(len(e.near), expandNeighbours)]
-	// Sum the neighbours' vectors, merging them one by one: each term's
-	// weights add up in neighbour order.
-	var out terms.Vector
-	for _, o := range near {
-		e.buf = terms.AddScaled(e.buf, out, e.vecs[o], expandWeight*e.acc[o])
-		out, e.buf = e.buf, out
+	var out []neighbour
+	if n := min(len(e.near), expandNeighbours); n > 0 {
+		out = make([]neighbour, n)
+		for i, o := range e.near[:n] {
+			out[i] = neighbour{o, e.acc[o]}
+		}
 	}
-	out = slices.Clone(out)
 	for _, o := range e.touched {
 		e.acc[o], e.seen[o] = 0, false
 	}

@@ -32,6 +32,7 @@ package minhash
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/newsdedup/newsdedup/shingle"
@@ -98,14 +99,49 @@ func (s Signature) Jaccard(t Signature) float64 {
 	if s.size == 0 || t.size == 0 || !s.Compatible(t) || len(s.fp) != len(t.fp) {
 		return 0
 	}
-	match := 0
-	for i, v := range s.fp {
-		if v == t.fp[i] {
-			match++
+	return jaccardOf(s.fp, t.fp)
+}
+
+// jaccardOf estimates the Jaccard similarity from two fingerprint vectors
+// of the same length.
+func jaccardOf(a, b []uint8) float64 {
+	m := float64(agree(a, b)) / float64(len(a))
+	return clamp01((m - fpChance) / (1 - fpChance))
+}
+
+// agree counts the positions where a and b (of the same length) hold the
+// same byte, eight at a time: a zero byte of x = a ^ b is one that
+// agrees, and ((x&0x7f…) + 0x7f…) | x has its high bit clear exactly at
+// zero bytes.
+func agree(a, b []uint8) int {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	n, i := 0, 0
+	b = b[:len(a)]
+	for ; i+8 <= len(a); i += 8 {
+		x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:])
+		n += bits.OnesCount64(^(((x & lo7) + lo7) | x | lo7))
+	}
+	for ; i < len(a); i++ {
+		if a[i] == b[i] {
+			n++
 		}
 	}
-	m := float64(match) / float64(len(s.fp))
-	return clamp01((m - fpChance) / (1 - fpChance))
+	return n
+}
+
+// AppendFingerprints appends the k fingerprints of s (none when empty)
+// to dst: what a caller that keeps many signatures side by side stores,
+// to compare with FingerprintSimilarity.
+func (s Signature) AppendFingerprints(dst []uint8) []uint8 { return append(dst, s.fp...) }
+
+// FingerprintSimilarity is Similarity of two signatures given as their
+// fingerprints (from AppendFingerprints, of signatures of one k and
+// shingle size) and set sizes: the same Score, bit for bit.
+func FingerprintSimilarity(a, b []uint8, na, nb int) Score {
+	if na == 0 || nb == 0 || len(a) != len(b) || len(a) == 0 {
+		return Score{}
+	}
+	return ScoreOf(jaccardOf(a, b), na, nb)
 }
 
 // Containment estimates |A∩B|/|A|, the share of s's shingles that t also

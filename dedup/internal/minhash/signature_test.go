@@ -322,3 +322,42 @@ func BenchmarkUnmarshalSignature(b *testing.B) {
 		}
 	}
 }
+
+// TestJaccardCountsAgreement checks the estimate against its definition
+// (the eight-at-a-time count of agreeing fingerprints against a plain
+// loop) on pairs of every overlap, and k not a multiple of eight.
+func TestJaccardCountsAgreement(t *testing.T) {
+	for _, k := range []int{128, 13, 1} {
+		signer := mustSigner(t, &minhash.Options{NumHashes: k})
+		rng := rand.New(rand.NewPCG(uint64(k), 9))
+		for inter := 0; inter <= 300; inter += 25 {
+			x, y := overlapping(rng, 300, 300, inter)
+			sx, sy := signer.SignShingles(x), signer.SignShingles(y)
+			fx, fy := sx.Fingerprints(), sy.Fingerprints()
+			match := 0
+			for i := range fx {
+				if fx[i] == fy[i] {
+					match++
+				}
+			}
+			m := float64(match) / float64(k)
+			assert.Equal(t, max(0, min(1, (m-1.0/256)/(1-1.0/256))), sx.Jaccard(sy), "k %d, %d shared", k, inter)
+		}
+	}
+}
+
+// TestFingerprintSimilarity checks that comparing stored fingerprints
+// gives Similarity bit for bit, on pairs of every overlap.
+func TestFingerprintSimilarity(t *testing.T) {
+	for _, k := range []int{128, 13} {
+		signer := mustSigner(t, &minhash.Options{NumHashes: k})
+		rng := rand.New(rand.NewPCG(uint64(k), 10))
+		for inter := 0; inter <= 300; inter += 50 {
+			x, y := overlapping(rng, 300, 300, inter)
+			sx, sy := signer.SignShingles(x), signer.SignShingles(y)
+			got := minhash.FingerprintSimilarity(sx.AppendFingerprints(nil), sy.AppendFingerprints(nil), sx.Size(), sy.Size())
+			assert.Equal(t, minhash.Similarity(sx, sy), got, "k %d, %d shared", k, inter)
+		}
+	}
+	assert.Equal(t, minhash.Score{}, minhash.FingerprintSimilarity(nil, nil, 0, 0), "empty")
+}

@@ -41,14 +41,10 @@ package minhash
 // fingerprints, which is all that comparing needs.
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"slices"
 	"strings"
-
-	"github.com/cespare/xxhash/v2"
-	gominhash "github.com/dgryski/go-minhash"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
 	"github.com/newsdedup/newsdedup/shingle"
@@ -108,9 +104,7 @@ func (o Options) Validate() error {
 type Signer struct {
 	opts     Options
 	shingles []uint64
-	buf      [8]byte
-	d2       *xxhash.Digest
-	mw       *gominhash.MinWise
+	h1, h2   []uint64 // minWise's scratch
 }
 
 // NewSigner returns a Signer for the options (nil means the defaults).
@@ -123,17 +117,7 @@ func NewSigner(opts *Options) (*Signer, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	s := &Signer{opts: o, d2: xxhash.NewWithSeed(seed2)}
-	h2 := func(b []byte) uint64 {
-		if len(b) == 8 {
-			return xxh64Seeded8(binary.LittleEndian.Uint64(b), seed2)
-		}
-		s.d2.ResetWithSeed(seed2)
-		_, _ = s.d2.Write(b)
-		return s.d2.Sum64()
-	}
-	s.mw = gominhash.NewMinWise(xxhash.Sum64, h2, o.NumHashes)
-	return s, nil
+	return &Signer{opts: o}, nil
 }
 
 // XXH64 primes.
@@ -204,25 +188,75 @@ func (s *Signer) AppendShingles(dst []uint64, paras []string) []uint64 {
 // with or without repeats. It sorts and de-duplicates hashes in place.
 func (s *Signer) SignShingles(hashes []uint64) Signature {
 	slices.Sort(hashes)
-	set := slices.Compact(hashes)
+	return s.SignDistinct(slices.Compact(hashes))
+}
+
+// SignDistinct returns the signature of a set of shingle hashes given
+// without repeats, in any order: SignShingles for a caller that has
+// removed them already.
+func (s *Signer) SignDistinct(set []uint64) Signature {
 	sig := Signature{n: uint8(s.opts.ShingleSize), k: uint16(s.opts.NumHashes), size: uint32(len(set))}
 	if len(set) == 0 {
 		return sig
 	}
-	mins := s.mw.Signature() // the internal slice: reset it, read it, never keep it
-	for i := range mins {
-		mins[i] = ^uint64(0)
-	}
-	for _, h := range set {
-		binary.LittleEndian.PutUint64(s.buf[:], h)
-		s.mw.Push(s.buf[:])
-	}
+	mins := make([]uint64, s.opts.NumHashes)
+	s.h1, s.h2 = minWise(mins, set, s.h1[:0], s.h2[:0])
 	sig.fp = make([]uint8, len(mins))
 	for i, m := range mins {
 		sig.fp[i] = fingerprint(m)
 	}
-	sig.mins = slices.Clone(mins)
+	sig.mins = mins
 	return sig
+}
+
+// minWise sets mins[i] to the least h1(x) + i·h2(x) over the shingles x
+// of set (the MinWise of the file comment, as go-minhash computes it),
+// using h1 and h2 as scratch for the two hashes of each shingle, which it
+// returns. Slots go eight at a time over all shingles, so that the eight
+// minima stay in registers: about 0.55 ns per shingle and slot on the
+// 2-core CI machines (BenchmarkSignShingles), 70 ns per shingle at k = 128.
+func minWise(mins, set, h1, h2 []uint64) ([]uint64, []uint64) {
+	h1, h2 = slices.Grow(h1[:0], len(set))[:len(set)], slices.Grow(h2[:0], len(set))[:len(set)]
+	for j, x := range set {
+		h1[j], h2[j] = xxh64Seeded8(x, 0), xxh64Seeded8(x, seed2)
+	}
+	k := len(mins)
+	i := 0
+	for ; i+8 <= k; i += 8 {
+		m0, m1, m2, m3 := ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)
+		m4, m5, m6, m7 := m0, m0, m0, m0
+		fi := uint64(i)
+		h2 := h2[:len(h1)] // no bounds checks in the loop
+		for j, a := range h1 {
+			b := h2[j]
+			v := a + fi*b
+			m0 = min(m0, v)
+			v += b
+			m1 = min(m1, v)
+			v += b
+			m2 = min(m2, v)
+			v += b
+			m3 = min(m3, v)
+			v += b
+			m4 = min(m4, v)
+			v += b
+			m5 = min(m5, v)
+			v += b
+			m6 = min(m6, v)
+			v += b
+			m7 = min(m7, v)
+		}
+		mins[i], mins[i+1], mins[i+2], mins[i+3] = m0, m1, m2, m3
+		mins[i+4], mins[i+5], mins[i+6], mins[i+7] = m4, m5, m6, m7
+	}
+	for ; i < k; i++ {
+		m := ^uint64(0)
+		for j, a := range h1 {
+			m = min(m, a+uint64(i)*h2[j])
+		}
+		mins[i] = m
+	}
+	return h1, h2
 }
 
 // fingerprint reduces a MinHash minimum to 8 bits through the splitmix64

@@ -31,10 +31,26 @@ package neardup
 //
 // Articles with identical bodies share one signature and shingle set, so
 // a corpus of many copies costs one computation per distinct body.
+//
+// Exact sets are kept for the last exactBodies distinct bodies only; a
+// pair with an older body is verified with the two signatures
+// (minhash.Similarity: the estimate the index uses), which every body
+// keeps (k + 8 bytes). A run of fewer bodies is verified exactly
+// throughout, and a longer one holds a bounded number of sets: what a
+// body costs beyond them is its fingerprints, its band postings (8 bytes
+// a band and a band-key map entry per new key) and 16 bytes per article.
+//
+// Each band key's postings are walked newest first, and at most
+// maxPostingWalk of them: a story the run carries thousands of times
+// proposes its latest copies, not all of them, so that an article costs
+// at most Bands·maxPostingWalk verifications however many copies came
+// before (and its hit may name a recent copy where an older one is a
+// little more similar).
 
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
 	"sync"
 
@@ -48,6 +64,14 @@ const DefaultMinShingles = 3
 // nlinkCheck bounds the distinct bodies of a cluster an article is
 // compared with before it joins.
 const nlinkCheck = 32
+
+// maxPostingWalk bounds the postings of one band key that an article
+// meets, newest first.
+const maxPostingWalk = 32
+
+// exactBodies is how many of the latest distinct bodies keep their exact
+// shingle sets (about 2 KB each, so at most about 64 MB).
+const exactBodies = 1 << 15
 
 // Options configure a Finder. The zero value means the defaults.
 type Options struct {
@@ -93,6 +117,8 @@ type Finder struct {
 	lsh       minhash.LSHParams
 
 	bodies []bodyInfo
+	// fps holds the k fingerprints of each body, body b's at b·k.
+	fps    []uint8
 	byHash map[uint64]int32 // body hash -> body
 	// Band postings: head[key] is the latest posting of the key, and
 	// posting p files body postBody[p], the previous posting of the key
@@ -105,12 +131,23 @@ type Finder struct {
 
 	seen  []uint32 // per body: stamp of the last Observe that met it
 	stamp uint32
+	// scored holds the similarities the current Observe computed, by
+	// body, so that linking to a cluster does not compute them again.
+	scored map[int32]float64
 
-	// prepared holds what Prepare made, by body hash: a run that carries
-	// one body many times (a crawl's copies of a page) signs it once.
-	// It keeps what bodies already keeps, plus the band keys.
-	prepared sync.Map // uint64 -> *Body
+	// prepared holds what Prepare made of the last preparedBodies bodies,
+	// by body hash: a run that carries one body many times (a crawl's
+	// copies of a page) signs it once, and a run of new text keeps no
+	// more than that many.
+	preparedMu   sync.Mutex
+	prepared     map[uint64]*Body
+	preparedRing []uint64
+	preparedNext int
 }
+
+// preparedBodies bounds the bodies whose preparation a Finder keeps for
+// their copies.
+const preparedBodies = 4096
 
 // preparer signs bodies for Prepare with its own shingle buffer.
 type preparer struct {
@@ -119,9 +156,13 @@ type preparer struct {
 }
 
 type bodyInfo struct {
-	set     []uint32 // sorted distinct shingle hashes, truncated to 32 bits
-	first   int32    // first article with this body
-	cluster int32    // cluster of the first article, -1 when none
+	// set holds the sorted distinct shingle hashes truncated to 32 bits,
+	// nil once the body is older than exactBodies; n is its length, and
+	// size the signature's set size.
+	set     []uint32
+	n, size uint32
+	first   int32 // first article with this body
+	cluster int32 // cluster of the first article, -1 when none
 }
 
 type articleInfo struct {
@@ -169,6 +210,7 @@ func New(opts *Options) (*Finder, error) {
 type Body struct {
 	hash uint64
 	set  []uint32 // sorted distinct shingle hashes, truncated to 32 bits
+	sig  minhash.Signature
 	keys []uint64
 }
 
@@ -178,26 +220,54 @@ type Body struct {
 // safe for concurrent use, also with Observe.
 func (f *Finder) Prepare(doc *model.Doc) *Body {
 	h := doc.BodyKey()
-	if b, ok := f.prepared.Load(h); ok {
-		return b.(*Body)
+	f.preparedMu.Lock()
+	b := f.prepared[h]
+	f.preparedMu.Unlock()
+	if b != nil {
+		return b
 	}
 	p := f.preparers.Get().(*preparer)
-	b := f.prepare(p, doc, h)
+	b = f.prepare(p, doc, h)
 	f.preparers.Put(p)
-	f.prepared.Store(h, b)
+	f.preparedMu.Lock()
+	defer f.preparedMu.Unlock()
+	if _, ok := f.prepared[h]; ok {
+		return b
+	}
+	if f.prepared == nil {
+		f.prepared = make(map[uint64]*Body)
+	}
+	if len(f.preparedRing) < preparedBodies {
+		f.preparedRing = append(f.preparedRing, h)
+	} else {
+		delete(f.prepared, f.preparedRing[f.preparedNext])
+		f.preparedRing[f.preparedNext] = h
+		f.preparedNext = (f.preparedNext + 1) % preparedBodies
+	}
+	f.prepared[h] = b
 	return b
 }
 
 func (f *Finder) prepare(p *preparer, doc *model.Doc, hash uint64) *Body {
-	p.shingles = p.signer.AppendShingles(p.shingles[:0], doc.Paras)
-	set := make([]uint32, len(p.shingles))
-	for i, h := range p.shingles {
-		set[i] = uint32(h)
+	// One sort gives both sets: the hashes rotated by 32 bits sort by
+	// their low halves first, so the distinct rotated values, in order,
+	// give the sorted 32-bit set and, rotated back, the distinct shingles.
+	sh := p.signer.AppendShingles(p.shingles[:0], doc.Paras)
+	for i, h := range sh {
+		sh[i] = bits.RotateLeft64(h, 32)
 	}
-	slices.Sort(set)
-	set = slices.Clip(slices.Compact(set))
-	sig := p.signer.SignShingles(p.shingles)
-	return &Body{hash: hash, set: set, keys: f.lsh.AppendBandKeys(nil, sig)}
+	slices.Sort(sh)
+	sh = slices.Compact(sh)
+	set := make([]uint32, 0, len(sh))
+	for i, r := range sh {
+		if lo := uint32(r >> 32); len(set) == 0 || set[len(set)-1] != lo {
+			set = append(set, lo)
+		}
+		sh[i] = bits.RotateLeft64(r, 32)
+	}
+	p.shingles = sh
+	sig := p.signer.SignDistinct(sh)
+	return &Body{hash: hash, set: slices.Clip(set), sig: sig.Compact(), keys: f.lsh.AppendBandKeys(nil, sig)}
 }
 
 // Options returns the options, defaults filled in.
@@ -231,7 +301,7 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 	}
 	f.arts = append(f.arts, articleInfo{id: doc.ID, ord: ord, body: b})
 	body := &f.bodies[b]
-	if len(body.set) < f.opts.MinShingles {
+	if int(body.n) < f.opts.MinShingles {
 		return nil
 	}
 	if known {
@@ -255,19 +325,24 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 	}
 	var links []link
 	f.stamp++
+	if f.scored == nil {
+		f.scored = make(map[int32]float64)
+	}
+	clear(f.scored)
 	for _, k := range pb.keys {
 		p, ok := f.head[k]
-		for ; ok && p >= 0; p = f.postNext[p] {
+		for walked := 0; ok && p >= 0 && walked < maxPostingWalk; p, walked = f.postNext[p], walked+1 {
 			ob := f.postBody[p]
 			if ob == b || f.seen[ob] == f.stamp {
 				continue
 			}
 			f.seen[ob] = f.stamp
 			other := &f.bodies[ob]
-			if other.cluster < 0 && len(other.set) < f.opts.MinShingles {
+			if other.cluster < 0 && int(other.n) < f.opts.MinShingles {
 				continue
 			}
-			s := exactScore(body.set, other.set)
+			s := f.score(b, ob)
+			f.scored[ob] = s.Score
 			if s.Score >= f.opts.Threshold {
 				links = append(links, link{other.cluster, ob, s})
 			}
@@ -312,7 +387,16 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 
 // addBody files a new body.
 func (f *Finder) addBody(pb *Body, first int32) int32 {
-	f.bodies = append(f.bodies, bodyInfo{set: pb.set, first: first, cluster: -1})
+	f.bodies = append(f.bodies, bodyInfo{set: pb.set, n: uint32(len(pb.set)), size: uint32(pb.sig.Size()), first: first, cluster: -1})
+	k := f.opts.Signature.NumHashes
+	if pb.sig.Empty() {
+		f.fps = append(f.fps, make([]uint8, k)...)
+	} else {
+		f.fps = pb.sig.AppendFingerprints(f.fps)
+	}
+	if old := len(f.bodies) - 1 - exactBodies; old >= 0 {
+		f.bodies[old].set = nil
+	}
 	f.seen = append(f.seen, 0)
 	return int32(len(f.bodies) - 1)
 }
@@ -322,7 +406,11 @@ func (f *Finder) addBody(pb *Body, first int32) int32 {
 func (f *Finder) linksAll(b, c int32) bool {
 	bs := f.clusters[c].bodies
 	check := func(ob int32) bool {
-		return exactScore(f.bodies[b].set, f.bodies[ob].set).Score >= f.opts.Threshold
+		s, ok := f.scored[ob]
+		if !ok {
+			s = f.score(b, ob).Score
+		}
+		return s >= f.opts.Threshold
 	}
 	if len(bs) > nlinkCheck {
 		if !check(bs[0]) {
@@ -395,6 +483,17 @@ func exactScore(a, b []uint32) minhash.Score {
 		return minhash.Score{}
 	}
 	return minhash.ScoreOf(float64(inter)/float64(union), len(a), len(b))
+}
+
+// score returns the similarity of bodies a and b: exact when both keep
+// their sets, else from their signatures.
+func (f *Finder) score(a, b int32) minhash.Score {
+	x, y := &f.bodies[a], &f.bodies[b]
+	if x.set != nil && y.set != nil {
+		return exactScore(x.set, y.set)
+	}
+	k := f.opts.Signature.NumHashes
+	return minhash.FingerprintSimilarity(f.fps[int(a)*k:int(a+1)*k], f.fps[int(b)*k:int(b+1)*k], int(x.size), int(y.size))
 }
 
 // Articles returns the number of articles observed so far; the last one

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -328,4 +329,25 @@ func TestKept(t *testing.T) {
 	}
 	_, _, ok := mustNew(t, nil).Kept()
 	assert.False(t, ok, "nothing observed")
+}
+
+// TestOldBodiesVerifiedBySignature checks that a copy of a story met
+// after more than 32,768 other bodies (whose exact sets the Finder no
+// longer keeps) is still found, through the signatures.
+func TestOldBodiesVerifiedBySignature(t *testing.T) {
+	story := readSample(t)[0]
+	f := mustNew(t, nil)
+	require.Empty(t, f.Observe(0, story))
+	rng := rand.New(rand.NewPCG(8, 8))
+	for i := range 33000 {
+		words := make([]string, 12)
+		for j := range words {
+			words[j] = fmt.Sprintf("w%d", rng.IntN(1<<30))
+		}
+		require.Empty(t, f.Observe(i+1, &model.Doc{ID: fmt.Sprint("filler", i), Paras: []string{strings.Join(words, " ")}}))
+	}
+	edited := &model.Doc{ID: "copy", Title: story.Title, Paras: append([]string{"An editor's note at the top."}, story.Paras...)}
+	hits := f.Observe(33001, edited)
+	require.Len(t, hits, 1, "the copy is found")
+	assert.Equal(t, story.ID, hits[0].Related)
 }

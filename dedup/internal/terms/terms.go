@@ -27,18 +27,24 @@ const stemRunes = 6
 var stopwordsText string
 
 // stopwords holds the hashes of the stop words in data/stopwords.txt.
-var stopwords = func() map[uint64]struct{} {
-	m := make(map[uint64]struct{})
+var stopwords = func() *table {
+	var hs []uint64
 	for _, line := range strings.Split(stopwordsText, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		for _, w := range shingle.Words(line) {
-			m[shingle.HashString(w)] = struct{}{}
+			hs = append(hs, shingle.HashString(w))
 		}
 	}
-	return m
+	slices.Sort(hs)
+	hs = slices.Compact(hs)
+	t := newTable(len(hs))
+	for _, h := range hs {
+		t.put(h, 1)
+	}
+	return t
 }()
 
 // stem returns the first stemRunes runes of a normalised word.
@@ -84,7 +90,7 @@ func (t *Termizer) Append(dst []uint64, s string) []uint64 {
 			w = w[:len(w)-1]
 		}
 		h := shingle.Hash(w)
-		if _, ok := stopwords[h]; ok {
+		if _, ok := stopwords.get(h); ok {
 			continue
 		}
 		if len(w) > stemRunes {

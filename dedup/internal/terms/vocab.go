@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // The background table, data/background.df, holds document frequencies of
@@ -43,7 +44,7 @@ type Vocabulary struct {
 	docs int
 	df   map[uint64]uint32
 	// weights caches idf per term; unseen terms weigh maxIDF.
-	weights map[uint64]float64
+	weights *table
 	maxIDF  float64
 }
 
@@ -93,7 +94,7 @@ func (v *Vocabulary) IDF(t uint64) float64 {
 	if v.weights == nil {
 		return math.Log(float64(v.docs+1) / float64(v.df[t]+1))
 	}
-	if w, ok := v.weights[t]; ok {
+	if w, ok := v.weights.get(t); ok {
 		return w
 	}
 	return v.maxIDF
@@ -101,9 +102,15 @@ func (v *Vocabulary) IDF(t uint64) float64 {
 
 // cacheWeights precomputes idf for every counted term.
 func (v *Vocabulary) cacheWeights() *Vocabulary {
-	v.weights = make(map[uint64]float64, len(v.df))
-	for t, n := range v.df {
-		v.weights[t] = math.Log(float64(v.docs+1) / float64(n+1))
+	// In id order, so that equal vocabularies have equal tables.
+	ids := make([]uint64, 0, len(v.df))
+	for t := range v.df {
+		ids = append(ids, t)
+	}
+	slices.Sort(ids)
+	v.weights = newTable(len(ids))
+	for _, t := range ids {
+		v.weights.put(t, math.Log(float64(v.docs+1)/float64(v.df[t]+1)))
 	}
 	v.maxIDF = math.Log(float64(v.docs + 1))
 	return v

@@ -61,6 +61,11 @@ type analysis struct {
 	t      terms.Termizer
 	ids    []uint64
 	counts []float64
+	// expand and spare are the scratch of the body's expansion (see
+	// corpus.Expansion); blockAll, shared and sharedTmp that of the
+	// corpus test of off_topic.
+	expand, spare               terms.Vector
+	blockAll, shared, sharedTmp terms.Vector
 }
 
 // lterm is an entry of a sparse vector over local term indexes.
@@ -228,10 +233,9 @@ func (a *analysis) para(i int) lvector {
 	return a.paras[i]
 }
 
-// global returns the dense local vector d as a sparse vector over global
-// term ids.
-func (b *Body) global(d []float64) terms.Vector {
-	var v terms.Vector
+// appendGlobal appends the dense local vector d to v as a sparse vector
+// over global term ids.
+func (b *Body) appendGlobal(v terms.Vector, d []float64) terms.Vector {
 	for j, w := range d {
 		if w != 0 {
 			v = append(v, terms.Term{ID: b.vocab[j], W: w})

@@ -31,7 +31,11 @@ func (s *Detector) mismatch(a *analysis, ord int) (model.Hit, bool) {
 	den := 1.0
 	if c := s.corpus; c != nil {
 		if b, ok := c.Body(ord); ok {
-			if e, e2 := c.Expansion(b); len(e) > 0 {
+			var e terms.Vector
+			var e2 float64
+			e, a.spare, e2 = c.Expansion(b, a.expand, a.spare)
+			a.expand = e
+			if len(e) > 0 {
 				// cos(t, b/|b| + e), without building the sum.
 				num += terms.Dot(a.titleAll, e)
 				den = math.Sqrt(1 + 2*dotLocal(a.vocab, a.body, e)/nb + e2)
