@@ -94,3 +94,14 @@ func (t *target) client(o Options) redis.UniversalClient {
 	}
 	return redis.NewClient(c)
 }
+
+// urlPassword returns the password of a URL's userinfo, "" when it has
+// none or does not parse.
+func urlPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	pw, _ := u.User.Password()
+	return pw
+}
