@@ -162,4 +162,3 @@ func scanAll(ctx context.Context, c *redis.Client, pattern string) ([]string, er
 	}
 	return out, iter.Err()
 }
-
