@@ -656,3 +656,39 @@ func (ix *Index) decideFor(ctx context.Context, e Entry, depth int) (Result, err
 	}
 	return ix.decide(ctx, e.ID, sig, e.Seq, ix.lsh.AppendBandKeys(nil, sig), depth)
 }
+
+// Repair decides the pending entries whose lease has expired (their
+// writer died before deciding them), as a later writer of a similar
+// article would: it takes each lease over and runs the admission with the
+// entry's own signature and claim number, in claim order. It returns how
+// many entries it decided. Entries under a live lease are left to their
+// writer.
+func (ix *Index) Repair(ctx context.Context) (int, error) {
+	var orphans []Entry
+	now := time.Now()
+	err := ix.store.Scan(ctx, func(e Entry) error {
+		if e.Status == StatusPending && now.After(e.Lease) {
+			orphans = append(orphans, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	slices.SortFunc(orphans, func(a, b Entry) int { return cmp.Compare(a.Seq, b.Seq) })
+	n := 0
+	for _, e := range orphans {
+		err := ix.store.TakeOver(ctx, e.ID, e.Owner, ix.owner, time.Now().Add(ix.lease))
+		if errors.Is(err, ErrLeaseLost) || errors.Is(err, ErrNotFound) {
+			continue // decided or taken meanwhile
+		}
+		if err != nil {
+			return n, err
+		}
+		if _, err := ix.decideFor(ctx, e, 1); err != nil {
+			return n, fmt.Errorf("dedup: repair %q: %w", e.ID, err)
+		}
+		n++
+	}
+	return n, nil
+}
