@@ -11,13 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"slices"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/redisstore"
 )
 
 const indexUsage = `Usage:
@@ -432,9 +432,5 @@ func redactURL(spec string) string {
 	if !isRedisURL(spec) {
 		return spec
 	}
-	u, err := url.Parse(spec)
-	if err != nil {
-		return "redis://…"
-	}
-	return u.Redacted()
+	return redisstore.Redact(spec)
 }
