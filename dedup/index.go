@@ -151,7 +151,10 @@ func OpenIndex(store Store, opts *Options) (*Index, error) {
 	if ix.waitTimeout <= 0 {
 		ix.waitTimeout = DefaultOptions().WaitTimeout
 	}
-	ix.lease = 2 * ix.waitTimeout
+	// A lease that expires under a writer still at work costs only work
+	// done twice (the decision is fenced by the owner), so it is short:
+	// a writer that died holds up the others for seconds, not minutes.
+	ix.lease = min(maxLease, 2*ix.waitTimeout)
 	var err error
 	if ix.lsh, err = lshFor(o.Threshold, o.NumHashes); err != nil {
 		return nil, err
@@ -162,6 +165,9 @@ func OpenIndex(store Store, opts *Options) (*Index, error) {
 	}
 	return ix, nil
 }
+
+// maxLease is the longest lease an Index takes on a pending entry.
+const maxLease = 10 * time.Second
 
 // newOwner returns a lease owner name unique to this Index: host, process
 // and 64 random bits.
@@ -434,6 +440,13 @@ func (ix *Index) found(ctx context.Context, e Entry) (Result, error) {
 			return Result{}, err
 		}
 		if took {
+			if !r.Admitted && r.DupOf != "" {
+				root, err := ix.resolve(ctx, r.DupOf, 0)
+				if err != nil {
+					return Result{}, err
+				}
+				r.DupOf = root
+			}
 			return r, nil
 		}
 	}
@@ -501,6 +514,13 @@ func (ix *Index) decide(ctx context.Context, id string, sig minhash.Signature, s
 		r, err := set(StatusDuplicate, lowest.ID)
 		if err != nil || r.Admitted || (r.DupOf != "" && r.DupOf != lowest.ID) {
 			return r, err
+		}
+		if depth > 0 {
+			// Deciding for a dead writer (see wait): its status is what
+			// the waiter needs. Resolving the chain here could wait for
+			// the very entry whose decision waits for this one.
+			res.DupOf = lowest.ID
+			return res, nil
 		}
 		root, err := ix.resolve(ctx, lowest.ID, depth)
 		if err != nil {
@@ -654,7 +674,9 @@ func (ix *Index) decideFor(ctx context.Context, e Entry, depth int) (Result, err
 	if err := sig.UnmarshalBinary(e.Sig); err != nil {
 		return Result{}, fmt.Errorf("dedup: entry %q: %w", e.ID, err)
 	}
-	return ix.decide(ctx, e.ID, sig, e.Seq, ix.lsh.AppendBandKeys(nil, sig), depth)
+	// A stored signature keeps no minima, so the band keys come from the
+	// store.
+	return ix.decide(ctx, e.ID, sig, e.Seq, e.Bands, depth)
 }
 
 // Repair decides the pending entries whose lease has expired (their
@@ -678,7 +700,17 @@ func (ix *Index) Repair(ctx context.Context) (int, error) {
 	slices.SortFunc(orphans, func(a, b Entry) int { return cmp.Compare(a.Seq, b.Seq) })
 	n := 0
 	for _, e := range orphans {
-		err := ix.store.TakeOver(ctx, e.ID, e.Owner, ix.owner, time.Now().Add(ix.lease))
+		e, err := ix.store.Get(ctx, e.ID) // with its band keys
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if e.Status != StatusPending {
+			continue
+		}
+		err = ix.store.TakeOver(ctx, e.ID, e.Owner, ix.owner, time.Now().Add(ix.lease))
 		if errors.Is(err, ErrLeaseLost) || errors.Is(err, ErrNotFound) {
 			continue // decided or taken meanwhile
 		}

@@ -95,7 +95,8 @@ type memoryStore struct {
 // memLease is the lease of a pending slot.
 type memLease struct {
 	owner string
-	until int64 // Unix milliseconds
+	until int64    // Unix milliseconds
+	bands []uint64 // the band keys, for a writer that takes it over
 }
 
 type memPage struct {
@@ -279,7 +280,7 @@ func (m *memoryStore) entry(slot uint32) Entry {
 	e := Entry{ID: string(id), Seq: p.seq[i], Status: Status(p.st[i]), DupOf: m.dupOf(slot), Sig: slices.Clone(sig),
 		Added: fromMillis(p.add[i]), Expires: fromMillis(p.exp[i])}
 	if l, ok := m.leases[slot]; ok {
-		e.Owner, e.Lease = l.owner, fromMillis(l.until)
+		e.Owner, e.Lease, e.Bands = l.owner, fromMillis(l.until), slices.Clone(l.bands)
 	}
 	return e
 }
@@ -370,8 +371,8 @@ func (m *memoryStore) Insert(ctx context.Context, e Entry, bands []uint64) (Entr
 	p.rec[i] = m.appendRecord(e.ID, e.Sig)
 	p.st[i] = uint8(e.Status)
 	p.add[i], p.exp[i] = millis(e.Added), millis(e.Expires)
-	if e.Status == StatusPending && e.Owner != "" {
-		m.leases[slot] = memLease{e.Owner, millis(e.Lease)}
+	if e.Status == StatusPending {
+		m.leases[slot] = memLease{e.Owner, millis(e.Lease), slices.Clone(bands)}
 	}
 	m.live++
 	m.count(p.st[i], 1)
@@ -513,7 +514,8 @@ func (m *memoryStore) TakeOver(ctx context.Context, id, from, to string, until t
 	if err != nil {
 		return err
 	}
-	m.leases[slot] = memLease{to, millis(until)}
+	l := m.leases[slot]
+	m.leases[slot] = memLease{to, millis(until), l.bands}
 	return nil
 }
 

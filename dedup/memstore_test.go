@@ -140,6 +140,7 @@ func checkAgainstModel(t *testing.T, st dedup.Store, model *modelStore, keyOf fu
 	for id, e := range model.entries {
 		got, err := st.Get(ctx, id)
 		require.NoError(t, err, id)
+		got.Bands = nil // the model keeps them apart
 		require.Equal(t, e, got, id)
 	}
 	for range 20 {
@@ -149,6 +150,7 @@ func checkAgainstModel(t *testing.T, st dedup.Store, model *modelStore, keyOf fu
 		var got []string
 		for _, e := range es {
 			got = append(got, e.ID)
+			e.Bands = nil
 			require.Equal(t, model.entries[e.ID], e, "candidate %s carries its entry", e.ID)
 		}
 		require.Equal(t, model.candidates(keys), nilIfNone(got), "candidates of %v", keys)

@@ -58,7 +58,9 @@ type Options struct {
 	// every time.
 	NumHashes, ShingleSize int
 	// WaitTimeout bounds how long CheckAndAdd waits for a concurrent
-	// submission of a similar article to be decided.
+	// submission of a similar article to be decided, past the lease of
+	// its writer (twice WaitTimeout, at most 10 s): when the lease runs
+	// out first, CheckAndAdd takes the decision over instead.
 	WaitTimeout time.Duration
 	// TTL, when positive, is how long the index keeps an entry: older
 	// ones are forgotten, so that the index answers "seen in the last

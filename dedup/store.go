@@ -101,6 +101,11 @@ type Entry struct {
 	// Added is when the entry was inserted, Expires when it is forgotten
 	// (zero: never). Stores keep both to the millisecond.
 	Added, Expires time.Time
+	// Bands are the band keys the entry is filed under, in any order.
+	// Get returns them for a pending entry (a writer that takes its
+	// decision over queries with them: a stored signature cannot make
+	// them again); elsewhere they may be nil.
+	Bands []uint64
 }
 
 // StoreStats counts what a Store holds.

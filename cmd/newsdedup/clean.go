@@ -158,13 +158,13 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fail(err)
 	}
-	if err := outputNotInput("-o", o.scan.output, paths); err != nil {
+	if err := outputNotInput("-o", o.output, paths); err != nil {
 		return fail(err)
 	}
 	if err := outputNotInput("--report", o.report, paths); err != nil {
 		return fail(err)
 	}
-	if o.report != "" && o.report != "-" && sameOutput(o.report, o.scan.output) {
+	if o.report != "" && o.report != "-" && sameOutput(o.report, o.output) {
 		return fail(fmt.Errorf("--report %s: the same file as -o", o.report))
 	}
 	if slices.Contains(paths, "-") {

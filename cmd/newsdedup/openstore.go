@@ -34,7 +34,7 @@ func openStore(ctx context.Context, spec string, noSync bool) (dedup.Store, erro
 type storeMode struct {
 	readOnly, create, noSync bool
 	// retry is how long a Redis store retries transient failures; 0
-	// means redisstore's default.
+	// means not at all.
 	retry time.Duration
 }
 
@@ -47,7 +47,11 @@ func openStoreMode(ctx context.Context, spec string, m storeMode) (dedup.Store, 
 		if m.noSync {
 			return nil, errors.New("--index-no-sync applies to a file index, not to Redis")
 		}
-		st, err := redisstore.Open(ctx, spec, &redisstore.Options{Retry: m.retry})
+		retry := m.retry
+		if retry == 0 {
+			retry = -1 // redisstore's 0 is its default; here it is none
+		}
+		st, err := redisstore.Open(ctx, spec, &redisstore.Options{Retry: retry})
 		if err != nil {
 			return nil, err
 		}

@@ -612,9 +612,13 @@ func (s *Store) Get(ctx context.Context, id string) (dedup.Entry, error) {
 			return dedup.ErrNotFound
 		}
 		var err error
-		e, _, err = s.decode(id, v, false)
+		var bands []uint64
+		e, bands, err = s.decode(id, v, true)
 		if err == nil && expired(e, time.Now()) {
 			return dedup.ErrNotFound
+		}
+		if e.Status == dedup.StatusPending {
+			e.Bands = bands
 		}
 		return err
 	})

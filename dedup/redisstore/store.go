@@ -736,12 +736,19 @@ func escapeGlob(s string) string {
 func (s *Store) Get(ctx context.Context, id string) (dedup.Entry, error) {
 	var get *redis.SliceCmd
 	err := s.run(ctx, func(pipe redis.Pipeliner) {
-		get = pipe.HMGet(ctx, s.entryKey(id), entryFields...)
+		get = pipe.HMGet(ctx, s.entryKey(id), append(entryFields, fieldBands)...)
 	})
 	if err != nil {
 		return dedup.Entry{}, fmt.Errorf("redisstore: get %q: %w", id, err)
 	}
-	e, err := decodeEntry(id, get.Val())
+	vals := get.Val()
+	if len(vals) != len(entryFields)+1 {
+		return dedup.Entry{}, fmt.Errorf("redisstore: get %q: %d fields", id, len(vals))
+	}
+	e, err := decodeEntry(id, vals[:len(entryFields)])
+	if b, ok := vals[len(entryFields)].(string); ok && err == nil && e.Status == dedup.StatusPending {
+		e.Bands = unpackBands(b)
+	}
 	if err != nil {
 		return dedup.Entry{}, fmt.Errorf("redisstore: get %q: %w", id, err)
 	}

@@ -17,7 +17,7 @@ const secret = "S3cr3tPw"
 func FuzzURLSecret(f *testing.F) {
 	for _, s := range []struct {
 		scheme, user, pwSuffix, host, path, query string
-		raw                                      bool
+		raw                                       bool
 	}{
 		{"redis", "", "", "127.0.0.1:1", "/0", "", false},
 		{"redis", "crawler", "x", "127.0.0.1:1", "/abc", "", false},

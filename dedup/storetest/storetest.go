@@ -169,6 +169,9 @@ func testInsertCreateOnly(t *testing.T, s Suite) {
 	require.NoError(t, err)
 	assert.Equal(t, uint64(1), got.Seq, "the entry is unchanged")
 	assert.Equal(t, []byte("old"), got.Sig, "the entry is unchanged")
+	bands := slices.Clone(got.Bands)
+	slices.Sort(bands)
+	assert.Equal(t, []uint64{10, 11}, bands, "Get of a pending entry gives its band keys, for a writer taking it over")
 
 	cases := []struct {
 		reason string
