@@ -603,4 +603,3 @@ func TestE2EPaths(t *testing.T) {
 	assert.Contains(t, []int{exitClean, exitFlagged}, r.code, r.stderr)
 	assert.Empty(t, r.stderr, "a 251-byte output name is written")
 }
-
