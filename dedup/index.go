@@ -6,39 +6,71 @@ package dedup
 // # Admission (CheckAndAdd)
 //
 // CheckAndAdd must admit exactly one of N copies of a story submitted at
-// the same moment by workers that share a store, with no transaction
-// spanning keys (so that it runs on Redis Cluster). It claims, inserts,
+// the same moment by writers that share a store (goroutines, processes,
+// machines), with no transaction spanning keys (so that it runs on Redis
+// Cluster). Each Index is a lease owner of its own. It claims, inserts,
 // then queries:
 //
-//  1. seq := Store.NextSeq()
-//  2. Store.Put(Entry{ID, seq, Pending, sig}, band keys)
+//  1. seq := Store.NextSeq(1) (a Run reserves a block for up to 64
+//     articles, in input order).
+//  2. Store.Insert(Entry{ID, seq, Pending, sig, owner, lease}, band keys),
+//     create-only. When the id is taken the store answers with the entry
+//     there, and nothing is inserted: with the same body (similarity at
+//     least the threshold) the article is that entry, reported Existing
+//     once it is decided (waiting while it is Pending); with another body
+//     the page changed (or the id was reused), and the article is
+//     inserted under its version id ID#vHASH instead, from step 2.
 //  3. Store.Candidates(band keys), each verified: its similarity to the
 //     article must reach the threshold (Similarity, from the signatures).
 //  4. If a verified candidate has a lower seq, the article duplicates the
 //     lowest-seq one: SetStatus(Duplicate, it) at once, then follow DupOf
 //     (waiting while an entry is Pending) to the admitted article it leads
-//     to, and record that one.
+//     to, and report that one. (The store keeps the link to the lowest-seq
+//     candidate: a chain that leads to the admitted article.)
 //  5. Otherwise wait until every verified candidate with a higher seq is
-//     decided (poll Get with backoff, bounded by Options.WaitTimeout).
-//     If one was admitted, the article duplicates it (the lowest-seq such).
-//     Else the article is admitted.
+//     decided (poll Get with backoff). If one was admitted, the article
+//     duplicates it (the lowest-seq such). Else the article is admitted.
+//
+// SetStatus decides only a Pending entry under its owner's lease, so each
+// entry is decided once, by one writer.
 //
 // Why exactly one copy of a story is admitted (copies pairwise similar;
-// similarity is symmetric, so they verify each other). Take two copies A
+// similarity is symmetric, so they verify each other). First, one entry
+// per id: Insert is create-only, and of concurrent Inserts of an id one
+// wins and the others become that entry's readers. Then take two copies A
 // and B with seq(A) < seq(B). Either B's query saw A: then B has a
 // verified lower candidate and is a duplicate (step 4). Or it did not:
-// then A's Put landed after B's query, hence after B's Put, and A's query,
-// which follows A's Put, sees B; B's seq being higher, A waits for B's
-// decision and is a duplicate if B was admitted (step 5). So no two copies
-// are both admitted. And one is: the lowest-seq copy has no lower
-// candidate, so it is a duplicate only of an admitted higher copy. Waits go
-// from a Pending entry to Pending entries of higher seq (step 5), or from
-// an already decided entry downwards (step 4 sets its status before it
-// waits), so no cycle of waits, and no deadlock, can form.
+// then A's Insert landed after B's query, hence after B's Insert, and A's
+// query, which follows A's Insert, sees B; B's seq being higher, A waits
+// for B's decision and is a duplicate if B was admitted (step 5). So no
+// two copies are both admitted. And one is: the lowest-seq copy has no
+// lower candidate, so it is a duplicate only of an admitted higher copy.
+// Waits go from a Pending entry to Pending entries of higher seq (step 5),
+// or from an already decided entry downwards (step 4 sets its status
+// before it waits), so no cycle of waits, and no deadlock, can form.
 //
-// A worker that dies between Put and SetStatus leaves a Pending entry;
-// others that meet it wait WaitTimeout and then fail with ErrWaitTimeout
-// until it is removed (newsdedup index remove ID).
+// Which copy of one run is kept. A Run claims its articles in input order
+// in blocks, and starts a block's inserts only once the block before is
+// inserted, so the claim numbers of a run follow input order and every
+// insert of an earlier article is visible to the query of a later one.
+// Then a later article of the run always sees an earlier similar one
+// (lower seq) and is its duplicate (step 4): the earliest article in input
+// order is the one admitted, whatever Options.Workers is.
+//
+// # Leases
+//
+// A writer that dies between Insert and SetStatus leaves a Pending entry.
+// Its lease (Entry.Lease, at most 10 s after the insert) tells the others
+// how long to wait for it: a writer that meets a Pending entry whose lease
+// has expired takes it over (Store.TakeOver, which succeeds for one
+// writer) and runs steps 3 to 5 for it, with the entry's own signature,
+// band keys and claim number. That is the protocol with a slow writer, so
+// the argument above holds. A lease that expires under a writer still at
+// work costs only work done twice: its SetStatus then fails
+// (ErrLeaseLost) and it reads the decision made for it. A bbolt file has
+// one writer at a time, so its store reports every Pending entry of an
+// earlier session as expired. Index.Repair decides every expired lease at
+// once (newsdedup index repair).
 
 import (
 	"cmp"

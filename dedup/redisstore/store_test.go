@@ -2,11 +2,15 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -332,4 +336,43 @@ func put(s *Store, ctx context.Context, e dedup.Entry, bands []uint64) error {
 		err = fmt.Errorf("insert %q: the id is taken", e.ID)
 	}
 	return err
+}
+
+// TestDataLost deletes the namespace's keys under an open Store, as a
+// Redis restarted without persistence would: the next claims fail with
+// ErrDataLost instead of starting a new index.
+func TestDataLost(t *testing.T) {
+	ctx := ctxOf(t)
+	s := openTest(t, serverURL(t))
+	defer s.Close()
+	_, err := s.NextSeq(ctx, 1)
+	require.NoError(t, err)
+	keys, err := keysOf(ctx, s.Client(), s.Prefix())
+	require.NoError(t, err)
+	require.NotEmpty(t, keys)
+	require.NoError(t, s.Client().Del(ctx, keys...).Err())
+	_, err = s.NextSeq(ctx, 1)
+	assert.ErrorIs(t, err, ErrDataLost, "a Redis that lost the index is an error")
+}
+
+// TestTransient lists the errors retried.
+func TestTransient(t *testing.T) {
+	cases := []struct {
+		reason string
+		err    error
+		want   bool
+	}{
+		{"a refused connection", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
+		{"a reset connection", fmt.Errorf("read: %w", syscall.ECONNRESET), true},
+		{"a server still loading its data", errors.New("LOADING Redis is loading the dataset in memory"), true},
+		{"a cluster resharding", errors.New("TRYAGAIN Multiple keys request during rehashing of slot"), true},
+		{"a cluster down", errors.New("CLUSTERDOWN The cluster is down"), true},
+		{"an end of stream", io.EOF, true},
+		{"a script error", errors.New("ERR Error running script"), false},
+		{"a cancelled context", context.Canceled, false},
+		{"no error", nil, false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, transient(c.err), c.reason)
+	}
 }
