@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -354,8 +355,15 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 	var total int
 	var size int64
 	reading := newProgress(b.stderr, b.showProgress && !b.opts.noCorpus, b.start, "reading", -1, 0)
+	// The first pass is the corpus pass, in this goroutine, or, when the
+	// run needs none, the scan pass, read by the pipeline's reader
+	// goroutine while this one takes the articles: mu guards what seen
+	// counts.
+	var mu sync.Mutex
 	b.in.seen = func(doc *dedup.Document) {
 		n := docBytes(doc)
+		mu.Lock()
+		defer mu.Unlock()
 		total++
 		size += int64(n)
 		reading.add(n)
@@ -385,11 +393,14 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 			break
 		}
 		if scanning == nil {
+			mu.Lock()
 			reading.done()
+			sz, n := size, total
+			mu.Unlock()
 			if b.opts.noCorpus {
-				total, size = 0, -1
+				n, sz = 0, -1
 			}
-			scanning = newProgress(b.stderr, b.showProgress, b.start, "scanning", size, total)
+			scanning = newProgress(b.stderr, b.showProgress, b.start, "scanning", sz, n)
 		}
 		scanning.add(docBytes(a.Document))
 		st.articles++
@@ -415,7 +426,9 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 		}
 		b.written++
 	}
+	mu.Lock()
 	reading.done()
+	mu.Unlock()
 	if scanning != nil {
 		scanning.done()
 	}
@@ -432,9 +445,11 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 			}
 		}
 		of := ""
-		if total > 0 && !b.opts.noCorpus {
-			of = fmt.Sprintf(" of %d", total)
+		mu.Lock()
+		if total > 0 && !b.opts.noCorpus && b.in.pass > 1 {
+			of = fmt.Sprintf(" of %d", total) // the corpus pass counted them all
 		}
+		mu.Unlock()
 		ie := (*dedup.IndexError)(nil)
 		switch {
 		case ctx.Err() != nil:

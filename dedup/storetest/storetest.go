@@ -685,7 +685,9 @@ func testConcurrentCheckAndAdd(t *testing.T, s Suite) {
 		o.WaitTimeout = 20 * time.Second
 		ix, err := dedup.OpenIndex(st, &o)
 		require.NoError(t, err)
-		start.Add(1)
+		if w == 0 {
+			start.Add(workers) // all at once: a WaitGroup is not re-armed while waited on
+		}
 		done.Add(1)
 		go func() {
 			defer done.Done()
