@@ -24,10 +24,10 @@
 //     forgets it by itself.
 //   - P:b:HHHHHHHHHHHHHHHH is a set per LSH band key, written as 16 lower
 //     hex digits, holding the ids filed under it. Redis deletes a set when
-//     its last member goes, so no empty sets are left. With entry expiry
-//     a set expires with its newest member (PEXPIREAT NX, then GT); a
-//     member whose entry expired before is skipped by Candidates and
-//     taken out by Prune.
+//     its last member goes, so no empty sets are left. Band sets never
+//     expire (a set may hold entries with and without expiry): a member
+//     whose entry expired is skipped by Candidates and taken out by
+//     Prune.
 //   - P:stats is a hash of counters, fields entries, admitted and
 //     duplicates, moved by HINCRBY as entries come, change status and go.
 //
@@ -382,7 +382,7 @@ func (s *Store) NextSeq(ctx context.Context, n int) (uint64, error) {
 
 // Insert stores e, unless the id is taken, and files it under bands. A
 // new id is one pipeline: the insert script on P:e:ID, an SADD per band
-// key (with the expiry of the sets when e expires) and the counter moves;
+// key and the counter moves;
 // a taken one costs a second pipeline that undoes the guesses.
 func (s *Store) Insert(ctx context.Context, e dedup.Entry, bands []uint64) (dedup.Entry, bool, error) {
 	if e.Status > dedup.StatusDuplicate {
@@ -400,12 +400,7 @@ func (s *Store) Insert(ctx context.Context, e dedup.Entry, bands []uint64) (dedu
 			strconv.FormatUint(e.Seq, 10), int(e.Status), e.DupOf, e.Sig, packed,
 			e.Owner, millis(e.Lease), millis(e.Added), exp)
 		for _, b := range bands {
-			k := s.bandKey(b)
-			pipe.SAdd(ctx, k, e.ID)
-			if exp != 0 {
-				pipe.Do(ctx, "PEXPIREAT", k, exp, "NX") // a new set
-				pipe.Do(ctx, "PEXPIREAT", k, exp, "GT")
-			}
+			pipe.SAdd(ctx, s.bandKey(b), e.ID)
 		}
 		guess.queue(ctx, pipe, s.stats)
 	})
