@@ -353,7 +353,7 @@ func TestE2ERedisRestart(t *testing.T) {
 		t.Skip("redis-server is not installed")
 	}
 	bin(t)
-	path, _ := makeCrawl(t, 5, 1500, 500)
+	path, _ := makeCrawl(t, 5, 3000, 1000)
 	dir := t.TempDir()
 	port := freePort(t)
 	start := func() *exec.Cmd {
@@ -384,10 +384,11 @@ func TestE2ERedisRestart(t *testing.T) {
 
 	// Restarted within the retry window: the scan finishes.
 	scan := exec.Command(bin(t), scanArgs(base+"restart", path, "-j", "4", "--index-retry", "30s")...)
-	var out, errb bytes.Buffer
-	scan.Stdout, scan.Stderr = &out, &errb
+	out := &fileOut{t: t, path: filepath.Join(t.TempDir(), "restart.out")}
+	var errb bytes.Buffer
+	scan.Stdout, scan.Stderr = out.open(), &errb
 	require.NoError(t, scan.Start())
-	time.Sleep(700 * time.Millisecond)
+	out.waitBegun() // kill Redis in the scan pass, not before
 	kill(srv)
 	time.Sleep(time.Second)
 	srv = start()
@@ -403,11 +404,11 @@ func TestE2ERedisRestart(t *testing.T) {
 
 	// Left down: the scan fails after --index-retry with what it decided.
 	scan = exec.Command(bin(t), scanArgs(base+"down", path, "-j", "4", "--index-retry", "2s")...)
-	out.Reset()
+	out = &fileOut{t: t, path: filepath.Join(t.TempDir(), "down.out")}
 	errb.Reset()
-	scan.Stdout, scan.Stderr = &out, &errb
+	scan.Stdout, scan.Stderr = out.open(), &errb
 	require.NoError(t, scan.Start())
-	time.Sleep(700 * time.Millisecond)
+	out.waitBegun()
 	kill(srv)
 	err = scan.Wait()
 	ee, ok := err.(*exec.ExitError)
@@ -443,6 +444,39 @@ func TestE2ERedisRestart(t *testing.T) {
 	st := indexStatsOf(t, base+"down")
 	assert.Equal(t, want, st.Admitted)
 	assert.Equal(t, n, st.Entries)
+}
+
+// fileOut is the standard output of a process, in a file that the test
+// can watch while the process writes it.
+type fileOut struct {
+	t    *testing.T
+	path string
+}
+
+func (f *fileOut) open() *os.File {
+	fh, err := os.Create(f.path)
+	require.NoError(f.t, err)
+	f.t.Cleanup(func() { fh.Close() })
+	return fh
+}
+
+// waitBegun waits until the process has written something.
+func (f *fileOut) waitBegun() {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if fi, err := os.Stat(f.path); err == nil && fi.Size() > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	f.t.Fatal("the scan wrote nothing in 30 s")
+}
+
+// String returns what the process wrote.
+func (f *fileOut) String() string {
+	b, err := os.ReadFile(f.path)
+	require.NoError(f.t, err)
+	return string(b)
 }
 
 // freePort returns a port nothing listens on, below the ephemeral range.
