@@ -16,3 +16,8 @@ var (
 	// with other parameters (NumHashes, ShingleSize) than the index's.
 	ErrIncompatible = errors.New("dedup: signature parameters differ from the index's")
 )
+
+// ErrLeaseLost is returned by Store.SetStatus and Store.TakeOver when the
+// entry is no longer pending under the owner given: another writer took
+// its decision over, or made it.
+var ErrLeaseLost = errors.New("dedup: lease lost: another writer holds or decided the entry")

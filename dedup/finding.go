@@ -24,6 +24,10 @@ const (
 	// KindSharedHeadline: an earlier article, which RelatedID names,
 	// carried the headline over another story.
 	KindSharedHeadline Kind = "shared_headline"
+	// KindChangedPage: the article's id is in the index with another
+	// body: a new version of the page, or an id reused for another story
+	// (see Result.Changed). Only an index reports it.
+	KindChangedPage Kind = "changed_page"
 )
 
 // TitleParagraph is the paragraph index of a finding on the title or on

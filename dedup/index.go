@@ -6,48 +6,84 @@ package dedup
 // # Admission (CheckAndAdd)
 //
 // CheckAndAdd must admit exactly one of N copies of a story submitted at
-// the same moment by workers that share a store, with no transaction
-// spanning keys (so that it runs on Redis Cluster). It claims, inserts,
+// the same moment by writers that share a store (goroutines, processes,
+// machines), with no transaction spanning keys (so that it runs on Redis
+// Cluster). Each Index is a lease owner of its own. It claims, inserts,
 // then queries:
 //
-//  1. seq := Store.NextSeq()
-//  2. Store.Put(Entry{ID, seq, Pending, sig}, band keys)
+//  1. seq := Store.NextSeq(1) (a Run reserves a block for up to 64
+//     articles, in input order).
+//  2. Store.Insert(Entry{ID, seq, Pending, sig, owner, lease}, band keys),
+//     create-only. When the id is taken the store answers with the entry
+//     there, and nothing is inserted: with the same body (similarity at
+//     least the threshold) the article is that entry, reported Existing
+//     once it is decided (waiting while it is Pending); with another body
+//     the page changed (or the id was reused), and the article is
+//     inserted under its version id ID#vHASH instead, from step 2.
 //  3. Store.Candidates(band keys), each verified: its similarity to the
 //     article must reach the threshold (Similarity, from the signatures).
 //  4. If a verified candidate has a lower seq, the article duplicates the
 //     lowest-seq one: SetStatus(Duplicate, it) at once, then follow DupOf
 //     (waiting while an entry is Pending) to the admitted article it leads
-//     to, and record that one.
+//     to, and report that one. (The store keeps the link to the lowest-seq
+//     candidate: a chain that leads to the admitted article.)
 //  5. Otherwise wait until every verified candidate with a higher seq is
-//     decided (poll Get with backoff, bounded by Options.WaitTimeout).
-//     If one was admitted, the article duplicates it (the lowest-seq such).
-//     Else the article is admitted.
+//     decided (poll Get with backoff). If one was admitted, the article
+//     duplicates it (the lowest-seq such). Else the article is admitted.
+//
+// SetStatus decides only a Pending entry under its owner's lease, so each
+// entry is decided once, by one writer.
 //
 // Why exactly one copy of a story is admitted (copies pairwise similar;
-// similarity is symmetric, so they verify each other). Take two copies A
+// similarity is symmetric, so they verify each other). First, one entry
+// per id: Insert is create-only, and of concurrent Inserts of an id one
+// wins and the others become that entry's readers. Then take two copies A
 // and B with seq(A) < seq(B). Either B's query saw A: then B has a
 // verified lower candidate and is a duplicate (step 4). Or it did not:
-// then A's Put landed after B's query, hence after B's Put, and A's query,
-// which follows A's Put, sees B; B's seq being higher, A waits for B's
-// decision and is a duplicate if B was admitted (step 5). So no two copies
-// are both admitted. And one is: the lowest-seq copy has no lower
-// candidate, so it is a duplicate only of an admitted higher copy. Waits go
-// from a Pending entry to Pending entries of higher seq (step 5), or from
-// an already decided entry downwards (step 4 sets its status before it
-// waits), so no cycle of waits, and no deadlock, can form.
+// then A's Insert landed after B's query, hence after B's Insert, and A's
+// query, which follows A's Insert, sees B; B's seq being higher, A waits
+// for B's decision and is a duplicate if B was admitted (step 5). So no
+// two copies are both admitted. And one is: the lowest-seq copy has no
+// lower candidate, so it is a duplicate only of an admitted higher copy.
+// Waits go from a Pending entry to Pending entries of higher seq (step 5),
+// or from an already decided entry downwards (step 4 sets its status
+// before it waits), so no cycle of waits, and no deadlock, can form.
 //
-// A worker that dies between Put and SetStatus leaves a Pending entry;
-// others that meet it wait WaitTimeout and then fail with ErrWaitTimeout
-// until it is removed (newsdedup index remove ID).
+// Which copy of one run is kept. A Run claims its articles in input order
+// in blocks, and starts a block's inserts only once the block before is
+// inserted, so the claim numbers of a run follow input order and every
+// insert of an earlier article is visible to the query of a later one.
+// Then a later article of the run always sees an earlier similar one
+// (lower seq) and is its duplicate (step 4): the earliest article in input
+// order is the one admitted, whatever Options.Workers is.
+//
+// # Leases
+//
+// A writer that dies between Insert and SetStatus leaves a Pending entry.
+// Its lease (Entry.Lease, at most 10 s after the insert) tells the others
+// how long to wait for it: a writer that meets a Pending entry whose lease
+// has expired takes it over (Store.TakeOver, which succeeds for one
+// writer) and runs steps 3 to 5 for it, with the entry's own signature,
+// band keys and claim number. That is the protocol with a slow writer, so
+// the argument above holds. A lease that expires under a writer still at
+// work costs only work done twice: its SetStatus then fails
+// (ErrLeaseLost) and it reads the decision made for it. A bbolt file has
+// one writer at a time, so its store reports every Pending entry of an
+// earlier session as expired. Index.Repair decides every expired lease at
+// once (newsdedup index repair).
 
 import (
 	"cmp"
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
 )
@@ -74,12 +110,29 @@ type Result struct {
 	// DupOf names the admitted article this one duplicates when Admitted
 	// is false.
 	DupOf string
-	// Existing is true when an entry of the same id was already in the
-	// index; the index is then unchanged and DupOf names the id itself
-	// (or, when that entry is a duplicate, the article it duplicates).
+	// Existing is true when an entry of the same id and body was already
+	// in the index; the index is then unchanged and DupOf names the id
+	// itself (or, when that entry is a duplicate, the article it
+	// duplicates).
 	Existing bool
+	// Changed is set when the article's id was already in the index with
+	// another body (similarity below the threshold): a new version of
+	// the page, or an id reused for another story. The old entry is kept,
+	// and the article is judged by its content and filed under
+	// Changed.FiledAs.
+	Changed *ChangedPage
 	// Matches are the verified near-duplicates found, most similar first.
 	Matches []Match
+}
+
+// ChangedPage describes an id met again with another body.
+type ChangedPage struct {
+	// Similarity is that of the new body to the one indexed under the
+	// id (below the threshold).
+	Similarity float64
+	// FiledAs is the id the new body is filed under: the article's id,
+	// "#v" and 16 hex digits of the new signature's hash.
+	FiledAs string
 }
 
 // IndexStats describe an Index and what its store holds.
@@ -100,15 +153,19 @@ type Index struct {
 	store       Store
 	threshold   float64
 	waitTimeout time.Duration
+	lease       time.Duration
+	ttl         time.Duration
+	owner       string
 	sigOpts     minhash.Options
 	lsh         minhash.LSHParams
 	signers     sync.Pool
 }
 
 // OpenIndex returns an Index over store with the near-duplicate settings
-// of opts (Threshold, NumHashes, ShingleSize, WaitTimeout; nil means
+// of opts (Threshold, NumHashes, ShingleSize, WaitTimeout, TTL; nil means
 // DefaultOptions). The Index does not own the store: closing it is the
-// caller's business.
+// caller's business. Each Index is an owner of its own for the leases of
+// the admission protocol.
 func OpenIndex(store Store, opts *Options) (*Index, error) {
 	if store == nil {
 		return nil, errors.New("dedup: OpenIndex needs a store")
@@ -120,11 +177,16 @@ func OpenIndex(store Store, opts *Options) (*Index, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	ix := &Index{store: store, threshold: o.Threshold, waitTimeout: o.WaitTimeout,
+	ix := &Index{store: store, threshold: o.Threshold, waitTimeout: o.WaitTimeout, ttl: max(o.TTL, 0),
+		owner:   newOwner(),
 		sigOpts: minhash.Options{NumHashes: o.NumHashes, ShingleSize: o.ShingleSize}}
 	if ix.waitTimeout <= 0 {
 		ix.waitTimeout = DefaultOptions().WaitTimeout
 	}
+	// A lease that expires under a writer still at work costs only work
+	// done twice (the decision is fenced by the owner), so it is short:
+	// a writer that died holds up the others for seconds, not minutes.
+	ix.lease = min(maxLease, 2*ix.waitTimeout)
 	var err error
 	if ix.lsh, err = lshFor(o.Threshold, o.NumHashes); err != nil {
 		return nil, err
@@ -134,6 +196,18 @@ func OpenIndex(store Store, opts *Options) (*Index, error) {
 		return s
 	}
 	return ix, nil
+}
+
+// maxLease is the longest lease an Index takes on a pending entry.
+const maxLease = 10 * time.Second
+
+// newOwner returns a lease owner name unique to this Index: host, process
+// and 64 random bits.
+func newOwner() string {
+	host, _ := os.Hostname()
+	var b [8]byte
+	_, _ = crand.Read(b[:])
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
 }
 
 // lshFor returns the banding of the index and of a run's near-duplicates
@@ -208,18 +282,29 @@ func (ix *Index) verify(id string, sig minhash.Signature, cands []Entry) ([]Matc
 
 // Add files doc in the index as admitted, whatever it resembles. Use
 // CheckAndAdd to admit only new stories. An entry of the same id is
-// replaced.
+// replaced (removed, then inserted: not atomic with a concurrent Add of
+// the same id).
 func (ix *Index) Add(ctx context.Context, doc *Document) error {
 	if doc.ID == "" {
 		return errors.New("dedup: Add needs an article id")
 	}
 	sig := ix.sign(doc)
-	seq, err := ix.store.NextSeq(ctx)
+	seq, err := ix.store.NextSeq(ctx, 1)
 	if err != nil {
 		return err
 	}
-	b, _ := sig.MarshalBinary()
-	return ix.store.Put(ctx, Entry{ID: doc.ID, Seq: seq, Status: StatusAdmitted, Sig: b}, ix.lsh.AppendBandKeys(nil, sig))
+	e := ix.newEntry(doc.ID, seq, sig, StatusAdmitted)
+	keys := ix.lsh.AppendBandKeys(nil, sig)
+	for range 3 {
+		_, ok, err := ix.store.Insert(ctx, e, keys)
+		if err != nil || ok {
+			return err
+		}
+		if err := ix.store.Remove(ctx, doc.ID); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return fmt.Errorf("dedup: Add %q: the id keeps being inserted by another writer", doc.ID)
 }
 
 // Remove deletes the article id from the index; it returns ErrNotFound
@@ -242,8 +327,10 @@ func (ix *Index) Stats(ctx context.Context) (IndexStats, error) {
 // respect to every other CheckAndAdd on the same store: of copies of one
 // story submitted concurrently exactly one is admitted, and every other
 // is told, in Result.DupOf, the admitted article it duplicates (see the
-// protocol in the file comment). An article whose id is already indexed is
-// reported Existing and not added again.
+// protocol in the file comment). An article whose id and body are
+// already indexed is reported Existing and not added again; one whose id
+// is indexed with another body is reported Changed and judged as a new
+// article.
 func (ix *Index) CheckAndAdd(ctx context.Context, doc *Document) (Result, error) {
 	if doc.ID == "" {
 		return Result{}, errors.New("dedup: CheckAndAdd needs an article id")
@@ -254,18 +341,166 @@ func (ix *Index) CheckAndAdd(ctx context.Context, doc *Document) (Result, error)
 // checkAndAddSignature is CheckAndAdd for an article whose signature is
 // known.
 func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhash.Signature) (Result, error) {
-	if r, ok, err := ix.existing(ctx, id); ok || err != nil {
-		return r, err
-	}
-	seq, err := ix.store.NextSeq(ctx)
+	seq, err := ix.store.NextSeq(ctx, 1)
 	if err != nil {
 		return Result{}, err
 	}
-	enc, _ := sig.MarshalBinary()
-	keys := ix.lsh.AppendBandKeys(nil, sig)
-	if err := ix.store.Put(ctx, Entry{ID: id, Seq: seq, Status: StatusPending, Sig: enc}, keys); err != nil {
+	c, err := ix.claim(ctx, id, sig, seq, "")
+	if err != nil {
 		return Result{}, err
 	}
+	return ix.settle(ctx, c)
+}
+
+// newEntry is the entry of a new article, pending under ix's lease.
+func (ix *Index) newEntry(id string, seq uint64, sig minhash.Signature, st Status) Entry {
+	now := time.Now()
+	enc, _ := sig.MarshalBinary()
+	e := Entry{ID: id, Seq: seq, Status: st, Sig: enc, Added: now}
+	if st == StatusPending {
+		e.Owner, e.Lease = ix.owner, now.Add(ix.lease)
+	}
+	if ix.ttl > 0 {
+		e.Expires = now.Add(ix.ttl)
+	}
+	return e
+}
+
+// A claim is an article inserted in the index (steps 1 and 2 of the
+// protocol), or the entry found under its id.
+type claim struct {
+	id       string // the id filed under: the article's, or FiledAs of a changed page
+	sig      minhash.Signature
+	keys     []uint64
+	seq      uint64
+	inserted bool         // our pending entry is in (or our copy, with copyOf)
+	found    Entry        // when not inserted: the entry of id, with the same body
+	changed  *ChangedPage // the article's id had another body
+	copyOf   string       // filed as an exact copy of this admitted article
+}
+
+// claim inserts the article id with signature sig and claim number seq:
+// pending under ix's lease, or, when copyOf is set, decided as a
+// duplicate of it without band keys (see addCopy). When the id is taken
+// by an entry of the same body it returns that entry; when taken by
+// another body, it files the article under its version id instead.
+func (ix *Index) claim(ctx context.Context, id string, sig minhash.Signature, seq uint64, copyOf string) (claim, error) {
+	c := claim{id: id, sig: sig, seq: seq, copyOf: copyOf}
+	if copyOf == "" {
+		c.keys = ix.lsh.AppendBandKeys(nil, sig)
+	}
+	for {
+		e := ix.newEntry(c.id, seq, sig, StatusPending)
+		if copyOf != "" {
+			e = ix.newEntry(c.id, seq, sig, StatusDuplicate)
+			e.DupOf = copyOf
+		}
+		old, ok, err := ix.store.Insert(ctx, e, c.keys)
+		if err != nil {
+			return c, err
+		}
+		if ok {
+			c.inserted = true
+			return c, nil
+		}
+		same, sim, err := ix.sameBody(sig, old)
+		if err != nil {
+			return c, err
+		}
+		if same {
+			c.found = old
+			return c, nil
+		}
+		if c.changed != nil {
+			return c, fmt.Errorf("dedup: %q: version id %q holds another body too", id, c.id)
+		}
+		c.changed = &ChangedPage{Similarity: sim, FiledAs: versionID(id, e.Sig)}
+		c.id = c.changed.FiledAs
+	}
+}
+
+// versionID is the id a changed page is filed under.
+func versionID(id string, sig []byte) string {
+	return id + "#v" + fmt.Sprintf("%016x", xxhash.Sum64(sig))
+}
+
+// sameBody reports whether the entry e holds the body of sig (or one so
+// little changed that it reaches the threshold), with the similarity.
+func (ix *Index) sameBody(sig minhash.Signature, e Entry) (bool, float64, error) {
+	var other minhash.Signature
+	if err := other.UnmarshalBinary(e.Sig); err != nil {
+		return false, 0, fmt.Errorf("dedup: entry %q: %w", e.ID, err)
+	}
+	if sig.Empty() || other.Empty() {
+		return sig.Empty() == other.Empty(), 0, nil
+	}
+	if !sig.Compatible(other) {
+		return false, 0, fmt.Errorf("%w: entry %q has k=%d, shingle size %d; index k=%d, shingle size %d",
+			ErrIncompatible, e.ID, other.NumHashes(), other.ShingleSize(), sig.NumHashes(), sig.ShingleSize())
+	}
+	s := minhash.Similarity(sig, other).Score
+	return s >= ix.threshold, s, nil
+}
+
+// settle decides a claimed article (steps 3 to 5), or reports the entry
+// found under its id.
+func (ix *Index) settle(ctx context.Context, c claim) (Result, error) {
+	var res Result
+	var err error
+	switch {
+	case c.inserted && c.copyOf != "":
+		res = Result{DupOf: c.copyOf, Matches: []Match{{ID: c.copyOf, Similarity: 1, Jaccard: 1, Containment: 1, Status: StatusAdmitted}}}
+	case c.inserted:
+		res, err = ix.decide(ctx, c.id, c.sig, c.seq, c.keys, 0)
+	default:
+		res, err = ix.found(ctx, c.found)
+	}
+	res.Changed = c.changed
+	return res, err
+}
+
+// found reports the entry e met under an article's id with the same body:
+// Existing once it is decided. A pending entry is waited for; when its
+// lease expired, ix takes the decision over and reports it as its own.
+func (ix *Index) found(ctx context.Context, e Entry) (Result, error) {
+	if e.Status == StatusPending {
+		var took bool
+		var r Result
+		var err error
+		e, took, r, err = ix.wait(ctx, e.ID, 0)
+		if err != nil {
+			return Result{}, err
+		}
+		if took {
+			if !r.Admitted && r.DupOf != "" {
+				root, err := ix.resolve(ctx, r.DupOf, 0)
+				if err != nil {
+					return Result{}, err
+				}
+				r.DupOf = root
+			}
+			return r, nil
+		}
+	}
+	r := Result{Existing: true, DupOf: e.ID}
+	if e.Status == StatusDuplicate && e.DupOf != "" {
+		root, err := ix.resolve(ctx, e.DupOf, 0)
+		if err != nil {
+			return Result{}, err
+		}
+		r.DupOf = root
+	}
+	return r, nil
+}
+
+// maxTakeOver bounds how many expired leases one decision takes over in
+// a chain.
+const maxTakeOver = 8
+
+// decide runs steps 3 to 5 for the pending entry id (claim number seq,
+// signature sig, band keys keys) that ix holds. depth counts the
+// take-overs that led here.
+func (ix *Index) decide(ctx context.Context, id string, sig minhash.Signature, seq uint64, keys []uint64, depth int) (Result, error) {
 	var ms []Match
 	if len(keys) > 0 {
 		cands, err := ix.store.Candidates(ctx, keys)
@@ -277,6 +512,28 @@ func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhas
 		}
 	}
 	res := Result{Matches: ms}
+	set := func(st Status, dupOf string) (Result, error) {
+		err := ix.store.SetStatus(ctx, id, ix.owner, st, dupOf)
+		if errors.Is(err, ErrLeaseLost) {
+			// Another writer took our lease over (it expired while we
+			// worked): its decision stands.
+			e, _, r, err := ix.wait(ctx, id, depth)
+			if err != nil {
+				return Result{}, err
+			}
+			if r.Admitted || r.DupOf != "" {
+				return r, nil
+			}
+			return ix.decided(ctx, e, ms)
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		if st == StatusAdmitted {
+			res.Admitted = true
+		}
+		return res, nil
+	}
 
 	// Step 4: a lower-seq near-duplicate decides it.
 	var lowest *Match
@@ -286,17 +543,20 @@ func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhas
 		}
 	}
 	if lowest != nil {
-		if err := ix.store.SetStatus(ctx, id, StatusDuplicate, lowest.ID); err != nil {
-			return Result{}, err
+		r, err := set(StatusDuplicate, lowest.ID)
+		if err != nil || r.Admitted || (r.DupOf != "" && r.DupOf != lowest.ID) {
+			return r, err
 		}
-		root, err := ix.resolve(ctx, lowest.ID)
+		if depth > 0 {
+			// Deciding for a dead writer (see wait): its status is what
+			// the waiter needs. Resolving the chain here could wait for
+			// the very entry whose decision waits for this one.
+			res.DupOf = lowest.ID
+			return res, nil
+		}
+		root, err := ix.resolve(ctx, lowest.ID, depth)
 		if err != nil {
 			return Result{}, err
-		}
-		if root != lowest.ID {
-			if err := ix.store.SetStatus(ctx, id, StatusDuplicate, root); err != nil {
-				return Result{}, err
-			}
 		}
 		res.DupOf = root
 		return res, nil
@@ -313,7 +573,7 @@ func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhas
 	for _, m := range higher {
 		st := m.Status
 		if st == StatusPending {
-			e, err := ix.wait(ctx, m.ID)
+			e, _, _, err := ix.wait(ctx, m.ID, depth)
 			if errors.Is(err, ErrNotFound) {
 				continue // removed meanwhile
 			}
@@ -323,18 +583,31 @@ func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhas
 			st = e.Status
 		}
 		if st == StatusAdmitted {
-			if err := ix.store.SetStatus(ctx, id, StatusDuplicate, m.ID); err != nil {
-				return Result{}, err
+			r, err := set(StatusDuplicate, m.ID)
+			if err == nil && !r.Admitted && r.DupOf == "" {
+				r.DupOf = m.ID
 			}
-			res.DupOf = m.ID
-			return res, nil
+			return r, err
 		}
 	}
-	if err := ix.store.SetStatus(ctx, id, StatusAdmitted, ""); err != nil {
-		return Result{}, err
+	return set(StatusAdmitted, "")
+}
+
+// decided is the Result of an article whose entry e another writer
+// decided for it.
+func (ix *Index) decided(ctx context.Context, e Entry, ms []Match) (Result, error) {
+	r := Result{Matches: ms}
+	switch e.Status {
+	case StatusAdmitted:
+		r.Admitted = true
+	case StatusDuplicate:
+		root, err := ix.resolve(ctx, e.DupOf, 0)
+		if err != nil {
+			return Result{}, err
+		}
+		r.DupOf = root
 	}
-	res.Admitted = true
-	return res, nil
+	return r, nil
 }
 
 // addCopy records id as a duplicate of the article of, when the caller
@@ -350,31 +623,11 @@ func (ix *Index) addCopy(ctx context.Context, id string, sig minhash.Signature, 
 	if id == "" {
 		return Result{}, errors.New("dedup: addCopy needs an article id")
 	}
-	if r, ok, err := ix.existing(ctx, id); ok || err != nil {
-		return r, err
-	}
-	enc, _ := sig.MarshalBinary()
-	if err := ix.store.Put(ctx, Entry{ID: id, Status: StatusDuplicate, DupOf: of, Sig: enc}, nil); err != nil {
+	c, err := ix.claim(ctx, id, sig, 0, of)
+	if err != nil {
 		return Result{}, err
 	}
-	return Result{DupOf: of, Matches: []Match{{ID: of, Similarity: 1, Jaccard: 1, Containment: 1, Status: StatusAdmitted}}}, nil
-}
-
-// existing reports whether id is indexed already, with the Result that
-// says so: DupOf is id itself, or the article it duplicates.
-func (ix *Index) existing(ctx context.Context, id string) (Result, bool, error) {
-	old, err := ix.store.Get(ctx, id)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return Result{}, false, nil
-	case err != nil:
-		return Result{}, false, err
-	}
-	r := Result{Existing: true, DupOf: id}
-	if old.Status == StatusDuplicate && old.DupOf != "" {
-		r.DupOf = old.DupOf
-	}
-	return r, true, nil
+	return ix.settle(ctx, c)
 }
 
 // maxDupChain bounds how many DupOf links resolve follows.
@@ -383,9 +636,9 @@ const maxDupChain = 64
 // resolve follows DupOf links from id to the admitted article they lead
 // to, waiting for pending entries. When the chain breaks (an entry was
 // removed) it returns the last article it reached.
-func (ix *Index) resolve(ctx context.Context, id string) (string, error) {
+func (ix *Index) resolve(ctx context.Context, id string, depth int) (string, error) {
 	for range maxDupChain {
-		e, err := ix.wait(ctx, id)
+		e, _, _, err := ix.wait(ctx, id, depth)
 		if errors.Is(err, ErrNotFound) {
 			return id, nil
 		}
@@ -401,28 +654,105 @@ func (ix *Index) resolve(ctx context.Context, id string) (string, error) {
 }
 
 // wait polls the entry id until it is no longer pending, backing off from
-// 1ms to 50ms, for at most WaitTimeout.
-func (ix *Index) wait(ctx context.Context, id string) (Entry, error) {
-	deadline := time.Now().Add(ix.waitTimeout)
+// 1ms to 50ms. When its lease has expired, ix takes the decision over
+// (TakeOver, then steps 3 to 5 with the entry's own claim number and
+// signature) and took is true, with the Result of that decision. It gives
+// up after the lease time and WaitTimeout (ErrWaitTimeout).
+func (ix *Index) wait(ctx context.Context, id string, depth int) (e Entry, took bool, r Result, err error) {
+	deadline := time.Now().Add(ix.lease + ix.waitTimeout)
 	delay := time.Millisecond
 	for {
 		e, err := ix.store.Get(ctx, id)
 		if err != nil {
-			return Entry{}, err
+			return Entry{}, false, Result{}, err
 		}
 		if e.Status != StatusPending {
-			return e, nil
+			return e, false, Result{}, nil
+		}
+		if e.Owner != ix.owner && time.Now().After(e.Lease) && depth < maxTakeOver {
+			err := ix.store.TakeOver(ctx, id, e.Owner, ix.owner, time.Now().Add(ix.lease))
+			switch {
+			case err == nil:
+				r, err := ix.decideFor(ctx, e, depth+1)
+				if err != nil {
+					return Entry{}, false, Result{}, err
+				}
+				e, err = ix.store.Get(ctx, id)
+				return e, true, r, err
+			case errors.Is(err, ErrLeaseLost):
+				continue // someone else took it or decided it: look again
+			default:
+				return Entry{}, false, Result{}, err
+			}
 		}
 		if time.Now().After(deadline) {
-			return Entry{}, fmt.Errorf("%w: %q", ErrWaitTimeout, id)
+			return Entry{}, false, Result{}, fmt.Errorf("%w: %q (held by %s)", ErrWaitTimeout, id, e.Owner)
 		}
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return Entry{}, ctx.Err()
+			return Entry{}, false, Result{}, ctx.Err()
 		case <-t.C:
 		}
 		delay = min(2*delay, 50*time.Millisecond)
 	}
+}
+
+// decideFor decides the pending entry e, whose lease ix has taken over,
+// from its own signature and claim number.
+func (ix *Index) decideFor(ctx context.Context, e Entry, depth int) (Result, error) {
+	var sig minhash.Signature
+	if err := sig.UnmarshalBinary(e.Sig); err != nil {
+		return Result{}, fmt.Errorf("dedup: entry %q: %w", e.ID, err)
+	}
+	// A stored signature keeps no minima, so the band keys come from the
+	// store.
+	return ix.decide(ctx, e.ID, sig, e.Seq, e.Bands, depth)
+}
+
+// Repair decides the pending entries whose lease has expired (their
+// writer died before deciding them), as a later writer of a similar
+// article would: it takes each lease over and runs the admission with the
+// entry's own signature and claim number, in claim order. It returns how
+// many entries it decided. Entries under a live lease are left to their
+// writer.
+func (ix *Index) Repair(ctx context.Context) (int, error) {
+	var orphans []Entry
+	now := time.Now()
+	err := ix.store.Scan(ctx, func(e Entry) error {
+		if e.Status == StatusPending && now.After(e.Lease) {
+			orphans = append(orphans, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	slices.SortFunc(orphans, func(a, b Entry) int { return cmp.Compare(a.Seq, b.Seq) })
+	n := 0
+	for _, e := range orphans {
+		e, err := ix.store.Get(ctx, e.ID) // with its band keys
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return n, err
+		}
+		if e.Status != StatusPending {
+			continue
+		}
+		err = ix.store.TakeOver(ctx, e.ID, e.Owner, ix.owner, time.Now().Add(ix.lease))
+		if errors.Is(err, ErrLeaseLost) || errors.Is(err, ErrNotFound) {
+			continue // decided or taken meanwhile
+		}
+		if err != nil {
+			return n, err
+		}
+		if _, err := ix.decideFor(ctx, e, 1); err != nil {
+			return n, fmt.Errorf("dedup: repair %q: %w", e.ID, err)
+		}
+		n++
+	}
+	return n, nil
 }

@@ -79,8 +79,9 @@ func TestIndexCheckAndAdd(t *testing.T) {
 		{"a copy of the second story names it", docOf("b-copy", edit(rng, b, 0.02)...), false, "b", false},
 		{"an empty page is new", docOf("empty"), true, "", false},
 		{"another empty page is new too", docOf("empty2"), true, "", false},
-		{"an id seen before is existing", docOf("a", b...), false, "a", true},
-		{"a duplicate seen before names its original", docOf("a-copy"), false, "a", true},
+		{"an id seen before with another body is judged by its content", docOf("a", b...), false, "b", false},
+		{"an id and body seen before is existing", docOf("a", a...), false, "a", true},
+		{"a duplicate seen before names its original", docOf("a-copy", a...), false, "a", true},
 	}
 	for _, c := range cases {
 		r, err := ix.CheckAndAdd(ctx, c.doc)
@@ -88,6 +89,10 @@ func TestIndexCheckAndAdd(t *testing.T) {
 		assert.Equal(t, c.admitted, r.Admitted, c.reason)
 		assert.Equal(t, c.dupOf, r.DupOf, c.reason)
 		assert.Equal(t, c.existing, r.Existing, c.reason)
+		if c.doc.ID == "a" && !c.existing && !c.admitted {
+			require.NotNil(t, r.Changed, "a changed page is reported so: %s", c.reason)
+			assert.Less(t, r.Changed.Similarity, ix.Threshold(), c.reason)
+		}
 		if !c.admitted && !c.existing {
 			require.NotEmpty(t, r.Matches, c.reason)
 			assert.GreaterOrEqual(t, r.Matches[0].Similarity, ix.Threshold(), c.reason)
@@ -95,9 +100,9 @@ func TestIndexCheckAndAdd(t *testing.T) {
 	}
 	stats, err := ix.Stats(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 9, stats.Entries)
+	assert.Equal(t, 10, stats.Entries, "9 articles and the changed page's new version")
 	assert.Equal(t, 4, stats.Admitted)
-	assert.Equal(t, 5, stats.Duplicates)
+	assert.Equal(t, 6, stats.Duplicates)
 	assert.Equal(t, dedup.DefaultOptions().Threshold, stats.Threshold)
 	assert.Equal(t, ix.LSH().Bands, stats.Bands)
 	assert.Equal(t, ix.LSH().Rows, stats.Rows)
@@ -157,12 +162,16 @@ func TestIndexWaitTimeout(t *testing.T) {
 	enc, err := sig.MarshalBinary()
 	require.NoError(t, err)
 	keys := ix.LSH().AppendBandKeys(nil, sig)
-	require.NoError(t, st.Put(ctx, dedup.Entry{ID: "ghost", Seq: 1 << 40, Status: dedup.StatusPending, Sig: enc}, keys))
+	require.NoError(t, insertErr(st, dedup.Entry{ID: "ghost", Seq: 1 << 40, Status: dedup.StatusPending, Sig: enc,
+		Owner: "alive", Lease: time.Now().Add(time.Hour)}, keys))
 	_, err = ix.CheckAndAdd(ctx, docOf("late", story...))
-	assert.ErrorIs(t, err, dedup.ErrWaitTimeout)
+	assert.ErrorIs(t, err, dedup.ErrWaitTimeout, "a pending entry under a live lease is waited for, up to a bound")
 
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
+	st = dedup.NewMemoryStore()
+	require.NoError(t, insertErr(st, dedup.Entry{ID: "ghost", Seq: 1 << 40, Status: dedup.StatusPending, Sig: enc,
+		Owner: "alive", Lease: time.Now().Add(time.Hour)}, keys))
 	ix2 := mustIndex(t, st, nil)
 	_, err = ix2.CheckAndAdd(cctx, docOf("cancelled", story...))
 	assert.ErrorIs(t, err, context.Canceled, "a cancelled context ends the wait")
@@ -178,10 +187,11 @@ func TestIndexIncompatibleEntry(t *testing.T) {
 	require.NoError(t, err)
 	enc, err := other.SignText(strings.Join(story, "\n")).MarshalBinary()
 	require.NoError(t, err)
-	require.NoError(t, st.Put(ctx, dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: enc}, ix.LSH().AppendBandKeys(nil, sig)))
+	require.NoError(t, insertErr(st, dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: enc}, ix.LSH().AppendBandKeys(nil, sig)))
 	_, err = ix.Check(ctx, docOf("x", story...))
 	assert.ErrorIs(t, err, dedup.ErrIncompatible)
-	require.NoError(t, st.Put(ctx, dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: []byte{1, 2}}, ix.LSH().AppendBandKeys(nil, sig)))
+	require.NoError(t, st.Remove(ctx, "old"))
+	require.NoError(t, insertErr(st, dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: []byte{1, 2}}, ix.LSH().AppendBandKeys(nil, sig)))
 	_, err = ix.Check(ctx, docOf("x", story...))
 	assert.ErrorIs(t, err, minhash.ErrBadSignature)
 }
@@ -201,16 +211,16 @@ func (j *jitterStore) pause() {
 	time.Sleep(d)
 }
 
-func (j *jitterStore) NextSeq(ctx context.Context) (uint64, error) {
+func (j *jitterStore) NextSeq(ctx context.Context, n int) (uint64, error) {
 	j.pause()
-	return j.Store.NextSeq(ctx)
+	return j.Store.NextSeq(ctx, n)
 }
 
-func (j *jitterStore) Put(ctx context.Context, e dedup.Entry, bands []uint64) error {
+func (j *jitterStore) Insert(ctx context.Context, e dedup.Entry, bands []uint64) (dedup.Entry, bool, error) {
 	j.pause()
-	err := j.Store.Put(ctx, e, bands)
+	old, ok, err := j.Store.Insert(ctx, e, bands)
 	j.pause()
-	return err
+	return old, ok, err
 }
 
 func (j *jitterStore) Candidates(ctx context.Context, bands []uint64) ([]dedup.Entry, error) {
@@ -218,9 +228,9 @@ func (j *jitterStore) Candidates(ctx context.Context, bands []uint64) ([]dedup.E
 	return j.Store.Candidates(ctx, bands)
 }
 
-func (j *jitterStore) SetStatus(ctx context.Context, id string, st dedup.Status, dupOf string) error {
+func (j *jitterStore) SetStatus(ctx context.Context, id, owner string, st dedup.Status, dupOf string) error {
 	j.pause()
-	return j.Store.SetStatus(ctx, id, st, dupOf)
+	return j.Store.SetStatus(ctx, id, owner, st, dupOf)
 }
 
 // TestIndexAdmissionUnderJitter runs the admission protocol with random

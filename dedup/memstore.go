@@ -6,14 +6,17 @@ package dedup
 // # Layout
 //
 // The store is laid out to hold an article in under 400 bytes at k = 128
-// (BenchmarkMemoryStore1M measures about 370 bytes with 20 bands and
+// (BenchmarkMemoryStore1M measures about 390 bytes with 20 bands and
 // 15-byte ids), without a Go string, map entry or slice header per
 // article:
 //
-//   - Slots. Each Put takes the next slot number. Per slot, in pages of
+//   - Slots. Each Insert takes the next slot number. Per slot, in pages of
 //     memPageSize fixed arrays: the claim number (8 bytes), a reference to
-//     its record in the arena (8), the slot of the article it duplicates
-//     (4; -1 none, -2 an id kept in dupOther) and its status (1).
+//     its record in the arena (8), the times added and expires (8 each,
+//     Unix milliseconds, 0 never), the slot of the article it duplicates
+//     (4; -1 none, -2 an id kept in dupOther) and its status (1). The
+//     lease of a pending slot (owner, expiry) is kept in the map leases,
+//     since few entries are pending at a time.
 //   - Arena. Records, appended to chunks that double from 4 KiB to 1 MiB:
 //     uvarint id length, id, uvarint signature length, signature. A
 //     record is never rewritten; SetStatus changes only the slot arrays.
@@ -31,7 +34,7 @@ package dedup
 // verifies every candidate against its signature, so this costs nothing
 // but the check.
 //
-// Remove and replacing Puts mark the old slot dead: lookups skip it, and
+// Remove, Prune and an Insert over an expired entry mark the old slot dead: lookups skip it, and
 // merges drop its postings. When dead slots outnumber live ones (and are
 // more than memCompactMin), the store compacts: it renumbers the live
 // slots, copies their records into a new arena and rewrites the postings
@@ -46,6 +49,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -84,12 +88,22 @@ type memoryStore struct {
 	ids      []uint32 // slot+1, memIDEmpty or memIDGone; len a power of two
 	idUsed   int      // non-empty cells of ids, tombstones included
 	dupOther map[uint32]string
+	leases   map[uint32]memLease
 	shards   [memShards]memShard
+}
+
+// memLease is the lease of a pending slot.
+type memLease struct {
+	owner string
+	until int64    // Unix milliseconds
+	bands []uint64 // the band keys, for a writer that takes it over
 }
 
 type memPage struct {
 	seq [memPageSize]uint64
 	rec [memPageSize]uint64 // chunk<<32 | offset
+	add [memPageSize]int64  // Unix ms
+	exp [memPageSize]int64  // Unix ms, 0 never
 	dup [memPageSize]int32
 	st  [memPageSize]uint8
 }
@@ -104,7 +118,7 @@ type memShard struct {
 	pend []memPosting
 }
 
-// NewMemoryStore returns an empty Store in memory, about 370 bytes an
+// NewMemoryStore returns an empty Store in memory, about 390 bytes an
 // article at the default options. It is safe for concurrent use within one
 // process; its content is lost when the process ends. (It returns the
 // interface: a caller has no use for the type beyond the Store methods.)
@@ -114,7 +128,7 @@ func NewMemoryStore() Store {
 
 // newMemoryStore returns an empty memory store.
 func newMemoryStore() *memoryStore {
-	return &memoryStore{ids: make([]uint32, 64), dupOther: map[uint32]string{}}
+	return &memoryStore{ids: make([]uint32, 64), dupOther: map[uint32]string{}, leases: map[uint32]memLease{}}
 }
 
 func (m *memoryStore) page(slot uint32) (*memPage, uint32) {
@@ -263,7 +277,34 @@ func (m *memoryStore) dupOf(slot uint32) string {
 func (m *memoryStore) entry(slot uint32) Entry {
 	p, i := m.page(slot)
 	id, sig := m.record(slot)
-	return Entry{ID: string(id), Seq: p.seq[i], Status: Status(p.st[i]), DupOf: m.dupOf(slot), Sig: slices.Clone(sig)}
+	e := Entry{ID: string(id), Seq: p.seq[i], Status: Status(p.st[i]), DupOf: m.dupOf(slot), Sig: slices.Clone(sig),
+		Added: fromMillis(p.add[i]), Expires: fromMillis(p.exp[i])}
+	if l, ok := m.leases[slot]; ok {
+		e.Owner, e.Lease, e.Bands = l.owner, fromMillis(l.until), slices.Clone(l.bands)
+	}
+	return e
+}
+
+// expired reports whether the live slot has expired at now (Unix ms).
+func (m *memoryStore) expired(slot uint32, now int64) bool {
+	p, i := m.page(slot)
+	return p.exp[i] != 0 && p.exp[i] <= now
+}
+
+// millis returns t in Unix milliseconds, 0 for the zero time.
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMillis is the inverse of millis.
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
 }
 
 // kill marks a live slot dead.
@@ -273,16 +314,20 @@ func (m *memoryStore) kill(slot uint32) {
 	m.idDelete(string(id))
 	m.count(p.st[i], -1)
 	p.st[i] = memDead
+	delete(m.leases, slot)
 	m.live--
 	m.dead++
 }
 
-// NextSeq returns the next claim number, from 1.
-func (m *memoryStore) NextSeq(ctx context.Context) (uint64, error) {
+// NextSeq reserves n claim numbers, from 1, and returns the first.
+func (m *memoryStore) NextSeq(ctx context.Context, n int) (uint64, error) {
 	if m.closed.Load() {
 		return 0, ErrClosed
 	}
-	return m.seq.Add(1), nil
+	if n < 1 {
+		return 0, fmt.Errorf("dedup: NextSeq of %d numbers", n)
+	}
+	return m.seq.Add(uint64(n)) - uint64(n) + 1, nil
 }
 
 func validStatus(st Status) error {
@@ -292,24 +337,28 @@ func validStatus(st Status) error {
 	return nil
 }
 
-// Put stores e and files it under bands, replacing an entry of e.ID.
-func (m *memoryStore) Put(ctx context.Context, e Entry, bands []uint64) error {
+// Insert stores e and files it under bands, unless a live entry of e.ID
+// is there, which it returns.
+func (m *memoryStore) Insert(ctx context.Context, e Entry, bands []uint64) (Entry, bool, error) {
 	if err := validStatus(e.Status); err != nil {
-		return err
+		return Entry{}, false, err
 	}
 	if uint64(len(e.ID))+uint64(len(e.Sig)) > 1<<31 {
-		return fmt.Errorf("dedup: entry %.40q too large", e.ID)
+		return Entry{}, false, fmt.Errorf("dedup: entry %.40q too large", e.ID)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed.Load() {
-		return ErrClosed
-	}
-	if m.nslots == ^uint32(0)-1 {
-		return errors.New("dedup: memory store full")
+		return Entry{}, false, ErrClosed
 	}
 	if old, ok := m.lookup(e.ID); ok {
+		if !m.expired(old, time.Now().UnixMilli()) {
+			return m.entry(old), false, nil
+		}
 		m.kill(old)
+	}
+	if m.nslots == ^uint32(0)-1 {
+		return Entry{}, false, errors.New("dedup: memory store full")
 	}
 	m.idReserve()
 	slot := m.nslots
@@ -321,6 +370,10 @@ func (m *memoryStore) Put(ctx context.Context, e Entry, bands []uint64) error {
 	p.seq[i] = e.Seq
 	p.rec[i] = m.appendRecord(e.ID, e.Sig)
 	p.st[i] = uint8(e.Status)
+	p.add[i], p.exp[i] = millis(e.Added), millis(e.Expires)
+	if e.Status == StatusPending {
+		m.leases[slot] = memLease{e.Owner, millis(e.Lease), slices.Clone(bands)}
+	}
 	m.live++
 	m.count(p.st[i], 1)
 	id, _ := m.record(slot)
@@ -333,10 +386,15 @@ func (m *memoryStore) Put(ctx context.Context, e Entry, bands []uint64) error {
 			m.merge(sh)
 		}
 	}
+	m.maybeCompact()
+	return Entry{}, true, nil
+}
+
+// maybeCompact compacts when dead slots outnumber live ones.
+func (m *memoryStore) maybeCompact() {
 	if m.dead > memCompactMin && m.dead > m.live {
 		m.compact()
 	}
-	return nil
 }
 
 // merge folds a shard's pending postings into a new base, dropping the
@@ -369,8 +427,9 @@ func (m *memoryStore) Candidates(ctx context.Context, bands []uint64) ([]Entry, 
 		return nil, ErrClosed
 	}
 	var slots []uint32
+	now := time.Now().UnixMilli()
 	add := func(s uint32) {
-		if p, i := m.page(s); p.st[i] != memDead {
+		if p, i := m.page(s); p.st[i] != memDead && !m.expired(s, now) {
 			slots = append(slots, s)
 		}
 	}
@@ -396,9 +455,31 @@ func (m *memoryStore) Candidates(ctx context.Context, bands []uint64) ([]Entry, 
 	return out, nil
 }
 
-// SetStatus records the decision about id; it returns ErrNotFound when
-// there is no entry of id.
-func (m *memoryStore) SetStatus(ctx context.Context, id string, st Status, dupOf string) error {
+// find returns the slot of id when it is there and not expired.
+func (m *memoryStore) find(id string) (uint32, bool) {
+	slot, ok := m.lookup(id)
+	if !ok || m.expired(slot, time.Now().UnixMilli()) {
+		return 0, false
+	}
+	return slot, true
+}
+
+// held returns the slot of id when it is pending under owner's lease.
+func (m *memoryStore) held(id, owner string) (uint32, error) {
+	slot, ok := m.find(id)
+	if !ok {
+		return 0, ErrNotFound
+	}
+	p, i := m.page(slot)
+	if Status(p.st[i]) != StatusPending || m.leases[slot].owner != owner {
+		return 0, ErrLeaseLost
+	}
+	return slot, nil
+}
+
+// SetStatus records the decision about the pending entry id that owner
+// holds.
+func (m *memoryStore) SetStatus(ctx context.Context, id, owner string, st Status, dupOf string) error {
 	if err := validStatus(st); err != nil {
 		return err
 	}
@@ -407,16 +488,81 @@ func (m *memoryStore) SetStatus(ctx context.Context, id string, st Status, dupOf
 	if m.closed.Load() {
 		return ErrClosed
 	}
-	slot, ok := m.lookup(id)
-	if !ok {
-		return ErrNotFound
+	slot, err := m.held(id, owner)
+	if err != nil {
+		return err
 	}
 	p, i := m.page(slot)
 	m.count(p.st[i], -1)
 	p.st[i] = uint8(st)
 	m.count(p.st[i], 1)
 	m.setDup(slot, dupOf)
+	if st != StatusPending {
+		delete(m.leases, slot)
+	}
 	return nil
+}
+
+// TakeOver hands the lease of the pending entry id from from to to.
+func (m *memoryStore) TakeOver(ctx context.Context, id, from, to string, until time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed.Load() {
+		return ErrClosed
+	}
+	slot, err := m.held(id, from)
+	if err != nil {
+		return err
+	}
+	l := m.leases[slot]
+	m.leases[slot] = memLease{to, millis(until), l.bands}
+	return nil
+}
+
+// Scan calls fn with every live entry, on a copy of the slots taken
+// under the lock, so that fn may call the store.
+func (m *memoryStore) Scan(ctx context.Context, fn func(Entry) error) error {
+	m.mu.RLock()
+	if m.closed.Load() {
+		m.mu.RUnlock()
+		return ErrClosed
+	}
+	now := time.Now().UnixMilli()
+	var es []Entry
+	for s := uint32(0); s < m.nslots; s++ {
+		if p, i := m.page(s); p.st[i] != memDead && !m.expired(s, now) {
+			es = append(es, m.entry(s))
+		}
+	}
+	m.mu.RUnlock()
+	for _, e := range es {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Prune deletes the entries expired at now.
+func (m *memoryStore) Prune(ctx context.Context, now time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed.Load() {
+		return 0, ErrClosed
+	}
+	n := 0
+	ms := now.UnixMilli()
+	for s := uint32(0); s < m.nslots; s++ {
+		if p, i := m.page(s); p.st[i] != memDead && m.expired(s, ms) {
+			m.kill(s)
+			n++
+		}
+	}
+	m.maybeCompact()
+	return n, nil
 }
 
 // Get returns the entry of id, or ErrNotFound.
@@ -426,7 +572,7 @@ func (m *memoryStore) Get(ctx context.Context, id string) (Entry, error) {
 	if m.closed.Load() {
 		return Entry{}, ErrClosed
 	}
-	slot, ok := m.lookup(id)
+	slot, ok := m.find(id)
 	if !ok {
 		return Entry{}, ErrNotFound
 	}
@@ -445,9 +591,7 @@ func (m *memoryStore) Remove(ctx context.Context, id string) error {
 		return ErrNotFound
 	}
 	m.kill(slot)
-	if m.dead > memCompactMin && m.dead > m.live {
-		m.compact()
-	}
+	m.maybeCompact()
 	return nil
 }
 
@@ -467,7 +611,7 @@ func (m *memoryStore) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.closed.Store(true)
-	m.pages, m.chunks, m.ids, m.dupOther = nil, nil, nil, nil
+	m.pages, m.chunks, m.ids, m.dupOther, m.leases = nil, nil, nil, nil, nil
 	m.shards = [memShards]memShard{}
 	m.nslots, m.live, m.dead, m.admitted, m.dups = 0, 0, 0, 0, 0
 	return nil
@@ -497,6 +641,7 @@ func (m *memoryStore) compact() {
 		l1, w1 := binary.Uvarint(b)
 		l2, w2 := binary.Uvarint(b[w1+int(l1):])
 		np.seq[ni], np.st[ni], np.dup[ni] = p.seq[i], p.st[i], p.dup[i]
+		np.add[ni], np.exp[ni] = p.add[i], p.exp[i]
 		np.rec[ni] = m.appendRecord(string(b[w1:w1+int(l1)]), b[w1+int(l1)+w2:w1+int(l1)+w2+int(l2)])
 		next++
 	}
@@ -521,6 +666,13 @@ func (m *memoryStore) compact() {
 		}
 	}
 	m.dupOther = others
+	leases := make(map[uint32]memLease, len(m.leases))
+	for s, l := range m.leases {
+		if remap[s] != ^uint32(0) {
+			leases[remap[s]] = l
+		}
+	}
+	m.leases = leases
 	m.nslots, m.dead = next, 0
 	for k := range m.shards {
 		sh := &m.shards[k]

@@ -58,8 +58,14 @@ type Options struct {
 	// every time.
 	NumHashes, ShingleSize int
 	// WaitTimeout bounds how long CheckAndAdd waits for a concurrent
-	// submission of a similar article to be decided.
+	// submission of a similar article to be decided, past the lease of
+	// its writer (twice WaitTimeout, at most 10 s): when the lease runs
+	// out first, CheckAndAdd takes the decision over instead.
 	WaitTimeout time.Duration
+	// TTL, when positive, is how long the index keeps an entry: older
+	// ones are forgotten, so that the index answers "seen in the last
+	// TTL?". Zero keeps entries for ever.
+	TTL time.Duration
 
 	// MismatchThreshold is the TF-IDF cosine similarity of headline and
 	// body below which the body is not about its headline
@@ -112,7 +118,7 @@ func DefaultOptions() Options {
 // Kinds returns every kind of finding, in the order the detectors run.
 func Kinds() []Kind {
 	return []Kind{KindRepeatedHeadline, KindHeadlineMismatch, KindOffTopic, KindResidue,
-		KindRepeatedParagraph, KindNearDuplicate, KindSharedHeadline}
+		KindRepeatedParagraph, KindNearDuplicate, KindSharedHeadline, KindChangedPage}
 }
 
 // check validates o; NewPipeline and OpenIndex call it.

@@ -147,7 +147,7 @@ func (p *Pipeline) CheckAndAdd(ctx context.Context, doc *Document) (*Article, er
 		return nil, fmt.Errorf("dedup: index: %s: %w", doc.ID, err)
 	}
 	a.Admitted = r.Admitted
-	if f, ok := indexFinding(doc, r); ok {
+	for _, f := range appendIndexFindings(nil, doc, r) {
 		p.add(a, f)
 	}
 	return a, nil
@@ -189,14 +189,36 @@ func (a *Article) nearDupLine() int {
 	return finding(a.Document, model.Hit{Kind: model.NearDuplicate, Para: model.Title}).Line
 }
 
-// indexFinding turns an index's verdict into a near_duplicate finding.
-func indexFinding(doc *Document, r Result) (Finding, bool) {
+// appendIndexFindings appends the findings of an index's verdict: a
+// changed_page when the id was indexed with another body, a
+// near_duplicate unless the article was admitted.
+func appendIndexFindings(dst []Finding, doc *Document, r Result) []Finding {
+	if c := r.Changed; c != nil {
+		f := finding(doc, model.Hit{Kind: model.NearDuplicate, Para: model.Title, Score: 1 - c.Similarity})
+		f.Kind = KindChangedPage
+		f.Message = fmt.Sprintf("id already indexed with another body (similarity %.2f): a new version of the page or a reused id; filed as %q", c.Similarity, c.FiledAs)
+		dst = append(dst, f)
+	}
 	if r.Admitted {
-		return Finding{}, false
+		return dst
 	}
 	f := finding(doc, model.Hit{Kind: model.NearDuplicate, Para: model.Title, Score: 1, Related: r.DupOf})
-	if len(r.Matches) > 0 {
-		f.Score = r.Matches[0].Similarity
+	for _, m := range r.Matches {
+		if m.ID == r.DupOf {
+			f.Score = m.Similarity
+			break
+		}
+	}
+	if f.Score == 1 && len(r.Matches) > 0 && r.Matches[0].ID != r.DupOf {
+		// The admitted article is reached through another: the score is
+		// the lowest-seq match's, which the decision followed.
+		low := r.Matches[0]
+		for _, m := range r.Matches {
+			if m.Seq < low.Seq {
+				low = m
+			}
+		}
+		f.Score = low.Similarity
 	}
 	switch {
 	case r.Existing:
@@ -207,5 +229,5 @@ func indexFinding(doc *Document, r Result) (Finding, bool) {
 	default:
 		f.Message = fmt.Sprintf("near-duplicate of %q, indexed before (similarity %.2f)", r.DupOf, f.Score)
 	}
-	return f, true
+	return append(dst, f)
 }

@@ -2,9 +2,11 @@ package dedup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"sync"
+	"sync/atomic"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/corpus"
 	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
@@ -30,8 +32,17 @@ import (
 // them instead, and adds the new stories. shared_headline is found only
 // by Run.
 //
+// With a Store, the run claims its articles in the index in input order
+// (each claim visible before the next article's query), so that of two
+// near-duplicates in one run the earlier in input order is the one
+// admitted, whatever Options.Workers is; the decisions then run in
+// parallel.
+//
 // A failure that ends the run (the index fails, ctx is done) is yielded
-// last, with a nil Article; what was yielded before it is complete.
+// last, with a nil Article. Every article the index decided before it
+// has been yielded, in input order, also those after the first article
+// that failed (which are not): an index decision is never lost with the
+// run. The error is an *IndexError when the index failed.
 func (p *Pipeline) Run(ctx context.Context, docs iter.Seq2[*Document, error]) iter.Seq2[*Article, error] {
 	return func(yield func(*Article, error) bool) {
 		r := &run{p: p, ctx: ctx, docs: docs, yield: yield}
@@ -52,6 +63,10 @@ type run struct {
 	index   *Index // Options.Store's, when set
 	sigs    sigMemo
 	stopped bool // the consumer stopped ranging
+	// failure is the first index failure of a run with workers, and
+	// undecided counts the articles it left out.
+	failure   *IndexError
+	undecided int
 }
 
 // job is one article on its way through the workers.
@@ -64,6 +79,15 @@ type job struct {
 	adm  bool  // the index admitted it
 	err  error // from the index
 	done chan struct{}
+
+	// With an index: the body's memo key, signature and the admitted
+	// article of an exact copy decided before (see sigMemo); signed is
+	// closed when they are set.
+	key    uint64
+	sig    minhash.Signature
+	of     string
+	signed chan struct{}
+	claim  claim
 }
 
 // indexInFlight is the least number of articles a run with an index keeps
@@ -196,25 +220,72 @@ func (r *run) jobs(report bool) iter.Seq2[*job, error] {
 	}
 }
 
-// work runs what can run in parallel on a job: the detectors, the
-// near-duplicate signature and the index's admission.
+// work runs what can run in parallel on a job before the index: the
+// detectors, the near-duplicate signatures.
 func (r *run) work(j *job) {
 	j.fs = r.scanner.scan(j.doc, j.md, j.ord)
 	if r.nd != nil {
 		j.body = r.nd.Prepare(j.md)
 	}
-	if r.index == nil {
+	if r.index != nil {
+		j.key, j.sig, j.of = r.sigs.lookup(r.index, j.doc)
+	}
+}
+
+// claimAll claims the jobs of a batch in the index (steps 1 and 2 of the
+// protocol), in one block of claim numbers in input order, concurrently.
+// It returns when every claim is answered; a job whose claim failed has
+// err set.
+func (r *run) claimAll(batch []*job) {
+	seq, err := r.index.store.NextSeq(r.ctx, len(batch))
+	if err != nil {
+		for _, j := range batch {
+			j.err = r.indexError(j, err)
+		}
 		return
 	}
-	res, err := r.checkAndAdd(j.doc)
-	if err != nil {
-		j.err = fmt.Errorf("dedup: index: %s: %w", j.doc.ID, err)
+	var wg sync.WaitGroup
+	for i, j := range batch {
+		wg.Go(func() {
+			of := j.of
+			if j.sig.Empty() {
+				of = ""
+			}
+			c, err := r.index.claim(r.ctx, j.doc.ID, j.sig, seq+uint64(i), of)
+			if err != nil {
+				j.err = r.indexError(j, err)
+			}
+			j.claim = c
+		})
+	}
+	wg.Wait()
+}
+
+// settle decides a claimed job (steps 3 to 5) and adds the index's
+// findings.
+func (r *run) settle(j *job) {
+	if j.err != nil {
 		return
+	}
+	res, err := r.index.settle(r.ctx, j.claim)
+	if err != nil {
+		j.err = r.indexError(j, err)
+		return
+	}
+	if !j.sig.Empty() {
+		switch {
+		case res.Admitted:
+			r.sigs.decided(j.key, j.claim.id)
+		case res.DupOf != "":
+			r.sigs.decided(j.key, res.DupOf)
+		}
 	}
 	j.adm = res.Admitted
-	if f, ok := indexFinding(j.doc, res); ok {
-		j.fs = append(j.fs, f)
-	}
+	j.fs = appendIndexFindings(j.fs, j.doc, res)
+}
+
+func (r *run) indexError(j *job, err error) error {
+	return &IndexError{ID: j.doc.ID, Source: j.doc.Source, Line: j.doc.Line, Err: err}
 }
 
 // emit finishes a job in input order and yields its article. It returns
@@ -255,19 +326,24 @@ func (r *run) scan(report bool) {
 				continue
 			}
 			r.work(j)
+			if r.index != nil {
+				r.claimAll([]*job{j})
+				r.settle(j)
+			}
 			if !r.emit(j) {
 				return
 			}
 		}
 		return
 	}
+	if r.index != nil {
+		r.scanIndexed(report)
+		return
+	}
 
 	// Workers judge articles in parallel; this goroutine takes them in
 	// input order. quit stops the reader when the run ends early. An
 	// input error travels in order as a job with err set and no doc.
-	if r.index != nil {
-		workers = max(workers, indexInFlight)
-	}
 	work := make(chan *job, 4*workers)
 	order := make(chan *job, 4*workers)
 	quit := make(chan struct{})
@@ -282,26 +358,15 @@ func (r *run) scan(report bool) {
 	}
 	go func() {
 		defer close(work)
-		defer close(order)
-		for j, err := range r.jobs(report) {
-			if err != nil {
-				j = &job{err: err, done: make(chan struct{})}
-				close(j.done)
-				select {
-				case order <- j:
-				case <-quit:
-					return
-				}
-				continue
-			}
-			j.done = make(chan struct{})
+		r.feed(report, order, quit, func(j *job) bool {
 			select {
 			case work <- j:
 				order <- j
+				return true
 			case <-quit:
-				return
+				return false
 			}
-		}
+		})
 	}()
 	defer wg.Wait()
 	defer func() {
@@ -318,6 +383,29 @@ func (r *run) scan(report bool) {
 			continue
 		}
 		if !r.emit(j) {
+			return
+		}
+	}
+}
+
+// feed reads the jobs of the scan range: an input error goes to order as
+// a finished job without a document; every other job is handed to start,
+// which returns false to stop reading. It closes order when done.
+func (r *run) feed(report bool, order chan<- *job, quit <-chan struct{}, start func(*job) bool) {
+	defer close(order)
+	for j, err := range r.jobs(report) {
+		if err != nil {
+			j = &job{err: err, done: make(chan struct{})}
+			close(j.done)
+			select {
+			case order <- j:
+			case <-quit:
+				return
+			}
+			continue
+		}
+		j.done = make(chan struct{})
+		if !start(j) {
 			return
 		}
 	}
@@ -380,22 +468,161 @@ func (m *sigMemo) decided(key uint64, of string) {
 	}
 }
 
-// checkAndAdd runs the index's admission for doc, or records it as an
-// exact copy when its body was decided before in this run.
-func (r *run) checkAndAdd(doc *Document) (Result, error) {
-	key, sig, of := r.sigs.lookup(r.index, doc)
-	if of != "" && !sig.Empty() {
-		return r.index.addCopy(r.ctx, doc.ID, sig, of)
+// maxClaimBatch is the most articles claimed in one block.
+const maxClaimBatch = 64
+
+// errNotClaimed marks the articles a run with a failed index leaves
+// unclaimed.
+var errNotClaimed = errors.New("not claimed")
+
+// scanIndexed is scan with an index and several workers. The workers
+// judge and sign articles in parallel; one claimer takes them in input
+// order and claims them in batches (claimAll), a batch only once the one
+// before is answered, so that every claim of the run is visible to the
+// queries of the articles after it; settlers decide them in parallel, up
+// to indexInFlight at once (a Redis index waits on round trips, not on
+// the processor); this goroutine yields them in input order. After an
+// index failure nothing more is read or claimed, and the articles
+// decided already are still yielded.
+func (r *run) scanIndexed(report bool) {
+	workers := r.p.opts.Workers
+	inflight := max(workers, indexInFlight)
+	work := make(chan *job, 4*workers)
+	toClaim := make(chan *job, 4*inflight)
+	toSettle := make(chan *job, 4*inflight)
+	order := make(chan *job, 4*inflight)
+	quit := make(chan struct{})
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range work {
+				r.work(j)
+				close(j.signed)
+			}
+		})
 	}
-	res, err := r.index.checkAndAddSignature(r.ctx, doc.ID, sig)
-	if err != nil || sig.Empty() {
-		return res, err
+	for range inflight {
+		wg.Go(func() {
+			for j := range toSettle {
+				r.settle(j)
+				if j.err != nil {
+					failed.Store(true)
+				}
+				close(j.done)
+			}
+		})
 	}
-	switch {
-	case res.Admitted:
-		r.sigs.decided(key, doc.ID)
-	case res.DupOf != "":
-		r.sigs.decided(key, res.DupOf)
+	wg.Go(func() {
+		defer close(toSettle)
+		var batch []*job
+		for j := range toClaim {
+			batch = append(batch[:0], j)
+			open := true
+		more:
+			for len(batch) < maxClaimBatch {
+				select {
+				case j2, ok := <-toClaim:
+					if !ok {
+						open = false
+						break more
+					}
+					batch = append(batch, j2)
+				default:
+					break more
+				}
+			}
+			for _, j := range batch {
+				<-j.signed
+			}
+			if failed.Load() || r.ctx.Err() != nil {
+				for _, j := range batch {
+					j.err = errNotClaimed
+				}
+			} else {
+				r.claimAll(batch)
+			}
+			for _, j := range batch {
+				if j.err != nil && j.err != errNotClaimed {
+					failed.Store(true)
+				}
+				toSettle <- j
+			}
+			if !open {
+				return
+			}
+		}
+	})
+	go func() {
+		defer close(work)
+		defer close(toClaim)
+		r.feed(report, order, quit, func(j *job) bool {
+			if failed.Load() {
+				return false
+			}
+			j.signed = make(chan struct{})
+			select {
+			case work <- j:
+				toClaim <- j
+				order <- j
+				return true
+			case <-quit:
+				return false
+			}
+		})
+	}()
+	defer wg.Wait()
+	defer func() {
+		close(quit)
+		for j := range order { // let the reader finish
+			<-j.done
+		}
+	}()
+	for j := range order {
+		<-j.done
+		if j.doc == nil { // an input error, or the context's
+			if !r.yield(nil, j.err) {
+				return
+			}
+			continue
+		}
+		if j.err != nil {
+			if ie := (*IndexError)(nil); errors.As(j.err, &ie) && r.failure == nil {
+				r.failure = ie
+			}
+			r.undecided++
+			continue
+		}
+		if !r.emit(j) {
+			return
+		}
 	}
-	return res, nil
+	if r.failure != nil {
+		r.failure.Undecided = r.undecided
+		r.yield(nil, r.failure)
+	}
 }
+
+// IndexError is the error a Run ends with when its index failed: the
+// first article the index could not decide, where it came from, and how
+// many articles the run left undecided with it (read but not yielded;
+// the articles after them were not read).
+type IndexError struct {
+	ID     string
+	Source string
+	Line   int
+	// Undecided counts the articles read and not yielded, this one
+	// included.
+	Undecided int
+	Err       error
+}
+
+func (e *IndexError) Error() string {
+	where := ""
+	if e.Source != "" {
+		where = fmt.Sprintf(" (%s:%d)", e.Source, e.Line)
+	}
+	return fmt.Sprintf("dedup: index: article %q%s: %v", e.ID, where, e.Err)
+}
+
+func (e *IndexError) Unwrap() error { return e.Err }

@@ -15,6 +15,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -157,6 +158,15 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fail(err)
 	}
+	if err := outputNotInput("-o", o.output, paths); err != nil {
+		return fail(err)
+	}
+	if err := outputNotInput("--report", o.report, paths); err != nil {
+		return fail(err)
+	}
+	if o.report != "" && o.report != "-" && sameOutput(o.report, o.output) {
+		return fail(fmt.Errorf("--report %s: the same file as -o", o.report))
+	}
 	if slices.Contains(paths, "-") {
 		f, err := spool(stdin)
 		if err != nil {
@@ -181,11 +191,11 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	case b.err != nil && errors.Is(b.err, read.ErrUnknownFormat):
 		return fail(fmt.Errorf("--input-format: %w", b.err))
 	case b.err != nil && ctx.Err() != nil:
-		return fail(fmt.Errorf("interrupted, nothing written: %w", ctx.Err()))
+		return fail(fmt.Errorf("interrupted: %s: %w", c.partial(), ctx.Err()))
 	case b.err != nil:
-		return fail(fmt.Errorf("nothing written: %w", b.err))
+		return fail(fmt.Errorf("%s: %w", c.partial(), b.err))
 	case b.stopped:
-		return fail(fmt.Errorf("nothing written: --strict: %w", b.stoppedBy))
+		return fail(fmt.Errorf("%s: --strict: %w", c.partial(), b.stoppedBy))
 	}
 	if err := c.commit(); err != nil {
 		return fail(err)
@@ -469,6 +479,32 @@ func (c *cleaner) commit() error {
 		}
 	}
 	return nil
+}
+
+// partial says what a clean that stopped before the end left: no -o
+// output and no report, and the text articles already written under
+// --out-dir (each is complete), if any.
+func (c *cleaner) partial() string {
+	if len(c.written) == 0 {
+		return "nothing written"
+	}
+	return fmt.Sprintf("no output file or report written; %d cleaned text articles were written under %s before it stopped (each complete; rerun to finish)",
+		len(c.written), c.opts.outDir)
+}
+
+// sameOutput reports whether two output paths name one file.
+func sameOutput(a, b string) bool {
+	if a == "" || b == "" || a == "-" || b == "-" {
+		return false
+	}
+	absA, _ := filepath.Abs(a)
+	absB, _ := filepath.Abs(b)
+	if absA == absB {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // abort removes the temporary files not committed.

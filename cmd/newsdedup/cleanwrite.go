@@ -148,7 +148,7 @@ func writeInRoot(root *os.Root, rel, source string, data []byte) error {
 	}
 	// A stale temporary file (or a link put in its place) is removed, not
 	// written through.
-	tmp := filepath.Join(filepath.Dir(rel), "."+filepath.Base(rel)+".newsdedup-tmp")
+	tmp := filepath.Join(filepath.Dir(rel), tempBase(filepath.Base(rel), len(".newsdedup-tmp"))+".newsdedup-tmp")
 	_ = root.Remove(tmp)
 	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {

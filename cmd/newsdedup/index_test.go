@@ -88,7 +88,8 @@ func TestIndexStatsJSON(t *testing.T) {
 	require.Equal(t, exitClean, code, errOut)
 	var got indexStats
 	require.NoError(t, json.Unmarshal([]byte(out), &got))
-	assert.Equal(t, indexStats{Index: path, Entries: 3, Admitted: 2, Duplicates: 1, Pending: 0, BandKeys: got.BandKeys}, got)
+	assert.Equal(t, indexStats{Index: path, Entries: 3, Admitted: 2, Duplicates: 1, Pending: 0, BandKeys: got.BandKeys,
+		ExpiredLeases: []leaseInfo{}}, got)
 }
 
 func TestRedactURL(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/newsdedup/newsdedup/dedup"
 	"github.com/newsdedup/newsdedup/dedup/boltstore"
@@ -32,6 +33,9 @@ func openStore(ctx context.Context, spec string, noSync bool) (dedup.Store, erro
 // fsync after each write to a file.
 type storeMode struct {
 	readOnly, create, noSync bool
+	// retry is how long a Redis store retries transient failures; 0
+	// means not at all.
+	retry time.Duration
 }
 
 // openStoreMode opens spec in mode m.
@@ -43,7 +47,11 @@ func openStoreMode(ctx context.Context, spec string, m storeMode) (dedup.Store, 
 		if m.noSync {
 			return nil, errors.New("--index-no-sync applies to a file index, not to Redis")
 		}
-		st, err := redisstore.Open(ctx, spec, nil)
+		retry := m.retry
+		if retry == 0 {
+			retry = -1 // redisstore's 0 is its default; here it is none
+		}
+		st, err := redisstore.Open(ctx, spec, &redisstore.Options{Retry: retry})
 		if err != nil {
 			return nil, err
 		}

@@ -71,6 +71,12 @@ func (j *jsonlWriter) article(doc *dedup.Document, fs []dedup.Finding) error {
 
 func (j *jsonlWriter) finish(stats) error { return j.w.Flush() }
 
+// flush writes out the articles buffered, without what finish adds: for
+// a scan that fails part-way.
+func (j *jsonlWriter) flush() error { return j.w.Flush() }
+
+func (t *textWriter) flush() error { return t.w.Flush() }
+
 // jsonWriter writes one JSON document: {"articles": [...], "summary": {...}}.
 type jsonWriter struct {
 	jsonlWriter

@@ -21,7 +21,8 @@ Usage:
                                      bodies, spliced paragraphs and residue
   newsdedup clean [flags] [PATH...]  write articles back without residue,
                                      repeats and spliced paragraphs
-  newsdedup index stats|remove ...   inspect or edit a persistent index
+  newsdedup index stats|remove|repair|prune|export ...
+                                     inspect or maintain a persistent index
   newsdedup help [command]           show help
   newsdedup version                  print the version
 

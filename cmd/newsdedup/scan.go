@@ -7,10 +7,11 @@ import (
 	"io"
 	"iter"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -62,6 +63,8 @@ type scanOptions struct {
 	progress bool
 	index    string
 	noSync   bool
+	ttl      time.Duration
+	retry    time.Duration
 	output   string
 	patterns string
 	read     read.Options
@@ -86,6 +89,9 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.Float64Var(&d.Threshold, "threshold", d.Threshold, "near_duplicate: similarity (Jaccard, or containment for excerpts) from which two articles are one story")
 	fs.StringVar(&o.index, "index", "", "check each article against a persistent index and add the new ones: a bbolt file PATH or a redis:// URL")
 	fs.BoolVar(&o.noSync, "index-no-sync", false, "with a file --index: do not fsync each write (faster; a killed process loses nothing, a system crash may lose recent writes)")
+	fs.DurationVar(&o.ttl, "index-ttl", 0, "with --index: forget articles indexed longer ago than this (e.g. 168h: \"seen in the last week?\"); 0 keeps them")
+	fs.DurationVar(&o.retry, "index-retry", 30*time.Second, "with a Redis --index: how long to retry a failing Redis (connection lost, LOADING, CLUSTERDOWN...) before giving up")
+	fs.BoolVar(&o.read.FollowSymlinks, "follow-symlinks", false, "read the files that symbolic links in an input folder lead to outside it (by default they are reported and skipped)")
 	fs.StringVar(&o.patterns, "residue-patterns", "", "add the residue patterns of FILE (one regular expression a line, # comments)")
 	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSONL fields to take the title from, in order (default title,headline)")
 	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSONL fields to take the body from, in order (default text,body,content,articleBody)")
@@ -118,6 +124,10 @@ func (o *scanOptions) pipelineOptions() (dedup.Options, error) {
 	if d.Threshold <= 0 || d.Threshold > 1 {
 		return d, fmt.Errorf("--threshold %v: want a number in (0, 1]", d.Threshold)
 	}
+	if o.ttl < 0 {
+		return d, fmt.Errorf("--index-ttl %v: want a duration of 0 or more", o.ttl)
+	}
+	d.TTL = o.ttl
 	d.Workers = max(d.Workers, 1)
 	d.Corpus = !o.noCorpus
 	if o.patterns != "" {
@@ -166,6 +176,13 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return fail(err)
 	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"-"}
+	}
+	if err := outputNotInput("-o", o.output, paths); err != nil {
+		return fail(err)
+	}
 	w := stdout // plain stdout without -o, so that colour sees a terminal
 	var so *sink
 	if o.output != "" {
@@ -179,10 +196,6 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return fail(err)
 	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths = []string{"-"}
-	}
 	if !o.noCorpus && slices.Contains(paths, "-") {
 		// The corpus pass reads the input twice: keep stdin in a file.
 		f, err := spool(stdin)
@@ -193,11 +206,17 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		stdin = f
 	}
 	if o.index != "" {
-		st, err := openStore(ctx, o.index, o.noSync)
+		st, err := openStoreMode(ctx, o.index, storeMode{create: true, noSync: o.noSync, retry: o.retry})
 		if err != nil {
 			return fail(fmt.Errorf("--index %s: %v", redactURL(o.index), err))
 		}
 		defer st.Close()
+		if o.ttl > 0 && !isRedisURL(o.index) {
+			// Redis forgets expired entries itself; a file is swept.
+			if _, err := st.Prune(ctx, time.Now()); err != nil {
+				return fail(fmt.Errorf("--index %s: sweeping expired entries: %v", o.index, err))
+			}
+		}
 		popts.Store = st
 	}
 	p, err := newPipeline(popts)
@@ -209,11 +228,20 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		out: out, stderr: stderr, showProgress: o.progress && isTerminal(stderr), start: time.Now()}
 	code := b.run(ctx, p)
 	// Commit a complete output, also when bad records were skipped; an
-	// interrupted, stopped (--strict) or failed scan leaves none.
-	if so != nil && !b.stopped && !b.failed {
+	// interrupted, stopped (--strict) or failed scan leaves none, unless
+	// an index decided some of its articles: those are written out, since
+	// the index remembers them (a rerun reports them "already in the
+	// index").
+	switch {
+	case so != nil && !b.stopped && !b.failed:
 		if err := so.commit(); err != nil {
 			return fail(fmt.Errorf("-o %s: %v", o.output, err))
 		}
+	case so != nil && b.failed && popts.Store != nil && b.written > 0:
+		if err := so.commit(); err != nil {
+			return fail(fmt.Errorf("-o %s: %v", o.output, err))
+		}
+		fmt.Fprintf(stderr, "newsdedup: scan: wrote the %d articles decided to %s (incomplete)\n", b.written, o.output)
 	}
 	return code
 }
@@ -289,6 +317,7 @@ type batch struct {
 	stoppedBy    error // that record's error
 	failed       bool  // the output, the index or the context failed: the output is incomplete
 	err          error // why it failed
+	written      int   // articles written out
 }
 
 // docBytes is the size of a document for progress: its record, or its
@@ -323,14 +352,20 @@ type cluster struct {
 // code.
 func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 	st := stats{byKind: make(map[dedup.Kind]int)}
-	// total and size are written by the reader, which, when the scan
-	// streams (no corpus pass), runs beside the loop below.
-	var total, size atomic.Int64
+	var total int
+	var size int64
 	reading := newProgress(b.stderr, b.showProgress && !b.opts.noCorpus, b.start, "reading", -1, 0)
+	// The first pass is the corpus pass, in this goroutine, or, when the
+	// run needs none, the scan pass, read by the pipeline's reader
+	// goroutine while this one takes the articles: mu guards what seen
+	// counts.
+	var mu sync.Mutex
 	b.in.seen = func(doc *dedup.Document) {
 		n := docBytes(doc)
-		total.Add(1)
-		size.Add(int64(n))
+		mu.Lock()
+		defer mu.Unlock()
+		total++
+		size += int64(n)
 		reading.add(n)
 	}
 	var scanning *progress
@@ -358,12 +393,14 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 			break
 		}
 		if scanning == nil {
+			mu.Lock()
 			reading.done()
-			n, bytes := int(total.Load()), size.Load()
+			sz, n := size, total
+			mu.Unlock()
 			if b.opts.noCorpus {
-				n, bytes = 0, -1
+				n, sz = 0, -1
 			}
-			scanning = newProgress(b.stderr, b.showProgress, b.start, "scanning", bytes, n)
+			scanning = newProgress(b.stderr, b.showProgress, b.start, "scanning", sz, n)
 		}
 		scanning.add(docBytes(a.Document))
 		st.articles++
@@ -387,8 +424,11 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 			err = fmt.Errorf("writing output: %w", err)
 			break
 		}
+		b.written++
 	}
+	mu.Lock()
 	reading.done()
+	mu.Unlock()
 	if scanning != nil {
 		scanning.done()
 	}
@@ -397,8 +437,27 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 	}
 	if err != nil {
 		b.failed, b.err = true, err
-		if ctx.Err() != nil {
-			err = fmt.Errorf("interrupted after %d articles: %w", st.articles, ctx.Err())
+		// The articles written so far go out (an index decided them); an
+		// HTML report or a JSON document is only written whole.
+		if f, ok := b.out.(interface{ flush() error }); ok {
+			if ferr := f.flush(); ferr != nil && !errors.Is(err, ferr) {
+				fmt.Fprintf(b.stderr, "newsdedup: writing output: %v\n", ferr)
+			}
+		}
+		of := ""
+		mu.Lock()
+		if total > 0 && !b.opts.noCorpus && b.in.pass > 1 {
+			of = fmt.Sprintf(" of %d", total) // the corpus pass counted them all
+		}
+		mu.Unlock()
+		ie := (*dedup.IndexError)(nil)
+		switch {
+		case ctx.Err() != nil:
+			err = fmt.Errorf("interrupted after %d%s articles (no summary: the output is incomplete): %w", st.articles, of, ctx.Err())
+		case errors.As(err, &ie):
+			err = fmt.Errorf("%w\nnewsdedup: the index failed after %d%s articles: the %d decided are written out, %d read were left undecided; "+
+				"rerun the same scan once the index answers again (articles decided already are reported \"already in the index\")",
+				err, st.articles, of, st.articles, ie.Undecided)
 		}
 		fmt.Fprintf(b.stderr, "newsdedup: %v\n", err)
 		return exitError
@@ -420,6 +479,32 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 		return exitFlagged
 	}
 	return exitClean
+}
+
+// outputNotInput returns a usage error when the output file out (of flag
+// name) is also one of the inputs, or inside an input folder given as
+// a path: writing it would overwrite or feed back what is read.
+func outputNotInput(name, out string, inputs []string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	ofi, oerr := os.Stat(out)
+	absOut, _ := filepath.Abs(out)
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if absIn, _ := filepath.Abs(in); absIn == absOut {
+			return fmt.Errorf("%s %s: the output is also an input", name, out)
+		}
+		if oerr != nil {
+			continue
+		}
+		if ifi, err := os.Stat(in); err == nil && os.SameFile(ofi, ifi) {
+			return fmt.Errorf("%s %s: the output is also an input (%s)", name, out, in)
+		}
+	}
+	return nil
 }
 
 // parseKindList parses kind names.

@@ -4,11 +4,34 @@ import (
 	"bufio"
 	"compress/gzip"
 	"errors"
+	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
+
+// maxNameBytes is the longest file name most file systems take.
+const maxNameBytes = 255
+
+// tempBase returns the hidden name a temporary file for base starts
+// with: "." and base, or, when that and room more bytes would not fit in
+// a file name, "." and as much of base as fits, "~" and a hash of all of
+// it, so that names of 240 bytes and more still get a temporary file.
+func tempBase(base string, room int) string {
+	if 1+len(base)+room <= maxNameBytes {
+		return "." + base
+	}
+	h := fnv.New64a()
+	h.Write([]byte(base))
+	cut := max(maxNameBytes-room-1-17, 0)
+	for cut > 0 && !utf8.RuneStart(base[cut]) {
+		cut--
+	}
+	return fmt.Sprintf(".%s~%016x", base[:cut], h.Sum64())
+}
 
 // sink is one output stream: standard output, or a file written under a
 // temporary name in its folder and renamed by commit.
@@ -42,7 +65,7 @@ func openSink(path string, stdout io.Writer) (*sink, error) {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real // replace the file a link points to, not the link
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(path), tempBase(filepath.Base(path), len(".tmp-")+20)+".tmp-*")
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func BenchmarkPut(b *testing.B) {
 			for b.Loop() {
 				e, bands := benchEntry(i)
 				i++
-				if err := s.Put(ctx, e, bands); err != nil {
+				if err := put(s, ctx, e, bands); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -53,7 +53,7 @@ func BenchmarkPutParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			e, bands := benchEntry(int(next.Add(1)))
-			if err := s.Put(ctx, e, bands); err != nil {
+			if err := put(s, ctx, e, bands); err != nil {
 				b.Error(err)
 				return
 			}
@@ -68,7 +68,7 @@ func BenchmarkCandidates(b *testing.B) {
 			s := mustOpen(b, filepath.Join(b.TempDir(), "index.db"), &Options{NoSync: true})
 			for i := range n {
 				e, bands := benchEntry(i)
-				require.NoError(b, s.Put(ctx, e, bands))
+				require.NoError(b, put(s, ctx, e, bands))
 			}
 			// Query with the 12 spread-out bands of stored articles: each
 			// query finds its article and no other.

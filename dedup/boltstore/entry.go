@@ -3,25 +3,42 @@ package boltstore
 import (
 	"encoding/binary"
 	"fmt"
+	"time"
 
 	"github.com/newsdedup/newsdedup/dedup"
 )
 
-// entryVersion is the first byte of every encoded entry. A reader meets
-// only versions it knows; any other first byte is reported as corrupt.
-const entryVersion = 1
+// entryVersion is the first byte of every entry written; entryVersion1
+// entries (without lease and times) are still read. A reader meets only
+// versions it knows; any other first byte is reported as corrupt.
+const (
+	entryVersion  = 2
+	entryVersion1 = 1
+)
 
-// appendEntry appends the encoding of e and its band keys to dst:
+// appendEntry appends the encoding of e and its band keys to dst, with
+// session 0 (see appendEntrySession).
+func appendEntry(dst []byte, e dedup.Entry, bands []uint64) []byte {
+	return appendEntrySession(dst, e, bands, 0)
+}
+
+// appendEntrySession appends the encoding of e and its band keys to dst,
+// written in the store's session session:
 //
 //	version   1 byte (entryVersion)
 //	seq       uvarint
 //	status    1 byte (dedup.Status)
 //	dupOf     uvarint length, then the bytes
 //	sig       uvarint length, then the bytes
+//	owner     uvarint length, then the bytes (the lease's; version 2)
+//	lease     uvarint, Unix milliseconds, 0 none (version 2)
+//	added     uvarint, Unix milliseconds, 0 unknown (version 2)
+//	expires   uvarint, Unix milliseconds, 0 never (version 2)
+//	session   uvarint, meta/session of the Store that wrote it (version 2)
 //	bands     uvarint count, then 8 bytes big-endian per band key
 //
 // bands must already be free of repeats (see uniqueBands).
-func appendEntry(dst []byte, e dedup.Entry, bands []uint64) []byte {
+func appendEntrySession(dst []byte, e dedup.Entry, bands []uint64, session uint64) []byte {
 	dst = append(dst, entryVersion)
 	dst = binary.AppendUvarint(dst, e.Seq)
 	dst = append(dst, byte(e.Status))
@@ -29,6 +46,12 @@ func appendEntry(dst []byte, e dedup.Entry, bands []uint64) []byte {
 	dst = append(dst, e.DupOf...)
 	dst = binary.AppendUvarint(dst, uint64(len(e.Sig)))
 	dst = append(dst, e.Sig...)
+	dst = binary.AppendUvarint(dst, uint64(len(e.Owner)))
+	dst = append(dst, e.Owner...)
+	dst = binary.AppendUvarint(dst, millis(e.Lease))
+	dst = binary.AppendUvarint(dst, millis(e.Added))
+	dst = binary.AppendUvarint(dst, millis(e.Expires))
+	dst = binary.AppendUvarint(dst, session)
 	dst = binary.AppendUvarint(dst, uint64(len(bands)))
 	for _, b := range bands {
 		dst = binary.BigEndian.AppendUint64(dst, b)
@@ -42,8 +65,16 @@ func appendEntry(dst []byte, e dedup.Entry, bands []uint64) []byte {
 // that does not decode exactly yields an error wrapping ErrCorrupt that
 // names id; decodeEntry never panics.
 func decodeEntry(id string, v []byte, wantBands bool) (dedup.Entry, []uint64, error) {
+	e, bands, _, err := decodeEntrySession(id, v, wantBands)
+	return e, bands, err
+}
+
+// decodeEntrySession is decodeEntry that also returns the session that
+// wrote the entry (0 for a version 1 entry).
+func decodeEntrySession(id string, v []byte, wantBands bool) (dedup.Entry, []uint64, uint64, error) {
 	d := decoder{id: id, buf: v}
-	if ver := d.byte("version"); d.err == nil && ver != entryVersion {
+	ver := d.byte("version")
+	if d.err == nil && ver != entryVersion && ver != entryVersion1 {
 		d.fail(fmt.Sprintf("unknown entry version %d", ver))
 	}
 	e := dedup.Entry{ID: id}
@@ -56,12 +87,20 @@ func decodeEntry(id string, v []byte, wantBands bool) (dedup.Entry, []uint64, er
 	if sig := d.bytes("signature"); len(sig) > 0 {
 		e.Sig = append([]byte(nil), sig...)
 	}
+	var session uint64
+	if ver == entryVersion {
+		e.Owner = string(d.bytes("owner"))
+		e.Lease = fromMillis(d.uvarint("lease"))
+		e.Added = fromMillis(d.uvarint("added"))
+		e.Expires = fromMillis(d.uvarint("expires"))
+		session = d.uvarint("session")
+	}
 	n := d.uvarint("band count")
 	if d.err == nil && (len(d.buf)%8 != 0 || n != uint64(len(d.buf)/8)) {
 		d.fail(fmt.Sprintf("%d band keys in %d bytes", n, len(d.buf)))
 	}
 	if d.err != nil {
-		return dedup.Entry{}, nil, d.err
+		return dedup.Entry{}, nil, 0, d.err
 	}
 	var bands []uint64
 	if wantBands && n > 0 {
@@ -70,7 +109,24 @@ func decodeEntry(id string, v []byte, wantBands bool) (dedup.Entry, []uint64, er
 			bands[i] = binary.BigEndian.Uint64(d.buf[8*i:])
 		}
 	}
-	return e, bands, nil
+	return e, bands, session, nil
+}
+
+// millis returns t in Unix milliseconds, 0 for the zero time (and for
+// times before 1970).
+func millis(t time.Time) uint64 {
+	if t.IsZero() || t.UnixMilli() <= 0 {
+		return 0
+	}
+	return uint64(t.UnixMilli())
+}
+
+// fromMillis is the inverse of millis.
+func fromMillis(ms uint64) time.Time {
+	if ms == 0 || ms > 1<<62 {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(ms))
 }
 
 // decoder reads the fields of one encoded entry with a sticky error.

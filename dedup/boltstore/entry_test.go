@@ -54,7 +54,7 @@ func TestEntryDecodeCorrupt(t *testing.T) {
 		msg  string
 	}{
 		{"empty value: nothing to read", nil, "truncated version"},
-		{"unknown version: a future format is not guessed at", []byte{2}, "unknown entry version 2"},
+		{"unknown version: a future format is not guessed at", []byte{3}, "unknown entry version 3"},
 		{"only the version byte", []byte{entryVersion}, "bad seq"},
 		{"status out of range", append([]byte{entryVersion, 1}, 3), "status 3 out of range"},
 		{"dupOf longer than the value", []byte{entryVersion, 1, 0, 100}, "truncated dupOf"},

@@ -13,7 +13,10 @@
 // integers: the number of entries, of entries admitted and of duplicates,
 // and the number of distinct band keys with at least one member. Every
 // write updates them in the same transaction as the data they count, so
-// Stats reads four keys instead of walking the file.
+// Stats reads four keys instead of walking the file. Key "session" (8
+// bytes, absent in files written before leases) counts the read-write
+// openings of the file: each Store writes its session into the entries it
+// writes.
 //
 // "entries" maps an article id (its UTF-8 bytes, 1 to 32768 bytes) to
 // its encoded entry: a version byte (1), the claim number as a uvarint,
@@ -22,8 +25,18 @@
 // a uvarint count then 8 bytes big-endian each (see appendEntry). Keeping
 // the band keys in the entry lets Remove, and a Put that replaces an
 // entry, delete exactly the memberships the entry had. The bucket's
-// sequence (bbolt NextSequence, persisted with each commit) is the claim
-// counter behind NextSeq.
+// sequence (persisted with each commit) is the claim counter behind
+// NextSeq.
+//
+// # Leases
+//
+// A read-write Store holds the file's lock, so it is the only writer: a
+// pending entry written in an earlier session belongs to a writer that
+// died (or was killed) before deciding it. The Store reports the lease of
+// such an entry as expired (a zero Lease), whatever time it was given, so
+// that the next writer to meet it takes it over at once instead of
+// waiting. Expired entries (Entry.Expires) are skipped by every read and
+// replaced by Insert; Prune deletes them.
 //
 // "bands" holds one key per band membership: the band key as 8 bytes
 // big-endian followed by the article id, with an empty value. Big-endian
@@ -85,6 +98,7 @@ var (
 	keyAdmitted   = []byte("admitted")
 	keyDuplicates = []byte("duplicates")
 	keyBandKeys   = []byte("bandkeys")
+	keySession    = []byte("session")
 )
 
 // DefaultTimeout is how long Open waits for the file lock when
@@ -121,6 +135,9 @@ type Store struct {
 	db      *bolt.DB
 	path    string
 	created time.Time
+	// session is this Store's number (meta/session); a pending entry of
+	// another session has an expired lease.
+	session uint64
 	// writers counts the writes in flight (see write).
 	writers atomic.Int32
 }
@@ -173,7 +190,8 @@ func Open(path string, opts *Options) (*Store, error) {
 		db.MaxBatchDelay = batchDelay
 	}
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("boltstore: open %s: file is locked by another store: %w", path, err)
+		return nil, fmt.Errorf("boltstore: open %s: index is in use by another process (waited %v for its lock; one process at a time writes a file index, share one in Redis instead): %w",
+			path, bo.Timeout, ErrInUse)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
@@ -181,8 +199,15 @@ func Open(path string, opts *Options) (*Store, error) {
 	s := &Store{db: db, path: path}
 	if o.ReadOnly {
 		err = db.View(s.load)
+		s.session++ // every pending entry is an orphan to a reader
 	} else {
-		err = db.Update(s.initialise)
+		err = db.Update(func(tx *bolt.Tx) error {
+			if err := s.initialise(tx); err != nil {
+				return err
+			}
+			s.session++
+			return tx.Bucket(bucketMeta).Put(keySession, binary.BigEndian.AppendUint64(nil, s.session))
+		})
 	}
 	if err != nil {
 		_ = db.Close()
@@ -246,7 +271,28 @@ func (s *Store) load(tx *bolt.Tx) error {
 		return fmt.Errorf("%w: meta/created: %v", ErrCorrupt, err)
 	}
 	s.created = created
+	if v := meta.Get(keySession); v != nil {
+		if len(v) != 8 {
+			return fmt.Errorf("%w: meta/session is %d bytes, want 8", ErrCorrupt, len(v))
+		}
+		s.session = binary.BigEndian.Uint64(v)
+	}
 	return nil
+}
+
+// decode decodes the stored entry v of id, with the lease of an earlier
+// session's pending entry expired.
+func (s *Store) decode(id string, v []byte, wantBands bool) (dedup.Entry, []uint64, error) {
+	e, bands, session, err := decodeEntrySession(id, v, wantBands)
+	if err == nil && e.Status == dedup.StatusPending && session != s.session {
+		e.Lease = time.Time{}
+	}
+	return e, bands, err
+}
+
+// expired reports whether e has expired at now.
+func expired(e dedup.Entry, now time.Time) bool {
+	return !e.Expires.IsZero() && !e.Expires.After(now)
 }
 
 // Path returns the path the Store was opened with.
@@ -264,19 +310,22 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// NextSeq returns the next claim number from the entries bucket's
-// sequence. The number is committed (and synced, unless Options.NoSync)
+// NextSeq reserves n claim numbers from the entries bucket's sequence
+// and returns the first. The numbers are committed (and synced, unless Options.NoSync)
 // before it is returned, so it is never handed out twice, also across
 // reopenings of the file.
-func (s *Store) NextSeq(ctx context.Context) (uint64, error) {
+func (s *Store) NextSeq(ctx context.Context, n int) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("boltstore: next seq: %w", err)
 	}
+	if n < 1 {
+		return 0, fmt.Errorf("boltstore: next seq: %d numbers", n)
+	}
 	var seq uint64
 	err := s.write(func(tx *bolt.Tx) error {
-		var err error
-		seq, err = tx.Bucket(bucketEntries).NextSequence()
-		return err
+		b := tx.Bucket(bucketEntries)
+		seq = b.Sequence() + 1
+		return b.SetSequence(b.Sequence() + uint64(n))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("boltstore: next seq: %w", err)
@@ -284,34 +333,46 @@ func (s *Store) NextSeq(ctx context.Context) (uint64, error) {
 	return seq, nil
 }
 
-// Put stores e under e.ID with its band keys, replacing the entry of that
-// id and its memberships, in one transaction. Repeated band keys are
-// stored once. It returns ErrEmptyID for an entry without an id and
-// ErrInvalidStatus for an unknown status.
-func (s *Store) Put(ctx context.Context, e dedup.Entry, bands []uint64) error {
+// Insert stores e under e.ID with its band keys, in one transaction,
+// unless an entry of that id is there and has not expired, which it
+// returns instead; an expired one is replaced with its memberships.
+// Repeated band keys are stored once. It returns ErrEmptyID for an entry
+// without an id and ErrInvalidStatus for an unknown status.
+func (s *Store) Insert(ctx context.Context, e dedup.Entry, bands []uint64) (dedup.Entry, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return wrap("put", e.ID, err)
+		return dedup.Entry{}, false, wrap("insert", e.ID, err)
 	}
 	if e.ID == "" {
-		return ErrEmptyID
+		return dedup.Entry{}, false, ErrEmptyID
 	}
 	if !validStatus(e.Status) {
-		return wrap("put", e.ID, fmt.Errorf("%w %d", ErrInvalidStatus, e.Status))
+		return dedup.Entry{}, false, wrap("insert", e.ID, fmt.Errorf("%w %d", ErrInvalidStatus, e.Status))
 	}
 	bands = uniqueBands(bands)
-	val := appendEntry(nil, e, bands)
+	if e.Status != dedup.StatusPending {
+		e.Owner, e.Lease = "", time.Time{}
+	}
+	val := appendEntrySession(nil, e, bands, s.session)
+	var found dedup.Entry
+	var inserted bool
 	err := s.write(func(tx *bolt.Tx) error {
+		found, inserted = dedup.Entry{}, false
 		t := open(tx)
 		var d delta
 		if old := t.entries.Get([]byte(e.ID)); old != nil {
-			oe, obands, err := decodeEntry(e.ID, old, true)
+			oe, obands, err := s.decode(e.ID, old, true)
 			if err != nil {
 				return err
+			}
+			if !expired(oe, time.Now()) {
+				found = oe
+				return nil
 			}
 			if err := t.unfile(oe, obands, &d); err != nil {
 				return err
 			}
 		}
+		inserted = true
 		// bbolt keeps the key slices until commit: one buffer, one
 		// distinct slice of it per key.
 		id := []byte(e.ID)
@@ -331,7 +392,10 @@ func (s *Store) Put(ctx context.Context, e dedup.Entry, bands []uint64) error {
 		}
 		return t.apply(d)
 	})
-	return wrap("put", e.ID, err)
+	if err != nil {
+		return dedup.Entry{}, false, wrap("insert", e.ID, err)
+	}
+	return found, inserted, nil
 }
 
 // Candidates returns the entries filed under any of bands, each once, in
@@ -346,6 +410,7 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64) ([]dedup.Entry, 
 		t := open(tx)
 		c := t.bands.Cursor()
 		seen := make(map[string]struct{})
+		now := time.Now()
 		var prefix [8]byte
 		for _, b := range bands {
 			binary.BigEndian.PutUint64(prefix[:], b)
@@ -358,12 +423,14 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64) ([]dedup.Entry, 
 				if v == nil {
 					return fmt.Errorf("%w: band %016x lists missing entry %q", ErrCorrupt, b, id)
 				}
-				e, _, err := decodeEntry(string(id), v, false)
+				e, _, err := s.decode(string(id), v, false)
 				if err != nil {
 					return err
 				}
 				seen[e.ID] = struct{}{}
-				out = append(out, e)
+				if !expired(e, now) {
+					out = append(out, e)
+				}
 			}
 		}
 		return nil
@@ -377,10 +444,12 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64) ([]dedup.Entry, 
 	return out, nil
 }
 
-// SetStatus records the admission decision of the entry id, keeping its
-// claim number, signature and band keys. It returns an error wrapping
-// dedup.ErrNotFound when there is no such entry.
-func (s *Store) SetStatus(ctx context.Context, id string, st dedup.Status, dupOf string) error {
+// SetStatus records the admission decision of the pending entry id that
+// owner holds, keeping its claim number, signature and band keys, and
+// ends the lease. It returns an error wrapping dedup.ErrLeaseLost when the
+// entry is decided or held by another owner, dedup.ErrNotFound when there
+// is no such entry.
+func (s *Store) SetStatus(ctx context.Context, id, owner string, st dedup.Status, dupOf string) error {
 	if err := ctx.Err(); err != nil {
 		return wrap("set status", id, err)
 	}
@@ -389,7 +458,7 @@ func (s *Store) SetStatus(ctx context.Context, id string, st dedup.Status, dupOf
 	}
 	err := s.write(func(tx *bolt.Tx) error {
 		t := open(tx)
-		e, bands, err := t.load(id)
+		e, bands, err := s.held(t, id, owner)
 		if err != nil {
 			return err
 		}
@@ -397,12 +466,138 @@ func (s *Store) SetStatus(ctx context.Context, id string, st dedup.Status, dupOf
 		d.count(e.Status, -1)
 		d.count(st, +1)
 		e.Status, e.DupOf = st, dupOf
-		if err := t.entries.Put([]byte(id), appendEntry(nil, e, bands)); err != nil {
+		if st != dedup.StatusPending {
+			e.Owner, e.Lease = "", time.Time{}
+		}
+		if err := t.entries.Put([]byte(id), appendEntrySession(nil, e, bands, s.session)); err != nil {
 			return err
 		}
 		return t.apply(d)
 	})
 	return wrap("set status", id, err)
+}
+
+// held loads the entry of id when it is pending under owner's lease.
+func (s *Store) held(t txn, id, owner string) (dedup.Entry, []uint64, error) {
+	v := t.entries.Get([]byte(id))
+	if v == nil {
+		return dedup.Entry{}, nil, dedup.ErrNotFound
+	}
+	e, bands, err := s.decode(id, v, true)
+	if err != nil {
+		return dedup.Entry{}, nil, err
+	}
+	if expired(e, time.Now()) {
+		return dedup.Entry{}, nil, dedup.ErrNotFound
+	}
+	if e.Status != dedup.StatusPending || e.Owner != owner {
+		return dedup.Entry{}, nil, dedup.ErrLeaseLost
+	}
+	return e, bands, nil
+}
+
+// TakeOver hands the lease of the pending entry id from owner from to
+// owner to, until until. It returns an error wrapping dedup.ErrLeaseLost
+// when from does not hold it, dedup.ErrNotFound when there is no entry.
+func (s *Store) TakeOver(ctx context.Context, id, from, to string, until time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return wrap("take over", id, err)
+	}
+	err := s.write(func(tx *bolt.Tx) error {
+		t := open(tx)
+		e, bands, err := s.held(t, id, from)
+		if err != nil {
+			return err
+		}
+		e.Owner, e.Lease = to, until
+		return t.entries.Put([]byte(id), appendEntrySession(nil, e, bands, s.session))
+	})
+	return wrap("take over", id, err)
+}
+
+// Scan calls fn with every entry that has not expired, in id order, in
+// one read transaction.
+func (s *Store) Scan(ctx context.Context, fn func(dedup.Entry) error) error {
+	now := time.Now()
+	return s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEntries).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			e, _, err := s.decode(string(k), v, false)
+			if err != nil {
+				return err
+			}
+			if expired(e, now) {
+				continue
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Prune deletes the entries expired at now with their memberships, in
+// transactions of up to 1000 entries.
+func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
+	var ids []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketEntries).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			e, _, err := decodeEntry(string(k), v, false)
+			if err != nil {
+				return err
+			}
+			if expired(e, now) {
+				ids = append(ids, string(k))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("boltstore: prune: %w", err)
+	}
+	n := 0
+	for start := 0; start < len(ids); start += 1000 {
+		if err := ctx.Err(); err != nil {
+			return n, fmt.Errorf("boltstore: prune: %w", err)
+		}
+		chunk := ids[start:min(start+1000, len(ids))]
+		done := 0
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			done = 0
+			t := open(tx)
+			var d delta
+			for _, id := range chunk {
+				e, bands, err := t.load(id)
+				if errors.Is(err, dedup.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if !expired(e, now) {
+					continue
+				}
+				if err := t.unfile(e, bands, &d); err != nil {
+					return err
+				}
+				if err := t.entries.Delete([]byte(id)); err != nil {
+					return err
+				}
+				done++
+			}
+			return t.apply(d)
+		})
+		if err != nil {
+			return n, fmt.Errorf("boltstore: prune: %w", err)
+		}
+		n += done
+	}
+	return n, nil
 }
 
 // Get returns the entry of id, or an error wrapping dedup.ErrNotFound.
@@ -417,7 +612,14 @@ func (s *Store) Get(ctx context.Context, id string) (dedup.Entry, error) {
 			return dedup.ErrNotFound
 		}
 		var err error
-		e, _, err = decodeEntry(id, v, false)
+		var bands []uint64
+		e, bands, err = s.decode(id, v, true)
+		if err == nil && expired(e, time.Now()) {
+			return dedup.ErrNotFound
+		}
+		if e.Status == dedup.StatusPending {
+			e.Bands = bands
+		}
 		return err
 	})
 	if err != nil {
@@ -487,7 +689,7 @@ func wrap(op, id string, err error) error {
 	if err == nil || errors.Is(err, ErrCorrupt) {
 		return err
 	}
-	return fmt.Errorf("boltstore: %s %q: %w", op, id, err)
+	return fmt.Errorf("boltstore: %s %.100q: %w", op, id, err)
 }
 
 // uniqueBands returns the distinct band keys of bands, sorted, in a new

@@ -67,11 +67,15 @@ func TestPutGetCandidates(t *testing.T) {
 		{dedup.Entry{ID: "ab", Seq: 4, Status: dedup.StatusAdmitted}, []uint64{1<<63 | 10}},
 	}
 	for _, p := range puts {
-		require.NoError(t, s.Put(ctx, p.e, p.bands))
+		require.NoError(t, put(s, ctx, p.e, p.bands))
 	}
 	for _, p := range puts {
 		got, err := s.Get(ctx, p.e.ID)
 		require.NoError(t, err)
+		if p.e.Status == dedup.StatusPending {
+			assert.Equal(t, uniqueBands(p.bands), got.Bands, "a pending entry comes with its band keys")
+		}
+		got.Bands = nil
 		assert.Equal(t, p.e, got)
 	}
 
@@ -96,6 +100,7 @@ func TestPutGetCandidates(t *testing.T) {
 			for _, e := range got {
 				want, err := s.Get(ctx, e.ID)
 				require.NoError(t, err)
+				want.Bands = nil // Get adds them to a pending entry
 				assert.Equal(t, want, e, "a candidate carries the whole entry")
 			}
 		})
@@ -104,33 +109,42 @@ func TestPutGetCandidates(t *testing.T) {
 	mustCheck(t, s, dedup.StoreStats{Entries: 4, Admitted: 2, Duplicates: 1, BandKeys: 7})
 }
 
-func TestPutReplaces(t *testing.T) {
+func TestInsertReplacesExpired(t *testing.T) {
 	ctx := context.Background()
 	s := mustTemp(t)
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "a", Seq: 1, Status: dedup.StatusAdmitted}, []uint64{1, 2}))
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "b", Seq: 2}, []uint64{2}))
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "a", Seq: 3, Status: dedup.StatusDuplicate, DupOf: "b"}, []uint64{2, 3}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "a", Seq: 1, Status: dedup.StatusAdmitted, Expires: time.Now().Add(-time.Second)}, []uint64{1, 2}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "b", Seq: 2}, []uint64{2}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "a", Seq: 3, Status: dedup.StatusDuplicate, DupOf: "b"}, []uint64{2, 3}))
 
 	got, err := s.Get(ctx, "a")
 	require.NoError(t, err)
 	assert.Equal(t, dedup.Entry{ID: "a", Seq: 3, Status: dedup.StatusDuplicate, DupOf: "b"}, got)
 	c, err := s.Candidates(ctx, []uint64{1})
 	require.NoError(t, err)
-	assert.Empty(t, c, "the old band membership is gone")
+	assert.Empty(t, c, "the expired entry's band membership is gone")
 	c, err = s.Candidates(ctx, []uint64{2, 3})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a", "b"}, ids(c))
 	mustCheck(t, s, dedup.StoreStats{Entries: 2, Admitted: 0, Duplicates: 1, BandKeys: 2})
 }
 
+// put inserts e, and fails when an entry of its id is there.
+func put(s *Store, ctx context.Context, e dedup.Entry, bands []uint64) error {
+	_, ok, err := s.Insert(ctx, e, bands)
+	if err == nil && !ok {
+		err = fmt.Errorf("insert %q: the id is taken", e.ID)
+	}
+	return err
+}
+
 func TestSetStatus(t *testing.T) {
 	ctx := context.Background()
 	s := mustTemp(t)
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "a", Seq: 1, Sig: []byte{7}}, []uint64{1}))
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "b", Seq: 2}, []uint64{1, 2}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "a", Seq: 1, Sig: []byte{7}}, []uint64{1}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "b", Seq: 2}, []uint64{1, 2}))
 
-	require.NoError(t, s.SetStatus(ctx, "a", dedup.StatusAdmitted, ""))
-	require.NoError(t, s.SetStatus(ctx, "b", dedup.StatusDuplicate, "a"))
+	require.NoError(t, s.SetStatus(ctx, "a", "", dedup.StatusAdmitted, ""))
+	require.NoError(t, s.SetStatus(ctx, "b", "", dedup.StatusDuplicate, "a"))
 	mustCheck(t, s, dedup.StoreStats{Entries: 2, Admitted: 1, Duplicates: 1, BandKeys: 2})
 
 	b, err := s.Get(ctx, "b")
@@ -140,21 +154,21 @@ func TestSetStatus(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"b"}, ids(c), "SetStatus keeps the band memberships")
 
-	// Re-deciding moves the counts.
-	require.NoError(t, s.SetStatus(ctx, "b", dedup.StatusAdmitted, ""))
-	mustCheck(t, s, dedup.StoreStats{Entries: 2, Admitted: 2, Duplicates: 0, BandKeys: 2})
+	// A decided entry is not decided again.
+	require.ErrorIs(t, s.SetStatus(ctx, "b", "", dedup.StatusAdmitted, ""), dedup.ErrLeaseLost)
+	mustCheck(t, s, dedup.StoreStats{Entries: 2, Admitted: 1, Duplicates: 1, BandKeys: 2})
 
-	err = s.SetStatus(ctx, "nope", dedup.StatusAdmitted, "")
+	err = s.SetStatus(ctx, "nope", "", dedup.StatusAdmitted, "")
 	assert.ErrorIs(t, err, dedup.ErrNotFound)
 	assert.Contains(t, err.Error(), `boltstore: set status "nope"`)
-	assert.ErrorIs(t, s.SetStatus(ctx, "a", dedup.Status(9), ""), ErrInvalidStatus)
+	assert.ErrorIs(t, s.SetStatus(ctx, "a", "", dedup.Status(9), ""), ErrInvalidStatus)
 }
 
 func TestRemove(t *testing.T) {
 	ctx := context.Background()
 	s := mustTemp(t)
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "a", Seq: 1, Status: dedup.StatusAdmitted}, []uint64{1, 2}))
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "b", Seq: 2, Status: dedup.StatusDuplicate, DupOf: "a"}, []uint64{2, 3}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "a", Seq: 1, Status: dedup.StatusAdmitted}, []uint64{1, 2}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "b", Seq: 2, Status: dedup.StatusDuplicate, DupOf: "a"}, []uint64{2, 3}))
 
 	require.NoError(t, s.Remove(ctx, "a"))
 	_, err := s.Get(ctx, "a")
@@ -183,11 +197,11 @@ func TestPutInvalid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.ErrorIs(t, s.Put(ctx, tt.e, []uint64{1}), tt.want)
+			assert.ErrorIs(t, put(s, ctx, tt.e, []uint64{1}), tt.want)
 		})
 	}
-	err := s.Put(ctx, dedup.Entry{ID: string(make([]byte, bolt.MaxKeySize+1))}, nil)
-	assert.ErrorContains(t, err, "boltstore: put", "an id too long for a bbolt key is an error, not a panic")
+	err := put(s, ctx, dedup.Entry{ID: string(make([]byte, bolt.MaxKeySize+1))}, nil)
+	assert.ErrorContains(t, err, "boltstore: insert", "an id too long for a bbolt key is an error, not a panic")
 	mustCheck(t, s, dedup.StoreStats{})
 }
 
@@ -199,7 +213,7 @@ func TestNextSeqPersists(t *testing.T) {
 		s, err := Open(path, nil)
 		require.NoError(t, err)
 		for range 5 {
-			n, err := s.NextSeq(ctx)
+			n, err := s.NextSeq(ctx, 1)
 			require.NoError(t, err)
 			require.Greater(t, n, last, "claim numbers only grow, also across reopenings")
 			last = n
@@ -217,7 +231,7 @@ func TestReopenKeepsEntries(t *testing.T) {
 	assert.WithinDuration(t, time.Now(), created, time.Minute)
 	assert.Equal(t, path, s.Path())
 	e := dedup.Entry{ID: "a", Seq: 9, Status: dedup.StatusAdmitted, Sig: []byte("sig")}
-	require.NoError(t, s.Put(ctx, e, []uint64{4, 5}))
+	require.NoError(t, put(s, ctx, e, []uint64{4, 5}))
 	require.NoError(t, s.Close())
 
 	_, err = s.Get(ctx, "a")
@@ -248,8 +262,8 @@ func TestReadOnly(t *testing.T) {
 	r2 := mustOpen(t, path, &Options{ReadOnly: true, Timeout: 100 * time.Millisecond})
 	_, err = r2.Stats(ctx)
 	require.NoError(t, err, "two read-only stores share the file")
-	assert.Error(t, r1.Put(ctx, dedup.Entry{ID: "a"}, nil))
-	_, err = r1.NextSeq(ctx)
+	assert.Error(t, put(r1, ctx, dedup.Entry{ID: "a"}, nil))
+	_, err = r1.NextSeq(ctx, 1)
 	assert.Error(t, err)
 }
 
@@ -315,15 +329,15 @@ func TestOpenLocked(t *testing.T) {
 	start := time.Now()
 	_, err := Open(path, &Options{Timeout: 100 * time.Millisecond})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "locked by another store")
+	assert.Contains(t, err.Error(), "in use by another process")
 	assert.Less(t, time.Since(start), 5*time.Second, "the timeout is honoured")
 }
 
 func TestCorruptValue(t *testing.T) {
 	ctx := context.Background()
 	s := mustTemp(t)
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "bad", Seq: 1}, []uint64{1}))
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "good", Seq: 2}, []uint64{2}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "bad", Seq: 1}, []uint64{1}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "good", Seq: 2}, []uint64{2}))
 	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketEntries).Put([]byte("bad"), []byte{entryVersion, 0xff})
 	}))
@@ -333,7 +347,7 @@ func TestCorruptValue(t *testing.T) {
 	_, err = s.Candidates(ctx, []uint64{1, 2})
 	assert.ErrorIs(t, err, ErrCorrupt)
 	assert.ErrorIs(t, s.Remove(ctx, "bad"), ErrCorrupt)
-	assert.ErrorIs(t, s.SetStatus(ctx, "bad", dedup.StatusAdmitted, ""), ErrCorrupt)
+	assert.ErrorIs(t, s.SetStatus(ctx, "bad", "", dedup.StatusAdmitted, ""), ErrCorrupt)
 	got, err := s.Get(ctx, "good")
 	require.NoError(t, err, "other entries stay readable")
 	assert.Equal(t, "good", got.ID)
@@ -354,7 +368,7 @@ func TestCorruptValue(t *testing.T) {
 func TestCheckCounters(t *testing.T) {
 	ctx := context.Background()
 	s := mustTemp(t)
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "a", Status: dedup.StatusAdmitted}, []uint64{1}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "a", Status: dedup.StatusAdmitted}, []uint64{1}))
 	require.NoError(t, s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keyBandKeys, make([]byte, 8))
 	}))
@@ -366,14 +380,14 @@ func TestCanceledContext(t *testing.T) {
 	s := mustTemp(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := s.NextSeq(ctx)
+	_, err := s.NextSeq(ctx, 1)
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.ErrorIs(t, s.Put(ctx, dedup.Entry{ID: "a"}, nil), context.Canceled)
+	assert.ErrorIs(t, put(s, ctx, dedup.Entry{ID: "a"}, nil), context.Canceled)
 	_, err = s.Candidates(ctx, []uint64{1})
 	assert.ErrorIs(t, err, context.Canceled)
 	_, err = s.Get(ctx, "a")
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.ErrorIs(t, s.SetStatus(ctx, "a", dedup.StatusAdmitted, ""), context.Canceled)
+	assert.ErrorIs(t, s.SetStatus(ctx, "a", "", dedup.StatusAdmitted, ""), context.Canceled)
 	assert.ErrorIs(t, s.Remove(ctx, "a"), context.Canceled)
 	_, err = s.Stats(ctx)
 	assert.ErrorIs(t, err, context.Canceled)
@@ -392,16 +406,16 @@ func TestConcurrent(t *testing.T) {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(w), 1))
 			for i := range perWorker {
-				seq, err := s.NextSeq(ctx)
+				seq, err := s.NextSeq(ctx, 1)
 				assert.NoError(t, err)
 				seqs[w] = append(seqs[w], seq)
 				id := fmt.Sprintf("w%d-%d", w, i)
 				bands := []uint64{rng.Uint64N(20), rng.Uint64N(20), 100 + rng.Uint64N(1000)}
-				assert.NoError(t, s.Put(ctx, dedup.Entry{ID: id, Seq: seq}, bands))
+				assert.NoError(t, put(s, ctx, dedup.Entry{ID: id, Seq: seq}, bands))
 				_, err = s.Candidates(ctx, bands)
 				assert.NoError(t, err)
 				if i%3 == 0 {
-					assert.NoError(t, s.SetStatus(ctx, id, dedup.StatusAdmitted, ""))
+					assert.NoError(t, s.SetStatus(ctx, id, "", dedup.StatusAdmitted, ""))
 				}
 				if i%5 == 0 {
 					assert.NoError(t, s.Remove(ctx, id))

@@ -35,6 +35,9 @@ var (
 	// ErrRead is returned when reading or decompressing a file fails
 	// part-way; the rest of that file is skipped.
 	ErrRead = errors.New("read error")
+	// ErrLinkOutside is returned for a symbolic link inside a folder that
+	// leads out of it: it is not read unless Options.FollowSymlinks.
+	ErrLinkOutside = errors.New("symbolic link out of the folder, not followed")
 )
 
 // ErrUnknownFormat is returned by Paths when Options.Format is not one of

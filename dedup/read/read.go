@@ -84,6 +84,11 @@ type Options struct {
 	// NoRaw leaves dedup.Document.Raw nil, for readers that never write a record
 	// back: it saves a copy of every record.
 	NoRaw bool
+	// FollowSymlinks reads the files that symbolic links inside a folder
+	// lead to wherever they are. False (the default) reads only those
+	// that stay inside the folder named, and reports each other one as an
+	// ErrLinkOutside. Links to folders are never followed.
+	FollowSymlinks bool
 }
 
 // withDefaults returns o with nil and zero fields replaced by defaults.
@@ -202,6 +207,10 @@ func (pr *pathReader) path(p string) bool {
 // walk reads the folder root recursively.
 func (pr *pathReader) walk(root string) bool {
 	more := true
+	realRoot, rerr := filepath.EvalSymlinks(root)
+	if rerr != nil {
+		realRoot = root
+	}
 	// WalkDir visits entries in lexical order and does not follow links.
 	// It returns only what the function returns, nil here (SkipAll and
 	// SkipDir are not errors), so its result is not checked.
@@ -233,6 +242,12 @@ func (pr *pathReader) walk(root string) bool {
 			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
 				return nil
 			}
+			if !pr.opts.FollowSymlinks && !within(realRoot, p) {
+				if more = pr.yield(nil, &Error{File: p, Err: ErrLinkOutside}); !more {
+					return filepath.SkipAll
+				}
+				return nil
+			}
 		}
 		if more = pr.file(p); !more {
 			return filepath.SkipAll
@@ -240,6 +255,17 @@ func (pr *pathReader) walk(root string) bool {
 		return nil
 	})
 	return more
+}
+
+// within reports whether the link p leads to a file inside the folder
+// realRoot (a path with its links resolved).
+func within(realRoot, p string) bool {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return true // a dangling link: reading it reports the error
+	}
+	rel, err := filepath.Rel(realRoot, target)
+	return err == nil && filepath.IsLocal(rel)
 }
 
 // folderFileName reports whether a file found inside a folder is read.

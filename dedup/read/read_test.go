@@ -18,6 +18,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup"
 )
 
 const inputDir = "../../testdata/input"
@@ -275,8 +277,27 @@ func TestReadPathsErrors(t *testing.T) {
 		require.NoError(t, os.Symlink(filepath.Dir(target), filepath.Join(links, "dir.txt")))
 		require.NoError(t, os.Symlink(target, filepath.Join(links, "file.txt")))
 		require.NoError(t, os.Symlink(links, filepath.Join(links, "loop")))
-		docs := docsOf(t, collect(Paths(context.Background(), []string{links}, nil, Options{})))
-		require.Len(t, docs, 1, "links to folders are not followed, links to files are read")
+		inside := write("links/real.txt", []byte("Inside\n"))
+		require.NoError(t, os.Symlink(inside, filepath.Join(links, "within.txt")))
+		ys := collect(Paths(context.Background(), []string{links}, nil, Options{}))
+		var docs []*dedup.Document
+		var errs []error
+		for _, y := range ys {
+			if y.err != nil {
+				errs = append(errs, y.err)
+			} else {
+				docs = append(docs, y.doc)
+			}
+		}
+		require.Len(t, errs, 1, "a link to a file out of the folder is reported")
+		assert.ErrorIs(t, errs[0], ErrLinkOutside)
+		assert.Contains(t, errs[0].Error(), filepath.Join(links, "file.txt"))
+		require.Len(t, docs, 2, "links to folders are not followed, links to files inside are read")
+		assert.Equal(t, filepath.Join(links, "real.txt"), docs[0].Source)
+		assert.Equal(t, filepath.Join(links, "within.txt"), docs[1].Source)
+
+		docs = docsOf(t, collect(Paths(context.Background(), []string{links}, nil, Options{FollowSymlinks: true})))
+		require.Len(t, docs, 3, "FollowSymlinks reads the link out of the folder too")
 		assert.Equal(t, filepath.Join(links, "file.txt"), docs[0].Source)
 	})
 }

@@ -38,10 +38,10 @@ func TestBatchingKeepsCallsApart(t *testing.T) {
 						if i == 7 {
 							bands = append(bands, 666)
 						}
-						seq, err := s.NextSeq(ctx)
+						seq, err := s.NextSeq(ctx, 1)
 						if err == nil {
 							seqs[w] = append(seqs[w], seq)
-							err = s.Put(ctx, dedup.Entry{ID: id, Seq: seq, Sig: []byte(id)}, bands)
+							err = put(s, ctx, dedup.Entry{ID: id, Seq: seq, Sig: []byte(id)}, bands)
 						}
 						if err == nil {
 							var e dedup.Entry
@@ -83,8 +83,8 @@ func TestBatchingContext(t *testing.T) {
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := s.NextSeq(ctx)
+	_, err := s.NextSeq(ctx, 1)
 	assert.ErrorIs(t, err, context.Canceled)
-	_, err = s.NextSeq(context.Background())
+	_, err = s.NextSeq(context.Background(), 1)
 	assert.NoError(t, err, "the store still works")
 }

@@ -135,7 +135,7 @@ func dropKeys(ctx context.Context, c redis.UniversalClient, prefix string) (int,
 
 // keysOf lists the keys of prefix (SCAN on every master).
 func keysOf(ctx context.Context, c redis.UniversalClient, prefix string) ([]string, error) {
-	pattern := globEscape(prefix) + ":*"
+	pattern := escapeGlob(prefix) + ":*"
 	switch c := c.(type) {
 	case *redis.ClusterClient:
 		var mu sync.Mutex
@@ -161,15 +161,4 @@ func scanAll(ctx context.Context, c *redis.Client, pattern string) ([]string, er
 		out = append(out, iter.Val())
 	}
 	return out, iter.Err()
-}
-
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

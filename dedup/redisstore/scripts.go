@@ -17,22 +17,51 @@ import (
 // that was not there.
 const statusAbsent = -1
 
-// putScript writes the entry (ARGV: seq, status, dupOf, signature, packed
-// band keys) and returns {old status or -1, old packed band keys}.
-var putScript = redis.NewScript(`
-local old = redis.call('HMGET', KEYS[1], 's', 'b')
-redis.call('HSET', KEYS[1], 'q', ARGV[1], 's', ARGV[2], 'd', ARGV[3], 'g', ARGV[4], 'b', ARGV[5])
-if not old[1] then return {-1, ''} end
-return {tonumber(old[1]) or -2, old[2] or ''}
+// statusLeaseLost is what statusScript and takeOverScript return when the
+// entry is not pending under the owner given.
+const statusLeaseLost = -3
+
+// entryFields are the hash fields of an entry, in the order of
+// decodeEntry.
+var entryFields = []string{fieldSeq, fieldStatus, fieldDupOf, fieldSig, fieldOwner, fieldLease, fieldAdded, fieldExpires}
+
+// insertScript creates the entry when there is none (ARGV: seq, status,
+// dupOf, signature, packed band keys, owner, lease, added, expires, all
+// as stored; expires "0" is never) and returns {1}; else it changes
+// nothing and returns {0, the entry's fields (entryFields), its packed
+// band keys}.
+var insertScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local e = redis.call('HMGET', KEYS[1], 'q', 's', 'd', 'g', 'o', 'l', 'a', 'x', 'b')
+  return {0, e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], e[9]}
+end
+redis.call('HSET', KEYS[1], 'q', ARGV[1], 's', ARGV[2], 'd', ARGV[3], 'g', ARGV[4], 'b', ARGV[5],
+  'o', ARGV[6], 'l', ARGV[7], 'a', ARGV[8], 'x', ARGV[9])
+if ARGV[9] ~= '0' then redis.call('PEXPIREAT', KEYS[1], ARGV[9]) end
+return {1}
 `)
 
-// statusScript sets status and dupOf (ARGV) of an existing entry and
-// returns its old status, or -1 (changing nothing) when there is none.
+// statusScript sets status and dupOf (ARGV[2], ARGV[3]) of the entry
+// pending under owner ARGV[1], ending the lease, and returns 0; it
+// returns -1 (no entry) or -3 (not pending under that owner), changing
+// nothing.
 var statusScript = redis.NewScript(`
-local old = redis.call('HGET', KEYS[1], 's')
-if not old then return -1 end
-redis.call('HSET', KEYS[1], 's', ARGV[1], 'd', ARGV[2])
-return tonumber(old) or -2
+local old = redis.call('HMGET', KEYS[1], 's', 'o')
+if not old[1] then return -1 end
+if old[1] ~= '0' or (old[2] or '') ~= ARGV[1] then return -3 end
+redis.call('HSET', KEYS[1], 's', ARGV[2], 'd', ARGV[3], 'o', '', 'l', '0')
+return 0
+`)
+
+// takeOverScript hands the lease of the entry pending under owner ARGV[1]
+// to ARGV[2] until ARGV[3] and returns 0; it returns -1 or -3 as
+// statusScript does.
+var takeOverScript = redis.NewScript(`
+local old = redis.call('HMGET', KEYS[1], 's', 'o')
+if not old[1] then return -1 end
+if old[1] ~= '0' or (old[2] or '') ~= ARGV[1] then return -3 end
+redis.call('HSET', KEYS[1], 'o', ARGV[2], 'l', ARGV[3])
+return 0
 `)
 
 // removeScript deletes the entry and returns {old status or -1, old
@@ -44,8 +73,7 @@ redis.call('DEL', KEYS[1])
 return {tonumber(old[1]) or -2, old[2] or ''}
 `)
 
-// scriptOld reads the {old status, old band keys} reply of putScript or
-// removeScript.
+// scriptOld reads the {old status, old band keys} reply of removeScript.
 func scriptOld(c *redis.Cmd) (status int, bands string, err error) {
 	v, err := c.Slice()
 	if err != nil {

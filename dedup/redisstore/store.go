@@ -9,14 +9,25 @@
 //
 //   - P:seq is a string counter. NextSeq is one INCR on it, so claim
 //     numbers are unique and increasing across all clients.
+//   - P:marker is a string the first Store of the namespace writes (a
+//     random token). Its absence while a Store is open means Redis lost
+//     its data (restarted without persistence, flushed): the Store then
+//     fails with ErrDataLost rather than go on as if the index were new.
 //   - P:e:ID is a hash per article ID (the raw id bytes, any string) with
 //     the fields q (seq, decimal), s (status, 0 pending, 1 admitted, 2
-//     duplicate), d (the DupOf id), g (the encoded signature, opaque bytes)
-//     and b (the entry's band keys, 8 bytes each, big-endian, so that
-//     Remove and a replacing Put know which sets to leave).
+//     duplicate), d (the DupOf id), g (the encoded signature, opaque
+//     bytes), b (the entry's band keys, 8 bytes each, big-endian, so that
+//     Remove knows which sets to leave), o and l (the lease of a pending
+//     entry: owner and expiry, Unix milliseconds; "" and 0 once decided),
+//     a (added, Unix ms) and x (expires, Unix ms, 0 never). An entry with
+//     an expiry has it as the key's expiry too (PEXPIREAT), so Redis
+//     forgets it by itself.
 //   - P:b:HHHHHHHHHHHHHHHH is a set per LSH band key, written as 16 lower
 //     hex digits, holding the ids filed under it. Redis deletes a set when
-//     its last member goes, so no empty sets are left.
+//     its last member goes, so no empty sets are left. Band sets never
+//     expire (a set may hold entries with and without expiry): a member
+//     whose entry expired is skipped by Candidates and taken out by
+//     Prune.
 //   - P:stats is a hash of counters, fields entries, admitted and
 //     duplicates, moved by HINCRBY as entries come, change status and go.
 //
@@ -27,14 +38,21 @@
 // hashes whole, which spreads the entries and band sets over the slots (a
 // Prefix that contains a {tag} pins the whole namespace to one slot, which
 // also works). The three scripts (put, set status, remove) each read and
-// write the single entry hash named in KEYS[1]. An operation on several
+// write the single entry hash named in KEYS[1]. The insert script creates
+// the hash only when it does not exist (and answers with the one there
+// otherwise), so of concurrent Inserts of one id exactly one wins; the
+// status and take-over scripts change a pending entry only under its
+// owner's lease. An operation on several
 // keys is a pipeline of single-key commands; go-redis splits it by node.
 // Reads go to masters only (the client is never told to read replicas),
 // so every acknowledged write is visible to every later read.
 //
 // # Ordering
 //
-// Put writes the entry hash and adds the id to its band sets; on Cluster
+// Insert writes the entry hash and adds the id to its band sets (in the
+// same pipeline, so that a new article costs one round trip; when the
+// script finds the id taken, a second pipeline takes the id out of the
+// sets the winner's entry is not in); on Cluster
 // these land on different nodes in no set order, so a concurrent
 // Candidates may meet the id in a set before its hash exists, and then
 // skips it, as if the Put had come a moment later. This is safe for the
@@ -51,9 +69,10 @@
 // # Round trips and batching
 //
 // Each call is one pipeline (two for Candidates, and a second one for the
-// rare corrections below), whatever the number of band keys, so a
-// CheckAndAdd of dedup.Index costs six round trips: Get, INCR, Put,
-// SMEMBERS of the bands, HMGET of the candidates, SetStatus. Calls made
+// rare corrections), whatever the number of band keys, so a CheckAndAdd
+// of dedup.Index costs five round trips: INCRBY, Insert, SMEMBERS of the
+// bands, HMGET of the candidates, SetStatus; a batch run reserves the
+// claim numbers of up to 64 articles with one INCRBY. Calls made
 // at the same moment by different goroutines share pipelines (unless
 // Options.NoBatching): with 16 goroutines checking articles a Store sends
 // about 2.5 pipelines per article instead of 6.
@@ -62,20 +81,43 @@
 //
 // Stats reads P:stats (one command) rather than scanning the keys. Each
 // counter move is sent in the same pipeline as the script that changes the
-// entry, assuming the common case (Put of a new id, SetStatus of a pending
-// entry); the script returns what the entry was, and when the guess was
-// wrong a second pipeline corrects the counters. A client that dies
-// between the two can leave them off by one; the entries themselves are
-// always right. BandKeys is -1: counting the sets would take a SCAN.
+// entry, assuming the common case (Insert of a new id, SetStatus of a
+// pending entry); when the guess was wrong a second pipeline corrects the
+// counters. A client that dies between the two, a retried pipeline, or
+// entries that Redis expired can leave them off; the entries themselves
+// are always right, and Prune counts them afresh. BandKeys is -1:
+// counting the sets would take a SCAN.
+//
+// # Faults
+//
+// A pipeline that fails with a transient error (a refused, reset or timed
+// out connection, LOADING, TRYAGAIN, CLUSTERDOWN, MASTERDOWN, READONLY) is
+// sent again with backoff (50 ms doubling to 2 s) for up to Options.Retry;
+// before it is, the Store checks that P:marker is still there. Each
+// command is safe to send twice: INCRBY only skips numbers, SADD and SREM
+// are idempotent, an Insert answered with the Store's own entry (same
+// claim number and signature) counts as inserted, and a SetStatus whose
+// first reply was lost is answered ErrLeaseLost, which dedup.Index
+// resolves by reading the decision. go-redis's own log lines are
+// discarded (redis.SetLogger): errors reach the caller, never stderr.
 package redisstore
 
 import (
+	"bytes"
 	"context"
+	crand "crypto/rand"
 	"crypto/tls"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -115,6 +157,10 @@ type Options struct {
 	// Pipelines is the most pipelines in flight at once when concurrent
 	// calls are batched (see NoBatching); 0 means DefaultPipelines.
 	Pipelines int
+	// Retry is how long a call goes on retrying a transient failure (see
+	// Faults in the package comment) before it fails; 0 means
+	// DefaultRetry, a negative value never retries.
+	Retry time.Duration
 	// NoBatching sends the commands of each call as a pipeline of its own.
 	// False (the default) packs the commands of concurrent calls, from
 	// many goroutines, into shared pipelines, which saves the client and
@@ -126,6 +172,22 @@ type Options struct {
 // Options.Pipelines is zero.
 const DefaultPipelines = 4
 
+// DefaultRetry is how long a call retries transient failures when
+// Options.Retry is zero.
+const DefaultRetry = 30 * time.Second
+
+// ErrDataLost is returned when the namespace's marker key is gone while
+// a Store is open: Redis lost the index (restarted without persistence,
+// or flushed).
+var ErrDataLost = errors.New("redisstore: the index's data is gone from Redis (marker key missing: restarted without persistence, or flushed)")
+
+// quietLogger discards go-redis's log lines.
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
+
+var quietOnce sync.Once
+
 // Store is a dedup.Store on Redis. It is safe for concurrent use by many
 // goroutines, and by many processes and machines that open the same
 // server (or cluster) with the same prefix.
@@ -134,8 +196,12 @@ type Store struct {
 	b      *batcher // nil with Options.NoBatching
 	prefix string
 	batch  int
+	retry  time.Duration
 	seq    string // P:seq
 	stats  string // P:stats
+	marker string // P:marker
+	token  string // its value
+	addr   string // the redacted URL, for messages
 }
 
 var _ dedup.Store = (*Store)(nil)
@@ -150,6 +216,7 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	if opts != nil {
 		o = *opts
 	}
+	quietOnce.Do(func() { redis.SetLogger(quietLogger{}) })
 	p, err := parseURL(url, o.Cluster)
 	if err != nil {
 		return nil, err
@@ -166,22 +233,72 @@ func Open(ctx context.Context, url string, opts *Options) (*Store, error) {
 	if o.Pipelines <= 0 {
 		o.Pipelines = DefaultPipelines
 	}
-	c := p.client(o)
-	if err := c.Ping(ctx).Err(); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("redisstore: %s: %w", p.redacted, err)
+	switch {
+	case o.Retry == 0:
+		o.Retry = DefaultRetry
+	case o.Retry < 0:
+		o.Retry = 0
 	}
+	c := p.client(o)
 	s := &Store{
 		c:      c,
 		prefix: o.Prefix,
 		batch:  o.PipelineBatch,
+		retry:  o.Retry,
 		seq:    o.Prefix + ":seq",
 		stats:  o.Prefix + ":stats",
+		marker: o.Prefix + ":marker",
+		addr:   p.redacted,
+	}
+	if err := s.retrying(ctx, func() error { return c.Ping(ctx).Err() }); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("redisstore: %s: %w", p.redacted, scrub(err, url))
+	}
+	if err := s.openMarker(ctx); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("redisstore: %s: %w", p.redacted, scrub(err, url))
 	}
 	if !o.NoBatching {
 		s.b = newBatcher(c, o.PipelineBatch, o.Pipelines)
 	}
 	return s, nil
+}
+
+// openMarker reads the namespace's marker, writing one when there is none
+// (a new index, or one written before markers).
+func (s *Store) openMarker(ctx context.Context) error {
+	var b [8]byte
+	_, _ = crand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	return s.retrying(ctx, func() error {
+		if err := s.c.SetNX(ctx, s.marker, token, 0).Err(); err != nil {
+			return err
+		}
+		v, err := s.c.Get(ctx, s.marker).Result()
+		if err != nil {
+			return err
+		}
+		s.token = v
+		return nil
+	})
+}
+
+// checkMarker returns ErrDataLost when the marker is gone or changed.
+func (s *Store) checkMarker(ctx context.Context) error {
+	v, err := s.c.Get(ctx, s.marker).Result()
+	if errors.Is(err, redis.Nil) || (err == nil && v != s.token) {
+		return ErrDataLost
+	}
+	return err
+}
+
+// scrub replaces the password of url, should an error repeat it.
+func scrub(err error, rawURL string) error {
+	pw := urlPassword(rawURL)
+	if err == nil || len(pw) < 1 || !strings.Contains(err.Error(), pw) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), pw, "xxxxx"))
 }
 
 // Prefix returns the key namespace of the store.
@@ -218,11 +335,15 @@ func (s *Store) bandKey(b uint64) string {
 
 // Hash fields of an entry.
 const (
-	fieldSeq    = "q"
-	fieldStatus = "s"
-	fieldDupOf  = "d"
-	fieldSig    = "g"
-	fieldBands  = "b"
+	fieldSeq     = "q"
+	fieldStatus  = "s"
+	fieldDupOf   = "d"
+	fieldSig     = "g"
+	fieldBands   = "b"
+	fieldOwner   = "o"
+	fieldLease   = "l"
+	fieldAdded   = "a"
+	fieldExpires = "x"
 )
 
 // Counter fields of P:stats.
@@ -232,67 +353,95 @@ const (
 	statDuplicates = "duplicates"
 )
 
-// NextSeq returns a claim number greater than every one returned before
-// by any client of the namespace (INCR P:seq).
-func (s *Store) NextSeq(ctx context.Context) (uint64, error) {
+// NextSeq reserves n claim numbers greater than every one returned before
+// by any client of the namespace (INCRBY P:seq n) and returns the first;
+// the same pipeline reads the marker, so a Redis that lost its data is
+// noticed at the next batch of claims (ErrDataLost).
+func (s *Store) NextSeq(ctx context.Context, n int) (uint64, error) {
+	if n < 1 {
+		return 0, fmt.Errorf("redisstore: next seq: %d numbers", n)
+	}
 	var incr *redis.IntCmd
-	err := s.run(ctx, func(pipe redis.Pipeliner) { incr = pipe.Incr(ctx, s.seq) })
+	var mark *redis.StringCmd
+	err := s.run(ctx, func(pipe redis.Pipeliner) {
+		mark = pipe.Get(ctx, s.marker)
+		incr = pipe.IncrBy(ctx, s.seq, int64(n))
+	})
 	if err != nil {
 		return 0, fmt.Errorf("redisstore: next seq: %w", err)
 	}
-	n := incr.Val()
-	if n <= 0 {
-		return 0, fmt.Errorf("redisstore: next seq: counter %s is %d", s.seq, n)
+	if v, err := mark.Result(); errors.Is(err, redis.Nil) || v != s.token {
+		return 0, fmt.Errorf("redisstore: next seq: %w", ErrDataLost)
 	}
-	return uint64(n), nil
+	last := incr.Val()
+	if last < int64(n) {
+		return 0, fmt.Errorf("redisstore: next seq: counter %s is %d", s.seq, last)
+	}
+	return uint64(last - int64(n) + 1), nil
 }
 
-// Put stores e, replacing an entry of the same id, and files it under
-// bands. In the common case (a new id) it is one pipeline: the put script
-// on P:e:ID, an SADD per band key and the counter moves.
-func (s *Store) Put(ctx context.Context, e dedup.Entry, bands []uint64) error {
+// Insert stores e, unless the id is taken, and files it under bands. A
+// new id is one pipeline: the insert script on P:e:ID, an SADD per band
+// key and the counter moves;
+// a taken one costs a second pipeline that undoes the guesses.
+func (s *Store) Insert(ctx context.Context, e dedup.Entry, bands []uint64) (dedup.Entry, bool, error) {
 	if e.Status > dedup.StatusDuplicate {
-		return fmt.Errorf("redisstore: put %q: invalid status %d", e.ID, e.Status)
+		return dedup.Entry{}, false, fmt.Errorf("redisstore: insert %.100q: invalid status %d", e.ID, e.Status)
+	}
+	if e.Status != dedup.StatusPending {
+		e.Owner, e.Lease = "", time.Time{}
 	}
 	packed := packBands(bands)
 	guess := counterMove(statusAbsent, int(e.Status))
-	var put *redis.Cmd
+	exp := millis(e.Expires)
+	var ins *redis.Cmd
 	err := s.run(ctx, func(pipe redis.Pipeliner) {
-		put = putScript.Eval(ctx, pipe, []string{s.entryKey(e.ID)},
-			strconv.FormatUint(e.Seq, 10), int(e.Status), e.DupOf, e.Sig, packed)
+		ins = insertScript.Eval(ctx, pipe, []string{s.entryKey(e.ID)},
+			strconv.FormatUint(e.Seq, 10), int(e.Status), e.DupOf, e.Sig, packed,
+			e.Owner, millis(e.Lease), millis(e.Added), exp)
 		for _, b := range bands {
 			pipe.SAdd(ctx, s.bandKey(b), e.ID)
 		}
 		guess.queue(ctx, pipe, s.stats)
 	})
 	if err != nil {
-		return fmt.Errorf("redisstore: put %q: %w", e.ID, err)
+		return dedup.Entry{}, false, fmt.Errorf("redisstore: insert %.100q: %w", e.ID, err)
 	}
-	old, oldBands, err := scriptOld(put)
+	v, err := ins.Slice()
 	if err != nil {
-		return fmt.Errorf("redisstore: put %q: %w", e.ID, err)
+		return dedup.Entry{}, false, fmt.Errorf("redisstore: insert %.100q: %w", e.ID, err)
 	}
-	if old == statusAbsent {
-		return nil
+	if len(v) == 1 {
+		return dedup.Entry{}, true, nil
 	}
-	// The id was there: correct the counters and leave the band sets the
-	// old entry was in and the new one is not.
-	keep := make(map[uint64]bool, len(bands))
-	for _, b := range bands {
+	if len(v) != 10 {
+		return dedup.Entry{}, false, fmt.Errorf("redisstore: insert %.100q: script reply of %d values", e.ID, len(v))
+	}
+	old, err := decodeEntry(e.ID, v[1:9])
+	if err != nil {
+		return dedup.Entry{}, false, fmt.Errorf("redisstore: insert %.100q: %w", e.ID, err)
+	}
+	if old.Seq == e.Seq && e.Seq != 0 && bytes.Equal(old.Sig, e.Sig) && old.Owner == e.Owner {
+		// Our own entry: a retried pipeline whose first reply was lost.
+		return dedup.Entry{}, true, nil
+	}
+	oldBands, _ := v[9].(string)
+	keep := make(map[uint64]bool)
+	for _, b := range unpackBands(oldBands) {
 		keep[b] = true
 	}
 	err = s.run(ctx, func(pipe redis.Pipeliner) {
-		counterMove(old, int(e.Status)).minus(guess).queue(ctx, pipe, s.stats)
-		for _, b := range unpackBands(oldBands) {
+		counters{}.minus(guess).queue(ctx, pipe, s.stats)
+		for _, b := range bands {
 			if !keep[b] {
 				pipe.SRem(ctx, s.bandKey(b), e.ID)
 			}
 		}
 	})
 	if err != nil {
-		return fmt.Errorf("redisstore: put %q: %w", e.ID, err)
+		return dedup.Entry{}, false, fmt.Errorf("redisstore: insert %.100q: %w", e.ID, err)
 	}
-	return nil
+	return old, false, nil
 }
 
 // Candidates returns the entries filed under any of bands, each once: one
@@ -339,7 +488,7 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64) ([]dedup.Entry, 
 		cmds := make([]*redis.SliceCmd, len(chunk))
 		err := s.run(ctx, func(pipe redis.Pipeliner) {
 			for i, id := range chunk {
-				cmds[i] = pipe.HMGet(ctx, s.entryKey(id), fieldSeq, fieldStatus, fieldDupOf, fieldSig)
+				cmds[i] = pipe.HMGet(ctx, s.entryKey(id), entryFields...)
 			}
 		})
 		if err != nil {
@@ -359,53 +508,242 @@ func (s *Store) Candidates(ctx context.Context, bands []uint64) ([]dedup.Entry, 
 	return out, nil
 }
 
-// SetStatus records the decision about id: the status script on P:e:ID
-// (which never creates an entry) and the counter moves, in one pipeline
-// when the entry was pending. It returns dedup.ErrNotFound when there is
-// no entry of id.
-func (s *Store) SetStatus(ctx context.Context, id string, st dedup.Status, dupOf string) error {
+// SetStatus records the decision about the entry id pending under
+// owner: the status script on P:e:ID (which never creates an entry) and
+// the counter moves, in one pipeline. It returns dedup.ErrLeaseLost when
+// the entry is decided or held by another owner, dedup.ErrNotFound when
+// there is none.
+func (s *Store) SetStatus(ctx context.Context, id, owner string, st dedup.Status, dupOf string) error {
 	if st > dedup.StatusDuplicate {
-		return fmt.Errorf("redisstore: set status %q: invalid status %d", id, st)
+		return fmt.Errorf("redisstore: set status %.100q: invalid status %d", id, st)
 	}
 	guess := counterMove(int(dedup.StatusPending), int(st))
 	var set *redis.Cmd
 	err := s.run(ctx, func(pipe redis.Pipeliner) {
-		set = statusScript.Eval(ctx, pipe, []string{s.entryKey(id)}, int(st), dupOf)
+		set = statusScript.Eval(ctx, pipe, []string{s.entryKey(id)}, owner, int(st), dupOf)
 		guess.queue(ctx, pipe, s.stats)
 	})
 	if err != nil {
-		return fmt.Errorf("redisstore: set status %q: %w", id, err)
+		return fmt.Errorf("redisstore: set status %.100q: %w", id, err)
 	}
-	old, err := set.Int()
+	r, err := set.Int()
 	if err != nil {
-		return fmt.Errorf("redisstore: set status %q: %w", id, err)
+		return fmt.Errorf("redisstore: set status %.100q: %w", id, err)
 	}
-	if old == int(dedup.StatusPending) {
+	if r == 0 {
 		return nil
 	}
-	fix := counterMove(old, int(st)).minus(guess)
-	if old == statusAbsent {
-		fix = counters{}.minus(guess) // nothing changed: take the guess back
+	// Nothing changed: take the guess back.
+	if err := s.run(ctx, func(pipe redis.Pipeliner) { counters{}.minus(guess).queue(ctx, pipe, s.stats) }); err != nil {
+		return fmt.Errorf("redisstore: set status %.100q: %w", id, err)
 	}
-	if err := s.run(ctx, func(pipe redis.Pipeliner) { fix.queue(ctx, pipe, s.stats) }); err != nil {
-		return fmt.Errorf("redisstore: set status %q: %w", id, err)
+	if r == statusAbsent {
+		return fmt.Errorf("redisstore: set status %.100q: %w", id, dedup.ErrNotFound)
 	}
-	if old == statusAbsent {
-		return fmt.Errorf("redisstore: set status %q: %w", id, dedup.ErrNotFound)
+	return fmt.Errorf("redisstore: set status %.100q: %w", id, dedup.ErrLeaseLost)
+}
+
+// TakeOver hands the lease of the entry id pending under from to to,
+// until until (the take-over script on P:e:ID).
+func (s *Store) TakeOver(ctx context.Context, id, from, to string, until time.Time) error {
+	var set *redis.Cmd
+	err := s.run(ctx, func(pipe redis.Pipeliner) {
+		set = takeOverScript.Eval(ctx, pipe, []string{s.entryKey(id)}, from, to, millis(until))
+	})
+	if err != nil {
+		return fmt.Errorf("redisstore: take over %.100q: %w", id, err)
+	}
+	switch r, err := set.Int(); {
+	case err != nil:
+		return fmt.Errorf("redisstore: take over %.100q: %w", id, err)
+	case r == statusAbsent:
+		return fmt.Errorf("redisstore: take over %.100q: %w", id, dedup.ErrNotFound)
+	case r != 0:
+		return fmt.Errorf("redisstore: take over %.100q: %w", id, dedup.ErrLeaseLost)
 	}
 	return nil
+}
+
+// forEachNode calls fn on the single server, or on every master of a
+// cluster, one at a time.
+func (s *Store) forEachNode(ctx context.Context, fn func(ctx context.Context, c *redis.Client) error) error {
+	switch c := s.c.(type) {
+	case *redis.ClusterClient:
+		var mu sync.Mutex
+		var failed error
+		return c.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if failed != nil {
+				return failed // another node's failure ends the walk
+			}
+			failed = fn(ctx, node)
+			return failed
+		})
+	case *redis.Client:
+		return fn(ctx, c)
+	}
+	return fmt.Errorf("client of unexpected type %T", s.c)
+}
+
+// scanKeys calls fn with the keys matching pattern, 1000 at a time.
+func (s *Store) scanKeys(ctx context.Context, pattern string, fn func(keys []string) error) error {
+	return s.forEachNode(ctx, func(ctx context.Context, c *redis.Client) error {
+		var cursor uint64
+		for {
+			var keys []string
+			err := s.retrying(ctx, func() error {
+				var err error
+				var next uint64
+				keys, next, err = c.Scan(ctx, cursor, pattern, 1000).Result()
+				if err == nil {
+					cursor = next
+				}
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if len(keys) > 0 {
+				if err := fn(keys); err != nil {
+					return err
+				}
+			}
+			if cursor == 0 {
+				return nil
+			}
+		}
+	})
+}
+
+// Scan calls fn with every entry of the namespace: SCAN over P:e:* (on
+// every master of a cluster), then HMGET in pipelines.
+func (s *Store) Scan(ctx context.Context, fn func(dedup.Entry) error) error {
+	err := s.scanKeys(ctx, escapeGlob(s.prefix)+":e:*", func(keys []string) error {
+		cmds := make([]*redis.SliceCmd, len(keys))
+		err := s.run(ctx, func(pipe redis.Pipeliner) {
+			for i, k := range keys {
+				cmds[i] = pipe.HMGet(ctx, k, entryFields...)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		for i, c := range cmds {
+			e, err := decodeEntry(strings.TrimPrefix(keys[i], s.prefix+":e:"), c.Val())
+			if errors.Is(err, dedup.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("redisstore: scan: %w", err)
+	}
+	return nil
+}
+
+// Prune removes the entries expired at now that Redis still holds (it
+// deletes expired keys by itself), takes out of the band sets the members
+// whose entry is gone, and counts the entries afresh into P:stats.
+func (s *Store) Prune(ctx context.Context, now time.Time) (int, error) {
+	var c counters
+	var expired []string
+	err := s.Scan(ctx, func(e dedup.Entry) error {
+		if !e.Expires.IsZero() && !e.Expires.After(now) {
+			expired = append(expired, e.ID)
+			return nil
+		}
+		c.add(int(e.Status), 1)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("redisstore: prune: %w", err)
+	}
+	n := 0
+	for _, id := range expired {
+		if err := s.Remove(ctx, id); err == nil {
+			n++
+		}
+	}
+	err = s.scanKeys(ctx, escapeGlob(s.prefix)+":b:*", func(keys []string) error {
+		for _, k := range keys {
+			var members *redis.StringSliceCmd
+			err := s.run(ctx, func(pipe redis.Pipeliner) { members = pipe.SMembers(ctx, k) })
+			if err != nil {
+				return err
+			}
+			ids := members.Val()
+			cmds := make([]*redis.IntCmd, len(ids))
+			err = s.run(ctx, func(pipe redis.Pipeliner) {
+				for i, id := range ids {
+					cmds[i] = pipe.Exists(ctx, s.entryKey(id))
+				}
+			})
+			if err != nil {
+				return err
+			}
+			var gone []any
+			for i, c := range cmds {
+				if c.Val() == 0 {
+					gone = append(gone, ids[i])
+				}
+			}
+			if len(gone) > 0 {
+				if err := s.run(ctx, func(pipe redis.Pipeliner) { pipe.SRem(ctx, k, gone...) }); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("redisstore: prune: %w", err)
+	}
+	err = s.run(ctx, func(pipe redis.Pipeliner) {
+		pipe.HSet(ctx, s.stats, statEntries, c.entries, statAdmitted, c.admitted, statDuplicates, c.duplicates)
+	})
+	if err != nil {
+		return n, fmt.Errorf("redisstore: prune: %w", err)
+	}
+	return n, nil
+}
+
+// escapeGlob escapes the glob characters of a SCAN MATCH pattern.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Get returns the entry of id (one HMGET), or dedup.ErrNotFound.
 func (s *Store) Get(ctx context.Context, id string) (dedup.Entry, error) {
 	var get *redis.SliceCmd
 	err := s.run(ctx, func(pipe redis.Pipeliner) {
-		get = pipe.HMGet(ctx, s.entryKey(id), fieldSeq, fieldStatus, fieldDupOf, fieldSig)
+		get = pipe.HMGet(ctx, s.entryKey(id), append(entryFields, fieldBands)...)
 	})
 	if err != nil {
 		return dedup.Entry{}, fmt.Errorf("redisstore: get %q: %w", id, err)
 	}
-	e, err := decodeEntry(id, get.Val())
+	vals := get.Val()
+	if len(vals) != len(entryFields)+1 {
+		return dedup.Entry{}, fmt.Errorf("redisstore: get %q: %d fields", id, len(vals))
+	}
+	e, err := decodeEntry(id, vals[:len(entryFields)])
+	if b, ok := vals[len(entryFields)].(string); ok && err == nil && e.Status == dedup.StatusPending {
+		e.Bands = unpackBands(b)
+	}
 	if err != nil {
 		return dedup.Entry{}, fmt.Errorf("redisstore: get %q: %w", id, err)
 	}
@@ -466,8 +804,13 @@ func (s *Store) Stats(ctx context.Context) (dedup.StoreStats, error) {
 // run sends the commands queue adds as one pipeline, batched with those
 // of concurrent calls unless Options.NoBatching, and returns when all are
 // answered; its error is the first of them (redis.Nil aside). A queue that
-// adds no command sends nothing.
+// adds no command sends nothing. A transient failure is retried (see
+// retrying).
 func (s *Store) run(ctx context.Context, queue func(pipe redis.Pipeliner)) error {
+	return s.retrying(ctx, func() error { return s.runOnce(ctx, queue) })
+}
+
+func (s *Store) runOnce(ctx context.Context, queue func(pipe redis.Pipeliner)) error {
 	if s.b != nil {
 		_, err := s.b.do(ctx, queue)
 		return err
@@ -486,17 +829,85 @@ func (s *Store) run(ctx context.Context, queue func(pipe redis.Pipeliner)) error
 	return nil
 }
 
-// decodeEntry makes an Entry of the HMGET values q, s, d, g of id.
+// retrying calls fn until it succeeds, fails with an error that is not
+// transient, or Options.Retry has passed since its first failure, backing
+// off from 50 ms to 2 s; before each retry it checks the marker (once the
+// Store has one). The error after the retries says how long they went on.
+func (s *Store) retrying(ctx context.Context, fn func() error) error {
+	err := fn()
+	if err == nil || !transient(err) || s.retry <= 0 {
+		return err
+	}
+	deadline := time.Now().Add(s.retry)
+	delay := 50 * time.Millisecond
+	tries := 1
+	for {
+		if time.Now().Add(delay).After(deadline) {
+			return fmt.Errorf("%w (tried %d times in %v)", err, tries, s.retry)
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%w (while retrying after: %v)", ctx.Err(), err)
+		case <-t.C:
+		}
+		delay = min(2*delay, 2*time.Second)
+		tries++
+		if s.token != "" {
+			if merr := s.checkMarker(ctx); merr != nil {
+				if !transient(merr) {
+					return merr
+				}
+				err = merr
+				continue
+			}
+		}
+		if err = fn(); err == nil || !transient(err) {
+			return err
+		}
+	}
+}
+
+// transient reports whether err is worth retrying: the connection failed
+// or timed out, or the server is loading, failing over or resharding.
+func transient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	msg := err.Error()
+	for _, p := range []string{"LOADING", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "READONLY", "redis: connection pool timeout"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeEntry makes an Entry of the HMGET values of entryFields of id.
+// The lease and time fields may be missing (an entry written before
+// them).
 func decodeEntry(id string, vals []any) (dedup.Entry, error) {
-	if len(vals) != 4 {
-		return dedup.Entry{}, fmt.Errorf("entry %q: %d fields, want 4", id, len(vals))
+	if len(vals) != len(entryFields) {
+		return dedup.Entry{}, fmt.Errorf("entry %q: %d fields, want %d", id, len(vals), len(entryFields))
 	}
 	if vals[0] == nil && vals[1] == nil {
 		return dedup.Entry{}, dedup.ErrNotFound
 	}
-	var f [4]string
+	var f [8]string
 	for i, v := range vals {
 		if v == nil {
+			if i >= 4 {
+				continue
+			}
 			return dedup.Entry{}, fmt.Errorf("entry %q: field %d missing", id, i)
 		}
 		str, ok := v.(string)
@@ -513,11 +924,31 @@ func decodeEntry(id string, vals []any) (dedup.Entry, error) {
 	if err != nil || st < 0 || st > int(dedup.StatusDuplicate) {
 		return dedup.Entry{}, fmt.Errorf("entry %q: invalid status %q", id, f[1])
 	}
-	e := dedup.Entry{ID: id, Seq: seq, Status: dedup.Status(st), DupOf: f[2]}
+	e := dedup.Entry{ID: id, Seq: seq, Status: dedup.Status(st), DupOf: f[2], Owner: f[4]}
 	if f[3] != "" {
 		e.Sig = []byte(f[3])
 	}
+	for i, t := range []*time.Time{&e.Lease, &e.Added, &e.Expires} {
+		if f[5+i] == "" {
+			continue
+		}
+		ms, err := strconv.ParseInt(f[5+i], 10, 64)
+		if err != nil {
+			return dedup.Entry{}, fmt.Errorf("entry %q: %s: %w", id, entryFields[5+i], err)
+		}
+		if ms > 0 {
+			*t = time.UnixMilli(ms)
+		}
+	}
 	return e, nil
+}
+
+// millis returns t in Unix milliseconds, 0 for the zero time.
+func millis(t time.Time) int64 {
+	if t.IsZero() || t.UnixMilli() < 0 {
+		return 0
+	}
+	return t.UnixMilli()
 }
 
 func packBands(bands []uint64) []byte {

@@ -2,11 +2,15 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,12 +36,12 @@ func TestKeyLayout(t *testing.T) {
 			s := openTest(t, u)
 			defer s.Close()
 			P := s.Prefix()
-			seq, err := s.NextSeq(ctx)
+			seq, err := s.NextSeq(ctx, 1)
 			require.NoError(t, err)
-			require.NoError(t, s.Put(ctx, dedup.Entry{ID: "a{1}", Seq: seq, Status: dedup.StatusPending, Sig: []byte{0, 1, 2}},
+			require.NoError(t, put(s, ctx, dedup.Entry{ID: "a{1}", Seq: seq, Status: dedup.StatusPending, Sig: []byte{0, 1, 2}},
 				[]uint64{0xab, 1 << 63}))
-			require.NoError(t, s.Put(ctx, dedup.Entry{ID: "b", Seq: 9, Status: dedup.StatusAdmitted, Sig: []byte("B")}, []uint64{0xab}))
-			require.NoError(t, s.SetStatus(ctx, "a{1}", dedup.StatusDuplicate, "b"))
+			require.NoError(t, put(s, ctx, dedup.Entry{ID: "b", Seq: 9, Status: dedup.StatusAdmitted, Sig: []byte("B")}, []uint64{0xab}))
+			require.NoError(t, s.SetStatus(ctx, "a{1}", "", dedup.StatusDuplicate, "b"))
 
 			keys, err := keysOf(ctx, s.Client(), P)
 			require.NoError(t, err)
@@ -47,6 +51,7 @@ func TestKeyLayout(t *testing.T) {
 				P + ":b:8000000000000000",
 				P + ":e:a{1}",
 				P + ":e:b",
+				P + ":marker",
 				P + ":seq",
 				P + ":stats",
 			}, keys, "the keys of the layout, and no others")
@@ -57,7 +62,8 @@ func TestKeyLayout(t *testing.T) {
 			assert.Equal(t, map[string]string{
 				"q": fmt.Sprint(seq), "s": "2", "d": "b", "g": "\x00\x01\x02",
 				"b": "\x00\x00\x00\x00\x00\x00\x00\xab\x80\x00\x00\x00\x00\x00\x00\x00",
-			}, h, "the entry hash: seq, status, dupOf, signature, packed band keys")
+				"o": "", "l": "0", "a": "0", "x": "0",
+			}, h, "the entry hash: seq, status, dupOf, signature, packed band keys, lease, times")
 			m, err := c.SMembers(ctx, P+":b:00000000000000ab").Result()
 			require.NoError(t, err)
 			slices.Sort(m)
@@ -71,7 +77,7 @@ func TestKeyLayout(t *testing.T) {
 			keys, err = keysOf(ctx, s.Client(), P)
 			require.NoError(t, err)
 			slices.Sort(keys)
-			assert.Equal(t, []string{P + ":seq", P + ":stats"}, keys, "removing every entry leaves no entry hash and no band set")
+			assert.Equal(t, []string{P + ":marker", P + ":seq", P + ":stats"}, keys, "removing every entry leaves no entry hash and no band set")
 		})
 	}
 }
@@ -87,13 +93,13 @@ func TestClusterSpreadsKeys(t *testing.T) {
 	cc, ok := s.Client().(*redis.ClusterClient)
 	require.True(t, ok, "a cluster URL gives a cluster client")
 	for i := range 60 {
-		require.NoError(t, s.Put(ctx, dedup.Entry{ID: fmt.Sprint("id", i), Seq: uint64(i + 1), Sig: []byte("S")}, []uint64{uint64(i), 1000}))
+		require.NoError(t, put(s, ctx, dedup.Entry{ID: fmt.Sprint("id", i), Seq: uint64(i + 1), Sig: []byte("S")}, []uint64{uint64(i), 1000}))
 	}
 	var masters atomic.Int32
 	var withKeys atomic.Int32
 	require.NoError(t, cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error {
 		masters.Add(1)
-		keys, err := scanAll(ctx, m, globEscape(s.Prefix())+":*")
+		keys, err := scanAll(ctx, m, escapeGlob(s.Prefix())+":*")
 		if len(keys) > 0 {
 			withKeys.Add(1)
 		}
@@ -118,32 +124,32 @@ func TestCounters(t *testing.T) {
 		do     func() error
 		want   dedup.StoreStats
 	}{
-		{"a new pending entry", func() error { return s.Put(ctx, dedup.Entry{ID: "a", Seq: 1}, []uint64{1}) },
+		{"a new pending entry", func() error { return put(s, ctx, dedup.Entry{ID: "a", Seq: 1, Owner: "o"}, []uint64{1}) },
 			dedup.StoreStats{Entries: 1}},
-		{"a new admitted entry", func() error {
-			return s.Put(ctx, dedup.Entry{ID: "b", Seq: 2, Status: dedup.StatusAdmitted}, []uint64{1})
-		}, dedup.StoreStats{Entries: 2, Admitted: 1}},
-		{"replacing the admitted entry by a duplicate", func() error {
-			return s.Put(ctx, dedup.Entry{ID: "b", Seq: 3, Status: dedup.StatusDuplicate, DupOf: "a"}, []uint64{2})
+		{"a new duplicate entry", func() error {
+			return put(s, ctx, dedup.Entry{ID: "b", Seq: 2, Status: dedup.StatusDuplicate, DupOf: "a"}, []uint64{1})
 		}, dedup.StoreStats{Entries: 2, Duplicates: 1}},
-		{"pending to admitted", func() error { return s.SetStatus(ctx, "a", dedup.StatusAdmitted, "") },
+		{"an Insert of a taken id counts nothing", func() error {
+			_, ok, err := s.Insert(ctx, dedup.Entry{ID: "b", Seq: 3, Status: dedup.StatusAdmitted}, []uint64{2})
+			assert.False(t, ok)
+			return err
+		}, dedup.StoreStats{Entries: 2, Duplicates: 1}},
+		{"pending to admitted", func() error { return s.SetStatus(ctx, "a", "o", dedup.StatusAdmitted, "") },
 			dedup.StoreStats{Entries: 2, Admitted: 1, Duplicates: 1}},
-		{"admitted to admitted again changes nothing", func() error { return s.SetStatus(ctx, "a", dedup.StatusAdmitted, "") },
-			dedup.StoreStats{Entries: 2, Admitted: 1, Duplicates: 1}},
-		{"duplicate to admitted", func() error { return s.SetStatus(ctx, "b", dedup.StatusAdmitted, "") },
-			dedup.StoreStats{Entries: 2, Admitted: 2}},
-		{"admitted back to pending", func() error { return s.SetStatus(ctx, "b", dedup.StatusPending, "") },
-			dedup.StoreStats{Entries: 2, Admitted: 1}},
+		{"deciding again changes nothing", func() error {
+			assert.ErrorIs(t, s.SetStatus(ctx, "a", "o", dedup.StatusDuplicate, "b"), dedup.ErrLeaseLost)
+			return nil
+		}, dedup.StoreStats{Entries: 2, Admitted: 1, Duplicates: 1}},
 		{"deciding a missing id counts nothing", func() error {
-			err := s.SetStatus(ctx, "ghost", dedup.StatusDuplicate, "a")
+			err := s.SetStatus(ctx, "ghost", "o", dedup.StatusDuplicate, "a")
 			if !assert.ErrorIs(t, err, dedup.ErrNotFound) {
 				return err
 			}
 			return nil
-		}, dedup.StoreStats{Entries: 2, Admitted: 1}},
+		}, dedup.StoreStats{Entries: 2, Admitted: 1, Duplicates: 1}},
 		{"removing the admitted entry", func() error { return s.Remove(ctx, "a") },
-			dedup.StoreStats{Entries: 1}},
-		{"removing the pending entry", func() error { return s.Remove(ctx, "b") },
+			dedup.StoreStats{Entries: 1, Duplicates: 1}},
+		{"removing the duplicate", func() error { return s.Remove(ctx, "b") },
 			dedup.StoreStats{}},
 	}
 	for _, st := range steps {
@@ -161,7 +167,7 @@ func TestSkipsDanglingIDs(t *testing.T) {
 	ctx := ctxOf(t)
 	s := openTest(t, serverURL(t))
 	defer s.Close()
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "a", Seq: 1, Sig: []byte("A")}, []uint64{7}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "a", Seq: 1, Sig: []byte("A")}, []uint64{7}))
 	require.NoError(t, s.Client().SAdd(ctx, s.bandKey(7), "gone").Err())
 	es, err := s.Candidates(ctx, []uint64{7})
 	require.NoError(t, err)
@@ -216,7 +222,7 @@ func TestPasswordAndDatabase(t *testing.T) {
 	user := strings.ReplaceAll(admin.Prefix(), ":", "-")
 	const password = "pa:ss/w@rd"
 	require.NoError(t, admin.Client().Do(ctx, "ACL", "SETUSER", user, "on", ">"+password,
-		"~"+globEscape(admin.Prefix())+":*", "+@all").Err())
+		"~"+escapeGlob(admin.Prefix())+":*", "+@all").Err())
 	t.Cleanup(func() { admin.Client().Do(context.Background(), "ACL", "DELUSER", user) })
 
 	u, err := url.Parse(base)
@@ -231,7 +237,7 @@ func TestPasswordAndDatabase(t *testing.T) {
 	require.NoError(t, err, "the right user and password")
 	defer s.Close()
 	assert.Equal(t, admin.Prefix(), s.Prefix(), "the prefix parameter of the URL")
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "x", Seq: 1, Sig: []byte("X")}, []uint64{5}))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "x", Seq: 1, Sig: []byte("X")}, []uint64{5}))
 	n, err := s.Client().Exists(ctx, s.entryKey("x")).Result()
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), n)
@@ -255,7 +261,7 @@ func TestClosed(t *testing.T) {
 	ctx := ctxOf(t)
 	s := openTest(t, serverURL(t))
 	require.NoError(t, s.Close())
-	_, err := s.NextSeq(ctx)
+	_, err := s.NextSeq(ctx, 1)
 	assert.Error(t, err)
 	_, err = s.Get(ctx, "a")
 	assert.Error(t, err)
@@ -293,7 +299,7 @@ func TestRoundTrips(t *testing.T) {
 	}
 	// Warm up: the first single command and the first pipeline each dial
 	// a connection, which sends HELLO and CLIENT SETINFO once.
-	require.NoError(t, s.Put(ctx, dedup.Entry{ID: "warm", Seq: 1}, bands))
+	require.NoError(t, put(s, ctx, dedup.Entry{ID: "warm", Seq: 1}, bands))
 	require.NoError(t, s.Remove(ctx, "warm"))
 	rt := &roundTrips{}
 	s.Client().AddHook(rt)
@@ -302,16 +308,17 @@ func TestRoundTrips(t *testing.T) {
 		do     func() error
 		want   int64
 	}{
-		{"NextSeq", func() error { _, err := s.NextSeq(ctx); return err }, 1},
-		{"Put of a new id under 32 band keys", func() error {
-			return s.Put(ctx, dedup.Entry{ID: "a", Seq: 1, Sig: []byte("A")}, bands)
+		{"NextSeq", func() error { _, err := s.NextSeq(ctx, 8); return err }, 1},
+		{"Insert of a new id under 32 band keys", func() error {
+			return put(s, ctx, dedup.Entry{ID: "a", Seq: 1, Sig: []byte("A")}, bands)
 		}, 1},
 		{"Candidates over 32 band keys", func() error { _, err := s.Candidates(ctx, bands); return err }, 2},
-		{"SetStatus of a pending entry", func() error { return s.SetStatus(ctx, "a", dedup.StatusAdmitted, "") }, 1},
+		{"SetStatus of a pending entry", func() error { return s.SetStatus(ctx, "a", "", dedup.StatusAdmitted, "") }, 1},
 		{"Get", func() error { _, err := s.Get(ctx, "a"); return err }, 1},
 		{"Stats", func() error { _, err := s.Stats(ctx); return err }, 1},
-		{"Put replacing an id (corrects counters and bands)", func() error {
-			return s.Put(ctx, dedup.Entry{ID: "a", Seq: 2, Sig: []byte("A")}, bands[:3])
+		{"Insert of a taken id (corrects counters and bands)", func() error {
+			_, _, err := s.Insert(ctx, dedup.Entry{ID: "a", Seq: 2, Sig: []byte("A")}, append(bands[:3:3], 99))
+			return err
 		}, 2},
 		{"Remove", func() error { return s.Remove(ctx, "a") }, 2},
 	}
@@ -319,5 +326,53 @@ func TestRoundTrips(t *testing.T) {
 		before := rt.n.Load()
 		require.NoError(t, c.do(), c.reason)
 		assert.Equal(t, c.want, rt.n.Load()-before, c.reason)
+	}
+}
+
+// put inserts e, and fails when an entry of its id is there.
+func put(s *Store, ctx context.Context, e dedup.Entry, bands []uint64) error {
+	_, ok, err := s.Insert(ctx, e, bands)
+	if err == nil && !ok {
+		err = fmt.Errorf("insert %q: the id is taken", e.ID)
+	}
+	return err
+}
+
+// TestDataLost deletes the namespace's keys under an open Store, as a
+// Redis restarted without persistence would: the next claims fail with
+// ErrDataLost instead of starting a new index.
+func TestDataLost(t *testing.T) {
+	ctx := ctxOf(t)
+	s := openTest(t, serverURL(t))
+	defer s.Close()
+	_, err := s.NextSeq(ctx, 1)
+	require.NoError(t, err)
+	keys, err := keysOf(ctx, s.Client(), s.Prefix())
+	require.NoError(t, err)
+	require.NotEmpty(t, keys)
+	require.NoError(t, s.Client().Del(ctx, keys...).Err())
+	_, err = s.NextSeq(ctx, 1)
+	assert.ErrorIs(t, err, ErrDataLost, "a Redis that lost the index is an error")
+}
+
+// TestTransient lists the errors retried.
+func TestTransient(t *testing.T) {
+	cases := []struct {
+		reason string
+		err    error
+		want   bool
+	}{
+		{"a refused connection", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
+		{"a reset connection", fmt.Errorf("read: %w", syscall.ECONNRESET), true},
+		{"a server still loading its data", errors.New("LOADING Redis is loading the dataset in memory"), true},
+		{"a cluster resharding", errors.New("TRYAGAIN Multiple keys request during rehashing of slot"), true},
+		{"a cluster down", errors.New("CLUSTERDOWN The cluster is down"), true},
+		{"an end of stream", io.EOF, true},
+		{"a script error", errors.New("ERR Error running script"), false},
+		{"a cancelled context", context.Canceled, false},
+		{"no error", nil, false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, transient(c.err), c.reason)
 	}
 }

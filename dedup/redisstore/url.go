@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -24,16 +25,31 @@ type target struct {
 // for a single server, ParseClusterURL when the cluster parameter or
 // forceCluster says so.
 func parseURL(raw string, forceCluster bool) (*target, error) {
+	t, err := parseURL1(raw, forceCluster)
+	if err != nil {
+		// go-redis's errors may quote parts of the URL: never the password.
+		return nil, scrub(err, raw)
+	}
+	return t, nil
+}
+
+// quoted matches the quoted parts of an error message.
+var quoted = regexp.MustCompile(`"[^"]*"`)
+
+func parseURL1(raw string, forceCluster bool) (*target, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		// A url.Error repeats the URL, password included: keep the cause.
+		// A url.Error repeats the URL, password included, and its cause
+		// may quote a part of it (invalid port ":PASSWORD"): keep the
+		// cause without its quotes.
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("redisstore: invalid URL: %w", err)
+		msg := quoted.ReplaceAllString(err.Error(), `"…"`)
+		return nil, fmt.Errorf("redisstore: invalid URL (not shown: it may hold a password; one with @ / ? # or %% in it must be percent-encoded): %s", msg)
 	}
-	t := &target{redacted: u.Redacted()}
+	t := &target{redacted: redact(u)}
 	if u.Scheme != "redis" && u.Scheme != "rediss" {
 		return nil, fmt.Errorf("redisstore: %s: scheme %q is not redis or rediss", t.redacted, u.Scheme)
 	}
@@ -93,4 +109,71 @@ func (t *target) client(o Options) redis.UniversalClient {
 		c.PoolSize = o.PoolSize
 	}
 	return redis.NewClient(c)
+}
+
+// urlPassword returns the password of a URL's userinfo, "" when it has
+// none or does not parse.
+func urlPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	pw, _ := u.User.Password()
+	return pw
+}
+
+// redact returns u for messages: scheme, user, host and database number,
+// with the password shown as xxxxx. The query, any other path, an opaque
+// part and a fragment are left out, since a mistyped URL may have put
+// the password there.
+func redact(u *url.URL) string {
+	var b strings.Builder
+	b.WriteString(u.Scheme)
+	b.WriteString("://")
+	if u.User != nil {
+		b.WriteString(url.User(u.User.Username()).String())
+		b.WriteString(":xxxxx@")
+	}
+	b.WriteString(u.Host)
+	if dbPath.MatchString(u.Path) {
+		b.WriteString(u.Path)
+	} else if u.Path != "" {
+		b.WriteString("/…")
+	}
+	if u.RawQuery != "" {
+		// The parameters that name the index, and no other.
+		q, _ := url.ParseQuery(u.RawQuery)
+		keep := url.Values{}
+		for _, k := range []string{"prefix", "cluster", "addr"} {
+			for _, v := range q[k] {
+				if !strings.ContainsAny(v, "@/?#") {
+					keep.Add(k, v)
+				}
+			}
+		}
+		b.WriteString("?")
+		if len(keep) > 0 {
+			b.WriteString(keep.Encode())
+			if len(keep) < len(q) {
+				b.WriteString("&…")
+			}
+		} else {
+			b.WriteString("…")
+		}
+	}
+	return b.String()
+}
+
+// dbPath matches the path of a database number.
+var dbPath = regexp.MustCompile(`^/[0-9]{0,5}$`)
+
+// Redact returns a Redis URL fit for messages and logs: scheme, user,
+// host and database number, the password shown as xxxxx, and nothing
+// else of it; "redis://…" for a URL that does not parse.
+func Redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "redis://…"
+	}
+	return redact(u)
 }

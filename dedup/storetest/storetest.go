@@ -51,11 +51,15 @@ func RunSuite(t *testing.T, s Suite) {
 		name string
 		fn   func(t *testing.T, s Suite)
 	}{
-		{"PutGet", testPutGet},
-		{"PutReplaces", testPutReplaces},
+		{"InsertGet", testPutGet},
+		{"InsertIsCreateOnly", testInsertCreateOnly},
+		{"InsertRace", testInsertRace},
 		{"CandidatesByBand", testCandidates},
 		{"NextSeqConcurrent", testNextSeq},
 		{"SetStatus", testSetStatus},
+		{"TakeOver", testTakeOver},
+		{"Expiry", testExpiry},
+		{"Scan", testScan},
 		{"NotFound", testNotFound},
 		{"Remove", testRemove},
 		{"Stats", testStats},
@@ -63,6 +67,9 @@ func RunSuite(t *testing.T, s Suite) {
 		{"EmptySignature", testEmptySignature},
 		{"IndexCheckAddRemove", testIndexCheckAddRemove},
 		{"ConcurrentCheckAndAdd", testConcurrentCheckAndAdd},
+		{"ConcurrentSameID", testConcurrentSameID},
+		{"ChangedPage", testChangedPage},
+		{"ExpiredLease", testExpiredLease},
 		{"Reopen", testReopen},
 	}
 	for _, tc := range tests {
@@ -90,11 +97,17 @@ func ctxOf(t *testing.T) context.Context {
 
 func put(t *testing.T, ctx context.Context, st dedup.Store, e dedup.Entry, bands ...uint64) {
 	t.Helper()
-	require.NoError(t, st.Put(ctx, e, bands), "Put %q", e.ID)
+	_, ok, err := st.Insert(ctx, e, bands)
+	require.NoError(t, err, "Insert %q", e.ID)
+	require.True(t, ok, "Insert %q inserts", e.ID)
 }
 
+// owner is the lease owner of the entries the tests insert pending.
+const owner = "test-owner"
+
 func entry(id string, seq uint64, sig string) dedup.Entry {
-	return dedup.Entry{ID: id, Seq: seq, Status: dedup.StatusPending, Sig: []byte(sig)}
+	return dedup.Entry{ID: id, Seq: seq, Status: dedup.StatusPending, Sig: []byte(sig),
+		Owner: owner, Lease: time.Now().Add(time.Hour).Truncate(time.Millisecond)}
 }
 
 func ids(es []dedup.Entry) []string {
@@ -114,6 +127,9 @@ func testPutGet(t *testing.T, s Suite) {
 		e      dedup.Entry
 	}{
 		{"a pending entry", dedup.Entry{ID: "a", Seq: 1, Status: dedup.StatusPending, Sig: []byte{1, 2, 3}}},
+		{"a pending entry with a lease and times", dedup.Entry{ID: "leased", Seq: 7, Status: dedup.StatusPending, Sig: []byte{1},
+			Owner: "host/1/ab", Lease: time.UnixMilli(1_900_000_000_123), Added: time.UnixMilli(1_800_000_000_456),
+			Expires: time.UnixMilli(4_000_000_000_789)}},
 		{"an admitted entry", dedup.Entry{ID: "b", Seq: 2, Status: dedup.StatusAdmitted, Sig: []byte("sig-b")}},
 		{"a duplicate names its original", dedup.Entry{ID: "c", Seq: 3, Status: dedup.StatusDuplicate, DupOf: "b", Sig: []byte("sig-c")}},
 		{"an id with spaces, colons, braces and non-ASCII", dedup.Entry{ID: "https://ex.com/a b:{x}/ü", Seq: 4, Sig: []byte{0}}},
@@ -131,28 +147,40 @@ func testPutGet(t *testing.T, s Suite) {
 		assert.Equal(t, c.e.Status, got.Status, c.reason)
 		assert.Equal(t, c.e.DupOf, got.DupOf, c.reason)
 		assert.Equal(t, c.e.Sig, got.Sig, c.reason)
+		assert.Equal(t, c.e.Owner, got.Owner, c.reason)
+		assert.True(t, c.e.Lease.Equal(got.Lease), "lease %v, want %v: %s", got.Lease, c.e.Lease, c.reason)
+		assert.True(t, c.e.Added.Equal(got.Added), "added %v, want %v: %s", got.Added, c.e.Added, c.reason)
+		assert.True(t, c.e.Expires.Equal(got.Expires), "expires %v, want %v: %s", got.Expires, c.e.Expires, c.reason)
 	}
 }
 
-func testPutReplaces(t *testing.T, s Suite) {
+func testInsertCreateOnly(t *testing.T, s Suite) {
 	ctx := ctxOf(t)
 	st, _ := open(t, s)
 	put(t, ctx, st, entry("a", 1, "old"), 10, 11)
-	put(t, ctx, st, dedup.Entry{ID: "a", Seq: 7, Status: dedup.StatusAdmitted, Sig: []byte("new")}, 11, 12)
+	old, ok, err := st.Insert(ctx, dedup.Entry{ID: "a", Seq: 7, Status: dedup.StatusAdmitted, Sig: []byte("new")}, []uint64{11, 12})
+	require.NoError(t, err)
+	assert.False(t, ok, "a second Insert of an id does not insert")
+	assert.Equal(t, uint64(1), old.Seq, "it is answered with the entry there")
+	assert.Equal(t, []byte("old"), old.Sig)
+	assert.Equal(t, dedup.StatusPending, old.Status)
+	assert.Equal(t, owner, old.Owner)
 	got, err := st.Get(ctx, "a")
 	require.NoError(t, err)
-	assert.Equal(t, uint64(7), got.Seq, "the second Put replaces the seq")
-	assert.Equal(t, []byte("new"), got.Sig, "the second Put replaces the signature")
-	assert.Equal(t, dedup.StatusAdmitted, got.Status, "the second Put replaces the status")
+	assert.Equal(t, uint64(1), got.Seq, "the entry is unchanged")
+	assert.Equal(t, []byte("old"), got.Sig, "the entry is unchanged")
+	bands := slices.Clone(got.Bands)
+	slices.Sort(bands)
+	assert.Equal(t, []uint64{10, 11}, bands, "Get of a pending entry gives its band keys, for a writer taking it over")
 
 	cases := []struct {
 		reason string
 		bands  []uint64
 		want   []string
 	}{
-		{"a band only the old Put used no longer finds the entry", []uint64{10}, nil},
-		{"a band both Puts used finds it", []uint64{11}, []string{"a"}},
-		{"a band only the new Put used finds it", []uint64{12}, []string{"a"}},
+		{"the first Insert's band finds the entry", []uint64{10}, []string{"a"}},
+		{"a band both used finds it", []uint64{11}, []string{"a"}},
+		{"a band only the refused Insert named finds nothing", []uint64{12}, nil},
 	}
 	for _, c := range cases {
 		es, err := st.Candidates(ctx, c.bands)
@@ -161,7 +189,132 @@ func testPutReplaces(t *testing.T, s Suite) {
 	}
 	stats, err := st.Stats(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 1, stats.Entries, "replacing does not add an entry")
+	assert.Equal(t, 1, stats.Entries, "a refused Insert adds no entry")
+}
+
+// testInsertRace inserts one id from 8 goroutines at once: exactly one
+// inserts, and every other is answered with the winner's entry.
+func testInsertRace(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	const workers, rounds = 8, 20
+	for r := range rounds {
+		id := fmt.Sprintf("race-%d", r)
+		var wg, start sync.WaitGroup
+		start.Add(1)
+		type outcome struct {
+			old dedup.Entry
+			ok  bool
+			err error
+		}
+		out := make([]outcome, workers)
+		for w := range workers {
+			wg.Go(func() {
+				start.Wait()
+				e := entry(id, uint64(100*r+w+1), fmt.Sprintf("S%d", w))
+				o, ok, err := st.Insert(ctx, e, []uint64{uint64(r)})
+				out[w] = outcome{o, ok, err}
+			})
+		}
+		start.Done()
+		wg.Wait()
+		winner := -1
+		for w, o := range out {
+			require.NoError(t, o.err)
+			if o.ok {
+				require.Equal(t, -1, winner, "round %d: two Inserts of one id both inserted", r)
+				winner = w
+			}
+		}
+		require.NotEqual(t, -1, winner, "round %d: one Insert inserts", r)
+		for w, o := range out {
+			if w != winner {
+				assert.Equal(t, uint64(100*r+winner+1), o.old.Seq, "round %d: a loser is answered with the winner", r)
+				assert.Equal(t, []byte(fmt.Sprintf("S%d", winner)), o.old.Sig)
+			}
+		}
+		es, err := st.Candidates(ctx, []uint64{uint64(r)})
+		require.NoError(t, err)
+		assert.Equal(t, []string{id}, ids(es), "the id is filed once")
+	}
+	stats, err := st.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, rounds, stats.Entries)
+}
+
+func testTakeOver(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	put(t, ctx, st, entry("a", 1, "A"), 1)
+	until := time.UnixMilli(2_000_000_000_000)
+	assert.ErrorIs(t, st.TakeOver(ctx, "a", "someone-else", "me", until), dedup.ErrLeaseLost,
+		"only the holder's lease can be taken over")
+	require.NoError(t, st.TakeOver(ctx, "a", owner, "me", until))
+	got, err := st.Get(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, "me", got.Owner, "the new owner holds the lease")
+	assert.True(t, until.Equal(got.Lease), "until the new time")
+	assert.Equal(t, dedup.StatusPending, got.Status)
+	assert.ErrorIs(t, st.SetStatus(ctx, "a", owner, dedup.StatusAdmitted, ""), dedup.ErrLeaseLost,
+		"the old owner can no longer decide")
+	assert.ErrorIs(t, st.TakeOver(ctx, "a", owner, "third", until), dedup.ErrLeaseLost,
+		"nor hand the lease on")
+	require.NoError(t, st.SetStatus(ctx, "a", "me", dedup.StatusAdmitted, ""))
+	assert.ErrorIs(t, st.TakeOver(ctx, "a", "me", "third", until), dedup.ErrLeaseLost,
+		"a decided entry has no lease to take")
+	assert.ErrorIs(t, st.TakeOver(ctx, "ghost", "me", "third", until), dedup.ErrNotFound)
+}
+
+func testExpiry(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	past := time.Now().Add(-time.Minute)
+	gone := dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: []byte("O"), Expires: past}
+	put(t, ctx, st, gone, 1)
+	put(t, ctx, st, dedup.Entry{ID: "new", Seq: 2, Status: dedup.StatusAdmitted, Sig: []byte("N"),
+		Expires: time.Now().Add(time.Hour)}, 1)
+	put(t, ctx, st, dedup.Entry{ID: "ever", Seq: 3, Status: dedup.StatusAdmitted, Sig: []byte("E")}, 1)
+	_, err := st.Get(ctx, "old")
+	assert.ErrorIs(t, err, dedup.ErrNotFound, "an expired entry is gone")
+	es, err := st.Candidates(ctx, []uint64{1})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ever", "new"}, ids(es), "Candidates skips an expired entry")
+	var scanned []dedup.Entry
+	require.NoError(t, st.Scan(ctx, func(e dedup.Entry) error { scanned = append(scanned, e); return nil }))
+	assert.Equal(t, []string{"ever", "new"}, ids(scanned), "Scan skips an expired entry")
+	n, err := st.Prune(ctx, time.Now())
+	require.NoError(t, err)
+	assert.LessOrEqual(t, n, 1, "Prune deletes at most the expired entry (a store may have let it go already)")
+	_, err = st.Get(ctx, "new")
+	assert.NoError(t, err, "Prune keeps what has not expired")
+	put(t, ctx, st, dedup.Entry{ID: "old", Seq: 4, Status: dedup.StatusAdmitted, Sig: []byte("O2")}, 2)
+	got, err := st.Get(ctx, "old")
+	require.NoError(t, err, "an expired id can be inserted afresh")
+	assert.Equal(t, uint64(4), got.Seq)
+	es, err = st.Candidates(ctx, []uint64{1})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ever", "new"}, ids(es), "the fresh entry is filed under its own keys only")
+}
+
+func testScan(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	want := []string{"a", "b", "c"}
+	for i, id := range want {
+		put(t, ctx, st, entry(id, uint64(i+1), strings.ToUpper(id)), uint64(i))
+	}
+	var got []dedup.Entry
+	require.NoError(t, st.Scan(ctx, func(e dedup.Entry) error { got = append(got, e); return nil }))
+	assert.Equal(t, want, ids(got), "Scan sees every entry once")
+	for _, e := range got {
+		assert.Equal(t, strings.ToUpper(e.ID), string(e.Sig), "with its signature")
+		assert.Equal(t, owner, e.Owner, "and its lease")
+	}
+	stop := fmt.Errorf("stop")
+	n := 0
+	err := st.Scan(ctx, func(e dedup.Entry) error { n++; return stop })
+	assert.ErrorIs(t, err, stop, "Scan returns fn's error")
+	assert.Equal(t, 1, n, "and stops there")
 }
 
 func nilIfEmpty(s []string) []string {
@@ -214,12 +367,15 @@ func testNextSeq(t *testing.T, s Suite) {
 	for w := range workers {
 		wg.Go(func() {
 			for range each {
-				n, err := st.NextSeq(ctx)
+				k := 1 + w%3 // blocks of 1, 2 and 3 numbers
+				n, err := st.NextSeq(ctx, k)
 				if err != nil {
 					errs[w] = err
 					return
 				}
-				got[w] = append(got[w], n)
+				for i := range k {
+					got[w] = append(got[w], n+uint64(i))
+				}
 			}
 		})
 	}
@@ -231,10 +387,10 @@ func testNextSeq(t *testing.T, s Suite) {
 		all = append(all, got[w]...)
 	}
 	slices.Sort(all)
-	require.Len(t, all, workers*each)
-	assert.Len(t, slices.Compact(slices.Clone(all)), workers*each, "no number is returned twice")
+	total := len(all)
+	assert.Len(t, slices.Compact(slices.Clone(all)), total, "no number is reserved twice")
 	assert.Greater(t, all[0], uint64(0), "claim numbers start above 0")
-	n, err := st.NextSeq(ctx)
+	n, err := st.NextSeq(ctx, 1)
 	require.NoError(t, err)
 	assert.Greater(t, n, all[len(all)-1], "a later call returns more than every earlier one")
 }
@@ -252,16 +408,19 @@ func testSetStatus(t *testing.T, s Suite) {
 	}{
 		{"pending to admitted", "a", dedup.StatusAdmitted, ""},
 		{"pending to duplicate with its original", "b", dedup.StatusDuplicate, "a"},
-		{"a duplicate re-pointed to another original", "b", dedup.StatusDuplicate, "z"},
-		{"back to pending clears DupOf", "b", dedup.StatusPending, ""},
 	}
 	for _, c := range cases {
-		require.NoError(t, st.SetStatus(ctx, c.id, c.st, c.dupOf), c.reason)
+		assert.ErrorIs(t, st.SetStatus(ctx, c.id, "not-the-owner", c.st, c.dupOf), dedup.ErrLeaseLost,
+			"another owner cannot decide (%s)", c.reason)
+		require.NoError(t, st.SetStatus(ctx, c.id, owner, c.st, c.dupOf), c.reason)
 		got, err := st.Get(ctx, c.id)
 		require.NoError(t, err, c.reason)
 		assert.Equal(t, c.st, got.Status, c.reason)
 		assert.Equal(t, c.dupOf, got.DupOf, c.reason)
 		assert.Equal(t, []byte(strings.ToUpper(c.id)), got.Sig, "SetStatus keeps the signature (%s)", c.reason)
+		assert.Empty(t, got.Owner, "SetStatus ends the lease (%s)", c.reason)
+		assert.ErrorIs(t, st.SetStatus(ctx, c.id, owner, dedup.StatusAdmitted, ""), dedup.ErrLeaseLost,
+			"a decided entry is decided once (%s)", c.reason)
 		es, err := st.Candidates(ctx, []uint64{1})
 		require.NoError(t, err)
 		for _, e := range es {
@@ -272,10 +431,8 @@ func testSetStatus(t *testing.T, s Suite) {
 		}
 	}
 	// SetStatus of an id that is not there must not make one appear.
-	err := st.SetStatus(ctx, "ghost", dedup.StatusAdmitted, "")
-	if err != nil {
-		assert.ErrorIs(t, err, dedup.ErrNotFound, "SetStatus of a missing id fails only with ErrNotFound")
-	}
+	err := st.SetStatus(ctx, "ghost", owner, dedup.StatusAdmitted, "")
+	assert.ErrorIs(t, err, dedup.ErrNotFound, "SetStatus of a missing id fails with ErrNotFound")
 	_, err = st.Get(ctx, "ghost")
 	assert.ErrorIs(t, err, dedup.ErrNotFound, "SetStatus does not create entries")
 }
@@ -335,9 +492,9 @@ func testStats(t *testing.T, s Suite) {
 	put(t, ctx, st, entry("b", 2, "B"), 2, 3)
 	put(t, ctx, st, entry("c", 3, "C"), 4)
 	put(t, ctx, st, entry("d", 4, "D"))
-	require.NoError(t, st.SetStatus(ctx, "a", dedup.StatusAdmitted, ""))
-	require.NoError(t, st.SetStatus(ctx, "b", dedup.StatusDuplicate, "a"))
-	require.NoError(t, st.SetStatus(ctx, "c", dedup.StatusAdmitted, ""))
+	require.NoError(t, st.SetStatus(ctx, "a", owner, dedup.StatusAdmitted, ""))
+	require.NoError(t, st.SetStatus(ctx, "b", owner, dedup.StatusDuplicate, "a"))
+	require.NoError(t, st.SetStatus(ctx, "c", owner, dedup.StatusAdmitted, ""))
 	cases := []struct {
 		reason string
 		remove string
@@ -528,7 +685,9 @@ func testConcurrentCheckAndAdd(t *testing.T, s Suite) {
 		o.WaitTimeout = 20 * time.Second
 		ix, err := dedup.OpenIndex(st, &o)
 		require.NoError(t, err)
-		start.Add(1)
+		if w == 0 {
+			start.Add(workers) // all at once: a WaitGroup is not re-armed while waited on
+		}
 		done.Add(1)
 		go func() {
 			defer done.Done()
@@ -593,7 +752,7 @@ func testReopen(t *testing.T, s Suite) {
 	put(t, ctx, st, dedup.Entry{ID: "raw", Seq: 100, Status: dedup.StatusAdmitted, Sig: []byte{9, 8, 7}}, 77, 78)
 	put(t, ctx, st, entry("gone", 101, "G"), 79)
 	require.NoError(t, st.Remove(ctx, "gone"))
-	last, err := st.NextSeq(ctx)
+	last, err := st.NextSeq(ctx, 1)
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
 
@@ -612,7 +771,7 @@ func testReopen(t *testing.T, s Suite) {
 	es, err := st2.Candidates(ctx, []uint64{77, 79})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"raw"}, ids(es), "band memberships survive reopening")
-	n, err := st2.NextSeq(ctx)
+	n, err := st2.NextSeq(ctx, 1)
 	require.NoError(t, err)
 	assert.Greater(t, n, last, "claim numbers keep increasing after reopening")
 
@@ -627,4 +786,145 @@ func testReopen(t *testing.T, s Suite) {
 	assert.Equal(t, 4, stats.Entries)
 	assert.Equal(t, 2, stats.Admitted)
 	assert.Equal(t, 2, stats.Duplicates)
+}
+
+// testConcurrentSameID submits each story under one id from 8 Indexes at
+// the same moment (a crawl fetched twice, the same file scanned by
+// several processes): exactly one submission is admitted, every other
+// is told the id is already in the index.
+func testConcurrentSameID(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	const workers, stories = 8, 10
+	rng := rand.New(rand.NewPCG(7, 8))
+	texts := make([]string, stories)
+	for i := range texts {
+		texts[i] = copyOf(rng, story(rng, 150), 0)
+	}
+	admitted := make([]int, stories)
+	var mu sync.Mutex
+	var start, done sync.WaitGroup
+	start.Add(1)
+	errs := make([]error, workers)
+	for w := range workers {
+		ix, err := dedup.OpenIndex(st, nil)
+		require.NoError(t, err)
+		done.Go(func() {
+			start.Wait()
+			for i := range stories {
+				r, err := ix.CheckAndAdd(ctx, doc(fmt.Sprintf("id%d", i), texts[i]))
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				if r.Admitted {
+					mu.Lock()
+					admitted[i]++
+					mu.Unlock()
+				} else if !r.Existing && r.DupOf != fmt.Sprintf("id%d", i) {
+					errs[w] = fmt.Errorf("id%d: neither admitted nor existing: %+v", i, r)
+				}
+			}
+		})
+	}
+	start.Done()
+	done.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	for i, n := range admitted {
+		assert.Equal(t, 1, n, "id%d is admitted exactly once", i)
+	}
+	stats, err := st.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, stories, stats.Entries)
+	assert.Equal(t, stories, stats.Admitted)
+}
+
+// testChangedPage checks content before ids: an id met again with an
+// unrelated body is a changed page, never a duplicate of the old body.
+func testChangedPage(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	ix, err := dedup.OpenIndex(st, nil)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(9, 10))
+	day1, day2 := story(rng, 200), story(rng, 200)
+	r, err := ix.CheckAndAdd(ctx, doc("1", copyOf(rng, day1, 0)))
+	require.NoError(t, err)
+	require.True(t, r.Admitted)
+	r, err = ix.CheckAndAdd(ctx, doc("1", copyOf(rng, day2, 0)))
+	require.NoError(t, err)
+	assert.True(t, r.Admitted, "an unrelated story under a reused id is new")
+	require.NotNil(t, r.Changed, "and reported as a changed page")
+	assert.Less(t, r.Changed.Similarity, 0.6)
+	assert.True(t, strings.HasPrefix(r.Changed.FiledAs, "1#v"), "filed under a version id, not %q", r.Changed.FiledAs)
+	old, err := st.Get(ctx, "1")
+	require.NoError(t, err)
+	assert.Equal(t, dedup.StatusAdmitted, old.Status, "the old entry is kept")
+
+	r, err = ix.CheckAndAdd(ctx, doc("1", copyOf(rng, day2, 0)))
+	require.NoError(t, err)
+	assert.True(t, r.Existing, "the new version met again is already in the index")
+	assert.NotNil(t, r.Changed)
+	r, err = ix.CheckAndAdd(ctx, doc("1", copyOf(rng, day1, 0.01)))
+	require.NoError(t, err)
+	assert.True(t, r.Existing, "the old body, lightly edited, is the same page")
+	assert.Nil(t, r.Changed)
+	r, err = ix.CheckAndAdd(ctx, doc("other", copyOf(rng, day2, 0.02)))
+	require.NoError(t, err)
+	assert.False(t, r.Admitted, "a copy of the new version elsewhere is its duplicate")
+	assert.Equal(t, r.DupOf, old.ID+r.DupOf[len(old.ID):], "it names the version id")
+	assert.True(t, strings.HasPrefix(r.DupOf, "1#v"))
+}
+
+// testExpiredLease leaves pending entries of a dead writer (leases in the
+// past): a later writer of the same id, and one of a similar article,
+// take them over and decide at once instead of waiting.
+func testExpiredLease(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	o := dedup.DefaultOptions()
+	o.WaitTimeout = 30 * time.Second
+	ix, err := dedup.OpenIndex(st, &o)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(11, 12))
+	a, b := story(rng, 200), story(rng, 200)
+
+	// A dead writer's pending entries: it dies before deciding (its
+	// SetStatus fails), with a lease of 2 ms.
+	od := dedup.DefaultOptions()
+	od.WaitTimeout = time.Millisecond
+	dead, err := dedup.OpenIndex(killedStore{st}, &od)
+	require.NoError(t, err)
+	for _, d := range []*dedup.Document{doc("a", copyOf(rng, a, 0)), doc("b", copyOf(rng, b, 0))} {
+		_, err := dead.CheckAndAdd(ctx, d)
+		require.ErrorIs(t, err, errKilled)
+		e, err := st.Get(ctx, d.ID)
+		require.NoError(t, err)
+		require.Equal(t, dedup.StatusPending, e.Status, "the dead writer left %s pending", d.ID)
+	}
+	time.Sleep(20 * time.Millisecond)
+	begin := time.Now()
+	r, err := ix.CheckAndAdd(ctx, doc("a", copyOf(rng, a, 0)))
+	require.NoError(t, err)
+	assert.True(t, r.Admitted, "the rerun of a takes its expired lease over and admits it")
+	r, err = ix.CheckAndAdd(ctx, doc("b2", copyOf(rng, b, 0.01)))
+	require.NoError(t, err)
+	assert.False(t, r.Admitted, "a copy of b waits for nobody: b is decided for it")
+	assert.Equal(t, "b", r.DupOf)
+	assert.Less(t, time.Since(begin), 10*time.Second, "no one waited for a dead writer")
+	e, err := st.Get(ctx, "b")
+	require.NoError(t, err)
+	assert.Equal(t, dedup.StatusAdmitted, e.Status)
+	assert.Empty(t, e.Owner)
+}
+
+var errKilled = fmt.Errorf("storetest: the writer was killed")
+
+// killedStore is a store whose writer dies before it decides anything.
+type killedStore struct{ dedup.Store }
+
+func (killedStore) SetStatus(context.Context, string, string, dedup.Status, string) error {
+	return errKilled
 }
