@@ -78,7 +78,7 @@ Flags:
 // (--index is not offered: adding to a persistent index is a side
 // effect a clean that writes nothing, stopped or interrupted, could not
 // undo.)
-var cleanSkipScanFlags = []string{"format", "only", "skip", "no-corpus", "index", "output", "residue-patterns"}
+var cleanSkipScanFlags = []string{"format", "findings-only", "only", "skip", "no-corpus", "index", "output", "residue-patterns"}
 
 // Reasons for dropping a whole article, in the report and the count.
 const (
@@ -363,7 +363,7 @@ func (c *cleaner) write(rec any) error {
 
 // article writes one article cleaned, or drops it. It returns an error
 // only when an output cannot be written, which ends the run.
-func (c *cleaner) article(doc *dedup.Document, fs []dedup.Finding) error {
+func (c *cleaner) article(doc *dedup.Document, fs []dedup.Finding, _ string) error {
 	c.in++
 	if f, ok := c.dropFinding(fs); ok {
 		c.dropped[string(f.Kind)]++

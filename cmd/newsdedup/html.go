@@ -182,7 +182,7 @@ func (h *htmlWriter) start() error {
 	return reportTemplate.ExecuteTemplate(h.w, "head", htmlHead{CSP: reportCSP, Version: version()})
 }
 
-func (h *htmlWriter) article(doc *dedup.Document, fs []dedup.Finding) error {
+func (h *htmlWriter) article(doc *dedup.Document, fs []dedup.Finding, _ string) error {
 	if err := h.start(); err != nil {
 		return err
 	}

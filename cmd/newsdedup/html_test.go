@@ -65,7 +65,7 @@ func renderHTML(t testing.TB, docs []*dedup.Document, fss [][]dedup.Finding) str
 				st.byKind[f.Kind]++
 			}
 		}
-		require.NoError(t, w.article(d, fss[i]))
+		require.NoError(t, w.article(d, fss[i], ""))
 	}
 	require.NoError(t, w.finish(st))
 	return out.String()
@@ -388,7 +388,7 @@ func BenchmarkHTMLReport(b *testing.B) {
 	for b.Loop() {
 		w := newHTMLWriter(io.Discard)
 		for i, d := range docs {
-			if err := w.article(d, slices.Clone(fss[i])); err != nil {
+			if err := w.article(d, slices.Clone(fss[i]), ""); err != nil {
 				b.Fatal(err)
 			}
 		}

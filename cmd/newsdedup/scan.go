@@ -27,13 +27,22 @@ earlier in the run (or, with --index, in any earlier run).
 
 A PATH is a plain-text article (first non-blank line the headline, every
 further non-blank line a paragraph), a JSONL file (one article per line),
-either gzipped (.gz), or a folder (read recursively, in sorted order). No
-PATH, or "-", reads standard input.
+a JSON array (.json, as Scrapy's -o items.json writes), a CSV file with a
+header row (.csv; the field flags name its columns), any of them
+compressed (.gz, .zst, .bz2), or a folder (read recursively, in sorted
+order). No PATH, or "-", reads standard input.
 
 Before judging, the scan reads the whole input once to learn its word
 statistics, shared paragraphs and recurring lines (the corpus); standard
 input is kept in a temporary file for that. --no-corpus judges each article
 alone, in one streaming pass.
+
+Output: text for people; json, jsonl (one object per article; a
+near-duplicate names its cluster's kept article in "cluster"; with
+--findings-only only the articles with findings, without paragraphs);
+csv (one row per finding: id, source, line, kind, paragraph, score,
+related_id, message); html (an audit report). With -o and no --format,
+the file's extension chooses: .html, .csv, .jsonl, .json, .txt.
 
 Exit status: 0 nothing flagged, 1 something flagged, 2 usage or input error
 (bad records are reported on stderr and skipped; --strict stops at the first).
@@ -44,7 +53,9 @@ Examples:
   newsdedup scan --only residue,repeated_headline crawl/
   cat page.txt | newsdedup scan -
   newsdedup scan --body-field html_text --min-score 0.8 dump.jsonl
-  newsdedup scan --format html -o report.html crawl.jsonl.gz
+  newsdedup scan -o report.html crawl.jsonl.gz
+  newsdedup scan -o findings.csv --body-field content articles.csv
+  newsdedup scan --format jsonl --findings-only items.json > findings.jsonl
   newsdedup scan --index seen.db --only near_duplicate today.jsonl.gz
   newsdedup scan --index redis://:secret@10.0.0.5:6379/0 -j 8 crawl/
 
@@ -53,17 +64,18 @@ Flags:
 
 // scanOptions are the scan command's flags.
 type scanOptions struct {
-	format   string
-	only     []string
-	skip     []string
-	strict   bool
-	noCorpus bool
-	progress bool
-	index    string
-	noSync   bool
-	output   string
-	patterns string
-	read     read.Options
+	format       string
+	findingsOnly bool
+	only         []string
+	skip         []string
+	strict       bool
+	noCorpus     bool
+	progress     bool
+	index        string
+	noSync       bool
+	output       string
+	patterns     string
+	read         read.Options
 	// detect holds the pipeline's options the flags set directly: the
 	// workers, the minimum score and every threshold.
 	detect dedup.Options
@@ -73,8 +85,9 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
 	o.detect = dedup.DefaultOptions()
 	d := &o.detect
-	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl or html (a self-contained audit report)")
-	fs.StringVarP(&o.output, "output", "o", "", "write to FILE (under a temporary name, renamed when complete; .gz is gzipped)")
+	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl, csv (one row per finding) or html (a self-contained audit report); with -o, the file's extension chooses it")
+	fs.StringVarP(&o.output, "output", "o", "", "write to FILE (under a temporary name, renamed when complete; .gz gzipped, .zst zstd)")
+	fs.BoolVar(&o.findingsOnly, "findings-only", false, "json, jsonl: write only the articles with findings, without their paragraphs")
 	fs.StringSliceVar(&o.only, "only", nil, "report only these kinds (comma-separated); the others are not computed")
 	fs.StringSliceVar(&o.skip, "skip", nil, "do not report these kinds (comma-separated)")
 	fs.Float64Var(&d.MinScore, "min-score", 0, "report only findings scoring at least this (0..1)")
@@ -86,10 +99,10 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.StringVar(&o.index, "index", "", "check each article against a persistent index and add the new ones: a bbolt file PATH or a redis:// URL")
 	fs.BoolVar(&o.noSync, "index-no-sync", false, "with a file --index: do not fsync each write (faster; a killed process loses nothing, a system crash may lose recent writes)")
 	fs.StringVar(&o.patterns, "residue-patterns", "", "add the residue patterns of FILE (one regular expression a line, # comments)")
-	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSONL fields to take the title from, in order (default title,headline)")
-	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSONL fields to take the body from, in order (default text,body,content,articleBody)")
-	fs.StringSliceVar(&o.read.IDFields, "id-field", nil, "JSONL fields to take the id from, in order (default id,url)")
-	fs.StringVar(&o.read.Format, "input-format", "auto", "input format: auto (by extension, else sniffed), text or jsonl")
+	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSON fields or CSV columns to take the title from, in order (default title,headline)")
+	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSON fields or CSV columns to take the body from, in order (default text,body,content,articleBody)")
+	fs.StringSliceVar(&o.read.IDFields, "id-field", nil, "JSON fields or CSV columns to take the id from, in order (default id,url)")
+	fs.StringVar(&o.read.Format, "input-format", "auto", "input format: auto (by extension, else sniffed), text, jsonl, json (an array) or csv")
 	fs.Float64Var(&d.MismatchThreshold, "mismatch-threshold", d.MismatchThreshold, "headline_mismatch: headline/body similarity below which the body is not about the headline")
 	fs.Float64Var(&d.OffTopicMargin, "offtopic-margin", d.OffTopicMargin, "off_topic: how much better another article must fit a shared block")
 	fs.Float64Var(&d.OffTopicFloor, "offtopic-floor", d.OffTopicFloor, "off_topic: fit below which a block found in 2+ other articles is spliced in, or a paragraph fits neither story")
@@ -165,6 +178,9 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return fail(err)
 	}
+	if f := formatOfFile(o.output); f != "" && !fs.Changed("format") {
+		o.format = f // -o report.html is an HTML report
+	}
 	w := stdout // plain stdout without -o, so that colour sees a terminal
 	var so *sink
 	if o.output != "" {
@@ -174,7 +190,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		defer so.abort()
 		w = so.w
 	}
-	out, err := newWriter(o.format, w)
+	out, err := newWriter(o.format, w, o.findingsOnly)
 	if err != nil {
 		return fail(err)
 	}
@@ -333,6 +349,7 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 	}
 	var scanning *progress
 	byKept := map[int]*cluster{}
+	clusters := clusterIDs{}
 	var err error
 	for a, rerr := range p.Run(ctx, b.in.docs()) {
 		if rerr != nil {
@@ -380,7 +397,7 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 			}
 			c.Members = append(c.Members, a.ID)
 		}
-		if err = b.out.article(a.Document, a.Findings); err != nil {
+		if err = b.out.article(a.Document, a.Findings, clusters.of(a)); err != nil {
 			err = fmt.Errorf("writing output: %w", err)
 			break
 		}
@@ -417,6 +434,32 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 		return exitFlagged
 	}
 	return exitClean
+}
+
+// clusterIDs names the cluster of each near-duplicate: the id of the
+// article its cluster keeps. Within a run that is Article.Kept, the
+// first of the story; with an index, a story first seen in an earlier run
+// is kept as the indexed article its near_duplicate finding names, and
+// so are the later copies of the run, through the run's first copy. It
+// remembers the near-duplicates that are the first of the run's
+// clusters, one entry each.
+type clusterIDs map[int]string
+
+// of returns the cluster of a, "" when it is not a near-duplicate.
+func (c clusterIDs) of(a *dedup.Article) string {
+	if a.KeptOrd >= 0 {
+		if root, ok := c[a.KeptOrd]; ok {
+			return root
+		}
+		return a.Kept
+	}
+	for _, f := range a.Findings {
+		if f.Kind == dedup.KindNearDuplicate && f.RelatedID != "" {
+			c[a.Ord] = f.RelatedID
+			return f.RelatedID
+		}
+	}
+	return ""
 }
 
 // parseKindList parses kind names.
