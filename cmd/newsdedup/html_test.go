@@ -184,7 +184,7 @@ func TestHTMLReportHostile(t *testing.T) {
 		{"&#34;&gt;&lt;script&gt;document.body.setAttribute(", "an id that closes an attribute shows as text"},
 		{"&lt;!-- --&gt;", "a comment shows as text"},
 		{"&lt;style&gt;body{display:none!important}&lt;/style&gt;", "a style element shows as text"},
-		{`title="residue (0.99): residue: HTML/CSS markup &#34;&lt;script&gt;`, "messages go into title attributes, escaped"},
+		{`title="residue (0.99): HTML/CSS markup &#34;&lt;script&gt;`, "messages go into title attributes, escaped"},
 		{`— see &#34;&gt;&lt;img src=x onerror=alert(1)&gt;</li>`, "a related id shows as text"},
 	}
 	for _, tt := range tests {

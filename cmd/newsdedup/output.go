@@ -229,10 +229,7 @@ func (t *textWriter) article(doc *dedup.Document, fs []dedup.Finding, _ string) 
 	}
 	fmt.Fprintf(t.w, "%s: %s\n", paint(t.color, ansiBold, doc.ID), quoteTitle(doc.Title))
 	for _, f := range fs {
-		where := "title"
-		if f.Paragraph >= 0 {
-			where = fmt.Sprintf("paragraph %d", f.Paragraph)
-		}
+		where := findingPlace(f)
 		line := f.Line
 		if line == 0 {
 			line = doc.Line
@@ -244,6 +241,20 @@ func (t *textWriter) article(doc *dedup.Document, fs []dedup.Finding, _ string) 
 		t.w.WriteByte('\n')
 	}
 	return t.w.WriteByte('\n')
+}
+
+// findingPlace names what a finding is about, for people: "paragraph 3",
+// "title" for a finding on the headline alone (shared_headline), and
+// "article" for one on the whole article (near_duplicate, and
+// headline_mismatch, a body that is not about its headline).
+func findingPlace(f dedup.Finding) string {
+	switch {
+	case f.Paragraph >= 0:
+		return "paragraph " + strconv.Itoa(f.Paragraph)
+	case f.Kind == dedup.KindSharedHeadline:
+		return "title"
+	}
+	return "article"
 }
 
 func quoteTitle(s string) string {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/dedup"
 )
 
 // dupCrawl writes a JSONL crawl of four articles: a, another story b, and
@@ -169,4 +171,24 @@ func TestScanFormatFromOutputName(t *testing.T) {
 			tt.check(t, readPlain(t, out))
 		})
 	}
+}
+
+func TestScanTextNamesKindOnce(t *testing.T) {
+	code, out, stderr := runCmd(t, "", "scan", seed)
+	require.Equal(t, exitFlagged, code, stderr)
+	assert.Contains(t, out, seed+`:31: residue: paragraph 14: related-link marker "Related Articles"`+"\n",
+		"the kind is said once, by the line, not again by the message")
+	for line := range strings.Lines(out) {
+		if i := strings.Index(line, ": residue: "); i >= 0 {
+			assert.NotContains(t, line[i+len(": residue: "):], "residue:", line)
+		}
+	}
+
+	code, out, stderr = runCmd(t, "", "scan", "--only", "near_duplicate", dupCrawl(t))
+	require.Equal(t, exitFlagged, code, stderr)
+	assert.Contains(t, out, ": near_duplicate: article: near-duplicate of a", "a finding on the whole article says article, not title")
+	assert.NotContains(t, out, ": title:")
+	assert.Equal(t, "article", findingPlace(dedup.Finding{Kind: dedup.KindHeadlineMismatch, Paragraph: -1}))
+	assert.Equal(t, "title", findingPlace(dedup.Finding{Kind: dedup.KindSharedHeadline, Paragraph: -1}), "shared_headline is about the headline")
+	assert.Equal(t, "paragraph 3", findingPlace(dedup.Finding{Kind: dedup.KindResidue, Paragraph: 3}))
 }
