@@ -18,7 +18,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -165,6 +164,9 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}
+	if !checkPaths("clean", paths, stderr) {
+		return exitError
+	}
 	places, err := newOutPaths(paths, o.outDir)
 	if err != nil {
 		return fail(err)
@@ -185,9 +187,8 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer c.abort()
 	o.scan.read.NoRaw = false // clean rewrites what it read
-	b := &batch{opts: o.scan, in: &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.scan.read},
-		out: c, stderr: io.Discard, badRecord: c.badRecord,
-		showProgress: o.scan.progress && isTerminal(stderr), start: time.Now()}
+	b := newBatch(ctx, o.scan, paths, stdin, inputSize(paths, stdin), stderr)
+	b.out, b.stderr, b.badRecord = c, io.Discard, c.badRecord
 	b.run(ctx, p)
 	switch {
 	case b.err != nil && errors.Is(b.err, read.ErrUnknownFormat):

@@ -365,8 +365,8 @@ func TestHTMLThroughScan(t *testing.T) {
 	require.NoError(t, err)
 	p, err := newPipeline(popts)
 	require.NoError(t, err)
-	in := &input{ctx: context.Background(), paths: []string{filepath.Join(hostileDir, "hostile.jsonl")}, opts: o.read}
-	b := &batch{opts: o, in: in, out: newHTMLWriter(&out), stderr: &errb}
+	b := newBatch(context.Background(), o, []string{filepath.Join(hostileDir, "hostile.jsonl")}, nil, -1, &errb)
+	b.out, b.stderr = newHTMLWriter(&out), &errb
 	assert.Equal(t, exitFlagged, b.run(context.Background(), p), errb.String())
 	page := out.String()
 	assertNoMarkupFromData(t, page)

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -70,7 +72,7 @@ type scanOptions struct {
 	skip         []string
 	strict       bool
 	noCorpus     bool
-	progress     bool
+	progress     progressMode
 	index        string
 	noSync       bool
 	output       string
@@ -94,7 +96,9 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.IntVarP(&d.Workers, "jobs", "j", runtime.NumCPU(), "articles scanned in parallel (output keeps input order)")
 	fs.BoolVar(&o.strict, "strict", false, "stop at the first bad input record")
 	fs.BoolVar(&o.noCorpus, "no-corpus", false, "judge each article alone, streaming, without corpus statistics")
-	fs.BoolVar(&o.progress, "progress", true, "show a progress bar on stderr when it is a terminal and the scan runs over a second")
+	o.progress = progressAuto
+	fs.Var(&o.progress, "progress", "progress on stderr for runs over a second: auto (a bar when stderr is a terminal), plain (a line every 5 s, for logs) or false")
+	fs.Lookup("progress").NoOptDefVal = "auto"
 	fs.Float64Var(&d.Threshold, "threshold", d.Threshold, "near_duplicate: similarity (Jaccard, or containment for excerpts) from which two articles are one story")
 	fs.StringVar(&o.index, "index", "", "check each article against a persistent index and add the new ones: a bbolt file PATH or a redis:// URL")
 	fs.BoolVar(&o.noSync, "index-no-sync", false, "with a file --index: do not fsync each write (faster; a killed process loses nothing, a system crash may lose recent writes)")
@@ -198,6 +202,9 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}
+	if !checkPaths("scan", paths, stderr) {
+		return exitError
+	}
 	if !o.noCorpus && slices.Contains(paths, "-") {
 		// The corpus pass reads the input twice: keep stdin in a file.
 		f, err := spool(stdin)
@@ -207,6 +214,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		defer func() { f.Close(); os.Remove(f.Name()) }()
 		stdin = f
 	}
+	size := inputSize(paths, stdin)
 	if o.index != "" {
 		st, err := openStore(ctx, o.index, o.noSync)
 		if err != nil {
@@ -220,8 +228,8 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return fail(err)
 	}
 	o.read.NoRaw = true // scan writes no record back
-	b := &batch{opts: o, in: &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read},
-		out: out, stderr: stderr, showProgress: o.progress && isTerminal(stderr), start: time.Now()}
+	b := newBatch(ctx, o, paths, stdin, size, stderr)
+	b.out, b.stderr = out, stderr
 	code := b.run(ctx, p)
 	// Commit a complete output, also when bad records were skipped; an
 	// interrupted, stopped (--strict) or failed scan leaves none.
@@ -231,6 +239,33 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	return code
+}
+
+// inputSize returns the bytes the input holds, as stored, or -1 when
+// it is not known (standard input that is not kept in a file).
+func inputSize(paths []string, stdin io.Reader) int64 {
+	n := read.Size(paths)
+	if slices.Contains(paths, "-") {
+		f, ok := stdin.(*os.File)
+		if !ok {
+			return -1
+		}
+		fi, err := f.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return -1
+		}
+		n += fi.Size()
+	}
+	return n
+}
+
+// newBatch returns the batch of a scan or clean over paths, whose size
+// is size (-1 when unknown); progress goes to stderr.
+func newBatch(ctx context.Context, o scanOptions, paths []string, stdin io.Reader, size int64, stderr io.Writer) *batch {
+	b := &batch{opts: o, progressW: stderr, progress: o.progress.style(stderr), inputSize: size, start: time.Now()}
+	b.in = &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read}
+	b.in.opts.BytesRead = &b.in.bytesRead
+	return b
 }
 
 // input reads the scan's documents, as often as the pipeline's passes
@@ -243,6 +278,8 @@ type input struct {
 	pass  int
 	// seen is called with each document of the first pass.
 	seen func(doc *dedup.Document)
+	// bytesRead counts the bytes read from the files in this pass.
+	bytesRead atomic.Int64
 }
 
 // docs yields the documents of the input; each range over it is a new
@@ -254,6 +291,7 @@ func (in *input) docs() iter.Seq2[*dedup.Document, error] {
 				s.Seek(0, io.SeekStart)
 			}
 		}
+		in.bytesRead.Store(0)
 		in.pass++
 		first := in.pass == 1
 		for doc, err := range read.Paths(in.ctx, in.paths, in.stdin, in.opts) {
@@ -297,13 +335,16 @@ type batch struct {
 	// reports them); else they are printed.
 	badRecord func(*read.Error) error
 
-	showProgress bool
-	start        time.Time
-	inputErrors  int
-	stopped      bool  // --strict stopped at a bad record
-	stoppedBy    error // that record's error
-	failed       bool  // the output, the index or the context failed: the output is incomplete
-	err          error // why it failed
+	progress    progressMode // the style progress is drawn in
+	progressW   io.Writer    // where
+	inputSize   int64        // bytes of the input, -1 when unknown
+	start       time.Time
+	inputErrors int
+	stopped     bool  // --strict stopped at a bad record
+	stoppedBy   error // that record's error
+	hinted      []int // bad records met, by hint
+	failed      bool  // the output, the index or the context failed: the output is incomplete
+	err         error // why it failed
 }
 
 // docBytes is the size of a document for progress: its record, or its
@@ -337,10 +378,15 @@ type cluster struct {
 // run runs the pipeline and writes every article; it returns the exit
 // code.
 func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
+	defer b.printHints()
 	st := stats{byKind: make(map[dedup.Kind]int)}
 	var total int
 	var size int64
-	reading := newProgress(b.stderr, b.showProgress && !b.opts.noCorpus, b.start, "reading", -1, 0)
+	readStyle := b.progress
+	if b.opts.noCorpus {
+		readStyle = progressOff // one pass: the scanning one
+	}
+	reading := newProgress(b.progressW, readStyle, b.start, "reading", b.inputSize, 0, &b.in.bytesRead)
 	b.in.seen = func(doc *dedup.Document) {
 		n := docBytes(doc)
 		total++
@@ -355,6 +401,7 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 		if rerr != nil {
 			if re := (*read.Error)(nil); errors.As(rerr, &re) {
 				b.inputErrors++
+				b.noteHint(re)
 				if b.badRecord != nil {
 					err = b.badRecord(re)
 				} else {
@@ -375,9 +422,11 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 		if scanning == nil {
 			reading.done()
 			if b.opts.noCorpus {
-				total, size = 0, -1
+				// No pass before this one: the file sizes tell how far it is.
+				scanning = newProgress(b.progressW, b.progress, b.start, "scanning", b.inputSize, 0, &b.in.bytesRead)
+			} else {
+				scanning = newProgress(b.progressW, b.progress, b.start, "scanning", size, total, nil)
 			}
-			scanning = newProgress(b.stderr, b.showProgress, b.start, "scanning", size, total)
 		}
 		scanning.add(docBytes(a.Document))
 		st.articles++
@@ -420,6 +469,11 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 	if b.stopped {
 		return exitError
 	}
+	if st.articles == 0 {
+		b.failed, b.err = true, b.noArticles()
+		fmt.Fprintf(b.stderr, "newsdedup: %v\n", b.err)
+		return exitError
+	}
 	slices.SortFunc(st.clusters, func(x, y *cluster) int { return x.ord - y.ord })
 	st.inputErrors = b.inputErrors
 	if err := b.out.finish(st); err != nil {
@@ -434,6 +488,77 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 		return exitFlagged
 	}
 	return exitClean
+}
+
+// noArticles says why a run read no article, and what to do.
+func (b *batch) noArticles() error {
+	switch {
+	case b.inputErrors > 0:
+		return errors.New("no article could be read: every record or file above failed")
+	case len(b.in.paths) == 1 && b.in.paths[0] == "-":
+		return errors.New("no article: standard input is empty (give a PATH, or pipe articles in)")
+	}
+	return fmt.Errorf("no article in %s: the files are empty", strings.Join(b.in.paths, ", "))
+}
+
+// hints say what to do about the kinds of bad input met, once, at the
+// end of a run.
+var hints = []struct {
+	err  error
+	hint string
+}{
+	{read.ErrMissingBody, "name the field (or CSV column) that holds the body with --body-field; " +
+		"--title-field and --id-field name the others"},
+	{read.ErrUnsupportedCompression, "newsdedup reads gzip, zstd and bzip2; decompress other files first, " +
+		"e.g. xz -dc FILE.xz | newsdedup scan -"},
+	{read.ErrInvalidCSV, "CSV is read with a comma between fields and RFC 4180 quotes (a field holding a comma, " +
+		"quote or line break is quoted, its quotes doubled)"},
+}
+
+// noteHint counts a bad record for the hints.
+func (b *batch) noteHint(e *read.Error) {
+	for i, h := range hints {
+		if errors.Is(e, h.err) {
+			if b.hinted == nil {
+				b.hinted = make([]int, len(hints))
+			}
+			b.hinted[i]++
+		}
+	}
+}
+
+// printHints prints the hint for each kind of bad input met.
+func (b *batch) printHints() {
+	for i, n := range b.hinted {
+		if n > 0 {
+			what := "bad records"
+			if n == 1 {
+				what = "bad record"
+			}
+			fmt.Fprintf(b.progressW, "newsdedup: hint: %d %s (%v): %s\n", n, what, hints[i].err, hints[i].hint)
+		}
+	}
+}
+
+// checkPaths reports each path that does not exist, on stderr as
+// "newsdedup: CMD: PATH: no such file or directory"; it reports
+// whether all do.
+func checkPaths(cmd string, paths []string, stderr io.Writer) bool {
+	ok := true
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			ok = false
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			fmt.Fprintf(stderr, "newsdedup: %s: %s: %v\n", cmd, p, err)
+		}
+	}
+	return ok
 }
 
 // clusterIDs names the cluster of each near-duplicate: the id of the

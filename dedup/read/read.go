@@ -30,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/newsdedup/newsdedup/dedup"
 )
@@ -93,6 +94,11 @@ type Options struct {
 	// NoRaw leaves dedup.Document.Raw nil, for readers that never write a record
 	// back: it saves a copy of every record.
 	NoRaw bool
+	// BytesRead, when not nil, is added the bytes Paths reads from each
+	// file and from stdin, as they are stored (before decompression), as
+	// they are read; with Size it tells how far a reading has come. It is
+	// updated from the goroutines that read, so it is atomic.
+	BytesRead *atomic.Int64
 }
 
 // withDefaults returns o with nil and zero fields replaced by defaults.
@@ -207,7 +213,7 @@ func (pr *pathReader) path(p string) bool {
 		if pr.stdin == nil {
 			return pr.yield(nil, ErrNoStdin)
 		}
-		return pr.stream("-", "", pr.stdin)
+		return pr.stream("-", "", pr.counted(pr.stdin))
 	}
 	fi, err := os.Stat(p)
 	if err != nil {
@@ -221,19 +227,38 @@ func (pr *pathReader) path(p string) bool {
 
 // walk reads the folder root recursively.
 func (pr *pathReader) walk(root string) bool {
-	more := true
-	files := 0
+	more, files, errs := true, 0, 0
+	walkFolder(root, func(p string, err error) bool {
+		if cerr := pr.ctx.Err(); cerr != nil {
+			pr.yield(nil, cerr)
+			more = false
+			return false
+		}
+		if err != nil {
+			errs++
+			more = pr.yield(nil, &Error{File: p, Err: pathError(err)})
+			return more
+		}
+		files++
+		more = pr.file(p)
+		return more
+	})
+	if more && files == 0 && errs == 0 {
+		return pr.yield(nil, &Error{File: root, Err: ErrEmptyFolder})
+	}
+	return more
+}
+
+// walkFolder calls visit with each file of the folder root that Paths
+// reads, in lexical order, and with each error met on the way (with the
+// path it concerns), until visit returns false.
+func walkFolder(root string, visit func(p string, err error) bool) {
 	// WalkDir visits entries in lexical order and does not follow links.
 	// It returns only what the function returns, nil here (SkipAll and
 	// SkipDir are not errors), so its result is not checked.
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if cerr := pr.ctx.Err(); cerr != nil {
-			pr.yield(nil, cerr)
-			more = false
-			return filepath.SkipAll
-		}
 		if err != nil {
-			if more = pr.yield(nil, &Error{File: p, Err: pathError(err)}); !more {
+			if !visit(p, err) {
 				return filepath.SkipAll
 			}
 			return nil
@@ -255,16 +280,40 @@ func (pr *pathReader) walk(root string) bool {
 				return nil
 			}
 		}
-		files++
-		if more = pr.file(p); !more {
+		if !visit(p, nil) {
 			return filepath.SkipAll
 		}
 		return nil
 	})
-	if more && files == 0 {
-		return pr.yield(nil, &Error{File: root, Err: ErrEmptyFolder})
+}
+
+// Size returns the number of bytes Paths reads from the files and folders
+// in paths, as they are stored (compressed files count their compressed
+// size), "-" left out; with Options.BytesRead it gives a reader's
+// progress. Paths that cannot be read count nothing.
+func Size(paths []string) int64 {
+	var n int64
+	add := func(p string) {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
 	}
-	return more
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		switch {
+		case p == "-" || err != nil:
+		case fi.IsDir():
+			walkFolder(p, func(f string, err error) bool {
+				if err == nil {
+					add(f)
+				}
+				return true
+			})
+		default:
+			add(p)
+		}
+	}
+	return n
 }
 
 // folderFileName reports whether a file found inside a folder is read:
@@ -292,7 +341,27 @@ func (pr *pathReader) file(p string) bool {
 		return pr.yield(nil, &Error{File: p, Err: pathError(err)})
 	}
 	defer f.Close()
-	return pr.stream(p, p, f)
+	return pr.stream(p, p, pr.counted(f))
+}
+
+// counted returns r, counting what is read from it in opts.BytesRead.
+func (pr *pathReader) counted(r io.Reader) io.Reader {
+	if pr.opts.BytesRead == nil {
+		return r
+	}
+	return countingReader{r, pr.opts.BytesRead}
+}
+
+// countingReader adds the bytes read from r to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 // stream reads one input. name is the source name; fileName, when not

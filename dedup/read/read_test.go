@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -469,4 +470,21 @@ func TestReadPathsStreams(t *testing.T) {
 		assert.Equal(t, []string{"1", "2"}, ids)
 		assert.False(t, <-waited, "the first record came before more input")
 	}
+}
+
+func TestSizeAndBytesRead(t *testing.T) {
+	paths := []string{filepath.Join(inputDir, "formats"), filepath.Join(inputDir, "seed.txt.gz"), "-", filepath.Join(inputDir, "missing.txt")}
+	var want int64
+	for _, p := range []string{"formats/a.json", "formats/b.csv.zst", "formats/c.jsonl.bz2", "formats/d.jsonl.xz", "seed.txt.gz"} {
+		fi, err := os.Stat(filepath.Join(inputDir, p))
+		require.NoError(t, err)
+		want += fi.Size()
+	}
+	assert.Equal(t, want, Size(paths), "the files Paths reads, as stored; stdin, missing files and .tsv count nothing")
+
+	var n atomic.Int64
+	stdin := "Stdin headline\nBody.\n"
+	for range Paths(context.Background(), paths, strings.NewReader(stdin), Options{BytesRead: &n}) {
+	}
+	assert.Equal(t, want+int64(len(stdin)), n.Load(), "every byte read is counted, stdin too")
 }
