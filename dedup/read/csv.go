@@ -178,7 +178,7 @@ func readCSV(ctx context.Context, name string, br *bufio.Reader, opts Options, y
 		}
 		f := fields[cols.body]
 		buf = f.Value(buf[:0], raw)
-		paras = appendCSVParagraphs(paras[:0], buf, line+bytes.Count(raw[:f.Start], []byte{'\n'}))
+		paras = appendCSVParagraphs(paras[:0], string(buf), line+bytes.Count(raw[:f.Start], []byte{'\n'}))
 		if len(paras) > 0 {
 			doc.Paragraphs = make([]dedup.Paragraph, len(paras))
 			copy(doc.Paragraphs, paras)
@@ -213,16 +213,16 @@ func readCSV(ctx context.Context, name string, br *bufio.Reader, opts Options, y
 // appendCSVParagraphs appends the non-blank lines of value, the value of
 // a field that starts on line n, trimmed, to dst. Lines end at "\n" or
 // a lone "\r" ("\r\n" was read as "\n"); only "\n" starts a new line of
-// the file.
-func appendCSVParagraphs(dst []dedup.Paragraph, value []byte, n int) []dedup.Paragraph {
+// the file. The paragraphs share value's memory.
+func appendCSVParagraphs(dst []dedup.Paragraph, value string, n int) []dedup.Paragraph {
 	for len(value) > 0 {
-		i := bytes.IndexAny(value, "\r\n")
+		i := strings.IndexAny(value, "\r\n")
 		ln := value
 		if i >= 0 {
 			ln = value[:i]
 		}
-		if t := bytes.TrimSpace(ln); len(t) > 0 {
-			dst = append(dst, dedup.Paragraph{Text: string(t), Line: n})
+		if t := strings.TrimSpace(ln); len(t) > 0 {
+			dst = append(dst, dedup.Paragraph{Text: t, Line: n})
 		}
 		if i < 0 {
 			break
