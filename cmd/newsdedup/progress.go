@@ -85,6 +85,7 @@ type progress struct {
 	bytes    int64
 	bar      *progressbar.ProgressBar
 	shown    bool      // the bar was drawn
+	closed   bool      // done was called: add does nothing
 	printed  time.Time // the last plain line, zero before the first
 }
 
@@ -114,7 +115,7 @@ func newProgress(w io.Writer, style progressMode, start time.Time, desc string, 
 
 // add counts one article of n bytes.
 func (p *progress) add(n int) {
-	if p.style == progressOff {
+	if p.style == progressOff || p.closed {
 		return
 	}
 	p.articles++
@@ -197,7 +198,7 @@ func (p *progress) done() {
 	if p.bar != nil && p.shown {
 		p.bar.Finish()
 	}
-	p.bar, p.shown = nil, false
+	p.bar, p.shown, p.closed = nil, false, true
 	if p.style == progressPlain && !p.printed.IsZero() {
 		fmt.Fprintf(p.w, "newsdedup: %s: done, %d articles, %s in %s\n", p.desc, p.articles,
 			formatBytes(p.bytes), time.Since(p.began).Round(100*time.Millisecond))

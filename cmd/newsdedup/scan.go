@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -387,8 +388,14 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 		readStyle = progressOff // one pass: the scanning one
 	}
 	reading := newProgress(b.progressW, readStyle, b.start, "reading", b.inputSize, 0, &b.in.bytesRead)
+	// The first pass runs in the pipeline's reading goroutine, at the same
+	// time as the judging when the pipeline needs no corpus pass (with
+	// --only near_duplicate, say): mu guards what it counts.
+	var mu sync.Mutex
 	b.in.seen = func(doc *dedup.Document) {
 		n := docBytes(doc)
+		mu.Lock()
+		defer mu.Unlock()
 		total++
 		size += int64(n)
 		reading.add(n)
@@ -420,7 +427,10 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 			break
 		}
 		if scanning == nil {
+			mu.Lock()
 			reading.done()
+			total, size := total, size
+			mu.Unlock()
 			if b.opts.noCorpus {
 				// No pass before this one: the file sizes tell how far it is.
 				scanning = newProgress(b.progressW, b.progress, b.start, "scanning", b.inputSize, 0, &b.in.bytesRead)
@@ -451,7 +461,9 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 			break
 		}
 	}
+	mu.Lock()
 	reading.done()
+	mu.Unlock()
 	if scanning != nil {
 		scanning.done()
 	}
