@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/newsdedup/newsdedup/dedup/internal/csvrec"
 	"github.com/newsdedup/newsdedup/dedup/internal/jsonrec"
 )
 
@@ -15,12 +16,14 @@ type Cleaned struct {
 	// Doc is the article without them: a copy, with the paragraphs left
 	// at their lines. The title is never removed.
 	Doc *Document
-	// Raw is the document's Raw (a JSONL record, or a text file) without
-	// them, byte for byte as read otherwise: a record keeps every field,
-	// their order and escapes, and loses paragraphs from its body field
-	// only (an array of strings stays one; an HTML body, BodyHTML, is
-	// written back as the text kept, a paragraph a line). It is Raw itself when nothing
-	// is removed, and nil when the document has no Raw.
+	// Raw is the document's Raw (a JSON record, a CSV record or a text
+	// file) without them, byte for byte as read otherwise: a JSON record
+	// keeps every field, their order and escapes, and loses paragraphs
+	// from its body field only (an array of strings stays one; an HTML
+	// body, BodyHTML, is written back as the text kept, a paragraph a
+	// line); a CSV record loses lines of its body field only, which stays
+	// quoted if it was. It is Raw itself when nothing is removed, and nil
+	// when the document has no Raw.
 	Raw []byte
 	// Removed lists the paragraphs removed, in order, each with the
 	// finding that removes it: of those that flag it, the one scoring
@@ -48,7 +51,8 @@ type Removal struct {
 //
 // It fails, and removes nothing, when doc.Raw cannot be rewritten: a
 // record that is not the one read (its body field has another number of
-// paragraphs than doc), or not a JSON object with that field.
+// paragraphs than doc), or not a JSON object or CSV record with that
+// field.
 func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, error) {
 	if remove == nil {
 		remove = RemovedByDefault
@@ -97,6 +101,11 @@ func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, err
 				return Cleaned{}, fmt.Errorf("dedup: cleaning %s: %w", where(doc), err)
 			}
 			n = len(doc.Paragraphs)
+		case doc.Format == "csv":
+			var err error
+			if raw, n, err = rewriteCSV(doc, drop); err != nil {
+				return Cleaned{}, fmt.Errorf("dedup: cleaning %s: %w", where(doc), err)
+			}
 		case doc.BodyField != "":
 			var err error
 			if raw, n, err = jsonrec.RewriteBody(doc.Raw, doc.BodyField, drop); err != nil {
@@ -149,6 +158,19 @@ func ownHeadline(doc *Document, fs []Finding) int {
 		}
 	}
 	return own
+}
+
+// rewriteCSV rewrites doc.Raw, a CSV record, without the paragraphs of
+// its body column (BodyField, found in CSVHeader) that drop accepts.
+func rewriteCSV(doc *Document, drop func(int) bool) ([]byte, int, error) {
+	col, err := csvrec.Column(doc.CSVHeader, doc.BodyField)
+	switch {
+	case err != nil:
+		return nil, 0, fmt.Errorf("the CSV header: %w", err)
+	case col < 0:
+		return nil, 0, fmt.Errorf("the CSV header has no column %q", doc.BodyField)
+	}
+	return csvrec.RewriteField(doc.Raw, col, drop)
 }
 
 // errNotTheRecord is what Clean reports when a document's Raw is not what

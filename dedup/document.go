@@ -11,15 +11,16 @@ import (
 // Paragraph indexes in findings count from 0; the title is paragraph -1
 // (TitleParagraph).
 type Document struct {
-	// ID identifies the article: the JSONL id or url field, else
-	// "source:line" for JSONL records and the file path for text files.
+	// ID identifies the article: the id or url field of a record, else
+	// "source:line" for records and the file path for text files.
 	// It is a label: near_duplicate compares content, never ids.
 	ID string
 	// Source is the file the document was read from ("-" for stdin, ""
 	// for a document made by NewDocument).
 	Source string
 	// Line is the 1-based line of the source where the record starts
-	// (the JSONL line, or 1 for a text file).
+	// (the JSONL line, the line where a JSON array element or a CSV
+	// record starts, or 1 for a text file).
 	Line int
 	// Title is the headline, trimmed of surrounding white space.
 	Title string
@@ -27,24 +28,36 @@ type Document struct {
 	TitleLine int
 	// Paragraphs are the non-blank lines of the body, in order.
 	Paragraphs []Paragraph
-	// Raw is the record as read: a JSONL line, or a whole text file; nil
-	// when the reader was told not to keep it. Clean rewrites it.
+	// Raw is the record as read, byte for byte: a JSONL line, a JSON
+	// array element, a CSV record (line terminators excluded), or a
+	// whole text file; nil when the reader was told not to keep it.
+	// Clean rewrites it.
 	Raw []byte
-	// BodyField and TitleField name the JSONL fields the body and title
-	// came from ("" for text files).
+	// BodyField and TitleField name the fields (JSON) or columns (CSV)
+	// the body and title came from ("" for text files).
 	BodyField, TitleField string
 	// BodyHTML is set when the body field held HTML, which the reader read
 	// as the text it shows (a paragraph per block element); Clean writes
 	// such a body back as text.
 	BodyHTML bool
+	// Format is the format of Raw: "text", "jsonl", "json" (an element
+	// of a JSON array) or "csv", as dedup/read names them; "" for a
+	// document made otherwise, which Clean takes for a JSON object when
+	// BodyField is set and for a text file when not.
+	Format string
+	// CSVHeader is, for a CSV record, the header row of its file as read
+	// (with its byte order mark, if any, and its line terminator): Clean
+	// finds BodyField's column in it, and a writer of the records puts it
+	// first. The records of one file share it: do not modify it.
+	CSVHeader []byte
 }
 
 // Paragraph is one non-blank line of an article body.
 type Paragraph struct {
 	// Text is the line with surrounding white space trimmed.
 	Text string
-	// Line is the 1-based line in the source file: for text files the
-	// file line, for JSONL the line of the record (a body is one line).
+	// Line is the 1-based line in the source file: for text files and
+	// CSV the file line, for JSON the line of the record.
 	Line int
 }
 

@@ -37,11 +37,11 @@ func Example() {
 	// Output:
 	// https://a.example/haftar new=true
 	//   repeated_headline 0: repeats the headline
-	//   residue 3: residue: related-link marker "Related Articles"
+	//   residue 3: related-link marker "Related Articles"
 	// https://b.example/libya-haftar new=false
 	//   near_duplicate -1: near-duplicate of "https://a.example/haftar", indexed before (similarity 1.00)
 	//   repeated_headline 0: repeats the headline
-	//   residue 3: residue: related-link marker "Related Articles"
+	//   residue 3: related-link marker "Related Articles"
 }
 
 // A batch job gives Run every document of a crawl. With a corpus (the
@@ -160,5 +160,5 @@ func ExampleOptions() {
 		fmt.Printf("%s %d: %s\n", f.Kind, f.Paragraph, f.Message)
 	}
 	// Output:
-	// residue 2: residue: follow prompt "Follow us on Twitter @railnews"
+	// residue 2: follow prompt "Follow us on Twitter @railnews"
 }

@@ -3,7 +3,7 @@ package main
 // The HTML report in a real browser: headless Chromium (Debian's
 // "chromium", installed by .ci/chromium.sh) loads the page, runs its
 // script, and dumps the DOM and a screenshot. The test skips when Chromium
-// is missing, except in CI (env CI set), where it fails.
+// is missing, except in CI (CI=true), where it fails.
 
 import (
 	"bytes"
@@ -18,6 +18,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/internal/ci"
 )
 
 // chromiumPath returns the Chromium to run, or skips (fails in CI).
@@ -28,10 +30,7 @@ func chromiumPath(t *testing.T) string {
 			return p
 		}
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is missing in CI: .ci/chromium.sh installs it")
-	}
-	t.Skip("chromium is not installed (bash .ci/chromium.sh, or apt-get install chromium); CI runs this test")
+	ci.Missing(t, "chromium is not installed", "bash .ci/chromium.sh (or apt-get install chromium) installs it")
 	return ""
 }
 

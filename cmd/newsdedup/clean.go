@@ -8,6 +8,7 @@ package main
 // written through an os.Root.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,7 +19,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -33,13 +33,22 @@ the scan found: by default scraper residue, paragraphs repeating the
 headline, repeated paragraphs and off-topic (spliced-in) paragraphs. The
 title is never removed.
 
-JSONL in, JSONL out (-o FILE, gzipped when FILE ends in .gz, or standard
-output): each record is written as it was read, byte for byte, except the
-body field, which loses the removed paragraphs (a body held as an array of
-strings stays one). Text articles are written to --out-dir under the same
-path relative to the folder given (a file given by name keeps its name);
-nothing is ever written outside --out-dir. A text article read from
-standard input is written where JSONL goes.
+Records are written back in the format they were read in, to -o FILE
+(gzipped when FILE ends in .gz, zstd for .zst) or standard output; each
+record as it was read, byte for byte, except the body, which loses the
+removed paragraphs:
+  JSONL in, JSONL out (a body held as an array of strings stays one);
+  a JSON array in (Scrapy's items.json), a JSON array out: "[", the
+    elements as they were, separated by ",\n", then "]";
+  CSV in, CSV out: the header, then the records, each with only its body
+    cell rewritten (a quoted cell stays quoted).
+The output holds one format: a record of another format than the first
+written (or of a CSV file with another header) is not written, and said
+once per file. Text articles are written to --out-dir under the same
+path relative to the folder given (a file given by name keeps its name),
+compressed as they were (bzip2 is written plain, without .bz2); nothing is
+ever written outside --out-dir. A text article read from standard input
+is written where records go.
 
 Files are written under a temporary name and renamed when complete, so an
 interrupted run leaves no half-written output. --report FILE lists every
@@ -56,6 +65,8 @@ Examples:
   newsdedup clean -o clean.jsonl.gz --report removed.jsonl corpus.jsonl.gz
   newsdedup clean --out-dir cleaned/ crawl/
   newsdedup clean --keep off_topic --drop-duplicates corpus.jsonl > clean.jsonl
+  newsdedup clean -o items.clean.json items.json
+  newsdedup clean --body-field content -o clean.csv articles.csv
   newsdedup clean --residue-patterns site.txt -o out.jsonl dump.jsonl
   cat page.txt | newsdedup clean > page.clean.txt
 
@@ -67,7 +78,7 @@ Flags:
 // (--index is not offered: adding to a persistent index is a side
 // effect a clean that writes nothing, stopped or interrupted, could not
 // undo.)
-var cleanSkipScanFlags = []string{"format", "only", "skip", "no-corpus", "index", "output", "residue-patterns"}
+var cleanSkipScanFlags = []string{"format", "findings-only", "only", "skip", "no-corpus", "index", "output", "residue-patterns"}
 
 // Reasons for dropping a whole article, in the report and the count.
 const (
@@ -94,7 +105,7 @@ type cleanOptions struct {
 
 func cleanFlags(o *cleanOptions) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("clean", pflag.ContinueOnError)
-	fs.StringVarP(&o.output, "output", "o", "", "write JSONL (and text from standard input) to FILE, gzipped if it ends in .gz (default standard output)")
+	fs.StringVarP(&o.output, "output", "o", "", "write records (and text from standard input) to FILE, in the format read; .gz gzipped, .zst zstd (default standard output)")
 	fs.StringVar(&o.outDir, "out-dir", "", "write cleaned text articles under DIR, at the same relative paths")
 	fs.StringVar(&o.report, "report", "", "write one JSON line per removed paragraph and dropped article to FILE")
 	fs.StringSliceVar(&o.keep, "keep", nil, "do not remove paragraphs of these kinds (comma-separated, or all)")
@@ -154,6 +165,9 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}
+	if !checkPaths("clean", paths, stderr) {
+		return exitError
+	}
 	places, err := newOutPaths(paths, o.outDir)
 	if err != nil {
 		return fail(err)
@@ -176,16 +190,15 @@ func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		stdin = f
 	}
 
-	c := &cleaner{opts: &o, remove: remove, places: places,
+	c := &cleaner{opts: &o, remove: remove, places: places, refused: map[string]bool{},
 		stderr: stderr, removed: map[dedup.Kind]int{}, dropped: map[string]int{}}
 	if err := c.open(stdout); err != nil {
 		return fail(err)
 	}
 	defer c.abort()
 	o.scan.read.NoRaw = false // clean rewrites what it read
-	b := &batch{opts: o.scan, in: &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.scan.read},
-		out: c, stderr: io.Discard, badRecord: c.badRecord,
-		showProgress: o.scan.progress && isTerminal(stderr), start: time.Now()}
+	b := newBatch(ctx, o.scan, paths, stdin, inputSize(paths, stdin), stderr)
+	b.out, b.stderr, b.badRecord = c, io.Discard, c.badRecord
 	b.run(ctx, p)
 	switch {
 	case b.err != nil && errors.Is(b.err, read.ErrUnknownFormat):
@@ -315,6 +328,16 @@ type cleaner struct {
 	written map[string]string
 	stderr  io.Writer
 
+	// What the records output (-o) holds: its format, the file its first
+	// record came from, a CSV header and its line end; records written,
+	// and the files refused.
+	outKind, outFrom string
+	csvHeader        []byte
+	csvEOL           string
+	records          int
+	refused          map[string]bool
+	unzipped         bool // a .bz2 text article was written uncompressed
+
 	in, kept   int
 	removed    map[dedup.Kind]int
 	paragraphs int
@@ -387,7 +410,7 @@ func (c *cleaner) write(rec any) error {
 
 // article writes one article cleaned, or drops it. It returns an error
 // only when an output cannot be written, which ends the run.
-func (c *cleaner) article(doc *dedup.Document, fs []dedup.Finding) error {
+func (c *cleaner) article(doc *dedup.Document, fs []dedup.Finding, _ string) error {
 	c.in++
 	if f, ok := c.dropFinding(fs); ok {
 		c.dropped[string(f.Kind)]++
@@ -396,7 +419,7 @@ func (c *cleaner) article(doc *dedup.Document, fs []dedup.Finding) error {
 	}
 	cl, err := dedup.Clean(doc, fs, c.remove)
 	if err != nil {
-		err = notWritten{where(doc), err}
+		err = notWritten{source: where(doc), err: err}
 	} else {
 		err = c.write1(doc, cl)
 	}
@@ -405,7 +428,9 @@ func (c *cleaner) article(doc *dedup.Document, fs []dedup.Finding) error {
 		if !errors.As(err, &ne) {
 			return err
 		}
-		fmt.Fprintf(c.stderr, "newsdedup: %v\n", ne)
+		if !ne.quiet {
+			fmt.Fprintf(c.stderr, "newsdedup: %v\n", ne)
+		}
 		c.dropped[reasonNotWritten]++
 		return c.write(droppedRecord{ID: doc.ID, Source: doc.Source, Line: doc.Line, Kind: kindDropped,
 			Reason: reasonNotWritten, Message: ne.err.Error()})
@@ -422,15 +447,94 @@ func (c *cleaner) article(doc *dedup.Document, fs []dedup.Finding) error {
 	return nil
 }
 
-// write1 writes the cleaned article: a record where JSONL goes, a text
-// article under --out-dir (or where JSONL goes, when read from standard
-// input).
+// write1 writes the cleaned article: a record where records go (-o), a
+// text article under --out-dir (or where records go, when read from
+// standard input).
 func (c *cleaner) write1(doc *dedup.Document, cl dedup.Cleaned) error {
-	if doc.BodyField != "" {
-		c.out.w.Write(cl.Raw)
-		return c.out.w.WriteByte('\n')
+	if doc.BodyField != "" || doc.Source == "-" {
+		return c.writeRecord(doc, cl.Raw)
 	}
 	return c.writeText(doc, cl.Raw)
+}
+
+// Output kinds, named for messages.
+var outKinds = map[string]string{
+	read.FormatJSONL: "JSONL", read.FormatJSON: "a JSON array", read.FormatCSV: "CSV", read.FormatText: "a text article",
+}
+
+// writeRecord writes a cleaned record, or a text article from standard
+// input, where records go. That output holds one format, the format of
+// the first record written: JSONL lines; a JSON array ("[", the elements
+// as read separated by ",\n", "]"); or CSV (the header of the first CSV
+// file, then its records and those of any other CSV file with the same
+// header, each ending as the header does). A record of another format, or
+// of a CSV file with another header, is not written: one message names
+// its file, and every record of it is counted and reported.
+func (c *cleaner) writeRecord(doc *dedup.Document, raw []byte) error {
+	kind := doc.Format
+	switch {
+	case doc.Source == "-" && doc.BodyField == "":
+		kind = read.FormatText
+	case kind == "":
+		kind = read.FormatJSONL
+	}
+	if c.outKind == "" {
+		c.outKind, c.outFrom = kind, doc.Source
+		switch kind {
+		case read.FormatJSON:
+			c.out.w.WriteString("[\n")
+		case read.FormatCSV:
+			c.out.w.Write(doc.CSVHeader)
+			c.csvHeader = doc.CSVHeader
+			c.csvEOL = "\n"
+			if bytes.HasSuffix(doc.CSVHeader, []byte("\r\n")) {
+				c.csvEOL = "\r\n"
+			}
+		}
+	}
+	var refuse error
+	switch {
+	case kind != c.outKind:
+		refuse = fmt.Errorf("%s holds %s, but the output already holds %s (from %s): clean it into another output",
+			doc.Source, outKinds[kind], outKinds[c.outKind], c.outFrom)
+	case kind == read.FormatCSV && !sameCSVHeader(doc.CSVHeader, c.csvHeader):
+		refuse = fmt.Errorf("%s has another CSV header than %s, whose records the output holds: clean it into another output",
+			doc.Source, c.outFrom)
+	}
+	if refuse != nil {
+		quiet := c.refused[doc.Source]
+		c.refused[doc.Source] = true
+		return notWritten{source: where(doc), err: refuse, quiet: quiet}
+	}
+	switch kind {
+	case read.FormatJSON:
+		if c.records > 0 {
+			c.out.w.WriteString(",\n")
+		}
+		c.out.w.Write(raw)
+	case read.FormatCSV:
+		c.out.w.Write(raw)
+		if c.csvEOL == "\n" && bytes.HasSuffix(raw, []byte("\r")) {
+			c.out.w.WriteByte('\r') // else the '\r' would read as part of the line end
+		}
+		c.out.w.WriteString(c.csvEOL)
+	case read.FormatJSONL:
+		c.out.w.Write(raw)
+		c.out.w.WriteByte('\n')
+	default:
+		c.out.w.Write(raw)
+	}
+	c.records++
+	return nil
+}
+
+// sameCSVHeader reports whether two CSV headers are the same but for a
+// byte order mark and the line terminator.
+func sameCSVHeader(a, b []byte) bool {
+	trim := func(h []byte) []byte {
+		return bytes.TrimRight(bytes.TrimPrefix(h, []byte("\ufeff")), "\r\n")
+	}
+	return bytes.Equal(trim(a), trim(b))
 }
 
 // where names a document's place in the input.
@@ -457,6 +561,9 @@ func (c *cleaner) dropFinding(fs []dedup.Finding) (dedup.Finding, bool) {
 
 // finish flushes the outputs; commit puts them in place.
 func (c *cleaner) finish(stats) error {
+	if c.outKind == read.FormatJSON {
+		c.out.w.WriteString("\n]\n")
+	}
 	if err := c.out.flush(); err != nil {
 		return fmt.Errorf("writing output: %w", err)
 	}

@@ -338,7 +338,7 @@ func TestCleanDropArticles(t *testing.T) {
 			c := &cleaner{opts: &opts, remove: remove, places: &outPaths{},
 				stderr: &errb, removed: map[dedup.Kind]int{}, dropped: map[string]int{}}
 			require.NoError(t, c.open(&out))
-			require.NoError(t, c.article(doc("x"), tt.fs))
+			require.NoError(t, c.article(doc("x"), tt.fs, ""))
 			require.NoError(t, c.finish(stats{}))
 			require.NoError(t, c.commit())
 			assert.Equal(t, tt.wantOut, out.String(), tt.reason)

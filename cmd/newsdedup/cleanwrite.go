@@ -4,7 +4,6 @@ package main
 // and JSONL records with only their body rewritten.
 
 import (
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -76,9 +75,12 @@ func (p *outPaths) rel(source string) (string, error) {
 }
 
 // notWritten is an article that could not be cleaned; the run goes on.
+// quiet is set for the later articles of a file refused whole, which was
+// said once.
 type notWritten struct {
 	source string
 	err    error
+	quiet  bool
 }
 
 func (e notWritten) Error() string { return e.source + ": not written: " + e.err.Error() }
@@ -96,16 +98,24 @@ func (c *cleaner) writeText(doc *dedup.Document, data []byte) error {
 	}
 	rel, err := c.places.rel(doc.Source)
 	if err != nil {
-		return notWritten{doc.Source, err}
+		return notWritten{source: doc.Source, err: err}
+	}
+	if strings.EqualFold(filepath.Ext(rel), ".bz2") {
+		// bzip2 is read, not written: the article is written plain.
+		rel = rel[:len(rel)-len(".bz2")]
+		if !c.unzipped {
+			c.unzipped = true
+			fmt.Fprintf(c.stderr, "newsdedup: clean: bzip2 files cannot be written: %s and the other .bz2 articles are written uncompressed, without .bz2\n", doc.Source)
+		}
 	}
 	if prev, ok := c.written[rel]; ok {
-		return notWritten{doc.Source, fmt.Errorf("%s was already written for %s", filepath.Join(c.opts.outDir, rel), prev)}
+		return notWritten{source: doc.Source, err: fmt.Errorf("%s was already written for %s", filepath.Join(c.opts.outDir, rel), prev)}
 	}
 	if err := c.openRoot(); err != nil {
 		return err
 	}
 	if err := writeInRoot(c.root, rel, doc.Source, data); err != nil {
-		return notWritten{doc.Source, err}
+		return notWritten{source: doc.Source, err: err}
 	}
 	c.written[rel] = doc.Source
 	return nil
@@ -130,8 +140,8 @@ func (c *cleaner) openRoot() error {
 // writeInRoot writes data to rel inside root under a temporary name, then
 // renames it. os.Root refuses any path, symbolic links included, that
 // leads out of the root; the rename replaces a link at rel rather than
-// writing through it. A name ending in .gz is gzipped. It refuses to
-// replace source itself.
+// writing through it. A name ending in .gz is gzipped, .zst compressed
+// with zstd. It refuses to replace source itself.
 func writeInRoot(root *os.Root, rel, source string, data []byte) error {
 	if !filepath.IsLocal(rel) {
 		return fmt.Errorf("%q is not a local path", rel)
@@ -155,9 +165,8 @@ func writeInRoot(root *os.Root, rel, source string, data []byte) error {
 		return err
 	}
 	var w io.Writer = f
-	var zw *gzip.Writer
-	if strings.HasSuffix(strings.ToLower(rel), ".gz") {
-		zw = gzip.NewWriter(f)
+	zw := compressor(rel, f)
+	if zw != nil {
 		w = zw
 	}
 	_, err = w.Write(data)

@@ -182,7 +182,7 @@ func (h *htmlWriter) start() error {
 	return reportTemplate.ExecuteTemplate(h.w, "head", htmlHead{CSP: reportCSP, Version: version()})
 }
 
-func (h *htmlWriter) article(doc *dedup.Document, fs []dedup.Finding) error {
+func (h *htmlWriter) article(doc *dedup.Document, fs []dedup.Finding, _ string) error {
 	if err := h.start(); err != nil {
 		return err
 	}
@@ -271,11 +271,7 @@ func (h *htmlWriter) build(doc *dedup.Document, fs []dedup.Finding) htmlArticle 
 	a.TitleKinds = strings.Join(titleKinds, " ")
 	a.TitleTip = strings.Join(titleTip, "\n")
 	for _, f := range fs {
-		where := "title"
-		if f.Paragraph >= 0 {
-			where = "paragraph " + strconv.Itoa(f.Paragraph)
-		}
-		hf := htmlFinding{Kind: string(f.Kind), Class: kindClass(f.Kind), Where: where,
+		hf := htmlFinding{Kind: string(f.Kind), Class: kindClass(f.Kind), Where: findingPlace(f),
 			Score: strconv.FormatFloat(f.Score, 'f', 2, 64), Message: f.Message, Related: f.RelatedID}
 		if f.RelatedID != "" {
 			if side, ok := h.cache.peek(f.RelatedID); ok {

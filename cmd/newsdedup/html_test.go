@@ -65,7 +65,7 @@ func renderHTML(t testing.TB, docs []*dedup.Document, fss [][]dedup.Finding) str
 				st.byKind[f.Kind]++
 			}
 		}
-		require.NoError(t, w.article(d, fss[i]))
+		require.NoError(t, w.article(d, fss[i], ""))
 	}
 	require.NoError(t, w.finish(st))
 	return out.String()
@@ -184,7 +184,7 @@ func TestHTMLReportHostile(t *testing.T) {
 		{"&#34;&gt;&lt;script&gt;document.body.setAttribute(", "an id that closes an attribute shows as text"},
 		{"&lt;!-- --&gt;", "a comment shows as text"},
 		{"&lt;style&gt;body{display:none!important}&lt;/style&gt;", "a style element shows as text"},
-		{`title="residue (0.99): residue: HTML/CSS markup &#34;&lt;script&gt;`, "messages go into title attributes, escaped"},
+		{`title="residue (0.99): HTML/CSS markup &#34;&lt;script&gt;`, "messages go into title attributes, escaped"},
 		{`— see &#34;&gt;&lt;img src=x onerror=alert(1)&gt;</li>`, "a related id shows as text"},
 	}
 	for _, tt := range tests {
@@ -365,8 +365,8 @@ func TestHTMLThroughScan(t *testing.T) {
 	require.NoError(t, err)
 	p, err := newPipeline(popts)
 	require.NoError(t, err)
-	in := &input{ctx: context.Background(), paths: []string{filepath.Join(hostileDir, "hostile.jsonl")}, opts: o.read}
-	b := &batch{opts: o, in: in, out: newHTMLWriter(&out), stderr: &errb}
+	b := newBatch(context.Background(), o, []string{filepath.Join(hostileDir, "hostile.jsonl")}, nil, -1, &errb)
+	b.out, b.stderr = newHTMLWriter(&out), &errb
 	assert.Equal(t, exitFlagged, b.run(context.Background(), p), errb.String())
 	page := out.String()
 	assertNoMarkupFromData(t, page)
@@ -388,7 +388,7 @@ func BenchmarkHTMLReport(b *testing.B) {
 	for b.Loop() {
 		w := newHTMLWriter(io.Discard)
 		for i, d := range docs {
-			if err := w.article(d, slices.Clone(fss[i])); err != nil {
+			if err := w.article(d, slices.Clone(fss[i]), ""); err != nil {
 				b.Fatal(err)
 			}
 		}

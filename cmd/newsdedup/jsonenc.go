@@ -11,6 +11,21 @@ import (
 // to b. It writes what encoding/json writes for record, with HTML
 // escaping off, without reflection: output is a hot path of a scan.
 func appendRecord(b []byte, doc *dedup.Document, fs []dedup.Finding) []byte {
+	return appendRecordOpts(b, doc, fs, recordOpts{})
+}
+
+// recordOpts are the optional parts of a record.
+type recordOpts struct {
+	// cluster is the id of the article a near-duplicate's cluster keeps
+	// ("" for none: no "cluster" field).
+	cluster string
+	// noParagraphs leaves the paragraphs out (--findings-only).
+	noParagraphs bool
+}
+
+// appendRecordOpts is appendRecord with the optional parts of o: what
+// encoding/json writes for record, or findingsRecord with o.noParagraphs.
+func appendRecordOpts(b []byte, doc *dedup.Document, fs []dedup.Finding, o recordOpts) []byte {
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, doc.ID)
 	b = append(b, `,"source":`...)
@@ -19,21 +34,29 @@ func appendRecord(b []byte, doc *dedup.Document, fs []dedup.Finding) []byte {
 	b = strconv.AppendInt(b, int64(doc.Line), 10)
 	b = append(b, `,"title":`...)
 	b = appendJSONString(b, doc.Title)
-	b = append(b, `,"paragraphs":[`...)
-	for i, p := range doc.Paragraphs {
-		if i > 0 {
-			b = append(b, ',')
+	if !o.noParagraphs {
+		b = append(b, `,"paragraphs":[`...)
+		for i, p := range doc.Paragraphs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, p.Text)
 		}
-		b = appendJSONString(b, p.Text)
+		b = append(b, ']')
 	}
-	b = append(b, `],"findings":[`...)
+	b = append(b, `,"findings":[`...)
 	for i, f := range fs {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendFinding(b, f)
 	}
-	return append(b, "]}\n"...)
+	b = append(b, ']')
+	if o.cluster != "" {
+		b = append(b, `,"cluster":`...)
+		b = appendJSONString(b, o.cluster)
+	}
+	return append(b, "}\n"...)
 }
 
 // appendFinding appends the JSON object of f, as encoding/json would.

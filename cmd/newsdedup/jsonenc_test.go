@@ -15,10 +15,20 @@ import (
 // encodingJSON is what appendRecord must equal: encoding/json's output for
 // the record, HTML escaping off.
 func encodingJSON(t testing.TB, doc *dedup.Document, fs []dedup.Finding) []byte {
+	return encodingJSONOpts(t, doc, fs, recordOpts{})
+}
+
+// encodingJSONOpts is what appendRecordOpts must equal.
+func encodingJSONOpts(t testing.TB, doc *dedup.Document, fs []dedup.Finding, o recordOpts) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	require.NoError(t, enc.Encode(newRecord(doc, fs)))
+	r := newRecord(doc, fs, o.cluster)
+	var v any = r
+	if o.noParagraphs {
+		v = findingsRecord{ID: r.ID, Source: r.Source, Line: r.Line, Title: r.Title, Findings: r.Findings, Cluster: r.Cluster}
+	}
+	require.NoError(t, enc.Encode(v))
 	return buf.Bytes()
 }
 
@@ -41,6 +51,9 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, string(encodingJSON(t, tt.doc, tt.fs)), string(appendRecord(nil, tt.doc, tt.fs)))
+			for _, o := range []recordOpts{{cluster: "k\"1"}, {noParagraphs: true}, {cluster: "k", noParagraphs: true}} {
+				assert.Equal(t, string(encodingJSONOpts(t, tt.doc, tt.fs, o)), string(appendRecordOpts(nil, tt.doc, tt.fs, o)), "%+v", o)
+			}
 		})
 	}
 }

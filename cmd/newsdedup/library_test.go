@@ -45,7 +45,7 @@ func TestLibraryMatchesCLI(t *testing.T) {
 			for a, err := range p.Run(ctx, read.Paths(ctx, tc.paths, nil, read.Options{})) {
 				require.NoError(t, err)
 				r := schemaRecord{ID: a.ID, Source: a.Source, Line: a.Line, Title: a.Title,
-					Paragraphs: []string{}, Findings: a.Findings}
+					Paragraphs: []string{}, Findings: a.Findings, Cluster: a.Kept}
 				for _, para := range a.Paragraphs {
 					r.Paragraphs = append(r.Paragraphs, para.Text)
 				}
@@ -70,4 +70,5 @@ type schemaRecord struct {
 	Title      string          `json:"title"`
 	Paragraphs []string        `json:"paragraphs"`
 	Findings   []dedup.Finding `json:"findings"`
+	Cluster    string          `json:"cluster,omitempty"`
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -29,13 +31,22 @@ earlier in the run (or, with --index, in any earlier run).
 
 A PATH is a plain-text article (first non-blank line the headline, every
 further non-blank line a paragraph), a JSONL file (one article per line),
-either gzipped (.gz), or a folder (read recursively, in sorted order). No
-PATH, or "-", reads standard input.
+a JSON array (.json, as Scrapy's -o items.json writes), a CSV file with a
+header row (.csv; the field flags name its columns), any of them
+compressed (.gz, .zst, .bz2), or a folder (read recursively, in sorted
+order). No PATH, or "-", reads standard input.
 
 Before judging, the scan reads the whole input once to learn its word
 statistics, shared paragraphs and recurring lines (the corpus); standard
 input is kept in a temporary file for that. --no-corpus judges each article
 alone, in one streaming pass.
+
+Output: text for people; json, jsonl (one object per article; a
+near-duplicate names its cluster's kept article in "cluster"; with
+--findings-only only the articles with findings, without paragraphs);
+csv (one row per finding: id, source, line, kind, paragraph, score,
+related_id, message); html (an audit report). With -o and no --format,
+the file's extension chooses: .html, .csv, .jsonl, .json, .txt.
 
 Exit status: 0 nothing flagged, 1 something flagged, 2 usage or input error
 (bad records are reported on stderr and skipped; --strict stops at the first).
@@ -46,7 +57,9 @@ Examples:
   newsdedup scan --only residue,repeated_headline crawl/
   cat page.txt | newsdedup scan -
   newsdedup scan --body-field html_text --min-score 0.8 dump.jsonl
-  newsdedup scan --format html -o report.html crawl.jsonl.gz
+  newsdedup scan -o report.html crawl.jsonl.gz
+  newsdedup scan -o findings.csv --body-field content articles.csv
+  newsdedup scan --format jsonl --findings-only items.json > findings.jsonl
   newsdedup scan --index seen.db --only near_duplicate today.jsonl.gz
   newsdedup scan --index redis://:secret@10.0.0.5:6379/0 -j 8 crawl/
 
@@ -55,19 +68,20 @@ Flags:
 
 // scanOptions are the scan command's flags.
 type scanOptions struct {
-	format   string
-	only     []string
-	skip     []string
-	strict   bool
-	noCorpus bool
-	progress bool
-	index    string
-	noSync   bool
-	ttl      time.Duration
-	retry    time.Duration
-	output   string
-	patterns string
-	read     read.Options
+	format       string
+	findingsOnly bool
+	only         []string
+	skip         []string
+	strict       bool
+	noCorpus     bool
+	progress     progressMode
+	index        string
+	noSync       bool
+	ttl          time.Duration
+	retry        time.Duration
+	output       string
+	patterns     string
+	read         read.Options
 	// detect holds the pipeline's options the flags set directly: the
 	// workers, the minimum score and every threshold.
 	detect dedup.Options
@@ -77,15 +91,18 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
 	o.detect = dedup.DefaultOptions()
 	d := &o.detect
-	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl or html (a self-contained audit report)")
-	fs.StringVarP(&o.output, "output", "o", "", "write to FILE (under a temporary name, renamed when complete; .gz is gzipped)")
+	fs.StringVar(&o.format, "format", "text", "output format: text, json, jsonl, csv (one row per finding) or html (a self-contained audit report); with -o, the file's extension chooses it")
+	fs.StringVarP(&o.output, "output", "o", "", "write to FILE (under a temporary name, renamed when complete; .gz gzipped, .zst zstd)")
+	fs.BoolVar(&o.findingsOnly, "findings-only", false, "json, jsonl: write only the articles with findings, without their paragraphs")
 	fs.StringSliceVar(&o.only, "only", nil, "report only these kinds (comma-separated); the others are not computed")
 	fs.StringSliceVar(&o.skip, "skip", nil, "do not report these kinds (comma-separated)")
 	fs.Float64Var(&d.MinScore, "min-score", 0, "report only findings scoring at least this (0..1)")
 	fs.IntVarP(&d.Workers, "jobs", "j", runtime.NumCPU(), "articles scanned in parallel (output keeps input order)")
 	fs.BoolVar(&o.strict, "strict", false, "stop at the first bad input record")
 	fs.BoolVar(&o.noCorpus, "no-corpus", false, "judge each article alone, streaming, without corpus statistics")
-	fs.BoolVar(&o.progress, "progress", true, "show a progress bar on stderr when it is a terminal and the scan runs over a second")
+	o.progress = progressAuto
+	fs.Var(&o.progress, "progress", "progress on stderr for runs over a second: auto (a bar when stderr is a terminal), plain (a line every 5 s, for logs) or false")
+	fs.Lookup("progress").NoOptDefVal = "auto"
 	fs.Float64Var(&d.Threshold, "threshold", d.Threshold, "near_duplicate: similarity (Jaccard, or containment for excerpts) from which two articles are one story")
 	fs.StringVar(&o.index, "index", "", "check each article against a persistent index and add the new ones: a bbolt file PATH or a redis:// URL")
 	fs.BoolVar(&o.noSync, "index-no-sync", false, "with a file --index: do not fsync each write (faster; a killed process loses nothing, a system crash may lose recent writes)")
@@ -93,10 +110,10 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.DurationVar(&o.retry, "index-retry", 30*time.Second, "with a Redis --index: how long to retry a failing Redis (connection lost, LOADING, CLUSTERDOWN...) before giving up")
 	fs.BoolVar(&o.read.FollowSymlinks, "follow-symlinks", false, "read the files that symbolic links in an input folder lead to outside it (by default they are reported and skipped)")
 	fs.StringVar(&o.patterns, "residue-patterns", "", "add the residue patterns of FILE (one regular expression a line, # comments)")
-	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSONL fields to take the title from, in order (default title,headline)")
-	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSONL fields to take the body from, in order (default text,body,content,articleBody)")
-	fs.StringSliceVar(&o.read.IDFields, "id-field", nil, "JSONL fields to take the id from, in order (default id,url)")
-	fs.StringVar(&o.read.Format, "input-format", "auto", "input format: auto (by extension, else sniffed), text or jsonl")
+	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSON fields or CSV columns to take the title from, in order (default title,headline)")
+	fs.StringSliceVar(&o.read.BodyFields, "body-field", nil, "JSON fields or CSV columns to take the body from, in order (default text,body,content,articleBody)")
+	fs.StringSliceVar(&o.read.IDFields, "id-field", nil, "JSON fields or CSV columns to take the id from, in order (default id,url)")
+	fs.StringVar(&o.read.Format, "input-format", "auto", "input format: auto (by extension, else sniffed), text, jsonl, json (an array) or csv")
 	fs.Float64Var(&d.MismatchThreshold, "mismatch-threshold", d.MismatchThreshold, "headline_mismatch: headline/body similarity below which the body is not about the headline")
 	fs.Float64Var(&d.OffTopicMargin, "offtopic-margin", d.OffTopicMargin, "off_topic: how much better another article must fit a shared block")
 	fs.Float64Var(&d.OffTopicFloor, "offtopic-floor", d.OffTopicFloor, "off_topic: fit below which a block found in 2+ other articles is spliced in, or a paragraph fits neither story")
@@ -176,6 +193,9 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return fail(err)
 	}
+	if f := formatOfFile(o.output); f != "" && !fs.Changed("format") {
+		o.format = f // -o report.html is an HTML report
+	}
 	paths := fs.Args()
 	if len(paths) == 0 {
 		paths = []string{"-"}
@@ -192,9 +212,12 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		defer so.abort()
 		w = so.w
 	}
-	out, err := newWriter(o.format, w)
+	out, err := newWriter(o.format, w, o.findingsOnly)
 	if err != nil {
 		return fail(err)
+	}
+	if !checkPaths("scan", paths, stderr) {
+		return exitError
 	}
 	if !o.noCorpus && slices.Contains(paths, "-") {
 		// The corpus pass reads the input twice: keep stdin in a file.
@@ -205,6 +228,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		defer func() { f.Close(); os.Remove(f.Name()) }()
 		stdin = f
 	}
+	size := inputSize(paths, stdin)
 	if o.index != "" {
 		st, err := openStoreMode(ctx, o.index, storeMode{create: true, noSync: o.noSync, retry: o.retry})
 		if err != nil {
@@ -224,8 +248,8 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return fail(err)
 	}
 	o.read.NoRaw = true // scan writes no record back
-	b := &batch{opts: o, in: &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read},
-		out: out, stderr: stderr, showProgress: o.progress && isTerminal(stderr), start: time.Now()}
+	b := newBatch(ctx, o, paths, stdin, size, stderr)
+	b.out, b.stderr = out, stderr
 	code := b.run(ctx, p)
 	// Commit a complete output, also when bad records were skipped; an
 	// interrupted, stopped (--strict) or failed scan leaves none, unless
@@ -246,6 +270,33 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return code
 }
 
+// inputSize returns the bytes the input holds, as stored, or -1 when
+// it is not known (standard input that is not kept in a file).
+func inputSize(paths []string, stdin io.Reader) int64 {
+	n := read.Size(paths)
+	if slices.Contains(paths, "-") {
+		f, ok := stdin.(*os.File)
+		if !ok {
+			return -1
+		}
+		fi, err := f.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return -1
+		}
+		n += fi.Size()
+	}
+	return n
+}
+
+// newBatch returns the batch of a scan or clean over paths, whose size
+// is size (-1 when unknown); progress goes to stderr.
+func newBatch(ctx context.Context, o scanOptions, paths []string, stdin io.Reader, size int64, stderr io.Writer) *batch {
+	b := &batch{opts: o, progressW: stderr, progress: o.progress.style(stderr), inputSize: size, start: time.Now()}
+	b.in = &input{ctx: ctx, paths: paths, stdin: stdin, opts: o.read}
+	b.in.opts.BytesRead = &b.in.bytesRead
+	return b
+}
+
 // input reads the scan's documents, as often as the pipeline's passes
 // need.
 type input struct {
@@ -256,6 +307,8 @@ type input struct {
 	pass  int
 	// seen is called with each document of the first pass.
 	seen func(doc *dedup.Document)
+	// bytesRead counts the bytes read from the files in this pass.
+	bytesRead atomic.Int64
 }
 
 // docs yields the documents of the input; each range over it is a new
@@ -267,6 +320,7 @@ func (in *input) docs() iter.Seq2[*dedup.Document, error] {
 				s.Seek(0, io.SeekStart)
 			}
 		}
+		in.bytesRead.Store(0)
 		in.pass++
 		first := in.pass == 1
 		for doc, err := range read.Paths(in.ctx, in.paths, in.stdin, in.opts) {
@@ -310,14 +364,17 @@ type batch struct {
 	// reports them); else they are printed.
 	badRecord func(*read.Error) error
 
-	showProgress bool
-	start        time.Time
-	inputErrors  int
-	stopped      bool  // --strict stopped at a bad record
-	stoppedBy    error // that record's error
-	failed       bool  // the output, the index or the context failed: the output is incomplete
-	err          error // why it failed
-	written      int   // articles written out
+	progress    progressMode // the style progress is drawn in
+	progressW   io.Writer    // where
+	inputSize   int64        // bytes of the input, -1 when unknown
+	start       time.Time
+	inputErrors int
+	stopped     bool  // --strict stopped at a bad record
+	stoppedBy   error // that record's error
+	hinted      []int // bad records met, by hint
+	failed      bool  // the output, the index or the context failed: the output is incomplete
+	err         error // why it failed
+	written     int   // articles written out
 }
 
 // docBytes is the size of a document for progress: its record, or its
@@ -351,14 +408,18 @@ type cluster struct {
 // run runs the pipeline and writes every article; it returns the exit
 // code.
 func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
+	defer b.printHints()
 	st := stats{byKind: make(map[dedup.Kind]int)}
 	var total int
 	var size int64
-	reading := newProgress(b.stderr, b.showProgress && !b.opts.noCorpus, b.start, "reading", -1, 0)
-	// The first pass is the corpus pass, in this goroutine, or, when the
-	// run needs none, the scan pass, read by the pipeline's reader
-	// goroutine while this one takes the articles: mu guards what seen
-	// counts.
+	readStyle := b.progress
+	if b.opts.noCorpus {
+		readStyle = progressOff // one pass: the scanning one
+	}
+	reading := newProgress(b.progressW, readStyle, b.start, "reading", b.inputSize, 0, &b.in.bytesRead)
+	// The first pass runs in the pipeline's reading goroutine, at the same
+	// time as the judging when the pipeline needs no corpus pass (with
+	// --only near_duplicate, say): mu guards what it counts.
 	var mu sync.Mutex
 	b.in.seen = func(doc *dedup.Document) {
 		n := docBytes(doc)
@@ -370,11 +431,13 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 	}
 	var scanning *progress
 	byKept := map[int]*cluster{}
+	clusters := clusterIDs{}
 	var err error
 	for a, rerr := range p.Run(ctx, b.in.docs()) {
 		if rerr != nil {
 			if re := (*read.Error)(nil); errors.As(rerr, &re) {
 				b.inputErrors++
+				b.noteHint(re)
 				if b.badRecord != nil {
 					err = b.badRecord(re)
 				} else {
@@ -395,12 +458,14 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 		if scanning == nil {
 			mu.Lock()
 			reading.done()
-			sz, n := size, total
+			total, size := total, size
 			mu.Unlock()
 			if b.opts.noCorpus {
-				n, sz = 0, -1
+				// No pass before this one: the file sizes tell how far it is.
+				scanning = newProgress(b.progressW, b.progress, b.start, "scanning", b.inputSize, 0, &b.in.bytesRead)
+			} else {
+				scanning = newProgress(b.progressW, b.progress, b.start, "scanning", size, total, nil)
 			}
-			scanning = newProgress(b.stderr, b.showProgress, b.start, "scanning", sz, n)
 		}
 		scanning.add(docBytes(a.Document))
 		st.articles++
@@ -420,7 +485,7 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 			}
 			c.Members = append(c.Members, a.ID)
 		}
-		if err = b.out.article(a.Document, a.Findings); err != nil {
+		if err = b.out.article(a.Document, a.Findings, clusters.of(a)); err != nil {
 			err = fmt.Errorf("writing output: %w", err)
 			break
 		}
@@ -465,6 +530,11 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 	if b.stopped {
 		return exitError
 	}
+	if st.articles == 0 {
+		b.failed, b.err = true, b.noArticles()
+		fmt.Fprintf(b.stderr, "newsdedup: %v\n", b.err)
+		return exitError
+	}
 	slices.SortFunc(st.clusters, func(x, y *cluster) int { return x.ord - y.ord })
 	st.inputErrors = b.inputErrors
 	if err := b.out.finish(st); err != nil {
@@ -505,6 +575,103 @@ func outputNotInput(name, out string, inputs []string) error {
 		}
 	}
 	return nil
+}
+
+// noArticles says why a run read no article, and what to do.
+func (b *batch) noArticles() error {
+	switch {
+	case b.inputErrors > 0:
+		return errors.New("no article could be read: every record or file above failed")
+	case len(b.in.paths) == 1 && b.in.paths[0] == "-":
+		return errors.New("no article: standard input is empty (give a PATH, or pipe articles in)")
+	}
+	return fmt.Errorf("no article in %s: the files are empty", strings.Join(b.in.paths, ", "))
+}
+
+// hints say what to do about the kinds of bad input met, once, at the
+// end of a run.
+var hints = []struct {
+	err  error
+	hint string
+}{
+	{read.ErrMissingBody, "name the field (or CSV column) that holds the body with --body-field; " +
+		"--title-field and --id-field name the others"},
+	{read.ErrUnsupportedCompression, "newsdedup reads gzip, zstd and bzip2; decompress other files first, " +
+		"e.g. xz -dc FILE.xz | newsdedup scan -"},
+	{read.ErrInvalidCSV, "CSV is read with a comma between fields and RFC 4180 quotes (a field holding a comma, " +
+		"quote or line break is quoted, its quotes doubled)"},
+}
+
+// noteHint counts a bad record for the hints.
+func (b *batch) noteHint(e *read.Error) {
+	for i, h := range hints {
+		if errors.Is(e, h.err) {
+			if b.hinted == nil {
+				b.hinted = make([]int, len(hints))
+			}
+			b.hinted[i]++
+		}
+	}
+}
+
+// printHints prints the hint for each kind of bad input met.
+func (b *batch) printHints() {
+	for i, n := range b.hinted {
+		if n > 0 {
+			what := "bad records"
+			if n == 1 {
+				what = "bad record"
+			}
+			fmt.Fprintf(b.progressW, "newsdedup: hint: %d %s (%v): %s\n", n, what, hints[i].err, hints[i].hint)
+		}
+	}
+}
+
+// checkPaths reports each path that does not exist, on stderr as
+// "newsdedup: CMD: PATH: no such file or directory"; it reports
+// whether all do.
+func checkPaths(cmd string, paths []string, stderr io.Writer) bool {
+	ok := true
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			ok = false
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			fmt.Fprintf(stderr, "newsdedup: %s: %s: %v\n", cmd, p, err)
+		}
+	}
+	return ok
+}
+
+// clusterIDs names the cluster of each near-duplicate: the id of the
+// article its cluster keeps. Within a run that is Article.Kept, the
+// first of the story; with an index, a story first seen in an earlier run
+// is kept as the indexed article its near_duplicate finding names, and
+// so are the later copies of the run, through the run's first copy. It
+// remembers the near-duplicates that are the first of the run's
+// clusters, one entry each.
+type clusterIDs map[int]string
+
+// of returns the cluster of a, "" when it is not a near-duplicate.
+func (c clusterIDs) of(a *dedup.Article) string {
+	if a.KeptOrd >= 0 {
+		if root, ok := c[a.KeptOrd]; ok {
+			return root
+		}
+		return a.Kept
+	}
+	for _, f := range a.Findings {
+		if f.Kind == dedup.KindNearDuplicate && f.RelatedID != "" {
+			c[a.Ord] = f.RelatedID
+			return f.RelatedID
+		}
+	}
+	return ""
 }
 
 // parseKindList parses kind names.

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // maxNameBytes is the longest file name most file systems take.
@@ -37,18 +39,22 @@ func tempBase(base string, room int) string {
 // temporary name in its folder and renamed by commit.
 type sink struct {
 	w      *bufio.Writer
-	zw     *gzip.Writer
-	file   *os.File // the temporary file, nil for standard output
-	direct *os.File // a file that is not regular, written in place
+	zw     io.WriteCloser // the compressor of a .gz or .zst file
+	file   *os.File       // the temporary file, nil for standard output
+	direct *os.File       // a file that is not regular, written in place
 	path   string
 	done   bool
 }
 
 // openSink opens path for writing, or stdout when path is "" or "-".
-// A path ending in .gz is gzipped. A regular file (or a link to one) is
-// written under a temporary name and renamed; anything else that exists
-// (/dev/stdout, a named pipe) is written to directly.
+// A path ending in .gz is gzipped, one ending in .zst compressed with
+// zstd. A regular file (or a link to one) is written under a temporary
+// name and renamed; anything else that exists (/dev/stdout, a named pipe)
+// is written to directly.
 func openSink(path string, stdout io.Writer) (*sink, error) {
+	if err := canCompress(path); err != nil {
+		return nil, err
+	}
 	if path == "" || path == "-" {
 		if stdout == nil {
 			return nil, errors.New("no file to write to")
@@ -71,12 +77,34 @@ func openSink(path string, stdout io.Writer) (*sink, error) {
 	}
 	s := &sink{file: f, path: path}
 	var w io.Writer = f
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		s.zw = gzip.NewWriter(f)
+	if s.zw = compressor(path, f); s.zw != nil {
 		w = s.zw
 	}
 	s.w = bufio.NewWriterSize(w, 256<<10)
 	return s, nil
+}
+
+// compressor returns the compressor a file named name is written through:
+// gzip for .gz, zstd for .zst; nil for any other name.
+func compressor(name string, w io.Writer) io.WriteCloser {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".gz":
+		return gzip.NewWriter(w)
+	case ".zst", ".zstd":
+		zw, _ := zstd.NewWriter(w, zstd.WithEncoderConcurrency(1)) // fails only on invalid options
+		return zw
+	}
+	return nil
+}
+
+// canCompress refuses a file name that asks for a compression that cannot
+// be written: bzip2 (only read) and the ones the readers refuse.
+func canCompress(name string) error {
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case ".bz2", ".xz", ".lz4", ".lzma", ".lz", ".br", ".z", ".sz", ".7z", ".zip":
+		return fmt.Errorf("%s: %s files cannot be written; name the file .gz or .zst, or give no compression extension", name, ext)
+	}
+	return nil
 }
 
 // flush writes out what is buffered.

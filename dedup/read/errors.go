@@ -38,10 +38,22 @@ var (
 	// ErrLinkOutside is returned for a symbolic link inside a folder that
 	// leads out of it: it is not read unless Options.FollowSymlinks.
 	ErrLinkOutside = errors.New("symbolic link out of the folder, not followed")
+	// ErrInvalidCSV is returned when a CSV record breaks the quoting
+	// rules (RFC 4180, as encoding/csv reads them) or has another number
+	// of fields than the header. The record is skipped.
+	ErrInvalidCSV = errors.New("invalid CSV")
+	// ErrUnsupportedCompression is returned for input compressed with
+	// something other than gzip, zstd or bzip2: "unsupported compression
+	// (xz)". The file is skipped.
+	ErrUnsupportedCompression = errors.New("unsupported compression")
 )
 
+// ErrEmptyFolder is returned, in an *Error naming the folder, when a
+// folder given to Paths holds no file it reads.
+var ErrEmptyFolder = errors.New("no file to read in the folder (.txt, .text, .jsonl, .ndjson, .json or .csv, plain or compressed)")
+
 // ErrUnknownFormat is returned by Paths when Options.Format is not one of
-// "", "auto", "text" or "jsonl".
+// "", "auto", "text", "jsonl", "json" or "csv".
 var ErrUnknownFormat = errors.New("read: unknown input format")
 
 // ErrNoStdin is returned by Paths when it is asked to read "-" (or no

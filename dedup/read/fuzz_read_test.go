@@ -93,37 +93,50 @@ func FuzzReadJSONL(f *testing.F) {
 					want = append(want, yielded{doc, err})
 				}
 			}
-			if len(got) != len(want) {
-				t.Fatalf("max %d: got %d items, want %d", max, len(got), len(want))
-			}
-			for i := range got {
-				g, w := got[i], want[i]
-				if w.err != nil {
-					var gi, wi *Error
-					if !errors.As(g.err, &gi) || !errors.As(w.err, &wi) || gi.Line != wi.Line || gi.File != wi.File || !errors.Is(gi, wi.Err) {
-						t.Fatalf("item %d: got %v, %v; want error %v", i, g.doc, g.err, w.err)
-					}
-					if g.doc != nil {
-						t.Fatalf("item %d: a document with an error", i)
-					}
-					continue
-				}
-				if g.err != nil {
-					t.Fatalf("item %d: got error %v, want %+v", i, g.err, w.doc)
-				}
-				checkDocument(t, g.doc)
-				if !equalDocs(g.doc, w.doc) {
-					t.Fatalf("item %d:\ngot  %+v\nwant %+v", i, g.doc, w.doc)
-				}
-			}
+			matchOracle(t, got, want, nil)
 		}
 	})
+}
+
+// matchOracle fails t unless got, what a reader yielded, is want, what an
+// oracle says it should: the same documents (after clear, when not nil,
+// has dropped what the oracle does not know), and errors at the same
+// lines wrapping the same sentinels.
+func matchOracle(t *testing.T, got, want []yielded, clear func(*dedup.Document)) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d items, want %d", len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if w.err != nil {
+			var gi, wi *Error
+			if !errors.As(g.err, &gi) || !errors.As(w.err, &wi) || gi.Line != wi.Line || gi.File != wi.File || !errors.Is(gi, wi.Err) {
+				t.Fatalf("item %d: got %v, %v; want error %v", i, g.doc, g.err, w.err)
+			}
+			if g.doc != nil {
+				t.Fatalf("item %d: a document with an error", i)
+			}
+			continue
+		}
+		if g.err != nil {
+			t.Fatalf("item %d: got error %v, want %+v", i, g.err, w.doc)
+		}
+		checkDocument(t, g.doc)
+		if clear != nil {
+			clear(g.doc)
+		}
+		if !equalDocs(g.doc, w.doc) {
+			t.Fatalf("item %d:\ngot  %+v\nwant %+v", i, g.doc, w.doc)
+		}
+	}
 }
 
 // equalDocs compares documents field by field.
 func equalDocs(a, b *dedup.Document) bool {
 	if a.ID != b.ID || a.Source != b.Source || a.Line != b.Line || a.Title != b.Title || a.TitleLine != b.TitleLine ||
-		!bytes.Equal(a.Raw, b.Raw) || a.BodyField != b.BodyField || a.TitleField != b.TitleField || len(a.Paragraphs) != len(b.Paragraphs) {
+		!bytes.Equal(a.Raw, b.Raw) || a.BodyField != b.BodyField || a.TitleField != b.TitleField || len(a.Paragraphs) != len(b.Paragraphs) ||
+		a.Format != b.Format || !bytes.Equal(a.CSVHeader, b.CSVHeader) {
 		return false
 	}
 	for i := range a.Paragraphs {
@@ -137,7 +150,7 @@ func equalDocs(a, b *dedup.Document) bool {
 // oracleText reads a text article the naive way, returning the sentinel
 // and line of an error.
 func oracleText(name string, data []byte) (*dedup.Document, error, int) {
-	doc := &dedup.Document{ID: name, Source: name, Line: 1}
+	doc := &dedup.Document{ID: name, Source: name, Line: 1, Format: FormatText}
 	for i, l := range naiveLines(bytes.TrimPrefix(data, utf8BOM)) {
 		switch {
 		case bytes.IndexByte(l, 0) >= 0:

@@ -48,11 +48,18 @@ import (
 // is yielded the same way and ends the iteration. opts.Format is ignored.
 // The sequence reads r as it goes, so it can be ranged over only once.
 func JSONL(name string, r io.Reader, opts Options) iter.Seq2[*dedup.Document, error] {
+	return oneStream(r, opts, func(o Options, br *bufio.Reader, yield func(*dedup.Document, error) bool) {
+		newJSONLDecoder(o).read(context.Background(), name, br, yield)
+	})
+}
+
+// oneStream is the sequence of the documents that read yields from r,
+// with opts' defaults, for the readers of one stream.
+func oneStream(r io.Reader, opts Options, read func(o Options, br *bufio.Reader, yield func(*dedup.Document, error) bool)) iter.Seq2[*dedup.Document, error] {
 	return func(yield func(*dedup.Document, error) bool) {
 		opts.Format = ""
 		o, _ := opts.withDefaults() // cannot fail with Format ""
-		d := newJSONLDecoder(o)
-		d.read(context.Background(), name, bufio.NewReaderSize(r, readBufferSize), yield)
+		read(o, bufio.NewReaderSize(r, readBufferSize), yield)
 	}
 }
 
@@ -103,7 +110,7 @@ func (d *jsonlDecoder) read(ctx context.Context, name string, br *bufio.Reader, 
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		doc, err := d.decode(name, lr.n, line)
+		doc, err := d.decode(name, lr.n, line, FormatJSONL)
 		if err != nil {
 			if !yield(nil, &Error{File: name, Line: lr.n, Err: err}) {
 				return false
@@ -120,8 +127,9 @@ func (d *jsonlDecoder) read(ctx context.Context, name string, br *bufio.Reader, 
 	return true
 }
 
-// decode turns line n of the stream name into a dedup.Document.
-func (d *jsonlDecoder) decode(name string, n int, line []byte) (*dedup.Document, error) {
+// decode turns line n of the stream name, a JSON object, into a
+// dedup.Document of the given format (FormatJSONL or FormatJSON).
+func (d *jsonlDecoder) decode(name string, n int, line []byte, format string) (*dedup.Document, error) {
 	if cap(d.scratch) > maxKeptBuffer {
 		d.scratch = nil // do not hold on to the memory of one huge body
 	}
@@ -131,7 +139,7 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte) (*dedup.Document,
 	if err := d.scanRecord(line); err != nil {
 		return nil, err
 	}
-	doc := &dedup.Document{Source: name, Line: n}
+	doc := &dedup.Document{Source: name, Line: n, Format: format}
 
 	// Body first: without one there is no document.
 	body, field, ok := "", "", false

@@ -34,7 +34,7 @@ func collect(seq func(func(*dedup.Document, error) bool)) []yielded {
 }
 
 // docsOf returns the documents of ys and fails on any error.
-func docsOf(t *testing.T, ys []yielded) []*dedup.Document {
+func docsOf(t testing.TB, ys []yielded) []*dedup.Document {
 	t.Helper()
 	var docs []*dedup.Document
 	for _, y := range ys {
@@ -255,7 +255,8 @@ func TestReadJSONLRecord(t *testing.T) {
 			doc := got.doc
 			assert.Equal(t, "in.jsonl", doc.Source)
 			assert.Equal(t, []byte(tt.line), doc.Raw, "Raw is the line as read")
-			doc.Source, doc.Raw = "", nil
+			assert.Equal(t, FormatJSONL, doc.Format)
+			doc.Source, doc.Raw, doc.Format = "", nil, ""
 			assert.Equal(t, tt.want, *doc, tt.reason)
 		})
 	}
@@ -270,7 +271,7 @@ func TestJSONLDepthMatchesEncodingJSON(t *testing.T) {
 		if depth == 1 {
 			line = `{"text": "B", "x": 0}`
 		}
-		_, err := newJSONLDecoder(mustDefaults(t, Options{})).decode("d", 1, []byte(line))
+		_, err := newJSONLDecoder(mustDefaults(t, Options{})).decode("d", 1, []byte(line), FormatJSONL)
 		assert.Equal(t, json.Valid([]byte(line)), err == nil, "depth %d: err %v", depth, err)
 	}
 }
@@ -335,7 +336,7 @@ func oracleDocument(name string, n int, line []byte, opts Options) (*dedup.Docum
 	if !ok {
 		return nil, ErrNotObject
 	}
-	doc := &dedup.Document{Source: name, Line: n, Raw: line}
+	doc := &dedup.Document{Source: name, Line: n, Raw: line, Format: FormatJSONL}
 	found := false
 	for _, f := range opts.BodyFields {
 		var body string
@@ -421,7 +422,7 @@ func naiveLines(data []byte) [][]byte {
 // reports any difference.
 func checkAgainstOracle(t testing.TB, d *jsonlDecoder, n int, line []byte) {
 	t.Helper()
-	got, gotErr := d.decode("o.jsonl", n, line)
+	got, gotErr := d.decode("o.jsonl", n, line, FormatJSONL)
 	want, wantErr := oracleDocument("o.jsonl", n, line, d.opts)
 	if wantErr != nil {
 		if !errors.Is(gotErr, wantErr) {

@@ -1,12 +1,15 @@
 // Package read reads news articles as dedup.Documents: plain text (one
-// article per file, see Text), JSONL (one per line, see JSONL), either of
-// them gzipped, folders of them and standard input. Paths reads all of
-// these, as the newsdedup command does; Text and JSONL read one stream.
+// article per file, see Text), JSONL (one per line, see JSONL), JSON
+// arrays (what Scrapy's "-o items.json" writes, see JSONArray), CSV with a
+// header row (see CSV), any of them compressed with gzip, zstd or bzip2,
+// folders of them and standard input. Paths reads all of these, as the
+// newsdedup command does; Text, JSONL, JSONArray and CSV read one stream.
 //
 // An error in one record or file is an *Error naming the file and line,
 // "corpus.jsonl:1042: invalid JSON: ...", wrapping one of the sentinels
 // ErrInvalidJSON, ErrNotObject, ErrInvalidUTF8, ErrLineTooLong,
-// ErrMissingBody, ErrBinary, ErrNoHeadline or ErrRead; reading goes on
+// ErrMissingBody, ErrBinary, ErrNoHeadline, ErrInvalidCSV,
+// ErrUnsupportedCompression, ErrEmptyFolder or ErrRead; reading goes on
 // with the next record.
 package read
 
@@ -18,7 +21,6 @@ package read
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -28,6 +30,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/newsdedup/newsdedup/dedup"
 )
@@ -46,11 +49,18 @@ var (
 // Options.MaxLineBytes is 0.
 const DefaultMaxLineBytes = 64 << 20
 
-// Input formats for Options.Format.
+// Input formats, for Options.Format and dedup.Document.Format.
 const (
-	FormatAuto  = "auto"
-	FormatText  = "text"
+	// FormatAuto decides by file name, and sniffs the others.
+	FormatAuto = "auto"
+	// FormatText is one article per file (see Text).
+	FormatText = "text"
+	// FormatJSONL is one JSON object per line (see JSONL).
 	FormatJSONL = "jsonl"
+	// FormatJSON is a JSON array of objects (see JSONArray).
+	FormatJSON = "json"
+	// FormatCSV is a CSV file with a header row (see CSV).
+	FormatCSV = "csv"
 )
 
 // maxKeptBuffer is the largest scratch buffer kept from one line to the
@@ -64,22 +74,22 @@ const readBufferSize = 64 << 10
 // Options say how to read articles. The zero value reads with the
 // defaults.
 type Options struct {
-	// TitleFields are the JSONL fields tried, in order, for the headline;
-	// nil means DefaultTitleFields.
+	// TitleFields are the fields (JSON) or columns (CSV) tried, in
+	// order, for the headline; nil means DefaultTitleFields.
 	TitleFields []string
-	// BodyFields are the JSONL fields tried, in order, for the body; nil
-	// means DefaultBodyFields.
+	// BodyFields are the fields or columns tried, in order, for the body;
+	// nil means DefaultBodyFields.
 	BodyFields []string
-	// IDFields are the JSONL fields tried, in order, for the id; nil means
-	// DefaultIDFields.
+	// IDFields are the fields or columns tried, in order, for the id; nil
+	// means DefaultIDFields.
 	IDFields []string
 	// Format is "" or "auto" (decide by file name, sniff standard input
-	// and unknown names), "text" or "jsonl".
+	// and unknown names), "text", "jsonl", "json" or "csv".
 	Format string
-	// MaxLineBytes caps the length of one line, terminator excluded; 0
-	// means DefaultMaxLineBytes. A longer line is an ErrLineTooLong for
-	// that line: a JSONL record is skipped and reading goes on with the
-	// next line; a text file is skipped.
+	// MaxLineBytes caps the length of one line (of a JSON array element,
+	// of a CSV record), terminator excluded; 0 means DefaultMaxLineBytes.
+	// A longer one is an ErrLineTooLong: a record is skipped and reading
+	// goes on with the next one; a text file is skipped.
 	MaxLineBytes int
 	// NoRaw leaves dedup.Document.Raw nil, for readers that never write a record
 	// back: it saves a copy of every record.
@@ -89,6 +99,11 @@ type Options struct {
 	// that stay inside the folder named, and reports each other one as an
 	// ErrLinkOutside. Links to folders are never followed.
 	FollowSymlinks bool
+	// BytesRead, when not nil, is added the bytes Paths reads from each
+	// file and from stdin, as they are stored (before decompression), as
+	// they are read; with Size it tells how far a reading has come. It is
+	// updated from the goroutines that read, so it is atomic.
+	BytesRead *atomic.Int64
 }
 
 // withDefaults returns o with nil and zero fields replaced by defaults.
@@ -108,9 +123,9 @@ func (o Options) withDefaults() (Options, error) {
 	switch o.Format {
 	case "", FormatAuto:
 		o.Format = FormatAuto
-	case FormatText, FormatJSONL:
+	case FormatText, FormatJSONL, FormatJSON, FormatCSV:
 	default:
-		return o, fmt.Errorf("%w %q (want %q, %q or %q)", ErrUnknownFormat, o.Format, FormatAuto, FormatText, FormatJSONL)
+		return o, fmt.Errorf("%w %q (want %s, %s, %s, %s or %s)", ErrUnknownFormat, o.Format, FormatAuto, FormatText, FormatJSONL, FormatJSON, FormatCSV)
 	}
 	return o, nil
 }
@@ -120,30 +135,40 @@ func (o Options) withDefaults() (Options, error) {
 //
 // Folders are walked recursively in lexical order. Inside a folder, entries
 // whose name starts with '.' are skipped, symbolic links to folders are not
-// followed, and only files ending in .txt, .text, .jsonl, .ndjson or .json,
-// each optionally followed by .gz, are read (case-insensitively). A file
+// followed, and only files ending in .txt, .text, .jsonl, .ndjson, .json or
+// .csv, each perhaps followed by a compression extension (.gz, .zst, .bz2,
+// or one that is refused, such as .xz), are read (case-insensitively). A
+// folder with no such file is an *Error wrapping ErrEmptyFolder. A file
 // named explicitly in paths is always read, whatever its name.
 //
-// The format of each input is decided this way:
-//   - A name ending in ".gz" (any case) is gunzipped, and the format is then
-//     decided on the name without ".gz".
-//   - ".jsonl", ".ndjson" and ".json" are JSONL, one article per line (see
-//     JSONL); ".txt" and ".text" are text, one article per file (see
-//     Text).
-//   - Any other name, and stdin, is sniffed: gzip data (magic bytes 1f 8b)
-//     is gunzipped first, then the input is JSONL when its first byte that
-//     is not white space or a UTF-8 byte order mark is '{', else text.
-//     Sniffed input with no such byte at all is empty and yields nothing.
-//   - opts.Format "text" or "jsonl" overrides the format the name or the
-//     sniff would give (gzip is still recognised as above).
+// The compression and format of each input are decided this way:
+//   - Input that starts with the magic bytes of gzip, zstd or bzip2 is
+//     decompressed, whatever its name; so is a name ending in ".gz",
+//     ".zst" or ".bz2". Input that starts with those of xz, lz4, zip, 7z,
+//     lzip or compress, or whose name ends in their extension (or
+//     ".lzma", ".br", ".sz"), is an *Error wrapping
+//     ErrUnsupportedCompression: "unsupported compression (xz)".
+//   - Then the name without its compression extension decides the format:
+//     ".jsonl" and ".ndjson" are JSONL, one article per line (see JSONL);
+//     ".json" is a JSON array (see JSONArray), or JSONL when its first
+//     byte that is not white space is '{'; ".csv" is CSV (see CSV);
+//     ".txt" and ".text" are text, one article per file (see Text).
+//   - Any other name, and stdin, is sniffed: the input is JSONL when its
+//     first byte that is not white space or a UTF-8 byte order mark is
+//     '{', a JSON array when it is '[' and the next one '{' or ']', else
+//     text. CSV is never sniffed. Sniffed input with no such byte at all is
+//     empty and yields nothing.
+//   - opts.Format "text", "jsonl", "json" or "csv" overrides the format the
+//     name or the sniff would give (compression is still recognised).
 //
-// In every format a line ends at "\n", "\r\n" or a lone "\r", and a UTF-8
-// byte order mark at the start of an input is dropped.
+// In text, JSONL and JSON a line ends at "\n", "\r\n" or a lone "\r"; in
+// CSV at "\n" or "\r\n", as encoding/csv has it. A UTF-8 byte order mark
+// at the start of an input is dropped.
 //
 // An error in one record (bad JSON, invalid UTF-8, a line too long, a
 // missing body...) is yielded as (nil, *Error) naming the file and
 // line, and iteration continues with the next record. An error that ends a
-// file (it cannot be opened, gunzipped or read) is yielded as
+// file (it cannot be opened, decompressed or read) is yielded as
 // (nil, *Error) too, and iteration continues with the next file. An
 // invalid opts.Format is yielded once, as an error wrapping
 // ErrUnknownFormat, and nothing is read.
@@ -152,7 +177,8 @@ func (o Options) withDefaults() (Options, error) {
 // done, in which case ctx.Err() is yielded once. Each iteration opens the
 // paths again (stdin, though, can only be read once), so the sequence may
 // be ranged over by several goroutines at once when it reads no stdin.
-// Documents yielded do not share memory with the reader or each other.
+// Documents yielded do not share memory with the reader or each other,
+// but for the CSVHeader of the records of one CSV file.
 func Paths(ctx context.Context, paths []string, stdin io.Reader, opts Options) iter.Seq2[*dedup.Document, error] {
 	return func(yield func(*dedup.Document, error) bool) {
 		o, err := opts.withDefaults()
@@ -192,7 +218,7 @@ func (pr *pathReader) path(p string) bool {
 		if pr.stdin == nil {
 			return pr.yield(nil, ErrNoStdin)
 		}
-		return pr.stream("-", "", pr.stdin)
+		return pr.stream("-", "", pr.counted(pr.stdin))
 	}
 	fi, err := os.Stat(p)
 	if err != nil {
@@ -206,7 +232,33 @@ func (pr *pathReader) path(p string) bool {
 
 // walk reads the folder root recursively.
 func (pr *pathReader) walk(root string) bool {
-	more := true
+	more, files, errs := true, 0, 0
+	walkFolder(root, pr.opts.FollowSymlinks, func(p string, err error) bool {
+		if cerr := pr.ctx.Err(); cerr != nil {
+			pr.yield(nil, cerr)
+			more = false
+			return false
+		}
+		if err != nil {
+			errs++
+			more = pr.yield(nil, &Error{File: p, Err: pathError(err)})
+			return more
+		}
+		files++
+		more = pr.file(p)
+		return more
+	})
+	if more && files == 0 && errs == 0 {
+		return pr.yield(nil, &Error{File: root, Err: ErrEmptyFolder})
+	}
+	return more
+}
+
+// walkFolder calls visit with each file of the folder root that Paths
+// reads, in lexical order, and with each error met on the way (with the
+// path it concerns), until visit returns false. A symbolic link to a file
+// outside root is an ErrLinkOutside unless follow is set.
+func walkFolder(root string, follow bool, visit func(p string, err error) bool) {
 	realRoot, rerr := filepath.EvalSymlinks(root)
 	if rerr != nil {
 		realRoot = root
@@ -215,13 +267,8 @@ func (pr *pathReader) walk(root string) bool {
 	// It returns only what the function returns, nil here (SkipAll and
 	// SkipDir are not errors), so its result is not checked.
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if cerr := pr.ctx.Err(); cerr != nil {
-			pr.yield(nil, cerr)
-			more = false
-			return filepath.SkipAll
-		}
 		if err != nil {
-			if more = pr.yield(nil, &Error{File: p, Err: pathError(err)}); !more {
+			if !visit(p, err) {
 				return filepath.SkipAll
 			}
 			return nil
@@ -242,19 +289,18 @@ func (pr *pathReader) walk(root string) bool {
 			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
 				return nil
 			}
-			if !pr.opts.FollowSymlinks && !within(realRoot, p) {
-				if more = pr.yield(nil, &Error{File: p, Err: ErrLinkOutside}); !more {
+			if !follow && !within(realRoot, p) {
+				if !visit(p, ErrLinkOutside) {
 					return filepath.SkipAll
 				}
 				return nil
 			}
 		}
-		if more = pr.file(p); !more {
+		if !visit(p, nil) {
 			return filepath.SkipAll
 		}
 		return nil
 	})
-	return more
 }
 
 // within reports whether the link p leads to a file inside the folder
@@ -268,15 +314,42 @@ func within(realRoot, p string) bool {
 	return err == nil && filepath.IsLocal(rel)
 }
 
-// folderFileName reports whether a file found inside a folder is read.
-func folderFileName(name string) bool {
-	name = strings.ToLower(name)
-	name = strings.TrimSuffix(name, ".gz")
-	switch filepath.Ext(name) {
-	case ".txt", ".text", ".jsonl", ".ndjson", ".json":
-		return true
+// Size returns the number of bytes Paths reads from the files and folders
+// in paths, as they are stored (compressed files count their compressed
+// size), "-" left out; with Options.BytesRead it gives a reader's
+// progress. Paths that cannot be read count nothing.
+func Size(paths []string) int64 {
+	var n int64
+	add := func(p string) {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
 	}
-	return false
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		switch {
+		case p == "-" || err != nil:
+		case fi.IsDir():
+			walkFolder(p, false, func(f string, err error) bool {
+				if err == nil {
+					add(f)
+				}
+				return true
+			})
+		default:
+			add(p)
+		}
+	}
+	return n
+}
+
+// folderFileName reports whether a file found inside a folder is read:
+// its extension, after one compression extension (supported or not, so
+// that corpus.jsonl.xz is refused by name rather than passed over), names
+// a format.
+func folderFileName(name string) bool {
+	base, _ := splitCompression(strings.ToLower(name))
+	return formatOfExt(filepath.Ext(base)) != FormatAuto
 }
 
 // pathError drops the path from an *fs.PathError, which Error names.
@@ -295,74 +368,127 @@ func (pr *pathReader) file(p string) bool {
 		return pr.yield(nil, &Error{File: p, Err: pathError(err)})
 	}
 	defer f.Close()
-	return pr.stream(p, p, f)
+	return pr.stream(p, p, pr.counted(f))
+}
+
+// counted returns r, counting what is read from it in opts.BytesRead.
+func (pr *pathReader) counted(r io.Reader) io.Reader {
+	if pr.opts.BytesRead == nil {
+		return r
+	}
+	return countingReader{r, pr.opts.BytesRead}
+}
+
+// countingReader adds the bytes read from r to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 // stream reads one input. name is the source name; fileName, when not
-// empty, decides gzip and format by its extension.
+// empty, decides compression and format by its extensions.
 func (pr *pathReader) stream(name, fileName string, r io.Reader) bool {
-	lower := strings.ToLower(fileName)
-	gz := strings.HasSuffix(lower, ".gz")
-	lower = strings.TrimSuffix(lower, ".gz")
-	byName := ""
-	switch filepath.Ext(lower) {
-	case ".jsonl", ".ndjson", ".json":
-		byName = FormatJSONL
-	case ".txt", ".text":
-		byName = FormatText
+	base, comp := splitCompression(strings.ToLower(fileName))
+	byName := formatOfExt(filepath.Ext(base))
+	br := bufio.NewReaderSize(r, readBufferSize)
+	head, err := peek(br, magicLen)
+	if err != nil {
+		return pr.yield(nil, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
+	}
+	if c := compressionOf(head); c != "" {
+		comp = c
+	}
+	if comp != "" {
+		zr, stop, err := decompress(br, comp)
+		if err != nil {
+			return pr.yield(nil, &Error{File: name, Err: err})
+		}
+		defer stop()
+		br = bufio.NewReaderSize(zr, readBufferSize)
 	}
 	format := pr.opts.Format
-	if format == FormatAuto && byName != "" {
+	if format == FormatAuto {
 		format = byName
 	}
-	br := bufio.NewReaderSize(r, readBufferSize)
-	if !gz && byName == "" {
-		magic, err := peek(br, 2)
-		if err != nil {
-			return pr.yield(nil, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
-		}
-		gz = len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
-	}
-	if gz {
-		zr, err := gzip.NewReader(br)
-		if err == io.EOF {
-			err = errors.New("empty file")
-		}
-		if err != nil {
-			return pr.yield(nil, &Error{File: name, Err: fmt.Errorf("gunzip: %w", err)})
-		}
-		// The goroutine owns zr, so zr is not closed here; gzip.Reader's
-		// Close frees nothing anyway.
-		ra := newReadahead(zr, readaheadChunk, readaheadChunks)
-		defer ra.Close()
-		br = bufio.NewReaderSize(ra, readBufferSize)
-	}
-	if format == FormatAuto {
+	if format == FormatAuto || format == FormatJSON {
 		c, err := sniff(br)
 		if err != nil {
 			return pr.yield(nil, &Error{File: name, Err: fmt.Errorf("%w: %w", ErrRead, err)})
 		}
-		switch c {
-		case '{':
-			format = FormatJSONL
-		case 0:
+		switch {
+		case c == 0:
 			return true // empty
-		default:
+		case c == '{':
+			format = FormatJSONL
+		case c == '[' && (format == FormatJSON || jsonArrayAhead(br)):
+			format = FormatJSON
+		case format == FormatAuto:
 			format = FormatText
 		}
-	}
-	if format == FormatJSONL {
-		return pr.jsonl.read(pr.ctx, name, br, pr.yield)
 	}
 	if err := pr.ctx.Err(); err != nil {
 		pr.yield(nil, err)
 		return false
+	}
+	switch format {
+	case FormatJSONL:
+		return pr.jsonl.read(pr.ctx, name, br, pr.yield)
+	case FormatJSON:
+		return pr.jsonl.readArray(pr.ctx, name, br, pr.yield)
+	case FormatCSV:
+		return readCSV(pr.ctx, name, br, pr.opts, pr.yield)
 	}
 	doc, err := readText(name, br, pr.opts.MaxLineBytes, !pr.opts.NoRaw)
 	if err != nil {
 		return pr.yield(nil, err)
 	}
 	return pr.yield(doc, nil)
+}
+
+// formatOfExt returns the format a file extension (lower case) stands
+// for: FormatAuto when it says nothing, FormatJSON for ".json", which
+// may hold an array or JSONL.
+func formatOfExt(ext string) string {
+	switch ext {
+	case ".jsonl", ".ndjson":
+		return FormatJSONL
+	case ".json":
+		return FormatJSON
+	case ".csv":
+		return FormatCSV
+	case ".txt", ".text":
+		return FormatText
+	}
+	return FormatAuto
+}
+
+// jsonArrayAhead reports whether the input of br, whose first byte that
+// is not white space (or a byte order mark) is '[', is a JSON array of
+// objects: the next such byte is '{' or ']'. A text article headed
+// "[VIDEO] ..." is not one. Like sniff, it reads no more than it needs.
+func jsonArrayAhead(br *bufio.Reader) bool {
+	seen := false // the '['
+	for i := 0; ; i++ {
+		b, _ := br.Peek(i + 1)
+		if len(b) <= i {
+			return false
+		}
+		switch c := b[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+		case !seen && c == '[':
+			seen = true
+		case !seen:
+			// the byte order mark
+		default:
+			return c == '{' || c == ']'
+		}
+	}
 }
 
 // sniff returns the first byte of br that is not white space or part of a
@@ -556,13 +682,19 @@ type readahead struct {
 }
 
 // newReadahead starts reading r in chunks of size bytes, at most n ahead.
-func newReadahead(r io.Reader, size, n int) *readahead {
+// done, when not nil, is called by the goroutine once it is done with r.
+func newReadahead(r io.Reader, size, n int, done func()) *readahead {
 	ra := &readahead{
 		filled: make(chan []byte, n),
 		free:   make(chan []byte, n+1),
 		done:   make(chan struct{}),
 	}
-	go ra.fill(r, size, n+1)
+	go func() {
+		if done != nil {
+			defer done()
+		}
+		ra.fill(r, size, n+1)
+	}()
 	return ra
 }
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 	"time"
@@ -255,7 +256,7 @@ func TestReadPathsErrors(t *testing.T) {
 		ys := collect(Paths(context.Background(), []string{good}, nil, Options{Format: "xml"}))
 		require.Len(t, ys, 1, "nothing is read")
 		assert.ErrorIs(t, ys[0].err, ErrUnknownFormat)
-		assert.EqualError(t, ys[0].err, `read: unknown input format "xml" (want "auto", "text" or "jsonl")`)
+		assert.EqualError(t, ys[0].err, `read: unknown input format "xml" (want auto, text, jsonl, json or csv)`)
 	})
 	t.Run("errors in a folder", func(t *testing.T) {
 		sub := filepath.Join(dir, "sub")
@@ -269,6 +270,17 @@ func TestReadPathsErrors(t *testing.T) {
 		assert.True(t, strings.HasPrefix(ys[1].err.Error(), filepath.Join(sub, "2.jsonl")+":1: invalid JSON"), ys[1].err.Error())
 		assert.Equal(t, "ok", ys[2].doc.Paragraphs[0].Text)
 		assert.Equal(t, "Third", ys[3].doc.Title)
+	})
+	t.Run("empty folder", func(t *testing.T) {
+		empty := filepath.Join(dir, "empty")
+		write("empty/.hidden.txt", []byte("Hidden\n"))
+		write("empty/notes.md", []byte("Notes\n"))
+		require.NoError(t, os.MkdirAll(filepath.Join(empty, "sub"), 0o755))
+		ys := collect(Paths(context.Background(), []string{empty, good}, nil, Options{}))
+		require.Len(t, ys, 2)
+		assert.ErrorIs(t, ys[0].err, ErrEmptyFolder, "a folder with nothing to read says so")
+		assert.True(t, strings.HasPrefix(ys[0].err.Error(), empty+": no file to read in the folder"), ys[0].err.Error())
+		assert.Equal(t, "Good", ys[1].doc.Title, "and the next path is read")
 	})
 	t.Run("symlinks", func(t *testing.T) {
 		links := filepath.Join(dir, "links")
@@ -404,13 +416,13 @@ func TestReadahead(t *testing.T) {
 	boom := errors.New("boom")
 	for _, size := range []int{1, 7, 4096, len(data), 2 * len(data)} {
 		for name, r := range chunkings(data) {
-			ra := newReadahead(r, size, 2)
+			ra := newReadahead(r, size, 2, nil)
 			got, err := io.ReadAll(ra)
 			require.NoError(t, err)
 			assert.Equal(t, data, got, "chunk %d, %s: every byte, in order", size, name)
 			require.NoError(t, ra.Close())
 		}
-		ra := newReadahead(io.MultiReader(bytes.NewReader(data), iotest.ErrReader(boom)), size, 2)
+		ra := newReadahead(io.MultiReader(bytes.NewReader(data), iotest.ErrReader(boom)), size, 2, nil)
 		got, err := io.ReadAll(ra)
 		assert.ErrorIs(t, err, boom, "the error comes after the data")
 		assert.Equal(t, data, got)
@@ -419,7 +431,7 @@ func TestReadahead(t *testing.T) {
 	t.Run("close early", func(t *testing.T) {
 		before := runtime.NumGoroutine()
 		// An endless reader: Close must stop the goroutine anyway.
-		ra := newReadahead(endless{}, 64, 3)
+		ra := newReadahead(endless{}, 64, 3, nil)
 		p := make([]byte, 10)
 		_, err := ra.Read(p)
 		require.NoError(t, err)
@@ -479,4 +491,21 @@ func TestReadPathsStreams(t *testing.T) {
 		assert.Equal(t, []string{"1", "2"}, ids)
 		assert.False(t, <-waited, "the first record came before more input")
 	}
+}
+
+func TestSizeAndBytesRead(t *testing.T) {
+	paths := []string{filepath.Join(inputDir, "formats"), filepath.Join(inputDir, "seed.txt.gz"), "-", filepath.Join(inputDir, "missing.txt")}
+	var want int64
+	for _, p := range []string{"formats/a.json", "formats/b.csv.zst", "formats/c.jsonl.bz2", "formats/d.jsonl.xz", "seed.txt.gz"} {
+		fi, err := os.Stat(filepath.Join(inputDir, p))
+		require.NoError(t, err)
+		want += fi.Size()
+	}
+	assert.Equal(t, want, Size(paths), "the files Paths reads, as stored; stdin, missing files and .tsv count nothing")
+
+	var n atomic.Int64
+	stdin := "Stdin headline\nBody.\n"
+	for range Paths(context.Background(), paths, strings.NewReader(stdin), Options{BytesRead: &n}) {
+	}
+	assert.Equal(t, want+int64(len(stdin)), n.Load(), "every byte read is counted, stdin too")
 }

@@ -43,7 +43,7 @@ func readText(name string, br *bufio.Reader, max int, raw bool) (*dedup.Document
 		br = bufio.NewReaderSize(io.TeeReader(br, &data), readBufferSize)
 	}
 	lr := newLineReader(br, max)
-	doc := &dedup.Document{ID: name, Source: name, Line: 1}
+	doc := &dedup.Document{ID: name, Source: name, Line: 1, Format: FormatText}
 	for {
 		line, tooLong, ok := lr.next()
 		if !ok {

@@ -13,11 +13,13 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
+
+	"github.com/newsdedup/newsdedup/internal/ci"
 )
 
 // The Redis tests run against the servers named by these variables
 // (bash .ci/redis.sh sets both). Outside CI a missing URL skips them; in
-// CI (CI set) it fails them, so that CI never passes without Redis.
+// CI (CI=true) it fails them, so that CI never passes without Redis.
 const (
 	envURL        = "NEWSDEDUP_REDIS_URL"
 	envClusterURL = "NEWSDEDUP_REDIS_CLUSTER_URL"
@@ -41,10 +43,7 @@ func urlFromEnv(tb testing.TB, name, example string) string {
 	if u != "" {
 		return u
 	}
-	if os.Getenv("CI") != "" {
-		tb.Fatalf("%s is not set, and CI must not skip the Redis tests: run them under bash .ci/redis.sh", name)
-	}
-	tb.Skipf("set %s=%s to run the Redis tests (or run them under bash .ci/redis.sh)", name, example)
+	ci.Missing(tb, name+" is not set", "run the tests under bash .ci/redis.sh, or set "+name+"="+example)
 	return ""
 }
 
@@ -52,7 +51,7 @@ func urlFromEnv(tb testing.TB, name, example string) string {
 // CI (in CI it must be set).
 func clusterURLIfSet(tb testing.TB) string {
 	tb.Helper()
-	if os.Getenv(envClusterURL) != "" || os.Getenv("CI") != "" {
+	if os.Getenv(envClusterURL) != "" || ci.Enabled() {
 		return clusterURL(tb)
 	}
 	return ""

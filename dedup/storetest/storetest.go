@@ -678,6 +678,10 @@ func testConcurrentCheckAndAdd(t *testing.T, s Suite) {
 	}
 	var start sync.WaitGroup
 	var done sync.WaitGroup
+	// Every worker is counted before any starts: adding one at a time let
+	// the first workers' Wait return while later ones were still added,
+	// which sync.WaitGroup refuses with a panic.
+	start.Add(workers)
 	for w := range workers {
 		// Each worker has its own Index over the shared store, like
 		// separate crawler processes.
@@ -685,9 +689,6 @@ func testConcurrentCheckAndAdd(t *testing.T, s Suite) {
 		o.WaitTimeout = 20 * time.Second
 		ix, err := dedup.OpenIndex(st, &o)
 		require.NoError(t, err)
-		if w == 0 {
-			start.Add(workers) // all at once: a WaitGroup is not re-armed while waited on
-		}
 		done.Add(1)
 		go func() {
 			defer done.Done()

@@ -99,6 +99,22 @@ func RewriteText(text []byte, remove func(paragraph int) bool) ([]byte, int) {
 	return out, n
 }
 
+// RewriteLines returns a copy of text without the paragraphs (its
+// non-blank lines, ending at "\n", "\r\n" or a lone "\r") for which
+// remove returns true, and the number of paragraphs it has. It is
+// RewriteText without a title, for the bytes of a CSV field. It never
+// modifies text, and is safe for concurrent use.
+func RewriteLines(text []byte, remove func(paragraph int) bool) ([]byte, int) {
+	r := getRewriter()
+	defer putRewriter(r)
+	r.titled = true // no line is a title
+	r.splitText(text, 0)
+	n := r.decide(remove)
+	out := make([]byte, 0, len(text))
+	out, _ = r.appendLines(out, text, 0, len(r.lines))
+	return out, n
+}
+
 // utf8BOM is the UTF-8 encoding of U+FEFF, which RewriteText keeps.
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 

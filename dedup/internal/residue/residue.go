@@ -443,11 +443,17 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		if creditCategories[rule] && !dense && first <= i+creditBefore && i <= last+creditAfter {
 			rule = "article-credit"
 		}
+		// The message says why; the kind is the finding's, and not
+		// repeated here ("related-link marker \"Related Articles\"").
+		msg := quote(doc.Paras[i])
+		if l.reason != "" {
+			msg = l.reason + " " + msg
+		}
 		out = append(out, model.Hit{
 			Kind:    model.Residue,
 			Para:    i,
 			Score:   math.Round(s*1000) / 1000,
-			Message: "residue: " + l.reason + " " + quote(doc.Paras[i]),
+			Message: msg,
 			Rule:    rule,
 		})
 	}

@@ -117,7 +117,8 @@ func TestDetectLines(t *testing.T) {
 				assert.Equal(t, model.Residue, h.Kind)
 				assert.GreaterOrEqual(t, h.Score, DefaultThreshold)
 				assert.LessOrEqual(t, h.Score, 1.0)
-				assert.True(t, strings.HasPrefix(h.Message, "residue: "), h.Message)
+				assert.False(t, strings.HasPrefix(h.Message, "residue"), "the message does not repeat the kind: %s", h.Message)
+				assert.True(t, strings.HasSuffix(h.Message, quote(tc.line)), "the message ends with the line: %s", h.Message)
 				assert.NotContains(t, h.Message, "\n")
 				assert.Empty(t, h.Related)
 			}
