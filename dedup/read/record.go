@@ -10,10 +10,14 @@ import (
 // fields (opts.TitleFields, BodyFields, IDFields), the same rules and the
 // same errors, for callers that get records one at a time rather than as
 // a stream, such as a server given an article in a request. name and line
-// say where rec comes from: they are the document's Source and Line, the
-// id when rec has none ("name:line"), and the place an error names. rec
-// may span several lines (white space between JSON tokens is JSON's); its
-// paragraphs all carry line.
+// say where rec comes from: they are the document's Source and Line, and
+// the place an error names. rec may span several lines (white space
+// between JSON tokens is JSON's); its paragraphs all carry line.
+//
+// One rule differs from JSONL's: a record with none of the id fields gets
+// an empty ID, not "name:line", so that the caller can tell an article
+// without an id (which an index cannot admit) from one with an id, and
+// make up its own.
 //
 // A record that is not one valid JSON object, not valid UTF-8, longer
 // than opts.MaxLineBytes or without a body is an *Error naming name and
@@ -28,7 +32,9 @@ func Record(name string, line int, rec []byte, opts Options) (*dedup.Document, e
 		err := fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, o.MaxLineBytes)
 		return nil, &Error{File: name, Line: line, Err: err}
 	}
-	doc, err := newJSONLDecoder(o).decode(name, line, rec)
+	d := newJSONLDecoder(o)
+	d.noDefaultID = true
+	doc, err := d.decode(name, line, rec)
 	if err != nil {
 		return nil, &Error{File: name, Line: line, Err: err}
 	}
