@@ -333,8 +333,11 @@ func TestMetrics(t *testing.T) {
 // away does.
 type failingStore struct{ dedup.Store }
 
-func (failingStore) NextSeq(context.Context) (uint64, error) {
-	return 0, fmt.Errorf("dial tcp 127.0.0.1:1: connect: connection refused")
+var errRefused = fmt.Errorf("dial tcp 127.0.0.1:1: connect: connection refused")
+
+func (failingStore) NextSeq(context.Context) (uint64, error) { return 0, errRefused }
+func (failingStore) Candidates(context.Context, []uint64) ([]dedup.Entry, error) {
+	return nil, errRefused
 }
 
 func TestIndexError(t *testing.T) {
