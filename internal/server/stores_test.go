@@ -17,14 +17,17 @@ import (
 	"github.com/newsdedup/newsdedup/dedup/redisstore"
 )
 
-// The Redis tests and benchmarks run against the server named by
-// NEWSDEDUP_REDIS_URL (bash .ci/redis.sh sets it). Outside CI a missing
-// URL skips them; in CI (CI set) it fails them.
-const envRedisURL = "NEWSDEDUP_REDIS_URL"
+// The Redis tests and benchmarks run against the server and the cluster
+// named by these variables (bash .ci/redis.sh sets both). Outside CI a
+// missing URL skips them; in CI (CI set) it fails them.
+const (
+	envRedisURL   = "NEWSDEDUP_REDIS_URL"
+	envClusterURL = "NEWSDEDUP_REDIS_CLUSTER_URL"
+)
 
 // testStores are the indexes the server is tested on, by name: memory
-// (nil: the pipeline's own), a bbolt file and Redis.
-var testStores = []string{"memory", "bolt", "redis"}
+// (nil: the pipeline's own), a bbolt file, Redis and Redis Cluster.
+var testStores = []string{"memory", "bolt", "redis", "redis-cluster"}
 
 // openTestStore opens the store of a name for one test, removed when it
 // ends; nil for memory.
@@ -38,13 +41,17 @@ func openTestStore(tb testing.TB, name string) dedup.Store {
 		require.NoError(tb, err)
 		tb.Cleanup(func() { st.Close() })
 		return st
-	case "redis":
-		url := os.Getenv(envRedisURL)
+	case "redis", "redis-cluster":
+		env := envRedisURL
+		if name == "redis-cluster" {
+			env = envClusterURL
+		}
+		url := os.Getenv(env)
 		if url == "" {
 			if os.Getenv("CI") != "" {
-				tb.Fatalf("%s is not set, and CI must not skip the Redis tests: run them under bash .ci/redis.sh", envRedisURL)
+				tb.Fatalf("%s is not set, and CI must not skip the Redis tests: run them under bash .ci/redis.sh", env)
 			}
-			tb.Skipf("set %s=redis://127.0.0.1:PORT/0 to test the server on Redis", envRedisURL)
+			tb.Skipf("set %s (bash .ci/redis.sh does) to test the server on Redis", env)
 		}
 		var b [6]byte
 		rand.Read(b[:])
@@ -63,23 +70,28 @@ func openTestStore(tb testing.TB, name string) dedup.Store {
 	return nil
 }
 
-// dropKeys deletes the keys of a prefix.
+// dropKeys deletes the keys of a prefix, on every master of a cluster.
 func dropKeys(ctx context.Context, tb testing.TB, c redis.UniversalClient, prefix string) {
-	iter := c.Scan(ctx, 0, prefix+":*", 1000).Iterator()
-	var keys []string
-	for iter.Next(ctx) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		tb.Errorf("cleanup of %s: %v", prefix, err)
-		return
-	}
-	for len(keys) > 0 {
-		n := min(len(keys), 500)
-		if err := c.Del(ctx, keys[:n]...).Err(); err != nil {
-			tb.Errorf("cleanup of %s: %v", prefix, err)
-			return
+	drop := func(ctx context.Context, node *redis.Client) error {
+		iter := node.Scan(ctx, 0, prefix+":*", 1000).Iterator()
+		pipe := node.Pipeline()
+		for iter.Next(ctx) {
+			pipe.Del(ctx, iter.Val()) // one key each: keys of a cluster are in several slots
 		}
-		keys = keys[n:]
+		if err := iter.Err(); err != nil {
+			return err
+		}
+		_, err := pipe.Exec(ctx)
+		return err
+	}
+	var err error
+	switch c := c.(type) {
+	case *redis.ClusterClient:
+		err = c.ForEachMaster(ctx, drop)
+	case *redis.Client:
+		err = drop(ctx, c)
+	}
+	if err != nil && err != redis.Nil {
+		tb.Errorf("cleanup of %s: %v", prefix, err)
 	}
 }
