@@ -29,11 +29,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/newsdedup/newsdedup/dedup"
 	"github.com/newsdedup/newsdedup/dedup/read"
@@ -118,10 +117,6 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Registry returns the registry of the server's metrics, for a caller
-// that adds its own.
-func (s *Server) Registry() *prometheus.Registry { return s.metrics.reg }
-
 // ServeHTTP routes a request to its endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
@@ -179,7 +174,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, name string, h en
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.log.Error("newsdedup: serve: panic", "endpoint", name, "panic", fmt.Sprint(v))
+			s.log.Error("newsdedup: serve: panic", "endpoint", name, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			status = s.writeError(w, &apiError{status: http.StatusInternalServerError, msg: "internal error"})
 		}
 	}()
