@@ -23,6 +23,8 @@ Usage:
                                      repeats and spliced paragraphs
   newsdedup index stats|remove|repair|prune|export ...
                                      inspect or maintain a persistent index
+  newsdedup serve [flags]            answer scans and check-and-add over HTTP,
+                                     for crawlers in any language
   newsdedup help [command]           show help
   newsdedup version                  print the version
 
@@ -43,6 +45,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runIndex(ctx, args[1:], stdin, stdout, stderr)
 	case "clean":
 		return runClean(ctx, args[1:], stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			switch args[1] {
@@ -52,6 +56,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				return runIndex(ctx, []string{"--help"}, stdin, stdout, stderr)
 			case "clean":
 				return runClean(ctx, []string{"--help"}, stdin, stdout, stderr)
+			case "serve":
+				return runServe(ctx, []string{"--help"}, stdin, stdout, stderr)
 			}
 			fmt.Fprintf(stderr, "newsdedup: help: unknown command %q\n", args[1])
 			return exitError

@@ -71,6 +71,9 @@ type jsonlDecoder struct {
 	slots  []jsonrec.Span // where the value of each field is in the current line
 	nTitle int
 	nBody  int
+	// noDefaultID leaves the ID of a record without an id field empty
+	// (Record) instead of "name:line".
+	noDefaultID bool
 
 	scratch []byte            // unescaped string being built
 	keyBuf  []byte            // unescaped key
@@ -189,7 +192,7 @@ func (d *jsonlDecoder) decode(name string, n int, line []byte, format string) (*
 			break
 		}
 	}
-	if doc.ID == "" {
+	if doc.ID == "" && !d.noDefaultID {
 		doc.ID = name + ":" + strconv.Itoa(n)
 	}
 	if !d.opts.NoRaw {
