@@ -976,9 +976,20 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	same := func(a, b int) bool {
 		return a >= 0 && b >= 0 && a < n && b < n && L[a].keyed && L[b].keyed && L[a].key == L[b].key
 	}
+	// A repeated label that speaks the article's words ("The official
+	// account", "Our verdict" over each section of an inquest story) is
+	// its parallel structure, not a widget's; "Reply" and "Report" are
+	// not words of the story.
+	var prose map[string]bool
 	for i := range L {
 		l := &L[i]
 		if !l.keyed || !l.linkish() || l.letters == 0 {
+			continue
+		}
+		if prose == nil {
+			prose = proseTerms(L, P)
+		}
+		if anyTerm(prose, P[i]) {
 			continue
 		}
 		for j := range L {
@@ -1189,6 +1200,25 @@ func cjkWord(rs []rune) bool {
 		}
 	}
 	return false
+}
+
+// proseTerms returns the terms (see titleTerms) of the body's sentences
+// of some length: the words the story itself uses.
+func proseTerms(L []line, P []string) map[string]bool {
+	m := make(map[string]bool)
+	for i := range L {
+		if L[i].words >= coreWords && L[i].endSentence && !L[i].skip {
+			forTerms(P[i], func(t string) { m[strings.ToLower(t)] = true })
+		}
+	}
+	return m
+}
+
+// anyTerm reports whether text has a term (see titleTerms) in terms.
+func anyTerm(terms map[string]bool, text string) bool {
+	found := false
+	forTerms(text, func(t string) { found = found || terms[strings.ToLower(t)] })
+	return found
 }
 
 // anchored reports whether text holds anchorShare or more of the

@@ -152,6 +152,20 @@ func TestDetectContext(t *testing.T) {
 			msg:  "trailing line after the article",
 		},
 		{
+			// Parallel structure: each section of the story under the
+			// same labels, which speak its words.
+			name: "labels repeated over each section of the article are its structure",
+			paras: []string{"The council's plan", p[0], "What residents say", p[2],
+				"The council's plan", p[1], "What residents say", p[3],
+				"The council's plan", p[0] + " It met again.", "What residents say", p[2] + " Some agreed."},
+		},
+		{
+			name:  "a widget's label repeated between paragraphs is residue",
+			paras: []string{p[0], "Reply", p[1], "Reply", p[2], "Reply", p[3]},
+			want:  []int{1, 3, 5},
+			msg:   "repeated in the body",
+		},
+		{
 			name: "a run of short lines inside the article is the article's list",
 			paras: []string{p[0], p[1], p[2],
 				"German Shepherd doesn't want to get out of the water",
