@@ -285,7 +285,7 @@ func (a *analysis) bisect() *bisection {
 	defer a.split.Store(b)
 	var nodes []int
 	for i := range a.paras {
-		if len(a.para(i)) > 0 && a.words[i] >= corpus.MinSharedWords {
+		if a.node(i) {
 			nodes = append(nodes, i)
 		}
 	}
@@ -609,7 +609,7 @@ func (s *Detector) offTopicMajority(a *analysis, flagged map[int]model.Hit) bool
 	// Count the paragraphs that name each country; most articles stop
 	// here, so this pass allocates nothing.
 	all := a.countries()
-	isNode := func(i int) bool { return len(a.para(i)) > 0 && a.words[i] >= corpus.MinSharedWords }
+	isNode := a.node
 	type tally struct {
 		c uint64
 		k int
@@ -672,22 +672,8 @@ func (s *Detector) offTopicMajority(a *analysis, flagged map[int]model.Hit) bool
 	if nh == 0 {
 		return false
 	}
-	m, ok := s.splitMajority(a, nodes, side, fixed)
-	if !ok || m.on < s.opts.MismatchThreshold || m.off >= s.opts.MismatchThreshold || m.on < 3*m.off || m.within < 2*m.across {
-		return false
-	}
-	for x, i := range nodes {
-		if _, ok := flagged[i]; ok || side[x] == headline {
-			continue
-		}
-		flagged[i] = model.Hit{
-			Kind: model.OffTopic, Para: i, Rule: "majority",
-			Score: math.Min(1, 0.5+0.5*(1-m.off/s.opts.MismatchThreshold)),
-			Message: fmt.Sprintf("belongs to another story: most of the body is about %s, which the headline does not name (fit to the headline %.2f, against %.2f for its %d paragraphs)",
-				places.Name(foreign.c), m.off, m.on, m.nh),
-		}
-	}
-	return true
+	why := "is about " + places.Name(foreign.c) + ", which the headline does not name"
+	return s.flagOtherStory(a, nodes, side, fixed, 2, "majority", why, flagged)
 }
 
 // offTopicFew runs the test for a body that is mostly another story
@@ -706,7 +692,7 @@ func (s *Detector) offTopicFew(a *analysis, flagged map[int]model.Hit) bool {
 	}
 	var nodes []int
 	for i := range a.paras {
-		if len(a.para(i)) > 0 && a.words[i] >= corpus.MinSharedWords {
+		if a.node(i) {
 			nodes = append(nodes, i)
 		}
 	}
@@ -730,19 +716,38 @@ func (s *Detector) offTopicFew(a *analysis, flagged map[int]model.Hit) bool {
 	if nh == 0 || 2*nf < n {
 		return false
 	}
+	return s.flagOtherStory(a, nodes, side, fixed, fewCohesion, "split", "shares no word with the headline", flagged)
+}
+
+// node reports whether paragraph i takes part in the single-article
+// tests: it has terms, and words enough to be a story's paragraph.
+func (a *analysis) node(i int) bool {
+	return len(a.para(i)) > 0 && a.words[i] >= corpus.MinSharedWords
+}
+
+// flagOtherStory places the paragraphs nodes that side and fixed leave
+// open with splitMajority, and flags the other story's side off_topic,
+// under rule, when it fits the headline less than a mismatched body would
+// while the headline's side fits it at least that well and three times
+// better, and holds together cohesion times as much as it does with the
+// headline's side. why says what the body's majority does ("is about
+// Syria, which the headline does not name"). It reports whether it
+// flagged.
+func (s *Detector) flagOtherStory(a *analysis, nodes, side []int, fixed []bool, cohesion float64, rule, why string, flagged map[int]model.Hit) bool {
 	m, ok := s.splitMajority(a, nodes, side, fixed)
-	if !ok || m.on < s.opts.MismatchThreshold || m.off >= s.opts.MismatchThreshold || m.on < 3*m.off || m.within < fewCohesion*m.across {
+	if !ok || m.on < s.opts.MismatchThreshold || m.off >= s.opts.MismatchThreshold || m.on < 3*m.off || m.within < cohesion*m.across {
 		return false
 	}
+	msg := fmt.Sprintf("belongs to another story: most of the body %s (fit to the headline %.2f, against %.2f for its %d paragraphs)",
+		why, m.off, m.on, m.nh)
 	for x, i := range nodes {
 		if _, ok := flagged[i]; ok || side[x] == headline {
 			continue
 		}
 		flagged[i] = model.Hit{
-			Kind: model.OffTopic, Para: i, Rule: "split",
-			Score: math.Min(1, 0.5+0.5*(1-m.off/s.opts.MismatchThreshold)),
-			Message: fmt.Sprintf("belongs to another story: most of the body shares no word with the headline (fit to the headline %.2f, against %.2f for its %d paragraphs)",
-				m.off, m.on, m.nh),
+			Kind: model.OffTopic, Para: i, Rule: rule,
+			Score:   math.Min(1, 0.5+0.5*(1-m.off/s.opts.MismatchThreshold)),
+			Message: msg,
 		}
 	}
 	return true
