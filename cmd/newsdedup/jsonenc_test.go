@@ -12,6 +12,41 @@ import (
 	"github.com/newsdedup/newsdedup/dedup"
 )
 
+// record is the JSON form of one scanned article, the README's output
+// schema, as encoding/json writes it: the oracle of appendRecord, and of
+// the library's output in TestLibraryMatchesCLI.
+type record struct {
+	ID         string          `json:"id"`
+	Source     string          `json:"source"`
+	Line       int             `json:"line"`
+	Title      string          `json:"title"`
+	Paragraphs []string        `json:"paragraphs"`
+	Findings   []dedup.Finding `json:"findings"`
+	Cluster    string          `json:"cluster,omitempty"`
+}
+
+// findingsRecord is record without the paragraphs, for --findings-only.
+type findingsRecord struct {
+	ID       string          `json:"id"`
+	Source   string          `json:"source"`
+	Line     int             `json:"line"`
+	Title    string          `json:"title"`
+	Findings []dedup.Finding `json:"findings"`
+	Cluster  string          `json:"cluster,omitempty"`
+}
+
+func newRecord(doc *dedup.Document, fs []dedup.Finding, cluster string) record {
+	r := record{ID: doc.ID, Source: doc.Source, Line: doc.Line, Title: doc.Title,
+		Paragraphs: make([]string, len(doc.Paragraphs)), Findings: fs, Cluster: cluster}
+	for i, p := range doc.Paragraphs {
+		r.Paragraphs[i] = p.Text
+	}
+	if r.Findings == nil {
+		r.Findings = []dedup.Finding{}
+	}
+	return r
+}
+
 // encodingJSON is what appendRecord must equal: encoding/json's output for
 // the record, HTML escaping off.
 func encodingJSON(t testing.TB, doc *dedup.Document, fs []dedup.Finding) []byte {

@@ -44,15 +44,7 @@ func TestLibraryMatchesCLI(t *testing.T) {
 			enc.SetEscapeHTML(false)
 			for a, err := range p.Run(ctx, read.Paths(ctx, tc.paths, nil, read.Options{})) {
 				require.NoError(t, err)
-				r := schemaRecord{ID: a.ID, Source: a.Source, Line: a.Line, Title: a.Title,
-					Paragraphs: []string{}, Findings: a.Findings, Cluster: a.Kept}
-				for _, para := range a.Paragraphs {
-					r.Paragraphs = append(r.Paragraphs, para.Text)
-				}
-				if r.Findings == nil {
-					r.Findings = []dedup.Finding{}
-				}
-				require.NoError(t, enc.Encode(r))
+				require.NoError(t, enc.Encode(newRecord(a.Document, a.Findings, a.Kept)))
 			}
 			args := append([]string{"scan", "--format", "jsonl"}, tc.args...)
 			code, got, stderr := runCmd(t, "", append(args, tc.paths...)...)
@@ -60,15 +52,4 @@ func TestLibraryMatchesCLI(t *testing.T) {
 			assert.Equal(t, want.String(), got)
 		})
 	}
-}
-
-// schemaRecord is an article in the README's JSONL schema.
-type schemaRecord struct {
-	ID         string          `json:"id"`
-	Source     string          `json:"source"`
-	Line       int             `json:"line"`
-	Title      string          `json:"title"`
-	Paragraphs []string        `json:"paragraphs"`
-	Findings   []dedup.Finding `json:"findings"`
-	Cluster    string          `json:"cluster,omitempty"`
 }

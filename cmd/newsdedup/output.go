@@ -113,40 +113,6 @@ func (c *csvWriter) finish(stats) error {
 	return c.bw.Flush()
 }
 
-// record is the JSON form of one scanned article; see the README's output
-// schema. Fields are only ever added.
-type record struct {
-	ID         string          `json:"id"`
-	Source     string          `json:"source"`
-	Line       int             `json:"line"`
-	Title      string          `json:"title"`
-	Paragraphs []string        `json:"paragraphs"`
-	Findings   []dedup.Finding `json:"findings"`
-	Cluster    string          `json:"cluster,omitempty"`
-}
-
-// findingsRecord is record without the paragraphs, for --findings-only.
-type findingsRecord struct {
-	ID       string          `json:"id"`
-	Source   string          `json:"source"`
-	Line     int             `json:"line"`
-	Title    string          `json:"title"`
-	Findings []dedup.Finding `json:"findings"`
-	Cluster  string          `json:"cluster,omitempty"`
-}
-
-func newRecord(doc *dedup.Document, fs []dedup.Finding, cluster string) record {
-	r := record{ID: doc.ID, Source: doc.Source, Line: doc.Line, Title: doc.Title,
-		Paragraphs: make([]string, len(doc.Paragraphs)), Findings: fs, Cluster: cluster}
-	for i, p := range doc.Paragraphs {
-		r.Paragraphs[i] = p.Text
-	}
-	if r.Findings == nil {
-		r.Findings = []dedup.Finding{}
-	}
-	return r
-}
-
 // jsonlWriter writes one JSON object per article and line; with
 // findingsOnly, only the articles with findings, without their
 // paragraphs.
