@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/corpus"
+	"github.com/newsdedup/newsdedup/dedup/internal/fifo"
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
 	"github.com/newsdedup/newsdedup/dedup/internal/repeat"
 	"github.com/newsdedup/newsdedup/dedup/internal/residue"
@@ -160,10 +161,8 @@ type bodyMemo struct {
 	size   int
 	budget int
 	// seen holds the keys of recent bodies met once, for the second-sight
-	// rule; seenRing their order, oldest at seenNext.
-	seen     map[uint64]struct{}
-	seenRing []uint64
-	seenNext int
+	// rule.
+	seen *fifo.Map[struct{}]
 }
 
 // memoSlot is a memoised entry and the documents still to come that carry
@@ -241,21 +240,13 @@ func (m *bodyMemo) put(k uint64, b *bodyEntry, left int) {
 // secondSight reports whether body k was met before, and remembers it
 // when not.
 func (m *bodyMemo) secondSight(k uint64) bool {
-	if _, ok := m.seen[k]; ok {
-		delete(m.seen, k)
+	if _, ok := m.seen.Get(k); ok {
+		m.seen.Delete(k)
 		return true
 	}
 	if m.seen == nil {
-		m.seen = make(map[uint64]struct{})
-		m.seenRing = make([]uint64, 0, seenKeys)
+		m.seen = fifo.New[struct{}](seenKeys)
 	}
-	if len(m.seenRing) < seenKeys {
-		m.seenRing = append(m.seenRing, k)
-	} else {
-		delete(m.seen, m.seenRing[m.seenNext])
-		m.seenRing[m.seenNext] = k
-		m.seenNext = (m.seenNext + 1) % seenKeys
-	}
-	m.seen[k] = struct{}{}
+	m.seen.Put(k, struct{}{})
 	return false
 }

@@ -54,6 +54,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/newsdedup/newsdedup/dedup/internal/fifo"
 	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
 )
@@ -139,10 +140,8 @@ type Finder struct {
 	// by body hash: a run that carries one body many times (a crawl's
 	// copies of a page) signs it once, and a run of new text keeps no
 	// more than that many.
-	preparedMu   sync.Mutex
-	prepared     map[uint64]*Body
-	preparedRing []uint64
-	preparedNext int
+	preparedMu sync.Mutex
+	prepared   *fifo.Map[*Body]
 }
 
 // preparedBodies bounds the bodies whose preparation a Finder keeps for
@@ -221,7 +220,7 @@ type Body struct {
 func (f *Finder) Prepare(doc *model.Doc) *Body {
 	h := doc.BodyKey()
 	f.preparedMu.Lock()
-	b := f.prepared[h]
+	b, _ := f.prepared.Get(h)
 	f.preparedMu.Unlock()
 	if b != nil {
 		return b
@@ -231,20 +230,13 @@ func (f *Finder) Prepare(doc *model.Doc) *Body {
 	f.preparers.Put(p)
 	f.preparedMu.Lock()
 	defer f.preparedMu.Unlock()
-	if _, ok := f.prepared[h]; ok {
+	if _, ok := f.prepared.Get(h); ok {
 		return b
 	}
 	if f.prepared == nil {
-		f.prepared = make(map[uint64]*Body)
+		f.prepared = fifo.New[*Body](preparedBodies)
 	}
-	if len(f.preparedRing) < preparedBodies {
-		f.preparedRing = append(f.preparedRing, h)
-	} else {
-		delete(f.prepared, f.preparedRing[f.preparedNext])
-		f.preparedRing[f.preparedNext] = h
-		f.preparedNext = (f.preparedNext + 1) % preparedBodies
-	}
-	f.prepared[h] = b
+	f.prepared.Put(h, b)
 	return b
 }
 
