@@ -28,9 +28,8 @@ func main() {
 	}
 	for _, p := range pkgs {
 		d := doc.New(p, "x", 0)
-		n := 0
 		var names []string
-		add := func(s string) { n++; names = append(names, s) }
+		add := func(s string) { names = append(names, s) }
 		for _, v := range append(d.Consts, d.Vars...) {
 			for _, s := range v.Names {
 				add(s)
@@ -60,6 +59,6 @@ func main() {
 				}
 			}
 		}
-		fmt.Printf("%d exported identifiers: %s\n", n, strings.Join(names, " "))
+		fmt.Printf("%d exported identifiers: %s\n", len(names), strings.Join(names, " "))
 	}
 }

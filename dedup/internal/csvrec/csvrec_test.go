@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -220,7 +221,7 @@ func FuzzReader(f *testing.F) {
 			}
 			require.NoError(t, err)
 			line, _ := cr.FieldPos(0)
-			if g.Err != nil || g.Line != line || !equalStrings(g.Values, rec) {
+			if g.Err != nil || g.Line != line || !slices.Equal(g.Values, rec) {
 				t.Fatalf("record %d: got %+v, want %q on line %d", i, g, rec, line)
 			}
 			ends = append(ends, cr.InputOffset())
@@ -248,18 +249,6 @@ func FuzzReader(f *testing.F) {
 			require.Equal(t, fields, parsed)
 		}
 	})
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // paragraphs returns the non-blank lines of v, trimmed, as the reader

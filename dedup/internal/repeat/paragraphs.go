@@ -32,6 +32,7 @@ package repeat
 
 import (
 	"math/bits"
+	"slices"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -206,7 +207,7 @@ func (sc *scratch) repeats(paras []string, i, j int) (edits int, ok bool) {
 	if len(wi) < minRepeatedWords || len(wj) < minRepeatedWords {
 		return 0, false
 	}
-	if equalHashes(wi, wj) {
+	if slices.Equal(wi, wj) {
 		return 0, true
 	}
 	longer := max(len(wi), len(wj))
@@ -415,16 +416,4 @@ func isQuickLetter(r rune) bool {
 // apostrophe, dropped like ASCII '.
 func isQuickApostrophe(r rune) bool {
 	return r == '’' || r == '‘' || r == 'ʼ'
-}
-
-func equalHashes(a, b []uint64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
