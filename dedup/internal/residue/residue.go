@@ -986,17 +986,22 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		if !l.keyed || !l.linkish() || l.letters == 0 {
 			continue
 		}
-		if prose == nil {
-			prose = proseTerms(L, P)
-		}
-		if anyTerm(prose, P[i]) {
-			continue
-		}
+		checked := false
 		for j := range L {
-			if j != i && (j < i-1 || j > i+1) && same(i, j) {
-				l.add(0.35, false, "repeated in the body")
-				recurs[i] = recurs[i] || same(i-1, j-1) || same(i+1, j+1)
+			if j == i || (j >= i-1 && j <= i+1) || !same(i, j) {
+				continue
 			}
+			if !checked {
+				if prose == nil {
+					prose = proseTerms(L, P)
+				}
+				if anyTerm(prose, P[i]) {
+					break
+				}
+				checked = true
+			}
+			l.add(0.35, false, "repeated in the body")
+			recurs[i] = recurs[i] || same(i-1, j-1) || same(i+1, j+1)
 		}
 	}
 	if stats != nil && stats.docs() > 1 {
@@ -1208,7 +1213,7 @@ func proseTerms(L []line, P []string) map[string]bool {
 	m := make(map[string]bool)
 	for i := range L {
 		if L[i].words >= coreWords && L[i].endSentence && !L[i].skip {
-			forTerms(P[i], func(t string) { m[strings.ToLower(t)] = true })
+			forTerms(P[i], func(t string) { m[t] = true })
 		}
 	}
 	return m
@@ -1217,7 +1222,7 @@ func proseTerms(L []line, P []string) map[string]bool {
 // anyTerm reports whether text has a term (see titleTerms) in terms.
 func anyTerm(terms map[string]bool, text string) bool {
 	found := false
-	forTerms(text, func(t string) { found = found || terms[strings.ToLower(t)] })
+	forTerms(text, func(t string) { found = found || terms[t] })
 	return found
 }
 
