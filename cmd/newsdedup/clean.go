@@ -131,22 +131,10 @@ func cleanFlags(o *cleanOptions) *pflag.FlagSet {
 func runClean(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var o cleanOptions
 	fs := cleanFlags(&o)
-	fs.SetOutput(io.Discard)
-	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "newsdedup: clean: %v\nRun 'newsdedup help clean' for usage.\n", err)
-		return exitError
+	if code, done := parseCommand("clean", cleanUsage, fs, args, stdout, stderr); done {
+		return code
 	}
-	if *help {
-		fmt.Fprint(stdout, cleanUsage)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		return exitClean
-	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "newsdedup: clean: %v\n", err)
-		return exitError
-	}
+	fail := failer("clean", stderr)
 	remove, err := removeFunc(o.keep, o.drop)
 	if err != nil {
 		return fail(err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+
+	"github.com/spf13/pflag"
 )
 
 // Exit codes, as linters have them.
@@ -79,4 +81,33 @@ func version() string {
 		return bi.Main.Version
 	}
 	return "(devel)"
+}
+
+// parseCommand parses the flags of command name, which prints usage and
+// fs's flags on -h. done is true when the command has nothing more to
+// do: it asked for help (code exitClean), or its flags are wrong (code
+// exitError, said on stderr).
+func parseCommand(name, usage string, fs *pflag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+	fs.SetOutput(io.Discard)
+	help := fs.BoolP("help", "h", false, "show this help")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "newsdedup: %s: %v\nRun 'newsdedup help %s' for usage.\n", name, err, name)
+		return exitError, true
+	}
+	if *help {
+		fmt.Fprint(stdout, usage)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return exitClean, true
+	}
+	return 0, false
+}
+
+// failer returns what command name calls on an error that ends it: the
+// error said on stderr, and the exit code.
+func failer(name string, stderr io.Writer) func(error) int {
+	return func(err error) int {
+		fmt.Fprintf(stderr, "newsdedup: %s: %v\n", name, err)
+		return exitError
+	}
 }

@@ -173,22 +173,10 @@ func newPipeline(d dedup.Options) (*dedup.Pipeline, error) {
 func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var o scanOptions
 	fs := scanFlags(&o)
-	fs.SetOutput(io.Discard)
-	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "newsdedup: scan: %v\nRun 'newsdedup help scan' for usage.\n", err)
-		return exitError
+	if code, done := parseCommand("scan", scanUsage, fs, args, stdout, stderr); done {
+		return code
 	}
-	if *help {
-		fmt.Fprint(stdout, scanUsage)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		return exitClean
-	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "newsdedup: scan: %v\n", err)
-		return exitError
-	}
+	fail := failer("scan", stderr)
 	popts, err := o.pipelineOptions()
 	if err != nil {
 		return fail(err)

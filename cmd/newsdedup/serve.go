@@ -116,22 +116,10 @@ func serveFlags(o *serveOptions) *pflag.FlagSet {
 func runServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var o serveOptions
 	fs := serveFlags(&o)
-	fs.SetOutput(io.Discard)
-	help := fs.BoolP("help", "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "newsdedup: serve: %v\nRun 'newsdedup help serve' for usage.\n", err)
-		return exitError
+	if code, done := parseCommand("serve", serveUsage, fs, args, stdout, stderr); done {
+		return code
 	}
-	if *help {
-		fmt.Fprint(stdout, serveUsage)
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		return exitClean
-	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "newsdedup: serve: %v\n", err)
-		return exitError
-	}
+	fail := failer("serve", stderr)
 	if fs.NArg() > 0 {
 		return fail(fmt.Errorf("unexpected argument %q: serve reads articles from requests", fs.Arg(0)))
 	}
