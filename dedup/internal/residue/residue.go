@@ -71,6 +71,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newsdedup/newsdedup/dedup/internal/fifo"
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
 )
 
@@ -214,15 +215,12 @@ func New(opts Options) *Detector {
 // and matched before the headline and context are considered. Entries are
 // never modified once stored. When full it forgets the oldest entry.
 type memo struct {
-	mu    sync.Mutex
-	max   int
-	m     map[uint64][]line
-	order []uint64 // ring of keys, oldest at next
-	next  int
+	mu sync.Mutex
+	m  *fifo.Map[[]line]
 }
 
 func newMemo(max int) *memo {
-	return &memo{max: max, m: make(map[uint64][]line, max)}
+	return &memo{m: fifo.New[[]line](max)}
 }
 
 // get copies the remembered lines of body key into L and reports whether
@@ -232,7 +230,7 @@ func (m *memo) get(key uint64, L []line) bool {
 		return false
 	}
 	m.mu.Lock()
-	lines, ok := m.m[key]
+	lines, ok := m.m.Get(key)
 	m.mu.Unlock()
 	if !ok || len(lines) != len(L) {
 		return false
@@ -249,17 +247,9 @@ func (m *memo) put(key uint64, L []line) {
 	lines := slices.Clone(L)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.m[key]; ok {
-		return
+	if _, ok := m.m.Get(key); !ok {
+		m.m.Put(key, lines)
 	}
-	if len(m.order) < m.max {
-		m.order = append(m.order, key)
-	} else {
-		delete(m.m, m.order[m.next])
-		m.order[m.next] = key
-		m.next = (m.next + 1) % m.max
-	}
-	m.m[key] = lines
 }
 
 // line is what the detector measures and concludes about one
