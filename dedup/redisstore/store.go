@@ -292,15 +292,6 @@ func (s *Store) checkMarker(ctx context.Context) error {
 	return err
 }
 
-// scrub replaces the password of url, should an error repeat it.
-func scrub(err error, rawURL string) error {
-	pw := urlPassword(rawURL)
-	if err == nil || len(pw) < 1 || !strings.Contains(err.Error(), pw) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), pw, "xxxxx"))
-}
-
 // Prefix returns the key namespace of the store.
 func (s *Store) Prefix() string { return s.prefix }
 

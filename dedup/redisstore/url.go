@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -122,6 +123,76 @@ func urlPassword(raw string) string {
 	return pw
 }
 
+// scrub replaces, should an error repeat them, the parts of url that
+// redact leaves out (the password, and the query parameters, path,
+// opaque part and fragment where a mistyped URL may have put it): go-redis
+// quotes an unknown option, and "redis://?:PASSWORD@host" makes the
+// password one.
+func scrub(err error, rawURL string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	hidden := hiddenParts(rawURL)
+	changed := false
+	for _, h := range hidden {
+		if strings.Contains(msg, h) {
+			msg, changed = strings.ReplaceAll(msg, h, "xxxxx"), true
+		}
+	}
+	if !changed {
+		return err
+	}
+	return errors.New(msg)
+}
+
+// hiddenParts returns the parts of rawURL that redact does not show,
+// longest first: the password, and, of three bytes or more, the query
+// (as written and decoded), the parameters redact drops, a path that is
+// not a database number, the opaque part and the fragment.
+func hiddenParts(rawURL string) []string {
+	var out []string
+	if pw := urlPassword(rawURL); pw != "" {
+		out = append(out, pw)
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return out
+	}
+	add := func(parts ...string) {
+		for _, p := range parts {
+			if len(p) >= 3 {
+				out = append(out, p)
+			}
+		}
+	}
+	if dq, err := url.QueryUnescape(u.RawQuery); err == nil {
+		add(dq)
+	}
+	add(u.RawQuery, u.Opaque, u.Fragment)
+	if !dbPath.MatchString(u.Path) {
+		add(u.Path)
+	}
+	q, _ := url.ParseQuery(u.RawQuery)
+	for k, vs := range q {
+		shown := shownParams[k]
+		if !shown {
+			add(k)
+		}
+		for _, v := range vs {
+			if !shown || strings.ContainsAny(v, "@/?#") {
+				add(v)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}
+
+// shownParams are the query parameters redact shows: those that name
+// the index.
+var shownParams = map[string]bool{"prefix": true, "cluster": true, "addr": true}
+
 // redact returns u for messages: scheme, user, host and database number,
 // with the password shown as xxxxx. The query, any other path, an opaque
 // part and a fragment are left out, since a mistyped URL may have put
@@ -144,7 +215,7 @@ func redact(u *url.URL) string {
 		// The parameters that name the index, and no other.
 		q, _ := url.ParseQuery(u.RawQuery)
 		keep := url.Values{}
-		for _, k := range []string{"prefix", "cluster", "addr"} {
+		for _, k := range []string{"prefix", "cluster", "addr"} { // shownParams, in order
 			for _, v := range q[k] {
 				if !strings.ContainsAny(v, "@/?#") {
 					keep.Add(k, v)
