@@ -268,15 +268,21 @@ type line struct {
 	// spanW and spanCat hold a pattern's match on a span of a long
 	// paragraph, which counts only when the paragraph is not article
 	// text (see anchored).
-	spanW       float64
-	spanCat     string
-	skip        bool // the title, repeated
-	key         uint64
-	keyed       bool
-	strong      float64 // noisy-OR of strong evidence
-	weak        float64 // noisy-OR of weak evidence
-	reason      string
-	reasonW     float64
+	spanW   float64
+	spanCat string
+	skip    bool // the title, repeated
+	key     uint64
+	keyed   bool
+	strong  float64 // noisy-OR of strong evidence
+	weak    float64 // noisy-OR of weak evidence
+	reason  string
+	reasonW float64
+	// head marks a line of the article's head (its byline, dateline and
+	// deck, right before the article proper): only strong evidence
+	// counts there, whose reason sReason keeps.
+	head        bool
+	sReason     string
+	sReasonW    float64
 	block       bool // a marker of a link block
 	blockOpens  bool // a marker that opens one ("Related")
 	blockReason string
@@ -305,6 +311,11 @@ func (l *line) linkish() bool {
 func (l *line) add(w float64, strong bool, reason string) {
 	if strong {
 		l.strong = 1 - (1-l.strong)*(1-w)
+		if w > l.sReasonW {
+			l.sReason, l.sReasonW = reason, w
+		}
+	} else if l.head {
+		return
 	} else {
 		l.weak = 1 - (1-l.weak)*(1-w)
 		w *= l.penalty()
@@ -914,6 +925,21 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	n := len(L)
 	P := doc.Paras
 
+	// The few lines right before the article proper (see articleCore) are
+	// its head: byline, dateline, deck, the agency's name. Their shape is
+	// the shape of a link, so only strong evidence (a pattern) makes them
+	// residue, on a body that is an article rather than a whole page's
+	// text.
+	first, last := articleCore(L)
+	dense := shortLineShare(L) >= densePage
+	if !dense {
+		for i := max(0, first-creditBefore); i < first; i++ {
+			l := &L[i]
+			l.head, l.weak = true, 0
+			l.reason, l.reasonW = l.sReason, l.sReasonW
+		}
+	}
+
 	// A pattern that matched a span of a long paragraph makes it residue
 	// only when the paragraph is not article text: a legal footer or a
 	// comment form is, the article with "© Reuters" at its end is not.
@@ -1026,8 +1052,6 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// specifications and bylines stand. Outside it, or on a page made
 	// mostly of short lines (a whole page's text, navigation and all),
 	// short headline-like lines are what they look like.
-	first, last := articleCore(L)
-	dense := shortLineShare(L) >= densePage
 	intro := introducedLists(L)
 	// The few lines right before it are its byline and dateline.
 	byShape := func(i int) bool { return !intro[i] && (dense || i < first-creditBefore || i > last) }

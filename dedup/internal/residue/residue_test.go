@@ -160,6 +160,19 @@ func TestDetectContext(t *testing.T) {
 				"The council's plan", p[0] + " It met again.", "What residents say", p[2] + " Some agreed."},
 		},
 		{
+			// Boilerpipe's and Readability's output of a news page: the
+			// lines before the first paragraph are the article's own.
+			name:  "the article's head (agency, dateline, byline) is kept though it reads like links",
+			title: "Steelers' Batch likely to start",
+			paras: []string{"TRIBUNE-REVIEW", "Saturday, December 29, 2007", "By Juliette Garside and Helen Power", p[0], p[1], p[2], p[3]},
+		},
+		{
+			name:  "a share prompt in the article's head is residue",
+			paras: []string{"By Juliette Garside", "Share this article on Facebook", p[0], p[1], p[2], p[3]},
+			want:  []int{1},
+			msg:   "share",
+		},
+		{
 			name:  "a widget's label repeated between paragraphs is residue",
 			paras: []string{p[0], "Reply", p[1], "Reply", p[2], "Reply", p[3]},
 			want:  []int{1, 3, 5},
