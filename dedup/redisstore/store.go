@@ -98,7 +98,12 @@
 // are idempotent, an Insert answered with the Store's own entry (same
 // claim number and signature) counts as inserted, and a SetStatus whose
 // first reply was lost is answered ErrLeaseLost, which dedup.Index
-// resolves by reading the decision. go-redis's own log lines are
+// resolves by reading the decision. A SetStatus whose script was
+// answered counts as done even when the rest of its pipeline (a counter
+// move, other calls' commands) died with the connection: go-redis then
+// marks every command of the pipeline failed, the answered ones too, and
+// with a Redis that stays down a decision made would be reported failed,
+// its article never written out. go-redis's own log lines are
 // discarded (redis.SetLogger): errors reach the caller, never stderr.
 package redisstore
 
@@ -509,21 +514,36 @@ func (s *Store) SetStatus(ctx context.Context, id, owner string, st dedup.Status
 		return fmt.Errorf("redisstore: set status %.100q: invalid status %d", id, st)
 	}
 	guess := counterMove(int(dedup.StatusPending), int(st))
+	// The first answer of the status script is the decision, even when
+	// its pipeline failed after it (the connection died before the
+	// counter move's reply): go-redis then stamps the connection's error
+	// on every command, the answered ones too, and a Redis that stays
+	// down would turn a decision made into an article never written out,
+	// which a rerun reports "already in the index". A later answer (to a
+	// retry) is -3, the entry being decided already.
 	var set *redis.Cmd
+	var answer int64
+	answered := false
+	note := func() {
+		if v, ok := scriptInt(set); ok && !answered {
+			answer, answered = v, true
+		}
+	}
 	err := s.run(ctx, func(pipe redis.Pipeliner) {
+		note()
 		set = statusScript.Eval(ctx, pipe, []string{s.entryKey(id)}, owner, int(st), dupOf)
 		guess.queue(ctx, pipe, s.stats)
 	})
-	if err != nil {
+	note()
+	switch {
+	case !answered && err == nil:
+		return fmt.Errorf("redisstore: set status %.100q: script reply %v", id, set.Val())
+	case !answered:
 		return fmt.Errorf("redisstore: set status %.100q: %w", id, err)
+	case answer == 0:
+		return nil // its counter move may be lost with the pipeline (Prune recounts)
 	}
-	r, err := set.Int()
-	if err != nil {
-		return fmt.Errorf("redisstore: set status %.100q: %w", id, err)
-	}
-	if r == 0 {
-		return nil
-	}
+	r := int(answer)
 	// Nothing changed: take the guess back.
 	if err := s.run(ctx, func(pipe redis.Pipeliner) { counters{}.minus(guess).queue(ctx, pipe, s.stats) }); err != nil {
 		return fmt.Errorf("redisstore: set status %.100q: %w", id, err)
@@ -532,6 +552,16 @@ func (s *Store) SetStatus(ctx context.Context, id, owner string, st dedup.Status
 		return fmt.Errorf("redisstore: set status %.100q: %w", id, dedup.ErrNotFound)
 	}
 	return fmt.Errorf("redisstore: set status %.100q: %w", id, dedup.ErrLeaseLost)
+}
+
+// scriptInt returns the integer reply of a script command, when one was
+// read (whatever error go-redis set on the command afterwards).
+func scriptInt(c *redis.Cmd) (int64, bool) {
+	if c == nil {
+		return 0, false
+	}
+	v, ok := c.Val().(int64)
+	return v, ok
 }
 
 // TakeOver hands the lease of the entry id pending under from to to,
