@@ -136,8 +136,12 @@ func scrub(err error, rawURL string) error {
 	hidden := hiddenParts(rawURL)
 	changed := false
 	for _, h := range hidden {
-		if strings.Contains(msg, h) {
-			msg, changed = strings.ReplaceAll(msg, h, "xxxxx"), true
+		// As written, and as %q writes it inside quotes.
+		q := strconv.Quote(h)
+		for _, form := range []string{h, q[1 : len(q)-1]} {
+			if strings.Contains(msg, form) {
+				msg, changed = strings.ReplaceAll(msg, form, "xxxxx"), true
+			}
 		}
 	}
 	if !changed {
@@ -171,7 +175,9 @@ func hiddenParts(rawURL string) []string {
 	}
 	add(u.RawQuery, u.Opaque, u.Fragment)
 	if !dbPath.MatchString(u.Path) {
-		add(u.Path)
+		// go-redis quotes the path without its slashes as a database
+		// number.
+		add(u.Path, strings.Trim(u.Path, "/"), u.EscapedPath(), strings.Trim(u.EscapedPath(), "/"))
 	}
 	q, _ := url.ParseQuery(u.RawQuery)
 	for k, vs := range q {
