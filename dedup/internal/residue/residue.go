@@ -1069,10 +1069,43 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			break
 		}
 	}
+	// A table or list of the article's own (a scorecard, tour dates,
+	// results, ingredients) is short lines too: most of its lines carry
+	// numbers and a quarter of them or more name what the article's prose
+	// names. A link list is other stories' headlines. ownData returns
+	// which lines of i..j-1 are such rows (numbers or the article's
+	// terms), or nil when the block is not a table of the article's.
+	ownData := func(i, j int) []bool {
+		num := 0
+		for m := i; m < j; m++ {
+			if L[m].digits > 0 {
+				num++
+			}
+		}
+		if j <= i || num*2 < j-i {
+			return nil
+		}
+		if prose == nil {
+			prose = proseTerms(L, P)
+		}
+		rows, named := make([]bool, j-i), 0
+		for m := i; m < j; m++ {
+			t := anyTerm(prose, P[m])
+			if t {
+				named++
+			}
+			rows[m-i] = t || L[m].digits > 0
+		}
+		if named*4 < j-i {
+			return nil
+		}
+		return rows
+	}
 	if lastContent >= 0 {
+		rows := ownData(lastContent+1, n)
 		for i := lastContent + 1; i < n; i++ {
 			l := &L[i]
-			if l.skip || !byShape(i) {
+			if l.skip || !byShape(i) || (rows != nil && rows[i-lastContent-1]) {
 				continue
 			}
 			switch {
@@ -1107,8 +1140,12 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		evidenced := trunc >= 2 || slices.Contains(recurs[i:j], true)
 		if k >= 3 && (!opening || evidenced) {
 			reason := fmt.Sprintf("related-link list (%d short headline-like lines)", k)
+			var rows []bool
+			if !evidenced {
+				rows = ownData(i, j)
+			}
 			for m := i; m < j; m++ {
-				if evidenced || byShape(m) {
+				if evidenced || (byShape(m) && (rows == nil || !rows[m-i])) {
 					L[m].add(0.45, false, reason)
 				}
 			}

@@ -233,6 +233,24 @@ func TestDetectContext(t *testing.T) {
 			msg:   "trailing line after the article",
 		},
 		{
+			// A scorecard, results or tour dates: rows with numbers
+			// that name what the story names.
+			name: "a table of the article's own after it stays",
+			paras: []string{p[0], p[1], p[2], p[3],
+				"Vote on the bridge", "Council 7, against 2", "Mayor's motion 5-4",
+				"Ferry proposal 3 in favour", "Footbridge opening in 6 weeks", "Repairs 8 months, $12 million"},
+		},
+		{
+			name: "a list of other stories with dates after the article goes",
+			paras: []string{p[0], p[1], p[2], p[3],
+				"German Shepherd saved from lake, 3 Jan 2008",
+				"Seal takes refuge in shark cage, 2 Jan 2008",
+				"Tiger jumps on car roof, 1 Jan 2008",
+				"French Spiderman scales Russian skyscraper, 31 Dec 2007"},
+			want: []int{4, 5, 6, 7},
+			msg:  "trailing line after the article",
+		},
+		{
 			name:  "a copy of the headline is left to the repeated-headline detector",
 			title: "Bridge closed for eight months after cracks found",
 			paras: []string{"Bridge closed for eight months after cracks found", p[0], p[1], p[2], p[3], "Bridge Closed For Eight Months..."},
