@@ -280,8 +280,12 @@ type line struct {
 	// head marks a line of the article's head (its byline, dateline and
 	// deck, right before the article proper): only strong evidence
 	// counts there, whose reason sReason keeps.
-	head        bool
-	sReason     string
+	head    bool
+	sReason string
+	// wrapped marks a line of a paragraph hard-wrapped into lines (see
+	// markWrapped): prose however short, where only strong evidence
+	// counts too.
+	wrapped     bool
 	sReasonW    float64
 	block       bool // a marker of a link block
 	blockOpens  bool // a marker that opens one ("Related")
@@ -314,7 +318,7 @@ func (l *line) add(w float64, strong bool, reason string) {
 		if w > l.sReasonW {
 			l.sReason, l.sReasonW = reason, w
 		}
-	} else if l.head {
+	} else if l.head || l.wrapped {
 		return
 	} else {
 		l.weak = 1 - (1-l.weak)*(1-w)
@@ -940,6 +944,8 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 	}
 
+	markWrapped(L)
+
 	// A pattern that matched a span of a long paragraph makes it residue
 	// only when the paragraph is not article text: a legal footer or a
 	// comment form is, the article with "© Reuters" at its end is not.
@@ -1210,6 +1216,41 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		case (flagged(i-1) || flagged(i+1)) && (l.titleCase() || l.endEllipsis || l.allCapsWords == l.alphaWords):
 			l.add(0.35, false, "next to residue")
 		}
+	}
+}
+
+// wrapWords is the length of a hard-wrapped paragraph, in words over
+// its lines, from which its lines are prose.
+const wrapWords = 12
+
+// markWrapped marks the lines of paragraphs hard-wrapped into lines (a
+// page's <br>s, text wrapped at a width): each line after the first
+// begins in lower case where the one before it ends no sentence, the
+// last ends one, and together they hold wrapWords words or more, three
+// or more a line. Their evidence by shape
+// is dropped: a wrapped sentence's pieces look like fragments, captions
+// and trailing links one by one.
+func markWrapped(L []line) {
+	n := len(L)
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && L[j].firstLower && L[j].letters > 0 && !L[j].skip &&
+			L[j-1].letters > 0 && !L[j-1].skip && !L[j-1].endSentence && !L[j-1].endColon {
+			j++
+		}
+		words := 0
+		for m := i; m < j; m++ {
+			words += L[m].words
+		}
+		// It ends a sentence, and its lines are not a menu's words.
+		if j-i >= 2 && words >= wrapWords && L[j-1].endSentence && words >= 3*(j-i) {
+			for m := i; m < j; m++ {
+				l := &L[m]
+				l.wrapped, l.weak = true, 0
+				l.reason, l.reasonW = l.sReason, l.sReasonW
+			}
+		}
+		i = j
 	}
 }
 

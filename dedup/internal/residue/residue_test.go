@@ -251,6 +251,14 @@ func TestDetectContext(t *testing.T) {
 			msg:  "trailing line after the article",
 		},
 		{
+			name: "a paragraph hard-wrapped into short lines is prose",
+			paras: []string{p[0], p[1], p[2],
+				"Residents who commute across",
+				"the river said the closure would add",
+				"half an hour to their daily journeys, and",
+				"some called for a ferry."},
+		},
+		{
 			name:  "a copy of the headline is left to the repeated-headline detector",
 			title: "Bridge closed for eight months after cracks found",
 			paras: []string{"Bridge closed for eight months after cracks found", p[0], p[1], p[2], p[3], "Bridge Closed For Eight Months..."},
