@@ -936,12 +936,23 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// text.
 	first, last := articleCore(L)
 	dense := shortLineShare(L) >= densePage
-	if !dense {
-		for i := max(0, first-creditBefore); i < first; i++ {
-			l := &L[i]
-			l.head, l.weak = true, 0
-			l.reason, l.reasonW = l.sReason, l.sReasonW
+	headFrom := max(0, first-creditBefore)
+	if dense {
+		// On a whole page's text the lines before the article are its
+		// menus, unless the headline stands right above them: what is
+		// between the headline and the article is the article's head.
+		headFrom = first
+		for i := first - 1; i >= 0 && i >= first-headLines; i-- {
+			if L[i].skip {
+				headFrom = i + 1
+				break
+			}
 		}
+	}
+	for i := headFrom; i < first; i++ {
+		l := &L[i]
+		l.head, l.weak = true, 0
+		l.reason, l.reasonW = l.sReason, l.sReasonW
 	}
 
 	markWrapped(L)
@@ -1218,6 +1229,10 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 	}
 }
+
+// headLines is how far above the article proper a copy of the headline
+// makes the lines between the article's head, on a whole page's text.
+const headLines = 6
 
 // wrapWords is the length of a hard-wrapped paragraph, in words over
 // its lines, from which its lines are prose.

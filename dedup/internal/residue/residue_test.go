@@ -259,6 +259,19 @@ func TestDetectContext(t *testing.T) {
 				"some called for a ferry."},
 		},
 		{
+			// A whole page's text: menus, the headline, the byline and
+			// date, the article, more menus.
+			name:  "on a whole page, the lines between the headline and the article are its head",
+			title: "Bridge closed for eight months after cracks found",
+			paras: []string{"Home", "News", "Sport", "Business", "Weather", "Contact us",
+				"Bridge closed for eight months after cracks found",
+				"Friday, December 28, 2007", "CHARLES GOLDBERG", "News Staff Writer",
+				p[0], p[1], p[2], p[3],
+				"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+				"Terms of use", "Privacy policy", "Site map"},
+			want: []int{0, 1, 2, 3, 4, 5, 14, 15, 16, 17, 18, 19},
+		},
+		{
 			name:  "a copy of the headline is left to the repeated-headline detector",
 			title: "Bridge closed for eight months after cracks found",
 			paras: []string{"Bridge closed for eight months after cracks found", p[0], p[1], p[2], p[3], "Bridge Closed For Eight Months..."},
