@@ -432,6 +432,9 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 	// An article's own credit lines (its dateline, copyright or credit)
 	// are told from a site's: within the article proper of a body that is
 	// an article rather than a whole page's text, they are the article's.
+	// On a whole page's text only its dateline is, within the article or
+	// its head under a copy of the headline: a page's footer holds the
+	// site's copyright and credits.
 	first, last := articleCore(L)
 	dense := shortLineShare(L) >= densePage
 	var out []model.Hit
@@ -445,7 +448,11 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 			continue
 		}
 		rule := ruleOf(l.reason)
-		if creditCategories[rule] && !dense && first <= i+creditBefore && i <= last+creditAfter {
+		from := first - creditBefore
+		if dense && rule == "update" {
+			from = first
+		}
+		if creditCategories[rule] && (!dense || rule == "update") && (i >= from || l.head) && i <= last+creditAfter {
 			rule = "article-credit"
 		}
 		// The message says why; the kind is the finding's, and not

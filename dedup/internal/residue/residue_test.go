@@ -517,3 +517,23 @@ func BenchmarkDetect(b *testing.B) {
 		})
 	}
 }
+
+// TestArticleCreditOnWholePage checks which credit lines of a whole
+// page's text are the article's own: its dateline under the headline is,
+// a copyright line in the footer is not.
+func TestArticleCreditOnWholePage(t *testing.T) {
+	p := prose
+	title := "Bridge closed for eight months after cracks found"
+	doc := testDoc(title, "Home", "News", "Sport", "Business", "Weather", "Contact us",
+		title, "Published: Saturday, December 29, 2007",
+		p[0], p[1], p[2], p[3],
+		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"Terms of use", "Privacy policy", "Site map", "© 2008 The Daily Courier. All rights reserved.")
+	rules := map[int]string{}
+	for _, h := range New(Options{}).Detect(doc, nil) {
+		rules[h.Para] = h.Rule
+	}
+	assert.Equal(t, "article-credit", rules[7], "the dateline between the headline and the article: %v", rules)
+	assert.NotEqual(t, "article-credit", rules[18], "a copyright line in the page's footer")
+	assert.Contains(t, rules, 18, "the footer's copyright line is residue")
+}
