@@ -89,11 +89,9 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
 	return v
 }
 
-// expansions returns, per body, its unit vector of top terms and its
-// neighbours, most similar first. tops holds each body's top terms with
-// raw frequencies. Up to workers goroutines share the bodies; the result
-// does not depend on how many.
-func expansions(tops []terms.Vector, idf func(uint64) float64, workers int) ([]terms.Vector, [][]neighbour) {
+// unitVectors returns, per body, its unit vector of top terms, weighed
+// with idf; tops holds each body's top terms with raw frequencies.
+func unitVectors(tops []terms.Vector, idf func(uint64) float64) []terms.Vector {
 	vecs := make([]terms.Vector, len(tops))
 	for b, t := range tops {
 		v := make(terms.Vector, len(t))
@@ -107,6 +105,14 @@ func expansions(tops []terms.Vector, idf func(uint64) float64, workers int) ([]t
 		}
 		vecs[b] = v
 	}
+	return vecs
+}
+
+// expansions returns, per body, its neighbours, most similar first; vecs
+// holds each body's unit vector of top terms (see unitVectors). Up to
+// workers goroutines share the bodies; the result does not depend on how
+// many.
+func expansions(vecs []terms.Vector, workers int) [][]neighbour {
 	post := make(map[uint64][]posting)
 	for b, v := range vecs {
 		for _, x := range v {
@@ -129,7 +135,7 @@ func expansions(tops []terms.Vector, idf func(uint64) float64, workers int) ([]t
 		})
 	}
 	wg.Wait()
-	return vecs, near
+	return near
 }
 
 // neighbour is a body like another and its similarity to it.
