@@ -173,8 +173,10 @@ type Builder struct {
 	lines     *residue.Stats
 	want      map[int32]bool // document ordinals whose content is needed
 	content   map[int32]*Content
-	tops      []terms.Vector // per body, its strongest terms (see expand.go)
-	unit      []terms.Vector // tops as unit vectors, once the vocabulary is final
+	// tops holds per body its strongest terms (see expand.go), with raw
+	// frequencies until unit is set, then as unit vectors.
+	tops      []terms.Vector
+	unit      bool
 	sameStory []uint64
 	keys      [][]uint64
 	// scratch and counts serve Add on one goroutine, and AddContent;
@@ -240,9 +242,10 @@ type bodyCounts struct {
 
 // counter holds the scratch space of one goroutine that counts bodies.
 type counter struct {
-	t   terms.Termizer
-	buf []byte
-	ids []uint64
+	t    terms.Termizer
+	buf  []byte
+	ids  []uint64
+	tops topScratch
 }
 
 // count fills c with the counts of doc's paragraphs; c's slices are
@@ -268,7 +271,7 @@ func (w *counter) count(c *bodyCounts, doc *model.Doc, parts Parts) {
 	}
 	slices.Sort(w.ids)
 	if parts&(Expansions|Paragraphs) != 0 {
-		c.tops = topTerms(w.ids, expandTerms, terms.Background().IDF)
+		c.tops = topTerms(&w.tops, w.ids, expandTerms, terms.Background().IDF)
 	}
 	c.ids = append(c.ids, w.ids...)
 	c.ids = slices.Compact(c.ids)
@@ -475,10 +478,11 @@ const SameStoryCos = 0.85
 // unitTops returns each body's top terms as a unit vector weighed with
 // the final vocabulary, made once after the last Add.
 func (b *Builder) unitTops() []terms.Vector {
-	if b.unit == nil {
-		b.unit = unitVectors(b.tops, b.finalVocab().IDF)
+	if !b.unit {
+		toUnit(b.tops, b.finalVocab().IDF)
+		b.unit = true
 	}
-	return b.unit
+	return b.tops
 }
 
 // partial reports whether n shared paragraphs make a transplant between

@@ -42,10 +42,27 @@ const (
 	expandNeighbours = 16
 )
 
+// topScratch is the scratch space of topTerms; the zero value is ready.
+type topScratch struct {
+	v  terms.Vector
+	ws []weighed
+}
+
+type weighed struct {
+	t terms.Term
+	w float64
+}
+
 // topTerms returns the k terms of sorted ids with the highest
-// (1+ln tf)·idf, as a vector of raw term frequencies sorted by id.
-func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
-	var v terms.Vector
+// (1+ln tf)·idf, as a vector of raw term frequencies sorted by id, in an
+// array of its own length (the builder keeps one per body: a body's
+// every term, as the scratch holds them, is about 3 KB). s may be nil.
+func topTerms(s *topScratch, ids []uint64, k int, idf func(uint64) float64) terms.Vector {
+	if s == nil {
+		s = new(topScratch)
+	}
+	v := s.v[:0]
+	defer func() { s.v = v[:0] }()
 	for i := 0; i < len(ids); {
 		j := i + 1
 		for j < len(ids) && ids[j] == ids[i] {
@@ -55,11 +72,8 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
 		i = j
 	}
 	if len(v) > k {
-		type weighed struct {
-			t terms.Term
-			w float64
-		}
-		ws := make([]weighed, len(v))
+		ws := slices.Grow(s.ws[:0], len(v))[:len(v)]
+		s.ws = ws
 		for i, t := range v {
 			ws[i] = weighed{t, terms.TF(int(t.W)) * idf(t.ID)}
 		}
@@ -75,8 +89,7 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
 		for i := range k {
 			v[i] = ws[i].t
 		}
-		v = v[:k]
-		slices.SortFunc(v, func(a, b terms.Term) int {
+		slices.SortFunc(v[:k], func(a, b terms.Term) int {
 			switch {
 			case a.ID < b.ID:
 				return -1
@@ -85,31 +98,31 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
 			}
 			return 0
 		})
+		return slices.Clone(v[:k])
 	}
-	return v
+	if len(v) == 0 {
+		return nil
+	}
+	return slices.Clone(v)
 }
 
-// unitVectors returns, per body, its unit vector of top terms, weighed
-// with idf; tops holds each body's top terms with raw frequencies.
-func unitVectors(tops []terms.Vector, idf func(uint64) float64) []terms.Vector {
-	vecs := make([]terms.Vector, len(tops))
-	for b, t := range tops {
-		v := make(terms.Vector, len(t))
-		for i, x := range t {
-			v[i] = terms.Term{ID: x.ID, W: (1 + math.Log(x.W)) * idf(x.ID)}
+// toUnit turns each body's top terms, with raw frequencies, into its unit
+// vector of top terms, weighed with idf, in place.
+func toUnit(tops []terms.Vector, idf func(uint64) float64) {
+	for _, v := range tops {
+		for i, x := range v {
+			v[i].W = (1 + math.Log(x.W)) * idf(x.ID)
 		}
 		if n := v.Norm(); n > 0 {
 			for i := range v {
 				v[i].W /= n
 			}
 		}
-		vecs[b] = v
 	}
-	return vecs
 }
 
 // expansions returns, per body, its neighbours, most similar first; vecs
-// holds each body's unit vector of top terms (see unitVectors). Up to
+// holds each body's unit vector of top terms (see toUnit). Up to
 // workers goroutines share the bodies; the result does not depend on how
 // many.
 func expansions(vecs []terms.Vector, workers int) [][]neighbour {
