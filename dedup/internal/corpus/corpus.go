@@ -48,7 +48,7 @@ type Corpus struct {
 	content map[int32]*Content
 	// tops holds each body's unit vector of top terms, and near its
 	// neighbours (see expand.go).
-	tops []terms.Vector
+	tops *topTable
 	near [][]neighbour
 	// sameStory lists the pairs of bodies that share some paragraphs,
 	// not most, and are copies of one story by their words (see
@@ -173,10 +173,10 @@ type Builder struct {
 	lines     *residue.Stats
 	want      map[int32]bool // document ordinals whose content is needed
 	content   map[int32]*Content
-	// tops holds per body its strongest terms (see expand.go), with raw
-	// frequencies until unit is set, then as unit vectors.
-	tops      []terms.Vector
-	unit      bool
+	// tops holds per body its strongest terms (see expand.go), weighed
+	// once weighed is set.
+	tops      *topTable
+	weighed   bool
 	sameStory []uint64
 	keys      [][]uint64
 	// scratch and counts serve Add on one goroutine, and AddContent;
@@ -199,6 +199,7 @@ func NewBuilder() *Builder {
 		df:      make(map[uint64]uint32),
 		bodyOf:  make(map[uint64]int32),
 		paras:   newParaIndex(),
+		tops:    newTopTable(),
 		lines:   residue.NewStats(),
 		content: make(map[int32]*Content),
 	}
@@ -319,7 +320,7 @@ func (b *Builder) apply(doc *model.Doc, body uint64, c *bodyCounts) {
 	}
 	b.longParas = append(b.longParas, uint16(min(long, 1<<16-1)))
 	b.keys = append(b.keys, c.keys)
-	b.tops = append(b.tops, c.tops)
+	b.tops.add(c.tops)
 	for _, t := range c.ids {
 		b.df[t]++
 	}
@@ -452,12 +453,12 @@ func (b *Builder) NeedContent() bool {
 	// of one another, unless their words make them copies of one story
 	// (a lightly edited copy keeps some paragraphs whole and changes a
 	// word in the others): then off_topic takes the block for their own.
-	unit := b.unitTops()
+	tops := b.weighedTops()
 	for p, n := range shared {
 		if !partial(n, b.longParas[p.a], b.longParas[p.c]) {
 			continue
 		}
-		if terms.Dot(unit[p.a], unit[p.c]) >= SameStoryCos {
+		if tops.cos(int(p.a), int(p.c)) >= SameStoryCos {
 			b.sameStory = append(b.sameStory, uint64(p.a)<<32|uint64(p.c))
 			continue
 		}
@@ -475,12 +476,12 @@ func (b *Builder) NeedContent() bool {
 // copies of a body stand above 0.8 (99.9% of them above 0.85).
 const SameStoryCos = 0.85
 
-// unitTops returns each body's top terms as a unit vector weighed with
-// the final vocabulary, made once after the last Add.
-func (b *Builder) unitTops() []terms.Vector {
-	if !b.unit {
-		toUnit(b.tops, b.finalVocab().IDF)
-		b.unit = true
+// weighedTops returns each body's top terms weighed with the final
+// vocabulary, weighed once after the last Add.
+func (b *Builder) weighedTops() *topTable {
+	if !b.weighed {
+		b.tops.weigh(b.finalVocab().IDF)
+		b.weighed = true
 	}
 	return b.tops
 }
@@ -559,10 +560,10 @@ func (b *Builder) Corpus() *Corpus {
 		b.weighers.Wait()
 	}
 	vocab := b.finalVocab()
-	var tops []terms.Vector
+	var tops *topTable
 	var near [][]neighbour
 	if b.parts()&Expansions != 0 {
-		tops = b.unitTops()
+		tops = b.weighedTops()
 		near = expansions(tops, b.Workers)
 	} else {
 		near = make([][]neighbour, len(b.repDoc))
