@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -23,9 +22,10 @@ import (
 // more than expandMaxPosting bodies are passed over (they carry little
 // weight and would make the search quadratic).
 //
-// The corpus keeps, per body, its unit vector of top terms (at most
-// expandTerms × 16 bytes) and its neighbours with their similarities (at
-// most expandNeighbours × 16 bytes), not the sums: a sum of 16 neighbours
+// The corpus keeps, per body, its top terms packed (at most expandTerms
+// × 6 bytes and 12 more, see topTable; the unit vector is made again
+// when read) and its neighbours with their similarities (at most
+// expandNeighbours × 16 bytes), not the sums: a sum of 16 neighbours
 // holds up to 16 times the terms, and is made again, in the same order,
 // when the scan asks for it (Corpus.Expansion).
 
@@ -42,10 +42,27 @@ const (
 	expandNeighbours = 16
 )
 
+// topScratch is the scratch space of topTerms; the zero value is ready.
+type topScratch struct {
+	v  terms.Vector
+	ws []weighed
+}
+
+type weighed struct {
+	t terms.Term
+	w float64
+}
+
 // topTerms returns the k terms of sorted ids with the highest
-// (1+ln tf)·idf, as a vector of raw term frequencies sorted by id.
-func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
-	var v terms.Vector
+// (1+ln tf)·idf, as a vector of raw term frequencies sorted by id, in an
+// array of its own length (the builder keeps one per body: a body's
+// every term, as the scratch holds them, is about 3 KB). s may be nil.
+func topTerms(s *topScratch, ids []uint64, k int, idf func(uint64) float64) terms.Vector {
+	if s == nil {
+		s = new(topScratch)
+	}
+	v := s.v[:0]
+	defer func() { s.v = v[:0] }()
 	for i := 0; i < len(ids); {
 		j := i + 1
 		for j < len(ids) && ids[j] == ids[i] {
@@ -55,11 +72,8 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
 		i = j
 	}
 	if len(v) > k {
-		type weighed struct {
-			t terms.Term
-			w float64
-		}
-		ws := make([]weighed, len(v))
+		ws := slices.Grow(s.ws[:0], len(v))[:len(v)]
+		s.ws = ws
 		for i, t := range v {
 			ws[i] = weighed{t, terms.TF(int(t.W)) * idf(t.ID)}
 		}
@@ -75,8 +89,7 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
 		for i := range k {
 			v[i] = ws[i].t
 		}
-		v = v[:k]
-		slices.SortFunc(v, func(a, b terms.Term) int {
+		slices.SortFunc(v[:k], func(a, b terms.Term) int {
 			switch {
 			case a.ID < b.ID:
 				return -1
@@ -85,43 +98,49 @@ func topTerms(ids []uint64, k int, idf func(uint64) float64) terms.Vector {
 			}
 			return 0
 		})
+		return slices.Clone(v[:k])
 	}
-	return v
+	if len(v) == 0 {
+		return nil
+	}
+	return slices.Clone(v)
 }
 
-// expansions returns, per body, its unit vector of top terms and its
-// neighbours, most similar first. tops holds each body's top terms with
-// raw frequencies. Up to workers goroutines share the bodies; the result
-// does not depend on how many.
-func expansions(tops []terms.Vector, idf func(uint64) float64, workers int) ([]terms.Vector, [][]neighbour) {
-	vecs := make([]terms.Vector, len(tops))
-	for b, t := range tops {
-		v := make(terms.Vector, len(t))
-		for i, x := range t {
-			v[i] = terms.Term{ID: x.ID, W: (1 + math.Log(x.W)) * idf(x.ID)}
-		}
-		if n := v.Norm(); n > 0 {
-			for i := range v {
-				v[i].W /= n
-			}
-		}
-		vecs[b] = v
+// expansions returns, per body, its neighbours, most similar first,
+// from each body's unit vector of top terms. Up to workers goroutines
+// share the bodies; the result does not depend on how many.
+func expansions(t *topTable, workers int) [][]neighbour {
+	// The inverted index, by dictionary index, laid out in one array of
+	// 12 bytes a posting: term i's are at start[i]:start[i+1].
+	start := make([]int32, len(t.ids)+1)
+	for _, i := range t.term {
+		start[i+1]++
 	}
-	post := make(map[uint64][]posting)
-	for b, v := range vecs {
-		for _, x := range v {
-			post[x.ID] = append(post[x.ID], posting{int32(b), x.W})
+	for i := range len(t.ids) {
+		start[i+1] += start[i]
+	}
+	fill := append([]int32(nil), start[:len(t.ids)]...)
+	pbody := make([]int32, len(t.term))
+	pw := make([]float64, len(t.term))
+	var v terms.Vector
+	for b := range t.bodies() {
+		v = t.unit(v[:0], b)
+		for k, x := range v {
+			i := t.term[int(t.off[b])+k]
+			pbody[fill[i]], pw[fill[i]] = int32(b), x.W
+			fill[i]++
 		}
 	}
-	near := make([][]neighbour, len(vecs))
+	n := t.bodies()
+	near := make([][]neighbour, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range max(1, min(workers, len(vecs))) {
+	for range max(1, min(workers, n)) {
 		wg.Go(func() {
-			e := expander{vecs: vecs, post: post, acc: make([]float64, len(vecs)), seen: make([]bool, len(vecs))}
+			e := expander{tops: t, start: start, pbody: pbody, pw: pw, acc: make([]float64, n), seen: make([]bool, n)}
 			for {
 				b := int(next.Add(1) - 1)
-				if b >= len(vecs) {
+				if b >= n {
 					return
 				}
 				near[b] = e.neighbours(b)
@@ -129,7 +148,7 @@ func expansions(tops []terms.Vector, idf func(uint64) float64, workers int) ([]t
 		})
 	}
 	wg.Wait()
-	return vecs, near
+	return near
 }
 
 // neighbour is a body like another and its similarity to it.
@@ -141,51 +160,53 @@ type neighbour struct {
 // expansion returns the weighted sum of the vectors of the neighbours
 // near, merging them one by one (each term's weights add up in neighbour
 // order), built in out and tmp, which it reuses; and its squared length.
-func expansion(vecs []terms.Vector, near []neighbour, out, tmp terms.Vector) (terms.Vector, terms.Vector, float64) {
+func expansion(t *topTable, near []neighbour, out, tmp terms.Vector) (terms.Vector, terms.Vector, float64) {
 	out = out[:0]
+	pv := vecPool.Get().(*terms.Vector)
+	defer vecPool.Put(pv)
 	for _, o := range near {
-		tmp = terms.AddScaled(tmp, out, vecs[o.body], expandWeight*o.sim)
+		*pv = t.unit((*pv)[:0], int(o.body))
+		tmp = terms.AddScaled(tmp, out, *pv, expandWeight*o.sim)
 		out, tmp = tmp, out
 	}
 	n := out.Norm()
 	return out, tmp, n * n
 }
 
-// posting is an entry of the inverted index of the bodies' top terms.
-type posting struct {
-	body int32
-	w    float64
-}
-
 // expander finds the neighbours of one body at a time: acc holds the
 // similarity to each other body met, seen marks them; both are cleared
 // between bodies.
 type expander struct {
-	vecs    []terms.Vector
-	post    map[uint64][]posting
-	acc     []float64
-	seen    []bool
-	touched []int32
-	near    []int32
+	tops         *topTable
+	start, pbody []int32
+	pw           []float64
+	vec          terms.Vector
+	acc          []float64
+	seen         []bool
+	touched      []int32
+	near         []int32
 }
 
 // neighbours returns the neighbours of body b.
 func (e *expander) neighbours(b int) []neighbour {
 	e.touched = e.touched[:0]
-	for _, x := range e.vecs[b] {
-		list := e.post[x.ID]
-		if len(list) > expandMaxPosting {
+	e.vec = e.tops.unit(e.vec[:0], b)
+	for k, x := range e.vec {
+		i := e.tops.term[int(e.tops.off[b])+k]
+		lo, hi := e.start[i], e.start[i+1]
+		if hi-lo > expandMaxPosting {
 			continue
 		}
-		for _, p := range list {
-			if int(p.body) == b {
+		for p := lo; p < hi; p++ {
+			o := e.pbody[p]
+			if int(o) == b {
 				continue
 			}
-			if !e.seen[p.body] {
-				e.seen[p.body] = true
-				e.touched = append(e.touched, p.body)
+			if !e.seen[o] {
+				e.seen[o] = true
+				e.touched = append(e.touched, o)
 			}
-			e.acc[p.body] += x.W * p.w
+			e.acc[o] += x.W * e.pw[p]
 		}
 	}
 	e.near = e.near[:0]

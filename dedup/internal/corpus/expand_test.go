@@ -76,8 +76,10 @@ func TestCorpusBuilderWorkers(t *testing.T) {
 
 func TestTopTermsKeepsStrongest(t *testing.T) {
 	idf := func(id uint64) float64 { return float64(id) }
-	v := topTerms([]uint64{1, 1, 1, 2, 5, 9}, 2, idf)
+	var s topScratch
+	v := topTerms(&s, []uint64{1, 1, 1, 2, 5, 9}, 2, idf)
 	require.Len(t, v, 2)
+	assert.Equal(t, 2, cap(v), "holds no more than the terms it keeps")
 	assert.Equal(t, uint64(5), v[0].ID, "sorted by id, strongest kept")
 	assert.Equal(t, uint64(9), v[1].ID)
 	assert.Equal(t, 1.0, v[1].W, "raw frequency kept")

@@ -71,8 +71,13 @@ const nlinkCheck = 32
 const maxPostingWalk = 32
 
 // exactBodies is how many of the latest distinct bodies keep their exact
-// shingle sets (about 2 KB each, so at most about 64 MB).
-const exactBodies = 1 << 15
+// shingle sets (about 1.6 KB each on news, so about 6.5 MB). Copies of a
+// story mostly arrive close together in a crawl, so most pairs are still
+// verified exactly; on the x40 benchmark corpus, where the 40 copies of
+// each story stand 471 bodies apart, the clusters' pair F1 against the
+// stories moves from 0.957 to 0.956 with 4,096 instead of 32,768, and
+// the sets stop growing with the run.
+const exactBodies = 1 << 12
 
 // Options configure a Finder. The zero value means the defaults.
 type Options struct {

@@ -332,14 +332,16 @@ func TestKept(t *testing.T) {
 }
 
 // TestOldBodiesVerifiedBySignature checks that a copy of a story met
-// after more than 32,768 other bodies (whose exact sets the Finder no
-// longer keeps) is still found, through the signatures.
+// after more than ExactBodies other bodies (whose exact sets the Finder
+// no longer keeps) is still found, through the signatures, and that no
+// more than ExactBodies sets are kept.
 func TestOldBodiesVerifiedBySignature(t *testing.T) {
 	story := readSample(t)[0]
 	f := mustNew(t, nil)
 	require.Empty(t, f.Observe(0, story))
 	rng := rand.New(rand.NewPCG(8, 8))
-	for i := range 33000 {
+	const fillers = neardup.ExactBodies + 500
+	for i := range fillers {
 		words := make([]string, 12)
 		for j := range words {
 			words[j] = fmt.Sprintf("w%d", rng.IntN(1<<30))
@@ -347,7 +349,8 @@ func TestOldBodiesVerifiedBySignature(t *testing.T) {
 		require.Empty(t, f.Observe(i+1, &model.Doc{ID: fmt.Sprint("filler", i), Paras: []string{strings.Join(words, " ")}}))
 	}
 	edited := &model.Doc{ID: "copy", Title: story.Title, Paras: append([]string{"An editor's note at the top."}, story.Paras...)}
-	hits := f.Observe(33001, edited)
+	hits := f.Observe(fillers+1, edited)
 	require.Len(t, hits, 1, "the copy is found")
 	assert.Equal(t, story.ID, hits[0].Related)
+	assert.Equal(t, neardup.ExactBodies, f.ExactSets(), "exact sets kept")
 }

@@ -116,9 +116,10 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 		return // not the document the corpus counted
 	}
 	// Copies of this story (bodies sharing more than half of their
-	// paragraphs with it: the same wire story on other sites) are this
-	// story: a block it shares with them is its own, wherever else the
-	// block stands.
+	// paragraphs with it: the same wire story on other sites; or fewer,
+	// with the words of this story: lightly edited copies, see
+	// corpus.SameStory) are this story: a block it shares with them is
+	// its own, wherever else the block stands.
 	shared := make(map[int32]int)
 	for i, k := range keys {
 		if k == 0 || a.words[i] < corpus.MinSharedWords {
@@ -131,7 +132,9 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 		}
 	}
 	selfLong := c.LongParas(self)
-	copyOf := func(b int32) bool { return corpus.Copy(shared[b], selfLong, c.LongParas(b)) }
+	copyOf := func(b int32) bool {
+		return corpus.Copy(shared[b], selfLong, c.LongParas(b)) || c.SameStory(self, b)
+	}
 	long := 0
 	for i := range doc.Paras {
 		if a.words[i] < corpus.MinSharedWords {
