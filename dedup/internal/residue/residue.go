@@ -1049,7 +1049,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			l := &L[i]
 			// Only short lines that are not sentences: a recurring
 			// sentence is more often a syndicated or quoted one.
-			if !l.keyed || l.words > 12 || l.sentence() {
+			if !l.keyed || l.words > recurWords || l.sentence() {
 				continue
 			}
 			docs, ctx := stats.lookupKey(l.key)

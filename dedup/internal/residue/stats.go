@@ -7,7 +7,8 @@ package residue
 // articles of a corpus, each time between different paragraphs. A
 // syndicated article recurs too, whole, and then every one of its
 // paragraphs keeps the neighbours it has in the other copies. Stats
-// tells the two apart: for every short paragraph it counts the distinct
+// tells the two apart: for every short paragraph (statWords words or
+// fewer, the lines the detector asks about) it counts the distinct
 // bodies that contain it and the distinct neighbourhoods (previous and next
 // paragraph) it appears in.
 //
@@ -24,8 +25,10 @@ package residue
 // and three of them are evidence enough.
 
 import (
+	"bytes"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
@@ -37,6 +40,20 @@ import (
 // repeated-paragraph and near-duplicate detectors, which keeps Add cheap
 // and memory bounded. lookup reports 0 for longer texts.
 const maxStatLineBytes = 400
+
+// recurWords is the longest line, in words, whose recurrence the
+// detector asks Stats about: a recurring longer line is more often a
+// syndicated or quoted sentence than boilerplate.
+const recurWords = 12
+
+// statWords is the most words (fields of its normalised text) of a line
+// Stats counts: recurWords and a margin, since normalisation may split a
+// rare compatibility character into words. Lines in Chinese or Japanese,
+// whose words the detector counts in characters, are counted up to
+// maxStatLineBytes. Counting only such lines keeps Stats at the size of
+// the corpus's short lines: prose paragraphs, most of a body, are never
+// asked about.
+const statWords = recurWords + 4
 
 // statContexts is how many distinct neighbours on each side a line
 // remembers exactly; past that every new body counts as a new neighbour.
@@ -127,7 +144,9 @@ func (c Counts) Count(doc *model.Doc, buf []byte) (Counts, []byte) {
 		var k uint64
 		if len(p) <= maxStatLineBytes {
 			buf = shingle.AppendNormalized(buf[:0], p)
-			k = shingle.Hash(buf)
+			if fewWords(buf) || hasCJK(p) {
+				k = shingle.Hash(buf)
+			}
 		}
 		c.keys = append(c.keys, k)
 		c.sigs = append(c.sigs, neighbourSig(p))
@@ -159,6 +178,9 @@ func (s *Stats) addCounts(body, site uint64, doc *model.Doc, c Counts) {
 			continue
 		}
 		k := c.keys[i]
+		if k == 0 {
+			continue // too long to be asked about (see statWords)
+		}
 		if _, dup := s.seen[k]; dup {
 			continue
 		}
@@ -249,6 +271,22 @@ func neighbourSig(text string) uint64 {
 	}
 	flush()
 	return sig
+}
+
+// fewWords reports whether normalised text has at most statWords words
+// (runs of bytes between single spaces).
+func fewWords(norm []byte) bool {
+	return bytes.Count(norm, []byte{' '}) < statWords
+}
+
+// hasCJK reports whether text has a Han or kana rune.
+func hasCJK(text string) bool {
+	for _, r := range text {
+		if r >= 0x2E80 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			return true
+		}
+	}
+	return false
 }
 
 // add records one neighbour (0 for none: the first or last paragraph).

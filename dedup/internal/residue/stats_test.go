@@ -100,6 +100,24 @@ func TestStatsLongLinesAndNil(t *testing.T) {
 	assert.Zero(t, none.siteRecurrence(lineKey("short"), Site("https://example.com/")))
 }
 
+// TestStatsCountsWhatIsAskedAbout checks that Stats keeps the lines the
+// detector asks about (recurWords words or fewer, and lines in Chinese or
+// Japanese by their bytes) and not the prose paragraphs it never asks
+// about.
+func TestStatsCountsWhatIsAskedAbout(t *testing.T) {
+	s := NewStats()
+	prose := "The city council voted on Tuesday to close the old bridge to traffic after engineers found cracks in two piers."
+	asked := strings.TrimSuffix(strings.Repeat("word ", recurWords), " ")
+	cjk := "市议会周二投票决定关闭这座旧桥 工程师 在两个 桥墩上 发现了 裂缝 之后 禁止 车辆 通行 并将 在 八个月 内 完成 修复 工作 费用 约为 一千二百万 美元"
+	for _, id := range []string{"a", "b"} {
+		s.Add(testDoc(id, prose, asked, cjk, id))
+	}
+	assert.Equal(t, 2, recurrence(s, asked), "a line of recurWords words is counted")
+	assert.Equal(t, 2, recurrence(s, cjk), "a Chinese line is counted by its bytes, not its spaces")
+	assert.Equal(t, 0, recurrence(s, prose), "a prose paragraph is never asked about, so not kept")
+	assert.Len(t, s.lines, 4, "the short lines and the Chinese line (one key per distinct line)")
+}
+
 func TestStatsConcurrentAdd(t *testing.T) {
 	s := NewStats()
 	var wg sync.WaitGroup
