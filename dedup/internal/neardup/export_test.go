@@ -6,8 +6,8 @@ const ExactBodies = exactBodies
 // ExactSets counts the bodies that keep their exact shingle sets.
 func (f *Finder) ExactSets() int {
 	n := 0
-	for _, b := range f.bodies {
-		if b.set != nil {
+	for b := range f.bodies {
+		if f.exactSet(int32(b)) != nil {
 			n++
 		}
 	}

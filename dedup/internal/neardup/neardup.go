@@ -127,11 +127,15 @@ type Finder struct {
 	fps    []uint8
 	byHash map[uint64]int32 // body hash -> body
 	// Band postings: head[key] is the latest posting of the key, and
-	// posting p files body postBody[p], the previous posting of the key
-	// being postNext[p] (-1 at the end).
+	// posting p files body posters[p/Bands] (a body files one posting a
+	// band, in band order), the previous posting of the key being
+	// postNext[p] (-1 at the end).
 	head     map[uint64]int32
-	postBody []int32
+	posters  []int32
 	postNext []int32
+	// sets holds the exact shingle sets of the latest exactBodies
+	// bodies, body b's at b%exactBodies.
+	sets     [][]uint32
 	arts     []articleInfo
 	clusters []clusterInfo
 
@@ -160,10 +164,8 @@ type preparer struct {
 }
 
 type bodyInfo struct {
-	// set holds the sorted distinct shingle hashes truncated to 32 bits,
-	// nil once the body is older than exactBodies; n is its length, and
-	// size the signature's set size.
-	set     []uint32
+	// n is the number of distinct shingles (the length of the exact set
+	// while sets holds it), size the signature's set size.
 	n, size uint32
 	first   int32 // first article with this body
 	cluster int32 // cluster of the first article, -1 when none
@@ -329,7 +331,7 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 	for _, k := range pb.keys {
 		p, ok := f.head[k]
 		for walked := 0; ok && p >= 0 && walked < maxPostingWalk; p, walked = f.postNext[p], walked+1 {
-			ob := f.postBody[p]
+			ob := f.posters[int(p)/len(pb.keys)]
 			if ob == b || f.seen[ob] == f.stamp {
 				continue
 			}
@@ -345,13 +347,15 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 			}
 		}
 	}
+	if len(pb.keys) > 0 {
+		f.posters = append(f.posters, b)
+	}
 	for _, k := range pb.keys {
 		prev, ok := f.head[k]
 		if !ok {
 			prev = -1
 		}
-		f.head[k] = int32(len(f.postBody))
-		f.postBody = append(f.postBody, b)
+		f.head[k] = int32(len(f.postNext))
 		f.postNext = append(f.postNext, prev)
 	}
 	// Most similar first; then earliest body.
@@ -384,18 +388,21 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 
 // addBody files a new body.
 func (f *Finder) addBody(pb *Body, first int32) int32 {
-	f.bodies = append(f.bodies, bodyInfo{set: pb.set, n: uint32(len(pb.set)), size: uint32(pb.sig.Size()), first: first, cluster: -1})
+	f.bodies = append(f.bodies, bodyInfo{n: uint32(len(pb.set)), size: uint32(pb.sig.Size()), first: first, cluster: -1})
+	b := len(f.bodies) - 1
+	if b < exactBodies {
+		f.sets = append(f.sets, pb.set)
+	} else {
+		f.sets[b%exactBodies] = pb.set
+	}
 	k := f.opts.Signature.NumHashes
 	if pb.sig.Empty() {
 		f.fps = append(f.fps, make([]uint8, k)...)
 	} else {
 		f.fps = pb.sig.AppendFingerprints(f.fps)
 	}
-	if old := len(f.bodies) - 1 - exactBodies; old >= 0 {
-		f.bodies[old].set = nil
-	}
 	f.seen = append(f.seen, 0)
-	return int32(len(f.bodies) - 1)
+	return int32(b)
 }
 
 // linksAll reports whether body b is similar to every distinct body of
@@ -486,11 +493,20 @@ func exactScore(a, b []uint32) minhash.Score {
 // their sets, else from their signatures.
 func (f *Finder) score(a, b int32) minhash.Score {
 	x, y := &f.bodies[a], &f.bodies[b]
-	if x.set != nil && y.set != nil {
-		return exactScore(x.set, y.set)
+	if sa, sb := f.exactSet(a), f.exactSet(b); sa != nil && sb != nil {
+		return exactScore(sa, sb)
 	}
 	k := f.opts.Signature.NumHashes
 	return minhash.FingerprintSimilarity(f.fps[int(a)*k:int(a+1)*k], f.fps[int(b)*k:int(b+1)*k], int(x.size), int(y.size))
+}
+
+// exactSet returns the exact shingle set of body b, nil when b is older
+// than the latest exactBodies bodies.
+func (f *Finder) exactSet(b int32) []uint32 {
+	if int(b) < len(f.bodies)-exactBodies {
+		return nil
+	}
+	return f.sets[int(b)%exactBodies]
 }
 
 // Articles returns the number of articles observed so far; the last one
