@@ -49,7 +49,7 @@ type Corpus struct {
 	// tops holds each body's unit vector of top terms, and near its
 	// neighbours (see expand.go).
 	tops *topTable
-	near [][]neighbour
+	near *nearTable
 	// sameStory lists the pairs of bodies that share some paragraphs,
 	// not most, and are copies of one story by their words (see
 	// SameStory), as a<<32|b with a < b, ascending: 8 bytes a pair.
@@ -561,12 +561,10 @@ func (b *Builder) Corpus() *Corpus {
 	}
 	vocab := b.finalVocab()
 	var tops *topTable
-	var near [][]neighbour
+	var near *nearTable
 	if b.parts()&Expansions != 0 {
 		tops = b.weighedTops()
 		near = expansions(tops, b.Workers)
-	} else {
-		near = make([][]neighbour, len(b.repDoc))
 	}
 	uses := make([]int32, len(b.repDoc))
 	for _, n := range b.docBody {
@@ -649,7 +647,10 @@ func (c *Corpus) Content(b int32) *Content { return c.content[b] }
 // is out's array or tmp's, and the caller passes both back, in either
 // order, for the next.
 func (c *Corpus) Expansion(b int32, out, tmp terms.Vector) (e, spare terms.Vector, norm2 float64) {
-	return expansion(c.tops, c.near[b], out, tmp)
+	if c.near == nil {
+		return out[:0], tmp, 0
+	}
+	return expansion(c.tops, c.near, int(b), out, tmp)
 }
 
 // Shared reports whether some bodies share paragraphs with others without

@@ -24,10 +24,10 @@ import (
 //
 // The corpus keeps, per body, its top terms packed (at most expandTerms
 // × 6 bytes and 12 more, see topTable; the unit vector is made again
-// when read) and its neighbours with their similarities (at most
-// expandNeighbours × 16 bytes), not the sums: a sum of 16 neighbours
-// holds up to 16 times the terms, and is made again, in the same order,
-// when the scan asks for it (Corpus.Expansion).
+// when read) and its neighbours (at most expandNeighbours × 4 bytes and
+// 4 more, see nearTable), not the sums: a sum of 16 neighbours holds up
+// to 16 times the terms, and is made again, in the same order, when the
+// scan asks for it (Corpus.Expansion).
 
 const (
 	expandTerms      = 64
@@ -106,10 +106,50 @@ func topTerms(s *topScratch, ids []uint64, k int, idf func(uint64) float64) term
 	return slices.Clone(v)
 }
 
-// expansions returns, per body, its neighbours, most similar first,
-// from each body's unit vector of top terms. Up to workers goroutines
-// share the bodies; the result does not depend on how many.
-func expansions(t *topTable, workers int) [][]neighbour {
+// nearTable holds each body's neighbours, most similar first: body b's
+// are body[off[b]:off[b+1]]. Their similarities are not kept (they took 8
+// bytes more a neighbour): sim computes them again with the very
+// operations neighbours summed them with, so the sums are the same floats.
+type nearTable struct {
+	off  []uint32
+	body []int32
+	// common marks, by dictionary index, the terms of more than
+	// expandMaxPosting bodies, which the search passes over.
+	common []bool
+}
+
+// of returns the neighbours of body b.
+func (n *nearTable) of(b int) []int32 {
+	if n == nil || b+1 >= len(n.off) {
+		return nil
+	}
+	return n.body[n.off[b]:n.off[b+1]]
+}
+
+// sim returns the similarity neighbours found between body b, of unit
+// vector ub, and body o, of unit vector uo: the products of their shared
+// terms that are not common, summed in b's term order.
+func (n *nearTable) sim(t *topTable, b int, ub, uo terms.Vector) float64 {
+	var s float64
+	j, base := 0, int(t.off[b])
+	for k, x := range ub {
+		if n.common[t.term[base+k]] {
+			continue
+		}
+		for j < len(uo) && uo[j].ID < x.ID {
+			j++
+		}
+		if j < len(uo) && uo[j].ID == x.ID {
+			s += x.W * uo[j].W
+		}
+	}
+	return s
+}
+
+// expansions returns each body's neighbours, most similar first, from
+// each body's unit vector of top terms. Up to workers goroutines share
+// the bodies; the result does not depend on how many.
+func expansions(t *topTable, workers int) *nearTable {
 	// The inverted index, by dictionary index, laid out in one array of
 	// 12 bytes a posting: term i's are at start[i]:start[i+1].
 	start := make([]int32, len(t.ids)+1)
@@ -132,7 +172,7 @@ func expansions(t *topTable, workers int) [][]neighbour {
 		}
 	}
 	n := t.bodies()
-	near := make([][]neighbour, n)
+	near := make([][]int32, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(1, min(workers, n)) {
@@ -148,25 +188,40 @@ func expansions(t *topTable, workers int) [][]neighbour {
 		})
 	}
 	wg.Wait()
-	return near
+	nt := &nearTable{off: make([]uint32, n+1), common: make([]bool, len(t.ids))}
+	for i := range t.ids {
+		nt.common[i] = start[i+1]-start[i] > expandMaxPosting
+	}
+	total := 0
+	for _, l := range near {
+		total += len(l)
+	}
+	nt.body = make([]int32, 0, total)
+	for b, l := range near {
+		nt.body = append(nt.body, l...)
+		nt.off[b+1] = uint32(len(nt.body))
+	}
+	return nt
 }
 
-// neighbour is a body like another and its similarity to it.
-type neighbour struct {
-	body int32
-	sim  float64
-}
-
-// expansion returns the weighted sum of the vectors of the neighbours
-// near, merging them one by one (each term's weights add up in neighbour
-// order), built in out and tmp, which it reuses; and its squared length.
-func expansion(t *topTable, near []neighbour, out, tmp terms.Vector) (terms.Vector, terms.Vector, float64) {
+// expansion returns the weighted sum of the vectors of body b's
+// neighbours, merging them one by one (each term's weights add up in
+// neighbour order), built in out and tmp, which it reuses; and its
+// squared length.
+func expansion(t *topTable, nt *nearTable, b int, out, tmp terms.Vector) (terms.Vector, terms.Vector, float64) {
 	out = out[:0]
-	pv := vecPool.Get().(*terms.Vector)
+	near := nt.of(b)
+	if len(near) == 0 {
+		return out, tmp, 0
+	}
+	pv, pb := vecPool.Get().(*terms.Vector), vecPool.Get().(*terms.Vector)
 	defer vecPool.Put(pv)
+	defer vecPool.Put(pb)
+	*pb = t.unit((*pb)[:0], b)
 	for _, o := range near {
-		*pv = t.unit((*pv)[:0], int(o.body))
-		tmp = terms.AddScaled(tmp, out, *pv, expandWeight*o.sim)
+		*pv = t.unit((*pv)[:0], int(o))
+		sim := nt.sim(t, b, *pb, *pv)
+		tmp = terms.AddScaled(tmp, out, *pv, expandWeight*sim)
 		out, tmp = tmp, out
 	}
 	n := out.Norm()
@@ -188,7 +243,7 @@ type expander struct {
 }
 
 // neighbours returns the neighbours of body b.
-func (e *expander) neighbours(b int) []neighbour {
+func (e *expander) neighbours(b int) []int32 {
 	e.touched = e.touched[:0]
 	e.vec = e.tops.unit(e.vec[:0], b)
 	for k, x := range e.vec {
@@ -223,12 +278,9 @@ func (e *expander) neighbours(b int) []neighbour {
 		}
 		return cmp.Compare(x, y)
 	})
-	var out []neighbour
+	var out []int32
 	if n := min(len(e.near), expandNeighbours); n > 0 {
-		out = make([]neighbour, n)
-		for i, o := range e.near[:n] {
-			out[i] = neighbour{o, e.acc[o]}
-		}
+		out = slices.Clone(e.near[:n])
 	}
 	for _, o := range e.touched {
 		e.acc[o], e.seen[o] = 0, false

@@ -25,8 +25,8 @@ func TestExpansionsWorkers(t *testing.T) {
 	}
 	one := build(1)
 	expand := func(c *Corpus) []terms.Vector {
-		out := make([]terms.Vector, len(c.near))
-		for b := range c.near {
+		out := make([]terms.Vector, len(c.uses))
+		for b := range out {
 			e, _, n2 := c.Expansion(int32(b), nil, nil)
 			assert.InDelta(t, e.Norm()*e.Norm(), n2, 1e-9, "body %d: squared length", b)
 			out[b] = e
