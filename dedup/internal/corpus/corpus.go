@@ -570,6 +570,21 @@ func (b *Builder) Corpus() *Corpus {
 	for _, n := range b.docBody {
 		uses[n]++
 	}
+	// Only off_topic's corpus test reads the paragraph index and keys,
+	// and only when some bodies share paragraphs without being copies
+	// (see Shared); and a paragraph that stands in one body tells it
+	// nothing. On a crawl of new text most paragraphs stand in one body.
+	paras, keys := paraIndex{}, [][]uint64(nil)
+	if len(b.want) > 0 {
+		paras = b.paras.shared()
+		keys = b.keys
+		for i, ks := range keys {
+			if !slices.ContainsFunc(ks, func(k uint64) bool { return k != 0 && paras.get(k) != nil }) {
+				keys[i] = nil
+			}
+		}
+	}
+	b.paras, b.keys = paraIndex{}, nil
 	return &Corpus{
 		uses:      uses,
 		vocab:     vocab,
@@ -577,9 +592,9 @@ func (b *Builder) Corpus() *Corpus {
 		near:      near,
 		lines:     b.lines,
 		docBody:   b.docBody,
-		paras:     b.paras,
+		paras:     paras,
 		longParas: b.longParas,
-		keys:      b.keys,
+		keys:      keys,
 		content:   b.content,
 		sameStory: b.sameStory,
 		shared:    len(b.want) > 0,
@@ -609,8 +624,15 @@ func (c *Corpus) Body(ord int) (int32, bool) {
 func (c *Corpus) Uses(b int32) int { return int(c.uses[b]) }
 
 // Keys returns the key of each paragraph of body b (see ParagraphKey), 0
-// for a paragraph shorter than MinSharedWords words.
-func (c *Corpus) Keys(b int32) []uint64 { return c.keys[b] }
+// for a paragraph shorter than MinSharedWords words; nil when no
+// paragraph of b stands in another body, or none of any body does
+// (Shared is false).
+func (c *Corpus) Keys(b int32) []uint64 {
+	if int(b) >= len(c.keys) {
+		return nil
+	}
+	return c.keys[b]
+}
 
 // LongParas returns the number of paragraphs of body b that the corpus
 // indexes (those of MinSharedWords words or more).
@@ -635,7 +657,8 @@ func (c *Corpus) SameStory(a, b int32) bool {
 }
 
 // StandsIn returns the bodies a paragraph with key k stands in,
-// ascending, each once.
+// ascending, each once, when they are two or more (and Shared is true);
+// nil otherwise.
 func (c *Corpus) StandsIn(k uint64) []int32 { return c.paras.get(k) }
 
 // Content returns what off_topic needs of body b, or nil when the corpus

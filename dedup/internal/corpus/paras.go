@@ -54,3 +54,15 @@ func (p *paraIndex) get(k uint64) []int32 {
 	}
 	return p.lists[-1-v]
 }
+
+// shared returns the index of the keys that stand in two bodies or more:
+// the others tell a body nothing about the rest of the corpus.
+func (p *paraIndex) shared() paraIndex {
+	q := paraIndex{m: make(map[uint64]int32, len(p.lists)), lists: p.lists}
+	for k, v := range p.m {
+		if v < 0 {
+			q.m[k] = v
+		}
+	}
+	return q
+}
