@@ -7,11 +7,11 @@ import (
 )
 
 // topTable holds every body's top terms (see expand.go) packed: per term
-// a 4-byte index into a dictionary of the terms met and a 2-byte raw
-// frequency, per body a 4-byte offset and an 8-byte norm, where a
-// terms.Vector takes 16 bytes a term. A body of expandTerms terms costs
-// 396 bytes instead of 1,024; each distinct term 28 bytes and a map
-// entry. The weights are made again when read, with the same
+// a 4-byte index into a dictionary of the terms met and a 1-byte raw
+// frequency (a larger one is kept aside), per body a 4-byte offset and
+// an 8-byte norm, where a terms.Vector takes 16 bytes a term. A body of
+// expandTerms terms costs 332 bytes instead of 1,024; each distinct term
+// 28 bytes and a map entry. The weights are made again when read, with the same
 // operations in the same order as weighing the vector once: the same
 // floats.
 //
@@ -25,12 +25,12 @@ type topTable struct {
 	// frequencies tf (maxTF meaning: look in big, by position).
 	off  []uint32
 	term []uint32
-	tf   []uint16
+	tf   []uint8
 	big  map[uint32]uint32
 	norm []float64 // per body, the length of its weighed terms, set by weigh
 }
 
-const maxTF = 1<<16 - 1
+const maxTF = 1<<8 - 1
 
 func newTopTable() *topTable {
 	return &topTable{dict: make(map[uint64]uint32), off: []uint32{0}}
@@ -50,7 +50,7 @@ func (t *topTable) add(v terms.Vector) {
 		}
 		t.term = append(t.term, i)
 		if n := uint32(x.W); n < maxTF {
-			t.tf = append(t.tf, uint16(n))
+			t.tf = append(t.tf, uint8(n))
 		} else {
 			if t.big == nil {
 				t.big = make(map[uint32]uint32)

@@ -13,13 +13,13 @@ import (
 
 // TestTopTableUnit checks that the packed table gives back, bit for bit,
 // the unit vectors weighing each body's terms directly gives, including
-// a frequency too large for its two bytes and a body without terms.
+// frequencies too large for its byte and a body without terms.
 func TestTopTableUnit(t *testing.T) {
 	idf := func(id uint64) float64 { return 1 + float64(id%7)/3 }
 	bodies := []terms.Vector{
 		{{ID: 3, W: 1}, {ID: 10, W: 4}, {ID: 99, W: 2}},
 		nil,
-		{{ID: 10, W: 1}, {ID: 11, W: 70000}, {ID: 12, W: maxTF}},
+		{{ID: 10, W: 1}, {ID: 11, W: 70000}, {ID: 12, W: maxTF}, {ID: 13, W: 300}},
 		{{ID: 3, W: 65}},
 	}
 	tab := newTopTable()
@@ -28,7 +28,7 @@ func TestTopTableUnit(t *testing.T) {
 	}
 	tab.weigh(idf)
 	require.Equal(t, len(bodies), tab.bodies())
-	assert.Len(t, tab.ids, 5, "one dictionary entry per distinct term")
+	assert.Len(t, tab.ids, 6, "one dictionary entry per distinct term")
 	for b, raw := range bodies {
 		t.Run(fmt.Sprint("body", b), func(t *testing.T) {
 			want := make(terms.Vector, len(raw))
