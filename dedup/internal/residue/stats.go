@@ -17,8 +17,8 @@ package residue
 // a lightly edited copy of an article does not pass for new neighbours.
 // Identical bodies (a corpus that pairs one body with many headlines) are
 // counted once, by a hash of the whole body. Memory grows with the number
-// of distinct short lines, about 100 bytes each, plus 8 bytes per distinct
-// body.
+// of distinct short lines, about 100 bytes each, plus about 16 bytes per
+// distinct body that has one.
 //
 // When articles carry a URL (their id), lines are counted per site too: a
 // site's footer recurs in its own articles, between different paragraphs,
@@ -26,6 +26,7 @@ package residue
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -167,6 +168,9 @@ func (s *Stats) AddCounts(body, site uint64, doc *model.Doc, c Counts) {
 func (s *Stats) addCounts(body, site uint64, doc *model.Doc, c Counts) {
 	if len(doc.Paras) == 0 {
 		return
+	}
+	if !slices.ContainsFunc(c.keys, func(k uint64) bool { return k != 0 }) {
+		return // no line to count: a copy would add nothing either
 	}
 	if _, dup := s.bodies[body]; dup {
 		return
