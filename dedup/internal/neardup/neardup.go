@@ -126,11 +126,11 @@ type Finder struct {
 	// fps holds the k fingerprints of each body, body b's at b·k.
 	fps    []uint8
 	byHash map[uint64]int32 // body hash -> body
-	// Band postings: head[key] is the latest posting of the key, and
+	// Band postings: head.get(key) is the latest posting of the key, and
 	// posting p files body posters[p/Bands] (a body files one posting a
 	// band, in band order), the previous posting of the key being
 	// postNext[p] (-1 at the end).
-	head     map[uint64]int32
+	head     bandTable
 	posters  []int32
 	postNext []int32
 	// sets holds the exact shingle sets of the latest exactBodies
@@ -202,7 +202,7 @@ func New(opts *Options) (*Finder, error) {
 	}
 	f := &Finder{
 		opts: o, preparer: &preparer{signer: signer}, lsh: lsh,
-		byHash: map[uint64]int32{}, head: map[uint64]int32{},
+		byHash: map[uint64]int32{},
 	}
 	f.preparers.New = func() any {
 		s, _ := minhash.NewSigner(&f.opts.Signature) // validated above
@@ -329,7 +329,7 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 	}
 	clear(f.scored)
 	for _, k := range pb.keys {
-		p, ok := f.head[k]
+		p, ok := f.head.get(k)
 		for walked := 0; ok && p >= 0 && walked < maxPostingWalk; p, walked = f.postNext[p], walked+1 {
 			ob := f.posters[int(p)/len(pb.keys)]
 			if ob == b || f.seen[ob] == f.stamp {
@@ -351,11 +351,11 @@ func (f *Finder) ObservePrepared(ord int, doc *model.Doc, pb *Body) []model.Hit 
 		f.posters = append(f.posters, b)
 	}
 	for _, k := range pb.keys {
-		prev, ok := f.head[k]
+		prev, ok := f.head.get(k)
 		if !ok {
 			prev = -1
 		}
-		f.head[k] = int32(len(f.postNext))
+		f.head.set(k, int32(len(f.postNext)))
 		f.postNext = append(f.postNext, prev)
 	}
 	// Most similar first; then earliest body.
