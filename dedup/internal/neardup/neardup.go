@@ -37,8 +37,9 @@ package neardup
 // (minhash.Similarity: the estimate the index uses), which every body
 // keeps (k + 8 bytes). A run of fewer bodies is verified exactly
 // throughout, and a longer one holds a bounded number of sets: what a
-// body costs beyond them is its fingerprints, its band postings (8 bytes
-// a band and a band-key map entry per new key) and 16 bytes per article.
+// body costs beyond them is its fingerprints (k bytes), its band postings
+// (4 bytes a band and 4 a body, and 11 to 21 bytes of the band table per
+// new key: see bandTable) and 32 bytes per article and its id.
 //
 // Each band key's postings are walked newest first, and at most
 // maxPostingWalk of them: a story the run carries thousands of times
