@@ -195,7 +195,39 @@ func OpenIndex(store Store, opts *Options) (*Index, error) {
 		s, _ := minhash.NewSigner(&ix.sigOpts) // validated by check
 		return s
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), openCheckTimeout)
+	defer cancel()
+	if err := checkSignatureVersion(ctx, store); err != nil {
+		return nil, err
+	}
 	return ix, nil
+}
+
+// openCheckTimeout bounds the look at one entry that OpenIndex takes.
+const openCheckTimeout = 30 * time.Second
+
+// errStopScan ends a Store.Scan early.
+var errStopScan = errors.New("dedup: scan stopped")
+
+// checkSignatureVersion refuses a store whose entries were signed with
+// another signature version than this build's (minhash.Version): their
+// band keys come from other minima, so an article would never meet its
+// story's old entries, and their similarities mean nothing next to the
+// new ones. An index is written by one version throughout, so one entry
+// tells.
+func checkSignatureVersion(ctx context.Context, store Store) error {
+	var bad error
+	err := store.Scan(ctx, func(e Entry) error {
+		if len(e.Sig) > 0 && e.Sig[0] != minhash.Version {
+			var s minhash.Signature
+			bad = fmt.Errorf("%w: entry %q: %w", ErrIncompatible, e.ID, s.UnmarshalBinary(e.Sig))
+		}
+		return errStopScan
+	})
+	if err != nil && !errors.Is(err, errStopScan) {
+		return fmt.Errorf("dedup: opening the index: %w", err)
+	}
+	return bad
 }
 
 // maxLease is the longest lease an Index takes on a pending entry.

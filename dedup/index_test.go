@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -194,6 +195,32 @@ func TestIndexIncompatibleEntry(t *testing.T) {
 	require.NoError(t, insertErr(st, dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: []byte{1, 2}}, ix.LSH().AppendBandKeys(nil, sig)))
 	_, err = ix.Check(ctx, docOf("x", story...))
 	assert.ErrorIs(t, err, minhash.ErrBadSignature)
+}
+
+// TestOpenIndexRefusesOldSignatures checks that an index written with
+// version 1 signatures (k permutations) is refused when opened, with a
+// message that says what to do, instead of being compared with the
+// version 2 signatures of this build.
+func TestOpenIndexRefusesOldSignatures(t *testing.T) {
+	st := dedup.NewMemoryStore()
+	ix := mustIndex(t, st, nil)
+	story := randomStory(rand.New(rand.NewPCG(6, 7)), 5, 40)
+	enc, err := ix.Sign(docOf("new", story...)).MarshalBinary()
+	require.NoError(t, err)
+	require.NoError(t, insertErr(st, dedup.Entry{ID: "new", Seq: 1, Status: dedup.StatusAdmitted, Sig: enc}, nil))
+	_, err = dedup.OpenIndex(st, nil)
+	require.NoError(t, err, "an index of this build's signatures opens")
+
+	old := slices.Clone(enc)
+	old[0] = 1
+	st = dedup.NewMemoryStore()
+	require.NoError(t, insertErr(st, dedup.Entry{ID: "old", Seq: 1, Status: dedup.StatusAdmitted, Sig: old}, nil))
+	_, err = dedup.OpenIndex(st, nil)
+	require.ErrorIs(t, err, dedup.ErrIncompatible)
+	assert.ErrorIs(t, err, minhash.ErrBadSignature)
+	assert.Contains(t, err.Error(), `entry "old"`)
+	assert.Contains(t, err.Error(), "version 1")
+	assert.Contains(t, err.Error(), "build a new one")
 }
 
 // jitterStore delays every call by a random few hundred microseconds, to

@@ -16,8 +16,8 @@ package minhash
 // bands: every band costs a store one entry per article. The integrals are
 // computed with composite Simpson's rule over 256 intervals.
 //
-// Band key of band i (0-based), persisted by stores, fixed forever for
-// Version 1:
+// Band key of band i (0-based), persisted by stores, the same in
+// Versions 1 and 2 (over other minima):
 //
 //	XXH64(LE16(i) || LE64(min[i·r]) || ... || LE64(min[i·r + r-1]), seed 0)
 //

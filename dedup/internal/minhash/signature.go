@@ -17,9 +17,9 @@ package minhash
 // Each signature also records its set size |A|, so the containment of A in B,
 // |A∩B|/|A|, follows from J: |A∩B| = J(|A|+|B|)/(1+J).
 //
-// # Encoding (version 1)
+// # Encoding (versions 1 and 2)
 //
-//	byte 0     Version (1)
+//	byte 0     Version (2; 1 was signed with k permutations, see signer.go)
 //	byte 1     shingle.FormatVersion of the shingle hashes
 //	byte 2     shingle size n (words)
 //	byte 3     reserved, 0
@@ -39,8 +39,10 @@ import (
 )
 
 // Version is the version byte of the signature encoding and of the hash
-// definitions of signer.go and lsh.go.
-const Version = 1
+// definitions of signer.go and lsh.go. Version 1 signatures (k
+// permutations) estimate the same similarity but by other minima, so the
+// two are never compared: a version 1 signature is refused.
+const Version = 2
 
 // fpChance is the probability that the fingerprints of two different
 // minima agree.
@@ -189,6 +191,9 @@ func (s Signature) AppendBinary(b []byte) ([]byte, error) {
 func (s *Signature) UnmarshalBinary(b []byte) error {
 	if len(b) < headerLen {
 		return fmt.Errorf("%w: %d bytes, want at least %d", ErrBadSignature, len(b), headerLen)
+	}
+	if b[0] == 1 {
+		return fmt.Errorf("%w: version 1 (signed with k permutations, not comparable with version %d's one permutation): the index was written by an older newsdedup; build a new one", ErrBadSignature, Version)
 	}
 	if b[0] != Version {
 		return fmt.Errorf("%w: version %d, want %d", ErrBadSignature, b[0], Version)

@@ -239,7 +239,8 @@ func TestUnmarshalSignatureRejects(t *testing.T) {
 	}{
 		{"nil", nil},
 		{"shorter than the header", good[:9]},
-		{"another version byte", with(0, 2)},
+		{"another version byte", with(0, 3)},
+		{"version 1 (k permutations, not comparable)", with(0, 1)},
 		{"version 0", with(0, 0)},
 		{"another shingle format", with(1, 9)},
 		{"shingle size 0", with(2, 0)},

@@ -131,35 +131,46 @@ func TestNewSignerRejects(t *testing.T) {
 		"nil options are the defaults")
 }
 
-// TestMinHashSeededHash checks the fast path of h2 against xxhash's
-// seeded digest through the signatures they make.
-func TestMinHashSeededHash(t *testing.T) {
+// TestOnePermutation checks the signer against the definition of version
+// 2 (signer.go), computed the slow way with xxhash's digests: sets larger
+// and smaller than k, so that densification is exercised.
+func TestOnePermutation(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
-	set := make([]uint64, 64)
-	for i := range set {
-		set[i] = rng.Uint64()
+	for _, n := range []int{1, 2, 17, 64, 128, 129, 1000} {
+		set := make([]uint64, n)
+		for i := range set {
+			set[i] = rng.Uint64()
+		}
+		fast := mustSigner(t, nil).SignShingles(slices.Clone(set))
+		assert.Equal(t, slowSignature(set, minhash.DefaultNumHashes), fast.Fingerprints(), "n = %d", n)
 	}
-	fast := mustSigner(t, nil).SignShingles(slices.Clone(set))
-	slow := slowSignature(set)
-	assert.Equal(t, slow, fast.Fingerprints(), "h2 = XXH64(seed 0x9E3779B97F4A7C15) of the 8 shingle bytes")
 }
 
-// slowSignature computes the fingerprints by the definition, with
-// go-minhash and xxhash's seeded digest.
-func slowSignature(set []uint64) []uint8 {
-	h2 := func(b []byte) uint64 {
-		d := xxhash.NewWithSeed(0x9E3779B97F4A7C15)
-		d.Write(b)
+// slowSignature computes the fingerprints of version 2 by its definition.
+func slowSignature(set []uint64, k int) []uint8 {
+	hash := func(x, seed uint64) uint64 {
+		d := xxhash.NewWithSeed(seed)
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], x)
+		d.Write(b[:])
 		return d.Sum64()
 	}
-	mw := gominhash.NewMinWise(xxhash.Sum64, h2, minhash.DefaultNumHashes)
-	var buf [8]byte
-	for _, h := range set {
-		binary.LittleEndian.PutUint64(buf[:], h)
-		mw.Push(buf[:])
+	bin := func(h uint64) int { return int(uint64(uint32(h>>32)) * uint64(k) >> 32) }
+	bins := make([][]uint64, k)
+	for _, x := range set {
+		h := hash(x, 0)
+		bins[bin(h)] = append(bins[bin(h)], h)
 	}
-	fp := make([]uint8, minhash.DefaultNumHashes)
-	for i, m := range mw.Signature() {
+	mins := make([]uint64, k)
+	for i := range bins {
+		probe := bins[i]
+		for a := uint64(1); len(probe) == 0; a++ {
+			probe = bins[bin(hash(uint64(i)<<32|a, 0x9E3779B97F4A7C15))]
+		}
+		mins[i] = slices.Min(probe)
+	}
+	fp := make([]uint8, k)
+	for i, m := range mins {
 		m ^= m >> 30
 		m *= 0xBF58476D1CE4E5B9
 		m ^= m >> 27
@@ -204,4 +215,39 @@ func BenchmarkSignShingles(b *testing.B) {
 	for b.Loop() {
 		signer.SignShingles(set)
 	}
+}
+
+// BenchmarkSignKernels measures the MinHash kernels on 1,000 distinct
+// shingle hashes at k = 128 (ns/op / 1000 is the time per shingle):
+// "onePermutation" the signer's (version 2); "goMinhash" go-minhash's
+// MinWise with the hashes of version 1, h_i = h1 + i·h2, fed 8-byte
+// shingles as version 1 did.
+func BenchmarkSignKernels(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	set := make([]uint64, 1000)
+	for i := range set {
+		set[i] = rng.Uint64()
+	}
+	b.Run("onePermutation", func(b *testing.B) {
+		signer := mustSigner(b, nil)
+		for b.Loop() {
+			signer.SignDistinct(set)
+		}
+	})
+	b.Run("goMinhash", func(b *testing.B) {
+		h2 := func(p []byte) uint64 {
+			d := xxhash.NewWithSeed(0x9E3779B97F4A7C15)
+			d.Write(p)
+			return d.Sum64()
+		}
+		var buf [8]byte
+		for b.Loop() {
+			mw := gominhash.NewMinWise(xxhash.Sum64, h2, minhash.DefaultNumHashes)
+			for _, h := range set {
+				binary.LittleEndian.PutUint64(buf[:], h)
+				mw.Push(buf[:])
+			}
+			mw.Signature()
+		}
+	})
 }

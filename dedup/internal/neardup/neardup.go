@@ -467,29 +467,6 @@ func (f *Finder) Clusters() []Cluster {
 	return out
 }
 
-// exactScore is minhash.Similarity computed exactly from two sorted
-// shingle sets.
-func exactScore(a, b []uint32) minhash.Score {
-	inter := 0
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			inter++
-			i++
-			j++
-		}
-	}
-	union := len(a) + len(b) - inter
-	if union == 0 {
-		return minhash.Score{}
-	}
-	return minhash.ScoreOf(float64(inter)/float64(union), len(a), len(b))
-}
-
 // score returns the similarity of bodies a and b: exact when both keep
 // their sets, else from their signatures.
 func (f *Finder) score(a, b int32) minhash.Score {

@@ -129,8 +129,11 @@ func TestSample(t *testing.T) {
 		minPrecision float64
 		minRecall    float64
 	}{
-		{"the defaults", nil, 0.9, 0.97},
-		{"a lower threshold keeps precision (complete linkage)", &neardup.Options{Threshold: 0.5}, 0.9, 0.97},
+		// Recall 30 or 31 of the 31 pairs: the excerpt pair 473, 473~0
+		// has a Jaccard of 0.36, where the banding proposes a pair
+		// with probability 0.6 (the signature decides whether it does).
+		{"the defaults", nil, 0.9, 0.96},
+		{"a lower threshold keeps precision (complete linkage)", &neardup.Options{Threshold: 0.5}, 0.9, 0.96},
 		{"a high threshold keeps precision, loses excerpts", &neardup.Options{Threshold: 0.9}, 0.95, 0.5},
 		{"5-word shingles lose some edited copies", &neardup.Options{Signature: minhash.Options{ShingleSize: 5}}, 0.9, 0.75},
 	}
