@@ -203,7 +203,7 @@ func OpenIndex(store Store, opts *Options) (*Index, error) {
 	return ix, nil
 }
 
-// openCheckTimeout bounds the look at one entry that OpenIndex takes.
+// openCheckTimeout bounds the look at the entries that OpenIndex takes.
 const openCheckTimeout = 30 * time.Second
 
 // errStopScan ends a Store.Scan early.
@@ -213,22 +213,36 @@ var errStopScan = errors.New("dedup: scan stopped")
 // another signature version than this build's (minhash.Version): their
 // band keys come from other minima, so an article would never meet its
 // story's old entries, and their similarities mean nothing next to the
-// new ones. An index is written by one version throughout, so one entry
-// tells.
+// new ones. An index is written by one version throughout, so the first
+// entry whose signature carries a version tells. An entry too short to
+// carry one (damaged, or not written by an Index) says nothing about the
+// others and is passed over; if no entry among the first
+// openCheckEntries tells, the index opens.
 func checkSignatureVersion(ctx context.Context, store Store) error {
 	var bad error
+	seen := 0
 	err := store.Scan(ctx, func(e Entry) error {
-		if len(e.Sig) > 0 && e.Sig[0] != minhash.Version {
-			var s minhash.Signature
-			bad = fmt.Errorf("%w: entry %q: %w", ErrIncompatible, e.ID, s.UnmarshalBinary(e.Sig))
+		seen++
+		if v, ok := minhash.SignatureVersion(e.Sig); ok {
+			if v != minhash.Version {
+				var s minhash.Signature
+				bad = fmt.Errorf("%w: entry %q: %w", ErrIncompatible, e.ID, s.UnmarshalBinary(e.Sig))
+			}
+			return errStopScan
 		}
-		return errStopScan
+		if seen >= openCheckEntries {
+			return errStopScan
+		}
+		return nil
 	})
 	if err != nil && !errors.Is(err, errStopScan) {
 		return fmt.Errorf("dedup: opening the index: %w", err)
 	}
 	return bad
 }
+
+// openCheckEntries bounds the entries checkSignatureVersion looks at.
+const openCheckEntries = 64
 
 // maxLease is the longest lease an Index takes on a pending entry.
 const maxLease = 10 * time.Second

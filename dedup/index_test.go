@@ -221,6 +221,20 @@ func TestOpenIndexRefusesOldSignatures(t *testing.T) {
 	assert.Contains(t, err.Error(), `entry "old"`)
 	assert.Contains(t, err.Error(), "version 1")
 	assert.Contains(t, err.Error(), "build a new one")
+
+	// An entry too short to carry a version says nothing: whichever
+	// order the store scans in, the entry that has one decides.
+	raw := dedup.Entry{ID: "raw", Seq: 2, Status: dedup.StatusAdmitted, Sig: []byte{9, 8, 7}}
+	require.NoError(t, insertErr(st, raw, nil))
+	_, err = dedup.OpenIndex(st, nil)
+	require.ErrorIs(t, err, dedup.ErrIncompatible, "a short entry does not hide an old one")
+	st = dedup.NewMemoryStore()
+	require.NoError(t, insertErr(st, raw, nil))
+	_, err = dedup.OpenIndex(st, nil)
+	require.NoError(t, err, "an index whose only entry is short opens")
+	require.NoError(t, insertErr(st, dedup.Entry{ID: "new", Seq: 3, Status: dedup.StatusAdmitted, Sig: enc}, nil))
+	_, err = dedup.OpenIndex(st, nil)
+	require.NoError(t, err, "a short entry beside this build's opens")
 }
 
 // jitterStore delays every call by a random few hundred microseconds, to

@@ -221,6 +221,15 @@ func (s *Signature) UnmarshalBinary(b []byte) error {
 	return nil
 }
 
+// SignatureVersion returns the version byte of an encoded signature,
+// and false if b is too short to be one of any version.
+func SignatureVersion(b []byte) (byte, bool) {
+	if len(b) < headerLen {
+		return 0, false
+	}
+	return b[0], true
+}
+
 // Thresholds of Similarity.
 const (
 	// ContainmentMinJaccard is the Jaccard similarity two articles need
