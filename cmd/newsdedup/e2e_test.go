@@ -324,13 +324,17 @@ func TestE2EKillDrill(t *testing.T) {
 		time.Sleep(time.Duration(50+rng.IntN(600)) * time.Millisecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
-		st := indexStatsOf(t, db) // the file reopens
-		left += len(st.ExpiredLeases)
+		// The file reopens, unless the kill came before the scan made
+		// it (a loaded machine starts the process slowly).
+		if _, err := os.Stat(db); err == nil {
+			st := indexStatsOf(t, db)
+			left += len(st.ExpiredLeases)
+		}
 		r := runBin(t, scanArgs(db, path)...)
 		require.Contains(t, []int{exitClean, exitFlagged}, r.code, "round %d: the rerun completes: %s", round, r.stderr)
 		rep := runBin(t, "index", "repair", db)
 		require.Equal(t, exitClean, rep.code, rep.stderr)
-		st = indexStatsOf(t, db)
+		st := indexStatsOf(t, db)
 		assert.Empty(t, st.ExpiredLeases, "round %d: no lease left after repair", round)
 		assert.Zero(t, st.Pending, "round %d", round)
 		assert.Equal(t, n, st.Entries, "round %d: every article is in the index", round)
