@@ -119,7 +119,7 @@ var shapeRules = []struct{ prefix, rule string }{
 	{"fragment", "fragment"}, {"layout spacing", "spacing"}, {"short line repeated", "doubled"},
 	{"copy of the previous", "copy"}, {"repeated in the body", "recurs"}, {"boilerplate: recurs", "recurs"},
 	{"dangling introduction", "tail"}, {"trailing line", "tail"}, {"related-link list", "links"},
-	{"between residue", "block"}, {"next to residue", "block"},
+	{"between residue", "block"}, {"next to residue", "block"}, {"reader comments", "comments"},
 }
 
 // ruleOf names the rule of a reason: a pattern's category, or the shape
@@ -263,6 +263,7 @@ type line struct {
 	cjk                                       int
 	email, handle, slug, spaceRun, firstLower bool
 	endSentence, endEllipsis, endColon        bool
+	tagged                                    bool // a sentence and its agency's tag (taggedSentence)
 
 	quick bool // a long sentence, measured by measureQuick
 	// spanW and spanCat hold a pattern's match on a span of a long
@@ -288,6 +289,7 @@ type line struct {
 	wrapped     bool
 	sReasonW    float64
 	block       bool // a marker of a link block
+	commentMark bool // a comment marker ("Comments", "Leave a comment")
 	blockOpens  bool // a marker that opens one ("Related")
 	blockReason string
 }
@@ -650,8 +652,37 @@ func measureEnding(l *line, text string) {
 		switch r {
 		case '.', '!', '?', '。', '！', '？', '؟', '।':
 			l.endSentence = true
+		default:
+			l.tagged = taggedSentence(end)
 		}
 	}
+}
+
+// taggedWords is the length from which a tagged sentence is prose.
+const taggedWords = 6
+
+// taggedSentence reports a sentence followed by its agency's tag, as an
+// article's last paragraph often is: "... to comment. - Sapa", "... on
+// Monday. (AP)", "... said. — Reuters". The tag is a dash or a bracket
+// and at most tagWords words.
+func taggedSentence(s string) bool {
+	const tagWords, tagBytes = 3, 40
+	from := max(0, len(s)-tagBytes)
+	for i := len(s) - 2; i > from; i-- {
+		if s[i] != ' ' {
+			continue
+		}
+		tail := strings.TrimLeft(s[i:], " ")
+		if tail == "" || !strings.ContainsAny(tail[:1], "-–—(") && !strings.HasPrefix(tail, "–") && !strings.HasPrefix(tail, "—") {
+			continue
+		}
+		head := strings.TrimRight(s[:i], " \"'”’»)")
+		r, _ := utf8.DecodeLastRuneInString(head)
+		if (r == '.' || r == '!' || r == '?') && strings.Count(tail, " ") < tagWords && strings.Count(head, " ") >= 3 {
+			return true
+		}
+	}
+	return false
 }
 
 // quickWords is the least number of words (counted by spaces) of a
@@ -861,6 +892,7 @@ func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
 			return
 		}
 		l.add(r.weight, true, label(r.category))
+		l.commentMark = r.category == "comment"
 		if opens, ok := blockCategories[r.category]; ok {
 			l.block = true
 			l.blockOpens = opens
@@ -983,6 +1015,8 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			l.add(l.spanW, true, label(l.spanCat))
 		}
 	}
+
+	commentThreads(L, P)
 
 	// Copies of the previous paragraph: a caption printed again with its
 	// credit, a tweet without its attribution, an image's alt text twice.
@@ -1135,7 +1169,9 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			switch {
 			case l.endColon && i == n-1 && l.words <= 12:
 				l.add(0.5, false, "dangling introduction at the end")
-			case l.words <= shortWords && !l.sentence() && !l.endColon:
+			case l.words <= shortWords && !l.sentence() && !l.endColon && !(l.tagged && l.words >= taggedWords):
+				// A sentence with its agency's tag is the article's
+				// last paragraph ("... to comment. - Sapa").
 				l.add(0.45, false, "trailing line after the article")
 			}
 		}

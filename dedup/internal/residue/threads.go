@@ -1,0 +1,254 @@
+package residue
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Reader comments. A page's text often goes on after the article with
+// its readers' comments: posts of prose, each signed by its poster with a
+// date or a time,
+//
+//	Posted by: Sean | Jan 10, 2008 4:49:12 PM
+//	Posted by Idealist on January 10, 2008 5:58 PM
+//	Eingestellt von Anna am 12.01.2008 um 14:30
+//
+// Prose is what the article is made of too, so a post is known only by
+// the signatures around it: short lines that carry a date or time and
+// are one template, the same words around a name that changes (the
+// "middle", a few words at most). What tells a thread from an article's
+// own dated lines (a timeline, a live blog's entries, a schedule):
+//
+//   - posts between the signatures: no two signatures are adjacent;
+//   - the template is fixed around a short middle, which a live blog's
+//     "10:32 AM: Obama arrives in Des Moines" is not (its words change);
+//   - and either a comment marker ("Comments", "Leave a comment",
+//     "Kommentare") right before the first signature, or at least
+//     threadMinPosts signatures with threadMinNames different middles
+//     (posters' names: one author's own dated sections are no thread)
+//     around posts of a few lines (at most threadShortPost lines from
+//     one signature to the next, the median: a blog's front page, its
+//     posts dated and signed by two authors, has longer ones, and so has
+//     a travel guide whose sights each end with a dated price).
+//
+// The thread is the marker's lines up to the last signature (its last
+// post too when the signature comes before its post, as after
+// "Comments", "By DUMAS", "Dec 30, 2007 7:06 PM | Link to this"); with no
+// marker, the first to the last signature, leaving the first or last
+// post, whose bound nothing says. A thread needs an article before it
+// (threadArticleWords words of prose): the body is not comments only.
+
+// Tuning of the thread evidence.
+const (
+	sigMaxWords        = 16  // longest line that can be a signature
+	sigMaxMiddle       = 4   // most words of a signature's changing part
+	sigMinFixed        = 3   // fewest tokens of a signature's template
+	threadMinPosts     = 4   // signatures of a thread without a marker
+	threadMinNames     = 3   // different names in a thread without a marker
+	threadMarkerPosts  = 3   // signatures of a thread after a marker
+	threadMaxPost      = 40  // most lines between two signatures
+	threadShortPost    = 6   // most lines of a median post without a marker
+	threadArticleWords = 40  // prose before a thread
+	threadWeight       = 0.8 // the evidence a thread gives its lines
+)
+
+// signature is a line that can sign a post: its tokens, lower case with
+// every token holding a digit folded to "#".
+type signature struct {
+	i    int
+	toks []string
+}
+
+// dated reports whether s carries a time ("4:49", "9.35am", "14h30") or
+// a year of four digits (19xx, 20xx).
+func dated(s string) bool {
+	run, start := 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			if run == 0 {
+				start = i
+			}
+			run++
+			continue
+		}
+		if run == 4 && (s[start:start+2] == "19" || s[start:start+2] == "20") {
+			return true
+		}
+		if run >= 1 && run <= 2 && i+2 < len(s) && (s[i] == ':' || s[i] == 'h' || s[i] == '.') &&
+			isDigit(s[i+1]) && isDigit(s[i+2]) && (i+3 == len(s) || !isDigit(s[i+3])) {
+			return true
+		}
+		run = 0
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// sigTokens returns the folded tokens of a possible signature, or nil.
+func sigTokens(l *line, text string) []string {
+	if l.skip || l.words < 2 || l.words > sigMaxWords || l.letters == 0 || !dated(text) {
+		return nil
+	}
+	toks := strings.Fields(strings.ToLower(text))
+	if len(toks) > sigMaxWords+4 {
+		return nil
+	}
+	for k, t := range toks {
+		if strings.IndexFunc(t, unicode.IsDigit) >= 0 {
+			toks[k] = "#"
+		}
+	}
+	return toks
+}
+
+// template returns how many tokens the signatures share at their start
+// and at their end, the most of each that leaves every one of them at
+// least nothing in between.
+func template(sigs []signature) (pre, suf int) {
+	short := len(sigs[0].toks)
+	for _, s := range sigs[1:] {
+		short = min(short, len(s.toks))
+	}
+	for pre < short && all(sigs, func(t []string) bool { return t[pre] == sigs[0].toks[pre] }) {
+		pre++
+	}
+	for suf < short-pre && all(sigs, func(t []string) bool {
+		return t[len(t)-1-suf] == sigs[0].toks[len(sigs[0].toks)-1-suf]
+	}) {
+		suf++
+	}
+	return pre, suf
+}
+
+func all(sigs []signature, f func([]string) bool) bool {
+	for _, s := range sigs {
+		if !f(s.toks) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasLetters reports whether some token of toks has a letter.
+func hasLetters(toks []string) bool {
+	return slices.ContainsFunc(toks, func(t string) bool { return strings.IndexFunc(t, unicode.IsLetter) >= 0 })
+}
+
+// commentThreads marks the lines of reader-comment threads (see above)
+// with strong evidence.
+func commentThreads(L []line, P []string) {
+	var sigs []signature
+	for i := range L {
+		if t := sigTokens(&L[i], P[i]); t != nil {
+			sigs = append(sigs, signature{i, t})
+		}
+	}
+	if len(sigs) < threadMarkerPosts {
+		return
+	}
+	// A template is known by its first or its last token; group the
+	// signatures by each, and each group into runs of posts.
+	done := make([]bool, len(L))
+	for _, end := range []bool{false, true} {
+		groups := map[string][]signature{}
+		var order []string
+		for _, s := range sigs {
+			k := s.toks[0]
+			if end {
+				k = s.toks[len(s.toks)-1]
+			}
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], s)
+		}
+		for _, k := range order {
+			g := groups[k]
+			for a := 0; a < len(g); {
+				b := a + 1
+				for b < len(g) && g[b].i-g[b-1].i >= 2 && g[b].i-g[b-1].i <= threadMaxPost+1 {
+					b++
+				}
+				if !done[g[a].i] {
+					markThread(L, P, g[a:b], done)
+				}
+				a = b
+			}
+		}
+	}
+}
+
+// median returns the median of xs, which it sorts.
+func median(xs []int) int {
+	slices.Sort(xs)
+	return xs[len(xs)/2]
+}
+
+// markThread marks one run of signatures as a thread if it is one.
+func markThread(L []line, P []string, run []signature, done []bool) {
+	if len(run) < threadMarkerPosts {
+		return
+	}
+	pre, suf := template(run)
+	fixed := append(slices.Clone(run[0].toks[:pre]), run[0].toks[len(run[0].toks)-suf:]...)
+	if pre+suf < sigMinFixed || !hasLetters(fixed) {
+		return
+	}
+	names := map[string]bool{}
+	for _, s := range run {
+		mid := s.toks[pre : len(s.toks)-suf]
+		if len(mid) > sigMaxMiddle {
+			return
+		}
+		names[strings.Join(mid, " ")] = true
+	}
+	first, last := run[0].i, run[len(run)-1].i
+	longest, gaps := 0, make([]int, 0, len(run)-1)
+	for k := 1; k < len(run); k++ {
+		gaps = append(gaps, run[k].i-run[k-1].i)
+		longest = max(longest, run[k].i-run[k-1].i)
+	}
+	marker := -1
+	for m := first - 1; m >= 0 && m >= first-longest; m-- {
+		if L[m].commentMark {
+			marker = m
+			break
+		}
+	}
+	start, end := first, last
+	switch {
+	case marker >= 0:
+		start = marker + 1
+		if first-marker <= 2 {
+			// Signed before the post: the last post follows the last
+			// signature, about as long as the others.
+			for m := last + 1; m < len(L) && m < last+median(gaps); m++ {
+				if L[m].strong >= DefaultThreshold || L[m].commentMark {
+					break
+				}
+				end = m
+			}
+		}
+	case len(run) < threadMinPosts || len(names) < threadMinNames || median(gaps) > threadShortPost:
+		return
+	}
+	words := 0
+	for m := 0; m < start; m++ {
+		if L[m].sentence() && !done[m] {
+			words += L[m].words
+		}
+	}
+	if words < threadArticleWords {
+		return
+	}
+	reason := fmt.Sprintf("reader comments (%d posts signed like %s)", len(run), quoteShort(P[first]))
+	for m := start; m <= end; m++ {
+		if !L[m].skip {
+			L[m].add(threadWeight, true, reason)
+			done[m] = true
+		}
+	}
+}

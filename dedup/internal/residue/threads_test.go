@@ -1,0 +1,146 @@
+package residue
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestDated(t *testing.T) {
+	cases := []struct {
+		s    string
+		want bool
+	}{
+		{"Posted by: Sean | Jan 10, 2008 4:49:12 PM", true},
+		{"Posted by Idealist on January 10, 2008 5:58 PM", true},
+		{"8. Dezember 2010 um 10:56", true},
+		{"Le 12 mars à 14h30", true},
+		{"Posted on 01/20/2008", true},
+		{"März 7, 2018", true},
+		{"2,00 € (Preis 2019)", true}, // a year: dated, though no name follows (see TestCommentThreads)
+		{"Posted by Idealist", false},
+		{"Room 12.5 of 40", false},
+		{"Call 555 1234", false},
+		{"Score 3:2", false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, dated(c.s), c.s)
+	}
+}
+
+func TestTaggedSentence(t *testing.T) {
+	cases := []struct {
+		s    string
+		want bool
+	}{
+		{"Selebi's lawyer was not immediately available to comment. - Sapa", true},
+		{"The vote is due on Monday. (AP)", true},
+		{"He said the talks would go on. — Reuters", true},
+		{"Heilpraktikerpraxis - Im Sonnenlicht (4 votes)", false},
+		{"Kenn ich. - Alfred", false}, // too short a sentence
+		{"The vote is due on Monday.", false},
+		{"Read more - Sports - Local news", false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, taggedSentence(c.s), c.s)
+	}
+}
+
+// thread builds the posts of a comment thread: for each name a
+// signature made by sig, and a post of prose, in the order given.
+func thread(names []string, sig func(i int, name string) string, sigFirst bool) []string {
+	var out []string
+	for i, n := range names {
+		post := fmt.Sprintf("I think %s has a point here, the council should have acted years ago on this.", strings.ToLower(n))
+		if sigFirst {
+			out = append(out, sig(i, n), post)
+		} else {
+			out = append(out, post, sig(i, n))
+		}
+	}
+	return out
+}
+
+func TestCommentThreads(t *testing.T) {
+	names := []string{"Sean", "dan", "tom wolgat", "scott", "spee"}
+	typepad := func(i int, n string) string {
+		return fmt.Sprintf("Posted by: %s | Jan 10, 2008 %d:%02d:12 PM", n, 4+i, 10*i)
+	}
+	cases := []struct {
+		name string
+		body []string
+		// want lists the paragraphs flagged as comments; the article
+		// is prose[0:3] at the start of every body.
+		want []int
+	}{{
+		// Posts before their signatures, no marker: the first post
+		// has no bound before it and is left.
+		name: "signed after, no marker",
+		body: thread(names, typepad, false),
+		want: []int{4, 5, 6, 7, 8, 9, 10, 11, 12},
+	}, {
+		name: "signed before, after a marker",
+		body: append([]string{"Comments (4)"}, thread(names[:4], func(i int, n string) string {
+			return fmt.Sprintf("%s on January %d, 2008 %d:15 PM", n, 10+i, 1+i)
+		}, true)...),
+		want: []int{4, 5, 6, 7, 8, 9, 10, 11}, // the marker (3) by its pattern
+	}, {
+		name: "German, after a marker, one poster",
+		body: append([]string{"Kommentare"}, thread([]string{"Anna", "Anna", "Anna"}, func(i int, n string) string {
+			return fmt.Sprintf("%s %d. Juni 2018 um 15:2%d Uhr - Antworten", n, 19+i, i)
+		}, false)...),
+		want: []int{4, 5, 6, 7, 8, 9},
+	}, {
+		// A live blog's entries are the article: the words after the
+		// time change with every entry.
+		name: "live blog",
+		body: thread([]string{"Obama arrives in Des Moines", "Clinton speaks to reporters", "Edwards leaves the stage", "Polls close in the east", "First results come in"},
+			func(i int, n string) string { return fmt.Sprintf("Updated %d:%02d AM ET: %s", 10, 10*i, n) }, true),
+	}, {
+		// A blog's front page: its posts are dated and signed too, by
+		// one or two authors, and longer than comments.
+		name: "blog front page",
+		body: func() []string {
+			var out []string
+			months := []string{"Januar", "Juli", "Mai", "März", "November"}
+			for i, n := range []string{"uriebe", "uriebe", "stelling", "stelling", "stelling"} {
+				out = append(out, fmt.Sprintf("Publiziert am %d. %s 2013 von %s", 10+i, months[i], n))
+				out = append(out, prose...)
+				out = append(out, prose...)
+			}
+			return out
+		}(),
+	}, {
+		// A schedule: its dated lines stand together, no posts between.
+		name: "schedule",
+		body: []string{"Lakers at Celtics, Jan 5, 2008 7:30 PM", "Knicks at Nets, Jan 6, 2008 7:30 PM",
+			"Bulls at Heat, Jan 7, 2008 8:00 PM", "Suns at Spurs, Jan 8, 2008 8:30 PM"},
+	}, {
+		// Three signatures and no marker are not enough.
+		name: "three posts, no marker",
+		body: thread(names[:3], typepad, false),
+	}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body := append(slices.Clone(prose[:3]), c.body...)
+			var got []int
+			for i, h := range flagged(t, testDoc("Bridge to close for repairs", body...), nil) {
+				if strings.HasPrefix(h.Message, "reader comments") {
+					got = append(got, i)
+				}
+			}
+			slices.Sort(got)
+			assert.Equal(t, c.want, got)
+		})
+	}
+
+	// Comments alone, with no article before them, are left: the body
+	// would be nothing.
+	body := thread(names, typepad, false)
+	for _, h := range flagged(t, testDoc("Bridge to close for repairs", body...), nil) {
+		assert.NotContains(t, h.Message, "reader comments")
+	}
+}
