@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Reader comments. A page's text often goes on after the article with
@@ -44,6 +45,7 @@ import (
 const (
 	sigMaxWords        = 16  // longest line that can be a signature
 	sigMaxMiddle       = 4   // most words of a signature's changing part
+	sigNameWords       = 5   // most words of a name on the line above a signature
 	sigMinFixed        = 3   // fewest tokens of a signature's template
 	threadMinPosts     = 4   // signatures of a thread without a marker
 	threadMinNames     = 3   // different names in a thread without a marker
@@ -55,10 +57,14 @@ const (
 )
 
 // signature is a line that can sign a post: its tokens, lower case with
-// every token holding a digit folded to "#".
+// every token holding a digit folded to "#". A merged signature opens a
+// longer line, the post after it on the same line ("Posted by: Walters
+// on December 29, 2007 01:15 PM I hope you are not..."), as some
+// extractors join the blocks of a post.
 type signature struct {
-	i    int
-	toks []string
+	i      int
+	toks   []string
+	merged bool
 }
 
 // dated reports whether s carries a time ("4:49", "9.35am", "14h30") or
@@ -87,49 +93,112 @@ func dated(s string) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// sigTokens returns the folded tokens of a possible signature, or nil.
-func sigTokens(l *line, text string) []string {
-	if l.skip || l.words < 2 || l.words > sigMaxWords || l.letters == 0 || !dated(text) {
-		return nil
+// sigTokens returns the folded tokens of a possible signature, or nil,
+// and whether it is merged with its post: then the signature is the
+// line's first words up to a time among its first sigMaxWords (and an
+// "am", "PM" or "Uhr" after it).
+func sigTokens(l *line, text string) (toks []string, merged bool) {
+	if l.skip || l.words < 2 || l.letters == 0 {
+		return nil, false
 	}
-	toks := strings.Fields(strings.ToLower(text))
+	if l.words > sigMaxWords {
+		return mergedSig(text)
+	}
+	if !dated(text) {
+		return nil, false
+	}
+	toks = strings.Fields(strings.ToLower(text))
 	if len(toks) > sigMaxWords+4 {
-		return nil
+		return nil, false
 	}
+	fold(toks)
+	return toks, false
+}
+
+// mergedSig returns the signature that opens text, if one does.
+func mergedSig(text string) ([]string, bool) {
+	toks := strings.Fields(text)
+	cut := -1
+	for k := 0; k < len(toks) && k < sigMaxWords; k++ {
+		if clock(toks[k]) {
+			cut = k + 1
+		}
+	}
+	if cut < 0 || cut >= len(toks)-1 {
+		return nil, false
+	}
+	if t := toks[cut]; utf8.RuneCountInString(t) <= 3 && strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+		cut++ // "PM", "Uhr"
+	}
+	sig := make([]string, cut)
+	for k := range sig {
+		sig[k] = strings.ToLower(toks[k])
+	}
+	fold(sig)
+	return sig, true
+}
+
+// clock reports whether tok is a time of day: "4:49", "01:15:20", "9.35am".
+func clock(tok string) bool {
+	return dated(tok) && strings.ContainsAny(tok, ":.h") && !(len(tok) == 4 && strings.IndexFunc(tok, func(r rune) bool { return !unicode.IsDigit(r) }) < 0)
+}
+
+// fold replaces every token holding a digit with "#".
+func fold(toks []string) {
 	for k, t := range toks {
 		if strings.IndexFunc(t, unicode.IsDigit) >= 0 {
 			toks[k] = "#"
 		}
 	}
-	return toks
 }
 
-// template returns how many tokens the signatures share at their start
-// and at their end, the most of each that leaves every one of them at
-// least nothing in between.
-func template(sigs []signature) (pre, suf int) {
-	short := len(sigs[0].toks)
-	for _, s := range sigs[1:] {
-		short = min(short, len(s.toks))
+// template returns the tokens that most signatures of a run (two in
+// three) share at their start and at their end: a poster's long name or
+// a post in the morning ("AM" where most say "PM") does not unmake it.
+func template(sigs []signature) (pre, suf []string) {
+	need := (2*len(sigs) + 2) / 3
+	common := func(at func(t []string) (string, bool)) (string, bool) {
+		counts := map[string]int{}
+		for _, s := range sigs {
+			if tok, ok := at(s.toks); ok {
+				counts[tok]++
+			}
+		}
+		for tok, c := range counts {
+			if c >= need {
+				return tok, true
+			}
+		}
+		return "", false
 	}
-	for pre < short && all(sigs, func(t []string) bool { return t[pre] == sigs[0].toks[pre] }) {
-		pre++
+	fits := func(t []string) bool {
+		return len(t) >= len(pre)+len(suf) && slices.Equal(t[:len(pre)], pre) && slices.Equal(t[len(t)-len(suf):], suf)
 	}
-	for suf < short-pre && all(sigs, func(t []string) bool {
-		return t[len(t)-1-suf] == sigs[0].toks[len(sigs[0].toks)-1-suf]
-	}) {
-		suf++
+	for {
+		tok, ok := common(func(t []string) (string, bool) {
+			if !fits(t) || len(t) <= len(pre)+len(suf) {
+				return "", false
+			}
+			return t[len(pre)], true
+		})
+		if !ok {
+			break
+		}
+		pre = append(pre, tok)
+	}
+	for {
+		tok, ok := common(func(t []string) (string, bool) {
+			if !fits(t) || len(t) <= len(pre)+len(suf) {
+				return "", false
+			}
+			return t[len(t)-1-len(suf)], true
+		})
+		if !ok {
+			break
+		}
+		suf = append([]string{tok}, suf...)
 	}
 	return pre, suf
-}
-
-func all(sigs []signature, f func([]string) bool) bool {
-	for _, s := range sigs {
-		if !f(s.toks) {
-			return false
-		}
-	}
-	return true
 }
 
 // hasLetters reports whether some token of toks has a letter.
@@ -142,8 +211,8 @@ func hasLetters(toks []string) bool {
 func commentThreads(L []line, P []string) {
 	var sigs []signature
 	for i := range L {
-		if t := sigTokens(&L[i], P[i]); t != nil {
-			sigs = append(sigs, signature{i, t})
+		if t, merged := sigTokens(&L[i], P[i]); t != nil {
+			sigs = append(sigs, signature{i, t, merged})
 		}
 	}
 	if len(sigs) < threadMarkerPosts {
@@ -169,7 +238,7 @@ func commentThreads(L []line, P []string) {
 			g := groups[k]
 			for a := 0; a < len(g); {
 				b := a + 1
-				for b < len(g) && g[b].i-g[b-1].i >= 2 && g[b].i-g[b-1].i <= threadMaxPost+1 {
+				for b < len(g) && (g[b].i-g[b-1].i >= 2 || g[b-1].merged) && g[b].i-g[b-1].i <= threadMaxPost+1 {
 					b++
 				}
 				if !done[g[a].i] {
@@ -193,17 +262,40 @@ func markThread(L []line, P []string, run []signature, done []bool) {
 		return
 	}
 	pre, suf := template(run)
-	fixed := append(slices.Clone(run[0].toks[:pre]), run[0].toks[len(run[0].toks)-suf:]...)
-	if pre+suf < sigMinFixed || !hasLetters(fixed) {
+	if len(pre)+len(suf) < sigMinFixed || !hasLetters(pre) && !hasLetters(suf) {
 		return
 	}
-	names := map[string]bool{}
+	// Two signatures in three fit the template around a name. The
+	// thread begins at the first that does (what comes before, such as
+	// the article's byline dated like the posts, is not the thread's); a
+	// poster with a long name inside or at its end is still one of it.
+	names, fit := map[string]bool{}, run[:0:0]
 	for _, s := range run {
-		mid := s.toks[pre : len(s.toks)-suf]
-		if len(mid) > sigMaxMiddle {
-			return
+		t := s.toks
+		if len(t) < len(pre)+len(suf) || !slices.Equal(t[:len(pre)], pre) || !slices.Equal(t[len(t)-len(suf):], suf) {
+			continue
 		}
+		mid := t[len(pre) : len(t)-len(suf)]
+		if len(mid) > sigMaxMiddle {
+			continue
+		}
+		fit = append(fit, s)
 		names[strings.Join(mid, " ")] = true
+	}
+	if 3*len(fit) < 2*len(run) || len(fit) < threadMarkerPosts {
+		return
+	}
+	run = run[slices.IndexFunc(run, func(s signature) bool { return s.i == fit[0].i }):]
+	// A signature of a date alone has its name on the line above
+	// ("Volker Rieck sagt:", "By DUMAS", "Julia").
+	above := map[string]bool{}
+	for _, s := range fit {
+		if a := s.i - 1; a >= 0 && L[a].words <= sigNameWords && L[a].letters > 0 && !dated(P[a]) {
+			above[strings.ToLower(P[a])] = true
+		}
+	}
+	if len(above) > len(names) {
+		names = above
 	}
 	first, last := run[0].i, run[len(run)-1].i
 	longest, gaps := 0, make([]int, 0, len(run)-1)

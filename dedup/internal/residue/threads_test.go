@@ -94,6 +94,33 @@ func TestCommentThreads(t *testing.T) {
 		}, false)...),
 		want: []int{4, 5, 6, 7, 8, 9},
 	}, {
+		// A date alone signs each post, the name on the line above it.
+		name: "names above the dates",
+		body: func() []string {
+			var out []string
+			for i, n := range []string{"Volker Rieck sagt:", "Stefan sagt:", "Miau sagt:", "Bernd sagt:", "Rafael sagt:"} {
+				out = append(out, n, fmt.Sprintf("2%d. Juni 2016 um 17:2%d Uhr", i, i), "Danke für den lesenswerten Artikel, das war mir so nicht klar.")
+			}
+			return out
+		}(),
+		want: []int{4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16},
+	}, {
+		// Two signatures in three make the template: a post on another
+		// day and a poster with a long name are still posts; the
+		// article's byline, dated like them, is not one.
+		name: "template of most signatures",
+		body: append([]string{"Von Moritz Gathmann am 21. April 2020"}, thread(
+			[]string{"Heidemarie Heim", "Ellen Wolff", "Lover of The Beautiful Game Forever", "Horst Kessler",
+				"Katharine Schön", "Ernst Konrad", "Michaela Diederichs", "Walter"},
+			func(i int, n string) string {
+				day := "Di"
+				if i == 3 {
+					day = "Mi"
+				}
+				return fmt.Sprintf("%s | %s, 21. April 2020 - 16:%02d", n, day, 10+i)
+			}, false)...),
+		want: []int{5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19},
+	}, {
 		// A live blog's entries are the article: the words after the
 		// time change with every entry.
 		name: "live blog",
@@ -143,4 +170,23 @@ func TestCommentThreads(t *testing.T) {
 	for _, h := range flagged(t, testDoc("Bridge to close for repairs", body...), nil) {
 		assert.NotContains(t, h.Message, "reader comments")
 	}
+}
+
+// FuzzDetect runs the detector on bodies made of the lines of a comment
+// thread and whatever the fuzzer makes of them: it never panics, and
+// reports paragraphs of the body only.
+func FuzzDetect(f *testing.F) {
+	f.Add("Comments (4)\nPosted by: Sean | Jan 10, 2008 4:49:12 PM\nI think so.\nPosted by: dan | Jan 10, 2008 6:02:53 PM")
+	f.Add("Volker Rieck sagt:\n23. Juni 2016 um 17:21 Uhr\nDanke.\nStefan sagt:\n24. Juni 2016 um 03:24 Uhr")
+	f.Add("Posted by: Walters on December 29, 2007 01:15 PM 2. Walters: I hope you are not")
+	f.Add("He said so. - Sapa\n12.50 € 2019\n9.35am Wed 9 Jan 08")
+	d := New(Options{})
+	f.Fuzz(func(t *testing.T, body string) {
+		paras := append(slices.Clone(prose[:3]), strings.Split(body, "\n")...)
+		for _, h := range d.Detect(testDoc("Bridge to close for repairs", paras...), nil) {
+			if h.Para < 0 || h.Para >= len(paras) {
+				t.Fatalf("hit on paragraph %d of %d", h.Para, len(paras))
+			}
+		}
+	})
 }
