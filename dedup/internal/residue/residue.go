@@ -1110,7 +1110,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// specifications and bylines stand. Outside it, or on a page made
 	// mostly of short lines (a whole page's text, navigation and all),
 	// short headline-like lines are what they look like.
-	intro := introducedLists(L)
+	intro := introducedLists(L, dense)
 	// The few lines right before it are its byline and dateline.
 	byShape := func(i int) bool { return !intro[i] && (dense || i < first-creditBefore || i > last) }
 
@@ -1261,7 +1261,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	flagged := func(i int) bool { return i >= 0 && i < n && was[i] }
 	for i := 0; i < n; i++ {
 		l := &L[i]
-		if !l.linkish() || flagged(i) {
+		if !l.linkish() || flagged(i) || intro[i] && !dense {
 			continue
 		}
 		switch {
@@ -1456,19 +1456,30 @@ func shortLineShare(L []line) float64 {
 }
 
 // introducedLists marks the lines of lists the article introduces: the
-// short lines right after a line that ends with a colon ("The squad:",
-// "Ingredients:"), up to the next line of prose.
-func introducedLists(L []line) []bool {
+// list items (listItem) right after a line that ends with a colon ("The
+// squad:", "Ingredients:", "On the Net:"), up to the next line of prose.
+func introducedLists(L []line, dense bool) []bool {
 	intro := make([]bool, len(L))
 	for i := 0; i < len(L); i++ {
 		if !L[i].endColon || L[i].block || L[i].strong > 0 {
 			continue
 		}
-		for j := i + 1; j < len(L) && L[j].words < coreWords && !L[j].endColon; j++ {
+		for j := i + 1; j < len(L) && listItem(&L[j], dense); j++ {
 			intro[j] = true
 		}
 	}
 	return intro
+}
+
+// listItem reports whether a line can be an item of a list the article
+// introduces: shorter than a sentence of the article proper, or, on a
+// body that is not a whole page's text, no sentence at all and no longer
+// than a link of a block (an agency's "On the Net:" list: "Switch grass
+// report in Proceedings of the National Academy of Sciences:
+// http://tinyurl.com/2ar4ss"). On a whole page's text a line ending in a
+// colon more often labels a menu of such lines.
+func listItem(l *line, dense bool) bool {
+	return !l.endColon && (l.words < coreWords || !dense && !l.endSentence && l.words <= maxLineWords)
 }
 
 // linkShaped reports a short line shaped like a link without the

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -536,4 +537,21 @@ func TestArticleCreditOnWholePage(t *testing.T) {
 	assert.Equal(t, "article-credit", rules[7], "the dateline between the headline and the article: %v", rules)
 	assert.NotEqual(t, "article-credit", rules[18], "a copyright line in the page's footer")
 	assert.Contains(t, rules, 18, "the footer's copyright line is residue")
+}
+
+// TestIntroducedListOfLinks checks that a list the article introduces
+// with a colon is the article's, items of link length included (an
+// agency's "On the Net:" list), and that the copyright line after it
+// does not spread to it.
+func TestIntroducedListOfLinks(t *testing.T) {
+	body := append(slices.Clone(prose), "On the Net:",
+		"Switch grass report in Proceedings of the National Academy of Sciences: http://tinyurl.com/2ar4ss",
+		"USDA Agricultural Research Service: http://ars.usda.gov",
+		"University of Nebraska's Institute of Agriculture and Natural Resources: http://ianr.unl.edu",
+		"Copyright 2008 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.")
+	got := flagged(t, testDoc("Switchgrass could replace corn for ethanol", body...), nil)
+	for i := len(prose); i < len(prose)+4; i++ {
+		assert.NotContains(t, got, i, "list item %q", body[i])
+	}
+	assert.Contains(t, got, len(body)-1, "the copyright line")
 }
