@@ -993,6 +993,18 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		l.head, l.weak = true, 0
 		l.reason, l.reasonW = l.sReason, l.sReasonW
 	}
+	if dense {
+		// Nor is its dateline a menu: a short dated line ("Monday, 07
+		// Jan 2008 22:36", "BS Reporter / New Delhi January 9, 2008")
+		// right above the article is of its head; the lines around it
+		// are judged as the page's.
+		for i := max(0, first-creditBefore); i < headFrom; i++ {
+			if l := &L[i]; !l.skip && l.words <= datelineWords && l.strong < d.threshold && dated(P[i]) {
+				l.head, l.weak = true, 0
+				l.reason, l.reasonW = l.sReason, l.sReasonW
+			}
+		}
+	}
 
 	markWrapped(L)
 
@@ -1272,6 +1284,9 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 	}
 }
+
+// datelineWords is the longest line that can be a dateline.
+const datelineWords = 12
 
 // headLines is how far above the article proper a copy of the headline
 // makes the lines between the article's head, on a whole page's text.
