@@ -995,11 +995,12 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	}
 	if dense {
 		// Nor is its dateline a menu: a short dated line ("Monday, 07
-		// Jan 2008 22:36", "BS Reporter / New Delhi January 9, 2008")
-		// right above the article is of its head; the lines around it
-		// are judged as the page's.
+		// Jan 2008 22:36", "BS Reporter / New Delhi January 9, 2008",
+		// or by a pattern "Posted: Monday, January 7, 2008") right above
+		// the article is of its head, and the article's credit; the
+		// lines around it are judged as the page's.
 		for i := max(0, first-creditBefore); i < headFrom; i++ {
-			if l := &L[i]; !l.skip && l.words <= datelineWords && l.strong < d.threshold && dated(P[i]) {
+			if l := &L[i]; !l.skip && l.words <= datelineWords && (l.strong < d.threshold || ruleOf(l.sReason) == "update") && dated(P[i]) {
 				l.head, l.weak = true, 0
 				l.reason, l.reasonW = l.sReason, l.sReasonW
 			}
