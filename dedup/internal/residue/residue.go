@@ -454,7 +454,12 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		if dense && rule == "update" {
 			from = first
 		}
-		if creditCategories[rule] && (!dense || rule == "update") && (i >= from || l.head) && i <= last+creditAfter {
+		// On a whole page's text the article's own ends it: the last
+		// line of the article proper or the one right after it (the
+		// agency's "Copyright 2008 The Associated Press. All rights
+		// reserved."); the footer's stand further down.
+		if creditCategories[rule] && (!dense || rule == "update") && (i >= from || l.head) && i <= last+creditAfter ||
+			dense && creditCategories[rule] && i >= last && i <= last+1 {
 			rule = "article-credit"
 		}
 		// The message says why; the kind is the finding's, and not

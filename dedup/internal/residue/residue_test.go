@@ -537,6 +537,19 @@ func TestArticleCreditOnWholePage(t *testing.T) {
 	assert.Equal(t, "article-credit", rules[7], "the dateline between the headline and the article: %v", rules)
 	assert.NotEqual(t, "article-credit", rules[18], "a copyright line in the page's footer")
 	assert.Contains(t, rules, 18, "the footer's copyright line is residue")
+
+	// The agency's copyright line right after the article is the
+	// article's, on a whole page's text too.
+	doc = testDoc(title, "Home", "News", "Sport", "Business", "Weather", "Contact us",
+		p[0], p[1], p[2], p[3],
+		"Copyright 2008 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.",
+		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"Terms of use", "Privacy policy", "Site map")
+	rules = map[int]string{}
+	for _, h := range New(Options{}).Detect(doc, nil) {
+		rules[h.Para] = h.Rule
+	}
+	assert.Equal(t, "article-credit", rules[10], "the copyright line after the article: %v", rules)
 }
 
 // TestIntroducedListOfLinks checks that a list the article introduces
