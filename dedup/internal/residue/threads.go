@@ -69,7 +69,13 @@ type signature struct {
 
 // dated reports whether s carries a time ("4:49", "9.35am", "14h30") or
 // a year of four digits (19xx, 20xx).
-func dated(s string) bool {
+func dated(s string) bool { return scanDates(s, true) }
+
+// hasClock reports whether s carries a time of day.
+func hasClock(s string) bool { return scanDates(s, false) }
+
+// scanDates reports a time in s, or with years also a year.
+func scanDates(s string, years bool) bool {
 	run, start := 0, 0
 	for i := 0; i <= len(s); i++ {
 		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
@@ -79,7 +85,7 @@ func dated(s string) bool {
 			run++
 			continue
 		}
-		if run == 4 && (s[start:start+2] == "19" || s[start:start+2] == "20") {
+		if years && run == 4 && (s[start:start+2] == "19" || s[start:start+2] == "20") {
 			return true
 		}
 		if run >= 1 && run <= 2 && i+2 < len(s) && (s[i] == ':' || s[i] == 'h' || s[i] == '.') &&
@@ -98,7 +104,10 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // line's first words up to a time among its first sigMaxWords (and an
 // "am", "PM" or "Uhr" after it).
 func sigTokens(l *line, text string) (toks []string, merged bool) {
-	if l.skip || l.words < 2 || l.letters == 0 {
+	// An @handle signs a quoted post (an embedded tweet, "— Crystal
+	// Hefner (@crystalhefner) December 29, 2014"), which the article
+	// goes on around.
+	if l.skip || l.words < 2 || l.letters == 0 || l.handle {
 		return nil, false
 	}
 	if l.words > sigMaxWords {
@@ -115,12 +124,26 @@ func sigTokens(l *line, text string) (toks []string, merged bool) {
 	return toks, false
 }
 
-// mergedSig returns the signature that opens text, if one does.
+// mergedSig returns the signature that opens text, if one does. Most
+// long lines carry no time among their first words, which it tells
+// without splitting them.
 func mergedSig(text string) ([]string, bool) {
-	toks := strings.Fields(text)
+	head, words := text, 0
+	for i := 0; i < len(text); i++ {
+		if text[i] == ' ' && i > 0 && text[i-1] != ' ' {
+			if words++; words == sigMaxWords+1 {
+				head = text[:i]
+				break
+			}
+		}
+	}
+	if !hasClock(head) {
+		return nil, false
+	}
+	toks := strings.Fields(head)
 	cut := -1
 	for k := 0; k < len(toks) && k < sigMaxWords; k++ {
-		if clock(toks[k]) {
+		if hasClock(toks[k]) {
 			cut = k + 1
 		}
 	}
@@ -136,11 +159,6 @@ func mergedSig(text string) ([]string, bool) {
 	}
 	fold(sig)
 	return sig, true
-}
-
-// clock reports whether tok is a time of day: "4:49", "01:15:20", "9.35am".
-func clock(tok string) bool {
-	return dated(tok) && strings.ContainsAny(tok, ":.h") && !(len(tok) == 4 && strings.IndexFunc(tok, func(r rune) bool { return !unicode.IsDigit(r) }) < 0)
 }
 
 // fold replaces every token holding a digit with "#".

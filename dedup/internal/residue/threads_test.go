@@ -141,6 +141,12 @@ func TestCommentThreads(t *testing.T) {
 			return out
 		}(),
 	}, {
+		// Embedded tweets: each signed with a date and an @handle,
+		// the article going on around them.
+		name: "embedded tweets",
+		body: thread([]string{"Crystal Hefner (@crystalhefner)", "Crystal Hefner (@crystalhefner)", "Hugh Hefner (@hughhefner)", "L.S. (@UltraGator)", "Ann (@ann)"},
+			func(i int, n string) string { return fmt.Sprintf("— %s December %d, 2014", n, 20+i) }, false),
+	}, {
 		// A schedule: its dated lines stand together, no posts between.
 		name: "schedule",
 		body: []string{"Lakers at Celtics, Jan 5, 2008 7:30 PM", "Knicks at Nets, Jan 6, 2008 7:30 PM",
