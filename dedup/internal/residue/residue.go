@@ -98,6 +98,7 @@ var categoryLabels = map[string]string{
 	"embed":       "embedded social post",
 	"nav":         "navigation line",
 	"update":      "timestamp or update line",
+	"storycredit": "story credit",
 	"teaser":      "teaser link",
 }
 
@@ -149,7 +150,7 @@ const creditBefore, creditAfter = 4, 3
 // itself when they stand in it: bylines and datelines, copyright and
 // syndication notes, image credits, the author's contact.
 var creditCategories = map[string]bool{
-	"update": true, "copyright": true, "credit": true, "syndication": true, "contact": true,
+	"update": true, "copyright": true, "credit": true, "syndication": true, "contact": true, "storycredit": true,
 }
 
 func label(cat string) string {
@@ -1002,10 +1003,12 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		// Nor is its dateline a menu: a short dated line ("Monday, 07
 		// Jan 2008 22:36", "BS Reporter / New Delhi January 9, 2008",
 		// or by a pattern "Posted: Monday, January 7, 2008") right above
-		// the article is of its head, and the article's credit; the
-		// lines around it are judged as the page's.
+		// the article is of its head, and the article's credit, as is
+		// its byline by a pattern ("Written by John Biggs"); the lines
+		// around them are judged as the page's.
 		for i := max(0, first-creditBefore); i < headFrom; i++ {
-			if l := &L[i]; !l.skip && l.words <= datelineWords && (l.strong < d.threshold || ruleOf(l.sReason) == "update") && dated(P[i]) {
+			if l := &L[i]; !l.skip && l.words <= datelineWords && (l.strong < d.threshold || ruleOf(l.sReason) == "update") && dated(P[i]) ||
+				ruleOf(l.sReason) == "storycredit" {
 				l.head, l.weak = true, 0
 				l.reason, l.reasonW = l.sReason, l.sReasonW
 			}

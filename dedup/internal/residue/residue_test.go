@@ -589,3 +589,31 @@ func TestDatelineOnWholePage(t *testing.T) {
 		assert.Contains(t, got, 6, "the menu's last line")
 	}
 }
+
+// TestStoryCredit checks that a wire story's own credit line at its end
+// (who reported, wrote and edited it) is the article's, reported as
+// article-credit, and that prose about reporting is no credit line.
+func TestStoryCredit(t *testing.T) {
+	for _, credit := range []string{
+		"(Writing by Gene Cherry in Salvo, North Carolina; Editing by Peter Rutherford)",
+		"(Reporting by Tim Large; Editing by Belinda Goldsmith)",
+		"Reporting by Tim Large; Editing by Belinda Goldsmith",
+		"Information from: San Francisco Chronicle, http://www.sfgate.com/chronicle",
+		"(Reportage de Jean Dupont, édité par Marc Durand)",
+	} {
+		body := append(slices.Clone(prose), credit)
+		got := flagged(t, testDoc("Bridge to close for repairs", body...), nil)
+		h, ok := got[len(prose)]
+		if assert.True(t, ok, "%q is a credit line", credit) {
+			assert.Equal(t, "article-credit", h.Rule, "%q", credit)
+		}
+	}
+	for _, s := range []string{
+		"Reporting by the newspaper showed that the council had known of the cracks for years.",
+		"Written by John Biggs", // a byline: the article's, by its place
+		"Information from the police suggests the driver was not at fault.",
+		"Información de la policía sugiere que el conductor no tuvo la culpa.",
+	} {
+		assert.Equal(t, -1, DefaultPatterns().matchText(s), "%q", s)
+	}
+}
