@@ -185,6 +185,14 @@ func Open(path string, opts *Options) (*Store, error) {
 	if mode == 0 {
 		mode = 0o600
 	}
+	if o.ReadOnly {
+		// A writer killed right after it created the file leaves it
+		// empty; bbolt would try to initialise it through a read-only
+		// descriptor.
+		if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+			return nil, fmt.Errorf("boltstore: open %s: %w: the file is empty (its writer stopped before it wrote the index; a scan with --index %s makes one)", path, ErrNotIndex, path)
+		}
+	}
 	db, err := bolt.Open(path, mode, bo)
 	if err == nil {
 		db.MaxBatchDelay = batchDelay

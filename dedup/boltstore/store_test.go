@@ -323,6 +323,23 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
+// TestOpenEmptyFile checks the file a writer killed right after creating
+// it leaves: empty. A reader is told so; a writer makes it an index.
+func TestOpenEmptyFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "killed.db")
+	require.NoError(t, os.WriteFile(p, nil, 0o600))
+	s, err := Open(p, &Options{ReadOnly: true})
+	require.ErrorIs(t, err, ErrNotIndex)
+	assert.Nil(t, s)
+	assert.Contains(t, err.Error(), "the file is empty")
+	s, err = Open(p, nil)
+	require.NoError(t, err, "a writer initialises it")
+	require.NoError(t, s.Close())
+	s, err = Open(p, &Options{ReadOnly: true})
+	require.NoError(t, err, "then it reads")
+	require.NoError(t, s.Close())
+}
+
 func TestOpenLocked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "index.db")
 	mustOpen(t, path, nil)
