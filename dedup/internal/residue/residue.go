@@ -332,6 +332,13 @@ func (l *line) add(w float64, strong bool, reason string) {
 	}
 }
 
+// makeHead makes l a line of the article's head: only its strong
+// evidence counts.
+func (l *line) makeHead() {
+	l.head, l.weak = true, 0
+	l.reason, l.reasonW = l.sReason, l.sReasonW
+}
+
 // penalty discounts weak evidence on sentence-like and long lines.
 func (l *line) penalty() float64 {
 	p := 1.0
@@ -459,8 +466,8 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		// line of the article proper or the one right after it (the
 		// agency's "Copyright 2008 The Associated Press. All rights
 		// reserved."); the footer's stand further down.
-		if creditCategories[rule] && (!dense || rule == "update") && (i >= from || l.head) && i <= last+creditAfter ||
-			dense && creditCategories[rule] && i >= last && i <= last+1 {
+		around := (!dense || rule == "update") && (i >= from || l.head) && i <= last+creditAfter
+		if creditCategories[rule] && (around || dense && i >= last && i <= last+1) {
 			rule = "article-credit"
 		}
 		// The message says why; the kind is the finding's, and not
@@ -679,7 +686,7 @@ func taggedSentence(s string) bool {
 			continue
 		}
 		tail := strings.TrimLeft(s[i:], " ")
-		if tail == "" || !strings.ContainsAny(tail[:1], "-–—(") && !strings.HasPrefix(tail, "–") && !strings.HasPrefix(tail, "—") {
+		if !slices.ContainsFunc([]string{"-", "–", "—", "("}, func(p string) bool { return strings.HasPrefix(tail, p) }) {
 			continue
 		}
 		head := strings.TrimRight(s[:i], " \"'”’»)")
@@ -995,9 +1002,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 	}
 	for i := headFrom; i < first; i++ {
-		l := &L[i]
-		l.head, l.weak = true, 0
-		l.reason, l.reasonW = l.sReason, l.sReasonW
+		L[i].makeHead()
 	}
 	if dense {
 		// Nor is its dateline a menu: a short dated line ("Monday, 07
@@ -1007,10 +1012,11 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		// its byline by a pattern ("Written by John Biggs"); the lines
 		// around them are judged as the page's.
 		for i := max(0, first-creditBefore); i < headFrom; i++ {
-			if l := &L[i]; !l.skip && l.words <= datelineWords && (l.strong < d.threshold || ruleOf(l.sReason) == "update") && dated(P[i]) ||
-				ruleOf(l.sReason) == "storycredit" {
-				l.head, l.weak = true, 0
-				l.reason, l.reasonW = l.sReason, l.sReasonW
+			l := &L[i]
+			rule := ruleOf(l.sReason)
+			dateline := !l.skip && l.words <= datelineWords && (l.strong < d.threshold || rule == "update") && dated(P[i])
+			if dateline || rule == "storycredit" {
+				l.makeHead()
 			}
 		}
 	}

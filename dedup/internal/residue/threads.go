@@ -189,12 +189,9 @@ func template(sigs []signature) (pre, suf []string) {
 		}
 		return "", false
 	}
-	fits := func(t []string) bool {
-		return len(t) >= len(pre)+len(suf) && slices.Equal(t[:len(pre)], pre) && slices.Equal(t[len(t)-len(suf):], suf)
-	}
 	for {
 		tok, ok := common(func(t []string) (string, bool) {
-			if !fits(t) || len(t) <= len(pre)+len(suf) {
+			if !fits(t, pre, suf) || len(t) <= len(pre)+len(suf) {
 				return "", false
 			}
 			return t[len(pre)], true
@@ -206,7 +203,7 @@ func template(sigs []signature) (pre, suf []string) {
 	}
 	for {
 		tok, ok := common(func(t []string) (string, bool) {
-			if !fits(t) || len(t) <= len(pre)+len(suf) {
+			if !fits(t, pre, suf) || len(t) <= len(pre)+len(suf) {
 				return "", false
 			}
 			return t[len(t)-1-len(suf)], true
@@ -217,6 +214,12 @@ func template(sigs []signature) (pre, suf []string) {
 		suf = append([]string{tok}, suf...)
 	}
 	return pre, suf
+}
+
+// fits reports whether the tokens t begin with pre and end with suf,
+// apart.
+func fits(t, pre, suf []string) bool {
+	return len(t) >= len(pre)+len(suf) && slices.Equal(t[:len(pre)], pre) && slices.Equal(t[len(t)-len(suf):], suf)
 }
 
 // hasLetters reports whether some token of toks has a letter.
@@ -268,12 +271,6 @@ func commentThreads(L []line, P []string) {
 	}
 }
 
-// median returns the median of xs, which it sorts.
-func median(xs []int) int {
-	slices.Sort(xs)
-	return xs[len(xs)/2]
-}
-
 // markThread marks one run of signatures as a thread if it is one.
 func markThread(L []line, P []string, run []signature, done []bool) {
 	if len(run) < threadMarkerPosts {
@@ -290,7 +287,7 @@ func markThread(L []line, P []string, run []signature, done []bool) {
 	names, fit := map[string]bool{}, run[:0:0]
 	for _, s := range run {
 		t := s.toks
-		if len(t) < len(pre)+len(suf) || !slices.Equal(t[:len(pre)], pre) || !slices.Equal(t[len(t)-len(suf):], suf) {
+		if !fits(t, pre, suf) {
 			continue
 		}
 		mid := t[len(pre) : len(t)-len(suf)]
@@ -316,11 +313,12 @@ func markThread(L []line, P []string, run []signature, done []bool) {
 		names = above
 	}
 	first, last := run[0].i, run[len(run)-1].i
-	longest, gaps := 0, make([]int, 0, len(run)-1)
+	gaps := make([]int, 0, len(run)-1)
 	for k := 1; k < len(run); k++ {
 		gaps = append(gaps, run[k].i-run[k-1].i)
-		longest = max(longest, run[k].i-run[k-1].i)
 	}
+	slices.Sort(gaps)
+	longest, post := gaps[len(gaps)-1], gaps[len(gaps)/2] // the median post
 	marker := -1
 	for m := first - 1; m >= 0 && m >= first-longest; m-- {
 		if L[m].commentMark {
@@ -335,14 +333,14 @@ func markThread(L []line, P []string, run []signature, done []bool) {
 		if first-marker <= 2 {
 			// Signed before the post: the last post follows the last
 			// signature, about as long as the others.
-			for m := last + 1; m < len(L) && m < last+median(gaps); m++ {
+			for m := last + 1; m < len(L) && m < last+post; m++ {
 				if L[m].strong >= DefaultThreshold || L[m].commentMark {
 					break
 				}
 				end = m
 			}
 		}
-	case len(run) < threadMinPosts || len(names) < threadMinNames || median(gaps) > threadShortPost:
+	case len(run) < threadMinPosts || len(names) < threadMinNames || post > threadShortPost:
 		return
 	}
 	words := 0

@@ -9,43 +9,38 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestDated(t *testing.T) {
+// TestLinePredicates checks the predicates on one line's text that the
+// thread and trailing-line rules use.
+func TestLinePredicates(t *testing.T) {
 	cases := []struct {
+		f    func(string) bool
+		name string
 		s    string
 		want bool
 	}{
-		{"Posted by: Sean | Jan 10, 2008 4:49:12 PM", true},
-		{"Posted by Idealist on January 10, 2008 5:58 PM", true},
-		{"8. Dezember 2010 um 10:56", true},
-		{"Le 12 mars à 14h30", true},
-		{"Posted on 01/20/2008", true},
-		{"März 7, 2018", true},
-		{"2,00 € (Preis 2019)", true}, // a year: dated, though no name follows (see TestCommentThreads)
-		{"Posted by Idealist", false},
-		{"Room 12.5 of 40", false},
-		{"Call 555 1234", false},
-		{"Score 3:2", false},
+		{dated, "dated", "Posted by: Sean | Jan 10, 2008 4:49:12 PM", true},
+		{dated, "dated", "Posted by Idealist on January 10, 2008 5:58 PM", true},
+		{dated, "dated", "8. Dezember 2010 um 10:56", true},
+		{dated, "dated", "Le 12 mars à 14h30", true},
+		{dated, "dated", "Posted on 01/20/2008", true},
+		{dated, "dated", "März 7, 2018", true},
+		{dated, "dated", "2,00 € (Preis 2019)", true}, // a year: dated, though no name follows (see TestCommentThreads)
+		{dated, "dated", "Posted by Idealist", false},
+		{dated, "dated", "Room 12.5 of 40", false},
+		{dated, "dated", "Call 555 1234", false},
+		{dated, "dated", "Score 3:2", false},
+		{hasClock, "hasClock", "9.35am Wed 9 Jan 08", true},
+		{hasClock, "hasClock", "January 10, 2008", false},
+		{taggedSentence, "taggedSentence", "Selebi's lawyer was not immediately available to comment. - Sapa", true},
+		{taggedSentence, "taggedSentence", "The vote is due on Monday. (AP)", true},
+		{taggedSentence, "taggedSentence", "He said the talks would go on. — Reuters", true},
+		{taggedSentence, "taggedSentence", "Heilpraktikerpraxis - Im Sonnenlicht (4 votes)", false},
+		{taggedSentence, "taggedSentence", "Kenn ich. - Alfred", false}, // too short a sentence
+		{taggedSentence, "taggedSentence", "The vote is due on Monday.", false},
+		{taggedSentence, "taggedSentence", "Read more - Sports - Local news", false},
 	}
 	for _, c := range cases {
-		assert.Equal(t, c.want, dated(c.s), c.s)
-	}
-}
-
-func TestTaggedSentence(t *testing.T) {
-	cases := []struct {
-		s    string
-		want bool
-	}{
-		{"Selebi's lawyer was not immediately available to comment. - Sapa", true},
-		{"The vote is due on Monday. (AP)", true},
-		{"He said the talks would go on. — Reuters", true},
-		{"Heilpraktikerpraxis - Im Sonnenlicht (4 votes)", false},
-		{"Kenn ich. - Alfred", false}, // too short a sentence
-		{"The vote is due on Monday.", false},
-		{"Read more - Sports - Local news", false},
-	}
-	for _, c := range cases {
-		assert.Equal(t, c.want, taggedSentence(c.s), c.s)
+		assert.Equal(t, c.want, c.f(c.s), "%s(%q)", c.name, c.s)
 	}
 }
 
