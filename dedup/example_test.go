@@ -2,11 +2,15 @@ package dedup_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/boltstore"
 )
 
 // A crawler judges each page as it fetches it: CheckAndAdd runs every
@@ -161,4 +165,61 @@ func ExampleOptions() {
 	}
 	// Output:
 	// residue 2: follow prompt "Follow us on Twitter @railnews"
+}
+
+// lostReply is a store whose connection dies with the reply to each
+// decision: the decision is made, and its writer never hears of it.
+type lostReply struct{ dedup.Store }
+
+func (s lostReply) SetStatus(ctx context.Context, id, owner string, st dedup.Status, dupOf string) error {
+	if err := s.Store.SetStatus(ctx, id, owner, st, dupOf); err != nil {
+		return err
+	}
+	return errors.New("connection reset by peer")
+}
+
+// A run whose index failed with decisions in flight lists them in
+// IndexError.Unsettled (newsdedup scan keeps them in a journal). The next
+// run, given them, reports what the index decided, instead of "already
+// in the index" for a story that no output carries.
+func ExamplePipeline_Adopt() {
+	dir, err := os.MkdirTemp("", "adopt-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	store, err := boltstore.Open(filepath.Join(dir, "seen.db"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer store.Close()
+	body := "The city council voted on Tuesday to close the old bridge over the river for two years of repairs, a decision that will send 20,000 cars a day through the town centre."
+	docs := func(yield func(*dedup.Document, error) bool) {
+		yield(dedup.NewDocument("https://a.example/bridge", "", body), nil)
+	}
+	run := func(st dedup.Store, adopt []dedup.Unsettled) []dedup.Unsettled {
+		o := dedup.DefaultOptions()
+		o.Store, o.Only = st, []dedup.Kind{dedup.KindNearDuplicate}
+		p, err := dedup.NewPipeline(&o)
+		if err != nil {
+			log.Fatal(err)
+		}
+		p.Adopt(adopt...)
+		for a, err := range p.Run(context.Background(), docs) {
+			if ie := (*dedup.IndexError)(nil); errors.As(err, &ie) {
+				fmt.Printf("the index failed on %s; unsettled: %d\n", ie.ID, len(ie.Unsettled))
+				return ie.Unsettled
+			}
+			if err != nil {
+				log.Fatal(err)
+			}
+			fmt.Printf("%s admitted=%t findings=%d\n", a.ID, a.Admitted, len(a.Findings))
+		}
+		return nil
+	}
+	unsettled := run(lostReply{store}, nil)
+	run(store, unsettled)
+	// Output:
+	// the index failed on https://a.example/bridge; unsettled: 1
+	// https://a.example/bridge admitted=true findings=0
 }

@@ -71,6 +71,24 @@ package dedup
 // one writer at a time, so its store reports every Pending entry of an
 // earlier session as expired. Index.Repair decides every expired lease at
 // once (newsdedup index repair).
+//
+// # Unsettled claims
+//
+// A write whose reply is lost (the connection to Redis dies after Redis
+// applied it) leaves the writer not knowing its own decision: the entry
+// may be admitted while the writer reported nothing. Such a claim is
+// Unsettled (its id, claim number and owner). An Index keeps the claims
+// of its own failed CheckAndAdds, and a caller hands it those of another
+// run (Adopt: IndexError.Unsettled of a scan that failed). When the
+// article comes again and meets the entry of such a claim, it settles it
+// once: an entry decided by that claim's owner (a persistent store keeps
+// the owner that decided, Entry.Owner) is reported as decided now, not as
+// "already in the index", since no one reported it; an entry still
+// pending is taken over at once when the owner is this Index (no writer
+// of its own is at work on it), after its lease otherwise. An entry that
+// another writer decided (it took the lease over, and reported it) is
+// "already in the index" as always, so a story is still reported admitted
+// once.
 
 import (
 	"cmp"
@@ -159,6 +177,81 @@ type Index struct {
 	sigOpts     minhash.Options
 	lsh         minhash.LSHParams
 	signers     sync.Pool
+
+	mu        sync.Mutex
+	unsettled map[string]Unsettled // by FiledAs
+}
+
+// Unsettled is a claim whose decision its writer never heard: the index
+// may hold the article decided (see the package's Unsettled claims).
+type Unsettled struct {
+	// ID is the article's id, FiledAs the id of its entry (ID, or a
+	// changed page's version id).
+	ID      string `json:"id"`
+	FiledAs string `json:"filed_as"`
+	// Seq is the entry's claim number, Owner the writer that claimed it.
+	Seq   uint64 `json:"seq"`
+	Owner string `json:"owner"`
+}
+
+// maxUnsettled bounds the unsettled claims an Index keeps of its own.
+const maxUnsettled = 4096
+
+// Adopt hands ix the claims an earlier writer left unsettled (the
+// IndexError.Unsettled of a failed Run): when CheckAndAdd meets the entry
+// of one decided by its owner, it reports that decision, once, instead of
+// "already in the index".
+func (ix *Index) Adopt(us ...Unsettled) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, u := range us {
+		if u.FiledAs == "" || u.Owner == "" {
+			continue
+		}
+		if ix.unsettled == nil {
+			ix.unsettled = make(map[string]Unsettled)
+		}
+		ix.unsettled[u.FiledAs] = u
+	}
+}
+
+// keep records a claim of ix's own whose decision failed, so that the
+// article's next CheckAndAdd settles it (see Adopt).
+func (ix *Index) keep(c claim) {
+	u, ok := c.unsettled(ix.owner)
+	if !ok {
+		return
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.unsettled == nil {
+		ix.unsettled = make(map[string]Unsettled)
+	}
+	if len(ix.unsettled) >= maxUnsettled {
+		for k := range ix.unsettled { // any one: the bound is a backstop
+			delete(ix.unsettled, k)
+			break
+		}
+	}
+	ix.unsettled[u.FiledAs] = u
+}
+
+// settles reports whether e is the entry of an unsettled claim that ix
+// holds and, if so, forgets the claim: the caller settles it, once. A
+// decided entry settles when the claim's owner decided it; a pending one
+// when that owner is ix itself.
+func (ix *Index) settles(e Entry) bool {
+	if e.Owner == "" {
+		return false
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	u, ok := ix.unsettled[e.ID]
+	if !ok || u.Seq != e.Seq || u.Owner != e.Owner || (e.Status == StatusPending && e.Owner != ix.owner) {
+		return false
+	}
+	delete(ix.unsettled, e.ID)
+	return true
 }
 
 // OpenIndex returns an Index over store with the near-duplicate settings
@@ -393,18 +486,24 @@ func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhas
 	}
 	c, err := ix.claim(ctx, id, sig, seq, "")
 	if err != nil {
+		ix.keep(c)
 		return Result{}, err
 	}
-	return ix.settle(ctx, c)
+	res, err := ix.settle(ctx, c)
+	if err != nil {
+		ix.keep(c)
+	}
+	return res, err
 }
 
-// newEntry is the entry of a new article, pending under ix's lease.
+// newEntry is the entry of a new article of ix's: pending under ix's
+// lease, or decided by ix.
 func (ix *Index) newEntry(id string, seq uint64, sig minhash.Signature, st Status) Entry {
 	now := time.Now()
 	enc, _ := sig.MarshalBinary()
-	e := Entry{ID: id, Seq: seq, Status: st, Sig: enc, Added: now}
+	e := Entry{ID: id, Seq: seq, Status: st, Sig: enc, Added: now, Owner: ix.owner}
 	if st == StatusPending {
-		e.Owner, e.Lease = ix.owner, now.Add(ix.lease)
+		e.Lease = now.Add(ix.lease)
 	}
 	if ix.ttl > 0 {
 		e.Expires = now.Add(ix.ttl)
@@ -415,6 +514,7 @@ func (ix *Index) newEntry(id string, seq uint64, sig minhash.Signature, st Statu
 // A claim is an article inserted in the index (steps 1 and 2 of the
 // protocol), or the entry found under its id.
 type claim struct {
+	article  string // the article's id
 	id       string // the id filed under: the article's, or FiledAs of a changed page
 	sig      minhash.Signature
 	keys     []uint64
@@ -425,13 +525,24 @@ type claim struct {
 	copyOf   string       // filed as an exact copy of this admitted article
 }
 
+// unsettled is the claim c as an Unsettled claim of owner, when c may
+// have written an entry of owner's: its insert, or, for the entry found
+// under its id, a decision owner took over.
+func (c claim) unsettled(owner string) (Unsettled, bool) {
+	u := Unsettled{ID: c.article, FiledAs: c.id, Seq: c.seq, Owner: owner}
+	if c.found.ID != "" {
+		u.FiledAs, u.Seq = c.found.ID, c.found.Seq
+	}
+	return u, u.Seq != 0 && u.FiledAs != ""
+}
+
 // claim inserts the article id with signature sig and claim number seq:
 // pending under ix's lease, or, when copyOf is set, decided as a
 // duplicate of it without band keys (see addCopy). When the id is taken
 // by an entry of the same body it returns that entry; when taken by
 // another body, it files the article under its version id instead.
 func (ix *Index) claim(ctx context.Context, id string, sig minhash.Signature, seq uint64, copyOf string) (claim, error) {
-	c := claim{id: id, sig: sig, seq: seq, copyOf: copyOf}
+	c := claim{article: id, id: id, sig: sig, seq: seq, copyOf: copyOf}
 	if copyOf == "" {
 		c.keys = ix.lsh.AppendBandKeys(nil, sig)
 	}
@@ -499,16 +610,27 @@ func (ix *Index) settle(ctx context.Context, c claim) (Result, error) {
 	case c.inserted:
 		res, err = ix.decide(ctx, c.id, c.sig, c.seq, c.keys, 0)
 	default:
-		res, err = ix.found(ctx, c.found)
+		res, err = ix.found(ctx, c.found, c.sig)
 	}
 	res.Changed = c.changed
 	return res, err
 }
 
-// found reports the entry e met under an article's id with the same body:
-// Existing once it is decided. A pending entry is waited for; when its
-// lease expired, ix takes the decision over and reports it as its own.
-func (ix *Index) found(ctx context.Context, e Entry) (Result, error) {
+// found reports the entry e met under an article's id with the same body
+// (signature sig): Existing once it is decided. A pending entry is waited
+// for; when its lease expired, ix takes the decision over and reports it
+// as its own. The entry of an unsettled claim is settled (see the
+// package's Unsettled claims).
+func (ix *Index) found(ctx context.Context, e Entry, sig minhash.Signature) (Result, error) {
+	if e.Status == StatusPending && ix.settles(e) {
+		r, ok, err := ix.resume(ctx, e)
+		if err != nil || ok {
+			return r, err
+		}
+		if e, err = ix.store.Get(ctx, e.ID); err != nil {
+			return Result{}, err
+		}
+	}
 	if e.Status == StatusPending {
 		var took bool
 		var r Result
@@ -528,6 +650,9 @@ func (ix *Index) found(ctx context.Context, e Entry) (Result, error) {
 			return r, nil
 		}
 	}
+	if ix.settles(e) {
+		return ix.adopted(ctx, e, sig)
+	}
 	r := Result{Existing: true, DupOf: e.ID}
 	if e.Status == StatusDuplicate && e.DupOf != "" {
 		root, err := ix.resolve(ctx, e.DupOf, 0)
@@ -535,6 +660,59 @@ func (ix *Index) found(ctx context.Context, e Entry) (Result, error) {
 			return Result{}, err
 		}
 		r.DupOf = root
+	}
+	return r, nil
+}
+
+// resume decides the pending entry e of ix's own unsettled claim: no
+// writer of ix is at work on it, so ix takes it over from itself at once.
+// ok is false when the entry is no longer pending under ix.
+func (ix *Index) resume(ctx context.Context, e Entry) (r Result, ok bool, err error) {
+	err = ix.store.TakeOver(ctx, e.ID, ix.owner, ix.owner, time.Now().Add(ix.lease))
+	if errors.Is(err, ErrLeaseLost) {
+		return Result{}, false, nil
+	}
+	if err != nil {
+		return Result{}, false, err
+	}
+	if e, err = ix.store.Get(ctx, e.ID); err != nil { // with its band keys
+		return Result{}, false, err
+	}
+	if r, err = ix.decideFor(ctx, e, 1); err != nil {
+		return Result{}, false, err
+	}
+	if !r.Admitted && r.DupOf != "" {
+		if r.DupOf, err = ix.resolve(ctx, r.DupOf, 0); err != nil {
+			return Result{}, false, err
+		}
+	}
+	return r, true, nil
+}
+
+// adopted is the Result of the article whose unsettled claim's owner
+// decided its entry e: the decision, as if just made, with the
+// similarity to the article it duplicates (sig is the article's
+// signature).
+func (ix *Index) adopted(ctx context.Context, e Entry, sig minhash.Signature) (Result, error) {
+	if e.Status == StatusAdmitted {
+		return Result{Admitted: true}, nil
+	}
+	var r Result
+	if e.DupOf == "" {
+		return r, nil
+	}
+	of, err := ix.store.Get(ctx, e.DupOf)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Result{}, err
+	}
+	var other minhash.Signature
+	if err == nil && other.UnmarshalBinary(of.Sig) == nil && sig.Compatible(other) {
+		s := minhash.Similarity(sig, other)
+		r.Matches = []Match{{ID: of.ID, Similarity: s.Score, Jaccard: s.Jaccard, Containment: s.Containment,
+			Status: of.Status, DupOf: of.DupOf, Seq: of.Seq}}
+	}
+	if r.DupOf, err = ix.resolve(ctx, e.DupOf, 0); err != nil {
+		return Result{}, err
 	}
 	return r, nil
 }

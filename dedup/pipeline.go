@@ -75,6 +75,15 @@ func NewPipeline(opts *Options) (*Pipeline, error) {
 	return p, nil
 }
 
+// Adopt hands the pipeline's index the claims an earlier run left
+// unsettled (IndexError.Unsettled: decisions the index may hold that the
+// run never heard), so that Run, CheckAndAdd and the server report each
+// such decision once, when they meet its article again, instead of
+// "already in the index". See Index.Adopt.
+func (p *Pipeline) Adopt(us ...Unsettled) {
+	p.index.Adopt(us...)
+}
+
 // residuePatterns returns the built-in residue rules with the rules of
 // text (see Options.ResiduePatterns) after them.
 func residuePatterns(text, name string) (*residue.Patterns, error) {

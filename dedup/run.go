@@ -63,10 +63,12 @@ type run struct {
 	index   *Index // Options.Store's, when set
 	sigs    sigMemo
 	stopped bool // the consumer stopped ranging
-	// failure is the first index failure of a run with workers, and
-	// undecided counts the articles it left out.
+	// failure is the first index failure of a run, undecided counts the
+	// articles it left out, unsettled the claims among them whose
+	// decision the index may hold.
 	failure   *IndexError
 	undecided int
+	unsettled []Unsettled
 }
 
 // job is one article on its way through the workers.
@@ -329,6 +331,11 @@ func (r *run) scan(report bool) {
 			if r.index != nil {
 				r.claimAll([]*job{j})
 				r.settle(j)
+				if j.err != nil {
+					r.undecidedJob(j)
+					r.endFailed()
+					return
+				}
 			}
 			if !r.emit(j) {
 				return
@@ -587,18 +594,39 @@ func (r *run) scanIndexed(report bool) {
 			continue
 		}
 		if j.err != nil {
-			if ie := (*IndexError)(nil); errors.As(j.err, &ie) && r.failure == nil {
-				r.failure = ie
-			}
-			r.undecided++
+			r.undecidedJob(j)
 			continue
 		}
 		if !r.emit(j) {
 			return
 		}
 	}
+	r.endFailed()
+}
+
+// undecidedJob counts a job the index failed on, keeping the first
+// failure and the job's claim when the index may hold its decision: in
+// the Index, which settles it when the article comes again, and in the
+// run's IndexError, for a later run (Index.Adopt).
+func (r *run) undecidedJob(j *job) {
+	if ie := (*IndexError)(nil); errors.As(j.err, &ie) && r.failure == nil {
+		r.failure = ie
+	}
+	r.undecided++
+	if j.err == errNotClaimed {
+		return
+	}
+	if u, ok := j.claim.unsettled(r.index.owner); ok {
+		r.index.keep(j.claim)
+		r.unsettled = append(r.unsettled, u)
+	}
+}
+
+// endFailed yields the run's index failure, if any.
+func (r *run) endFailed() {
 	if r.failure != nil {
 		r.failure.Undecided = r.undecided
+		r.failure.Unsettled = r.unsettled
 		r.yield(nil, r.failure)
 	}
 }
@@ -614,6 +642,12 @@ type IndexError struct {
 	// Undecided counts the articles read and not yielded, this one
 	// included.
 	Undecided int
+	// Unsettled are the claims among them whose decision the index may
+	// hold without the run having heard it (a reply lost with the
+	// connection). A later run given them (Pipeline.Adopt) reports those
+	// decisions when it meets the articles again, instead of "already in
+	// the index".
+	Unsettled []Unsettled
 	Err       error
 }
 

@@ -38,8 +38,9 @@ type Store interface {
 	// each once, in no particular order.
 	Candidates(ctx context.Context, bands []uint64) ([]Entry, error)
 	// SetStatus records the admission decision of the pending entry id
-	// held by owner, and ends its lease (the entry's Owner and Lease are
-	// cleared). It returns ErrLeaseLost, changing nothing, when the entry
+	// held by owner, and ends its lease: Lease is cleared, and a store
+	// that outlives its process keeps Owner, as the writer that decided
+	// (see Entry.Owner). It returns ErrLeaseLost, changing nothing, when the entry
 	// is not pending or another owner holds it, and ErrNotFound when there
 	// is none.
 	SetStatus(ctx context.Context, id, owner string, st Status, dupOf string) error
@@ -95,7 +96,11 @@ type Entry struct {
 	// Owner and Lease, on a pending entry, name the writer that will
 	// decide it and until when it holds that lease: after Lease another
 	// writer may take the decision over (Store.TakeOver). Stores keep
-	// Lease to the millisecond.
+	// Lease to the millisecond. On a decided entry Lease is zero, and
+	// Owner names the writer that decided it (or that inserted it
+	// decided) in a store that outlives its process (bbolt, Redis); a
+	// later run uses it to tell its own earlier decisions (Unsettled).
+	// The memory store, which no later process sees, keeps it empty.
 	Owner string
 	Lease time.Time
 	// Added is when the entry was inserted, Expires when it is forgotten

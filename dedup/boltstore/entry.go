@@ -30,7 +30,7 @@ func appendEntry(dst []byte, e dedup.Entry, bands []uint64) []byte {
 //	status    1 byte (dedup.Status)
 //	dupOf     uvarint length, then the bytes
 //	sig       uvarint length, then the bytes
-//	owner     uvarint length, then the bytes (the lease's; version 2)
+//	owner     uvarint length, then the bytes (the lease's; on a decided entry, the writer that decided; version 2)
 //	lease     uvarint, Unix milliseconds, 0 none (version 2)
 //	added     uvarint, Unix milliseconds, 0 unknown (version 2)
 //	expires   uvarint, Unix milliseconds, 0 never (version 2)

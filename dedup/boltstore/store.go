@@ -358,7 +358,7 @@ func (s *Store) Insert(ctx context.Context, e dedup.Entry, bands []uint64) (dedu
 	}
 	bands = uniqueBands(bands)
 	if e.Status != dedup.StatusPending {
-		e.Owner, e.Lease = "", time.Time{}
+		e.Lease = time.Time{}
 	}
 	val := appendEntrySession(nil, e, bands, s.session)
 	var found dedup.Entry
@@ -475,7 +475,7 @@ func (s *Store) SetStatus(ctx context.Context, id, owner string, st dedup.Status
 		d.count(st, +1)
 		e.Status, e.DupOf = st, dupOf
 		if st != dedup.StatusPending {
-			e.Owner, e.Lease = "", time.Time{}
+			e.Lease = time.Time{} // the owner stays: it decided
 		}
 		if err := t.entries.Put([]byte(id), appendEntrySession(nil, e, bands, s.session)); err != nil {
 			return err

@@ -469,5 +469,6 @@ func TestConformance(t *testing.T) {
 			require.NoError(t, err)
 			return s
 		},
+		KeepsDecider: true,
 	})
 }

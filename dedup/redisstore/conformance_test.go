@@ -22,6 +22,7 @@ func TestConformance(t *testing.T) {
 					require.NoError(t, err)
 					return s
 				},
+				KeepsDecider: true,
 			})
 		})
 	}

@@ -42,14 +42,15 @@ return {1}
 `)
 
 // statusScript sets status and dupOf (ARGV[2], ARGV[3]) of the entry
-// pending under owner ARGV[1], ending the lease, and returns 0; it
+// pending under owner ARGV[1], ending the lease (the owner stays, as the
+// writer that decided), and returns 0; it
 // returns -1 (no entry) or -3 (not pending under that owner), changing
 // nothing.
 var statusScript = redis.NewScript(`
 local old = redis.call('HMGET', KEYS[1], 's', 'o')
 if not old[1] then return -1 end
 if old[1] ~= '0' or (old[2] or '') ~= ARGV[1] then return -3 end
-redis.call('HSET', KEYS[1], 's', ARGV[2], 'd', ARGV[3], 'o', '', 'l', '0')
+redis.call('HSET', KEYS[1], 's', ARGV[2], 'd', ARGV[3], 'l', '0')
 return 0
 `)
 

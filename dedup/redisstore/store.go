@@ -18,7 +18,8 @@
 //     duplicate), d (the DupOf id), g (the encoded signature, opaque
 //     bytes), b (the entry's band keys, 8 bytes each, big-endian, so that
 //     Remove knows which sets to leave), o and l (the lease of a pending
-//     entry: owner and expiry, Unix milliseconds; "" and 0 once decided),
+//     entry: owner and expiry, Unix milliseconds; once decided, o names
+//     the writer that decided and l is 0),
 //     a (added, Unix ms) and x (expires, Unix ms, 0 never). An entry with
 //     an expiry has it as the key's expiry too (PEXPIREAT), so Redis
 //     forgets it by itself.
@@ -300,6 +301,12 @@ func (s *Store) checkMarker(ctx context.Context) error {
 // Prefix returns the key namespace of the store.
 func (s *Store) Prefix() string { return s.prefix }
 
+// Marker returns the namespace's marker token (P:marker): the same for
+// every Store of one index, whatever URL reached it, and new when the
+// index is (or its data was lost). Callers key what they keep about an
+// index by it.
+func (s *Store) Marker() string { return s.token }
+
 // Client returns the go-redis client of the store (a *redis.Client or a
 // *redis.ClusterClient), for callers that want to inspect the keys.
 func (s *Store) Client() redis.UniversalClient { return s.c }
@@ -385,7 +392,7 @@ func (s *Store) Insert(ctx context.Context, e dedup.Entry, bands []uint64) (dedu
 		return dedup.Entry{}, false, fmt.Errorf("redisstore: insert %.100q: invalid status %d", e.ID, e.Status)
 	}
 	if e.Status != dedup.StatusPending {
-		e.Owner, e.Lease = "", time.Time{}
+		e.Lease = time.Time{}
 	}
 	packed := packBands(bands)
 	guess := counterMove(statusAbsent, int(e.Status))

@@ -37,6 +37,11 @@ type Suite struct {
 	// which the suite has just closed. Persistent stores set it; nil skips
 	// the persistence test.
 	Reopen func(t *testing.T, closed dedup.Store) dedup.Store
+	// KeepsDecider is set for a store that keeps, on a decided entry, the
+	// Owner that decided it (stores that outlive their process: see
+	// dedup.Entry.Owner); the suite then checks that it does, and
+	// otherwise that Owner is empty once decided.
+	KeepsDecider bool
 }
 
 // Run runs the suite on the stores open makes (no persistence test).
@@ -70,6 +75,7 @@ func RunSuite(t *testing.T, s Suite) {
 		{"ConcurrentSameID", testConcurrentSameID},
 		{"ChangedPage", testChangedPage},
 		{"ExpiredLease", testExpiredLease},
+		{"Unsettled", testUnsettled},
 		{"Reopen", testReopen},
 	}
 	for _, tc := range tests {
@@ -260,6 +266,11 @@ func testTakeOver(t *testing.T, s Suite) {
 	assert.ErrorIs(t, st.TakeOver(ctx, "a", owner, "third", until), dedup.ErrLeaseLost,
 		"nor hand the lease on")
 	require.NoError(t, st.SetStatus(ctx, "a", "me", dedup.StatusAdmitted, ""))
+	if s.KeepsDecider {
+		got, err := st.Get(ctx, "a")
+		require.NoError(t, err)
+		assert.Equal(t, "me", got.Owner, "the writer that took the lease over decided")
+	}
 	assert.ErrorIs(t, st.TakeOver(ctx, "a", "me", "third", until), dedup.ErrLeaseLost,
 		"a decided entry has no lease to take")
 	assert.ErrorIs(t, st.TakeOver(ctx, "ghost", "me", "third", until), dedup.ErrNotFound)
@@ -418,7 +429,12 @@ func testSetStatus(t *testing.T, s Suite) {
 		assert.Equal(t, c.st, got.Status, c.reason)
 		assert.Equal(t, c.dupOf, got.DupOf, c.reason)
 		assert.Equal(t, []byte(strings.ToUpper(c.id)), got.Sig, "SetStatus keeps the signature (%s)", c.reason)
-		assert.Empty(t, got.Owner, "SetStatus ends the lease (%s)", c.reason)
+		assert.True(t, got.Lease.IsZero(), "SetStatus ends the lease (%s)", c.reason)
+		if s.KeepsDecider {
+			assert.Equal(t, owner, got.Owner, "the entry names the writer that decided (%s)", c.reason)
+		} else {
+			assert.Empty(t, got.Owner, "SetStatus ends the lease (%s)", c.reason)
+		}
 		assert.ErrorIs(t, st.SetStatus(ctx, c.id, owner, dedup.StatusAdmitted, ""), dedup.ErrLeaseLost,
 			"a decided entry is decided once (%s)", c.reason)
 		es, err := st.Candidates(ctx, []uint64{1})
@@ -918,7 +934,10 @@ func testExpiredLease(t *testing.T, s Suite) {
 	e, err := st.Get(ctx, "b")
 	require.NoError(t, err)
 	assert.Equal(t, dedup.StatusAdmitted, e.Status)
-	assert.Empty(t, e.Owner)
+	assert.True(t, e.Lease.IsZero(), "b has no lease left")
+	if s.KeepsDecider {
+		assert.NotEmpty(t, e.Owner, "b names the writer that decided it for the dead one")
+	}
 }
 
 var errKilled = fmt.Errorf("storetest: the writer was killed")
@@ -928,4 +947,123 @@ type killedStore struct{ dedup.Store }
 
 func (killedStore) SetStatus(context.Context, string, string, dedup.Status, string) error {
 	return errKilled
+}
+
+var errReplyLost = fmt.Errorf("storetest: the connection died with the reply")
+
+// replyLost is a store whose SetStatus is applied but answered with an
+// error, as when the connection dies after Redis ran the script.
+type replyLost struct{ dedup.Store }
+
+func (s replyLost) SetStatus(ctx context.Context, id, owner string, st dedup.Status, dupOf string) error {
+	if err := s.Store.SetStatus(ctx, id, owner, st, dupOf); err != nil {
+		return err
+	}
+	return errReplyLost
+}
+
+// failOnce is a store whose next Candidates fails: the writer gives up
+// on an article it has inserted pending.
+type failOnce struct {
+	dedup.Store
+	failed *bool
+}
+
+func (s failOnce) Candidates(ctx context.Context, bands []uint64) ([]dedup.Entry, error) {
+	if !*s.failed {
+		*s.failed = true
+		return nil, errReplyLost
+	}
+	return s.Store.Candidates(ctx, bands)
+}
+
+// testUnsettled loses the reply to a decision (Redis applied it, the
+// writer never heard): a later run given the failed run's unsettled
+// claims reports the decision once, where without them it could only say
+// "already in the index"; an Index that gave up on an article of its own
+// decides it at once when the article comes again.
+func testUnsettled(t *testing.T, s Suite) {
+	ctx := ctxOf(t)
+	st, _ := open(t, s)
+	rng := rand.New(rand.NewPCG(21, 22))
+	a, b := story(rng, 200), story(rng, 200)
+	docs := []*dedup.Document{doc("a", copyOf(rng, a, 0)), doc("b", copyOf(rng, b, 0))}
+
+	// The failed run: a's decision is applied, its reply lost.
+	o := dedup.DefaultOptions()
+	o.Corpus, o.Workers, o.Store = false, 1, replyLost{st}
+	o.Only = []dedup.Kind{dedup.KindNearDuplicate}
+	p, err := dedup.NewPipeline(&o)
+	require.NoError(t, err)
+	var failure *dedup.IndexError
+	n := 0
+	seq := func(yield func(*dedup.Document, error) bool) {
+		for _, d := range docs {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+	for _, err := range p.Run(ctx, seq) {
+		if err != nil {
+			require.ErrorAs(t, err, &failure)
+			continue
+		}
+		n++
+	}
+	require.NotNil(t, failure, "the run fails on a")
+	assert.Zero(t, n, "and yields nothing")
+	assert.Equal(t, "a", failure.ID)
+	require.Len(t, failure.Unsettled, 1, "a's claim is unsettled")
+	u := failure.Unsettled[0]
+	assert.Equal(t, "a", u.ID)
+	assert.Equal(t, "a", u.FiledAs)
+	e, err := st.Get(ctx, "a")
+	require.NoError(t, err)
+	require.Equal(t, dedup.StatusAdmitted, e.Status, "the index holds a admitted")
+	assert.Equal(t, e.Seq, u.Seq)
+
+	rerun := func(adopt ...dedup.Unsettled) *dedup.Pipeline {
+		o := dedup.DefaultOptions()
+		o.Corpus, o.Store = false, st
+		p, err := dedup.NewPipeline(&o)
+		require.NoError(t, err)
+		p.Adopt(adopt...)
+		return p
+	}
+	admitsA := func(p *dedup.Pipeline) bool {
+		art, err := p.CheckAndAdd(ctx, doc("a", copyOf(rng, a, 0)))
+		require.NoError(t, err)
+		return art.Admitted
+	}
+	assert.False(t, admitsA(rerun()), "without the claim, a is \"already in the index\"")
+	if s.KeepsDecider {
+		p := rerun(failure.Unsettled...)
+		assert.True(t, admitsA(p), "given the claim, the rerun reports a's admission")
+		assert.False(t, admitsA(p), "once")
+		other := dedup.Unsettled{ID: "a", FiledAs: "a", Seq: u.Seq, Owner: "someone-else"}
+		assert.False(t, admitsA(rerun(other)), "a claim of another owner settles nothing")
+	}
+
+	// A writer that gave up on b after inserting it pending decides it
+	// at once when b comes again, instead of waiting out its own lease.
+	failed := false
+	o = dedup.DefaultOptions()
+	o.WaitTimeout = 30 * time.Second
+	ix, err := dedup.OpenIndex(failOnce{st, &failed}, &o)
+	require.NoError(t, err)
+	_, err = ix.CheckAndAdd(ctx, docs[1])
+	require.ErrorIs(t, err, errReplyLost)
+	e, err = st.Get(ctx, "b")
+	require.NoError(t, err)
+	require.Equal(t, dedup.StatusPending, e.Status, "b is left pending")
+	begin := time.Now()
+	r, err := ix.CheckAndAdd(ctx, doc("b", copyOf(rng, b, 0)))
+	require.NoError(t, err)
+	assert.True(t, r.Admitted, "the retry admits b")
+	assert.False(t, r.Existing)
+	assert.Less(t, time.Since(begin), 5*time.Second, "without waiting for its own lease")
+	r, err = ix.CheckAndAdd(ctx, doc("b", copyOf(rng, b, 0)))
+	require.NoError(t, err)
+	assert.True(t, r.Existing, "then b is in the index")
 }
