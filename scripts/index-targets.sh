@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 eval_dir=${EVAL_DIR:-../shared/eval}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export XDG_CACHE_HOME=$tmp/cache # the journals of failed scans
 go build -o "$tmp/newsdedup" ./cmd/newsdedup
 zcat "$eval_dir/splice.jsonl.gz" > "$tmp/splice.jsonl"
 zcat "$eval_dir/mismatch.jsonl.gz" > "$tmp/mismatch.jsonl"
@@ -216,7 +217,7 @@ for r in $(seq "${RESTARTS:-5}"); do
   sleep "0.$((RANDOM % 5))"; stop
   code=0; wait "$spid" || code=$?
   start
-  "$nd" scan -j 4 --only near_duplicate --format jsonl --index "${u}down$r" "$tmp/mismatch.jsonl" > "$tmp/d2.out" 2>/dev/null || true
+  "$nd" scan -j 4 --only near_duplicate --format jsonl --index "${u}down$r" "$tmp/mismatch.jsonl" > "$tmp/d2.out" 2> "$tmp/d2.err" || true
   both=$(python3 -c '
 import json, sys
 def adm(p):
@@ -225,6 +226,7 @@ a, b = adm(sys.argv[1]), adm(sys.argv[2])
 print(len(a), len(b), len(a & b))' "$tmp/d1.out" "$tmp/d2.out")
   read -r a b twice <<< "$both"
   [ "$code" = 2 ] && [ "$twice" = 0 ] && [ $((a + b)) = "$want" ] && ok=$((ok + 1))
-  echo "  left down: exit $code, $(wc -l < "$tmp/d1.out") articles written before failing ($a admitted), rerun admits $b, $twice admitted twice"
+  kept=$(grep -o '[0-9]* decisions were in flight' "$tmp/d1.err" | grep -o '^[0-9]*' || echo 0)
+  echo "  left down: exit $code, $(wc -l < "$tmp/d1.out") articles written before failing ($a admitted, $kept in flight kept in the journal), rerun admits $b, $twice admitted twice"
 done
 echo "Redis killed and left down (--index-retry 3s): exit 2 with the decided articles written, rerun after restart completes, each story admitted once across the two runs: $ok of ${RESTARTS:-5}"

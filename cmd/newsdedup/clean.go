@@ -78,7 +78,8 @@ Flags:
 // (--index is not offered: adding to a persistent index is a side
 // effect a clean that writes nothing, stopped or interrupted, could not
 // undo.)
-var cleanSkipScanFlags = []string{"format", "findings-only", "only", "skip", "no-corpus", "index", "output", "residue-patterns"}
+var cleanSkipScanFlags = []string{"format", "findings-only", "only", "skip", "no-corpus", "index", "index-no-sync",
+	"index-ttl", "index-retry", "index-journal", "output", "residue-patterns"}
 
 // Reasons for dropping a whole article, in the report and the count.
 const (

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,6 +80,7 @@ type scanOptions struct {
 	noSync       bool
 	ttl          time.Duration
 	retry        time.Duration
+	journal      string
 	output       string
 	patterns     string
 	read         read.Options
@@ -108,6 +110,7 @@ func scanFlags(o *scanOptions) *pflag.FlagSet {
 	fs.BoolVar(&o.noSync, "index-no-sync", false, "with a file --index: do not fsync each write (faster; a killed process loses nothing, a system crash may lose recent writes)")
 	fs.DurationVar(&o.ttl, "index-ttl", 0, "with --index: forget articles indexed longer ago than this (e.g. 168h: \"seen in the last week?\"); 0 keeps them")
 	fs.DurationVar(&o.retry, "index-retry", 30*time.Second, "with a Redis --index: how long to retry a failing Redis (connection lost, LOADING, CLUSTERDOWN...) before giving up")
+	fs.StringVar(&o.journal, "index-journal", "", "with --index: keep the decisions a failing index left unsettled in DIR, for the next scan on this machine to report (default: newsdedup/unsettled in the user cache directory)")
 	fs.BoolVar(&o.read.FollowSymlinks, "follow-symlinks", false, "read the files that symbolic links in an input folder lead to outside it (by default they are reported and skipped)")
 	fs.StringVar(&o.patterns, "residue-patterns", "", "add the residue patterns of FILE (one regular expression a line, # comments)")
 	fs.StringSliceVar(&o.read.TitleFields, "title-field", nil, "JSON fields or CSV columns to take the title from, in order (default title,headline)")
@@ -231,6 +234,13 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		popts.Store = st
 	}
+	var jr *journal
+	if dir := o.journalDir(); popts.Store != nil && dir != "" {
+		if jr, err = takeJournal(dir, o.index, popts.Store); err != nil {
+			return fail(fmt.Errorf("--index %s: %v", redactURL(o.index), err))
+		}
+		defer jr.giveBack() // unless finished
+	}
 	p, err := newPipeline(popts)
 	if err != nil {
 		return fail(err)
@@ -238,24 +248,84 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	o.read.NoRaw = true // scan writes no record back
 	b := newBatch(ctx, o, paths, stdin, size, stderr)
 	b.out, b.stderr = out, stderr
+	if jr != nil && len(jr.claims) > 0 {
+		p.Adopt(jr.claims...)
+		b.claimed = make(map[string]bool, len(jr.claims))
+		for _, c := range jr.claims {
+			b.claimed[c.ID] = false
+		}
+	}
 	code := b.run(ctx, p)
 	// Commit a complete output, also when bad records were skipped; an
 	// interrupted, stopped (--strict) or failed scan leaves none, unless
 	// an index decided some of its articles: those are written out, since
 	// the index remembers them (a rerun reports them "already in the
 	// index").
+	var cerr error
+	committed := false
 	switch {
 	case so != nil && !b.stopped && !b.failed:
-		if err := so.commit(); err != nil {
-			return fail(fmt.Errorf("-o %s: %v", o.output, err))
-		}
+		cerr = so.commit()
+		committed = cerr == nil
 	case so != nil && b.failed && popts.Store != nil && b.written > 0:
-		if err := so.commit(); err != nil {
-			return fail(fmt.Errorf("-o %s: %v", o.output, err))
+		if cerr = so.commit(); cerr == nil {
+			committed = true
+			fmt.Fprintf(stderr, "newsdedup: scan: wrote the %d articles decided to %s (incomplete)\n", b.written, o.output)
 		}
-		fmt.Fprintf(stderr, "newsdedup: scan: wrote the %d articles decided to %s (incomplete)\n", b.written, o.output)
+	}
+	if so != nil && !committed {
+		clear(b.claimed) // nothing reached the output
+	}
+	if popts.Store != nil {
+		b.keepUnsettled(jr)
+	}
+	if cerr != nil {
+		return fail(fmt.Errorf("-o %s: %v", o.output, cerr))
 	}
 	return code
+}
+
+// journalDir is the directory of the index journals: --index-journal, or
+// the default (none when the user has no cache directory).
+func (o *scanOptions) journalDir() string {
+	if o.journal != "" {
+		return o.journal
+	}
+	return defaultJournalDir()
+}
+
+// keepUnsettled writes back to the journal jr (nil: none) the claims the
+// scan did not settle, with those its index failure left unsettled, and
+// says what it did.
+func (b *batch) keepUnsettled(jr *journal) {
+	var failed []dedup.Unsettled
+	if ie := (*dedup.IndexError)(nil); errors.As(b.err, &ie) {
+		failed = ie.Unsettled
+	}
+	if jr == nil {
+		if len(failed) > 0 {
+			ids := make([]string, len(failed))
+			for i, u := range failed {
+				ids[i] = strconv.Quote(u.ID)
+			}
+			fmt.Fprintf(b.stderr, "newsdedup: %d decisions were in flight when the index failed, and the index may hold them; "+
+				"with no journal to keep them (no cache directory: see --index-journal), a rerun reports those it finds decided as \"already in the index\": %s\n",
+				len(failed), strings.Join(ids, ", "))
+		}
+		return
+	}
+	settled, err := jr.finish(func(id string) bool { return b.claimed[id] }, failed)
+	if err != nil {
+		fmt.Fprintf(b.stderr, "newsdedup: %v\n", err)
+		return
+	}
+	if settled > 0 {
+		fmt.Fprintf(b.stderr, "newsdedup: settled %d decisions an earlier scan left in flight (journal %s)\n", settled, jr.path)
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(b.stderr, "newsdedup: %d decisions were in flight when the index failed, and the index may hold them: "+
+			"kept in %s, so that the next scan against this index on this machine reports them\n", len(failed), jr.path)
+	}
 }
 
 // inputSize returns the bytes the input holds, as stored, or -1 when
@@ -360,9 +430,12 @@ type batch struct {
 	stopped     bool  // --strict stopped at a bad record
 	stoppedBy   error // that record's error
 	hinted      []int // bad records met, by hint
-	failed      bool  // the output, the index or the context failed: the output is incomplete
-	err         error // why it failed
-	written     int   // articles written out
+	// claimed holds the ids of the articles of the journal's claims,
+	// true once written out.
+	claimed map[string]bool
+	failed  bool  // the output, the index or the context failed: the output is incomplete
+	err     error // why it failed
+	written int   // articles written out
 }
 
 // docBytes is the size of a document for progress: its record, or its
@@ -478,6 +551,9 @@ func (b *batch) run(ctx context.Context, p *dedup.Pipeline) int {
 			break
 		}
 		b.written++
+		if _, ok := b.claimed[a.ID]; ok {
+			b.claimed[a.ID] = true
+		}
 	}
 	mu.Lock()
 	reading.done()
