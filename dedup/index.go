@@ -180,6 +180,11 @@ type Index struct {
 
 	mu        sync.Mutex
 	unsettled map[string]Unsettled // by FiledAs
+	// tookOver are the entries ix decided for a dead writer while it
+	// waited for them on another article's behalf (by id, their claim
+	// numbers): no one reported those decisions, so the entry's own
+	// article reports it when it comes.
+	tookOver map[string]uint64
 }
 
 // Unsettled is a claim whose decision its writer never heard: the index
@@ -237,15 +242,21 @@ func (ix *Index) keep(c claim) {
 }
 
 // settles reports whether e is the entry of an unsettled claim that ix
-// holds and, if so, forgets the claim: the caller settles it, once. A
-// decided entry settles when the claim's owner decided it; a pending one
-// when that owner is ix itself.
+// holds, or one it decided for a dead writer without reporting it, and
+// if so forgets it: the caller settles it, once. A decided entry settles
+// when the claim's owner decided it (a store that keeps no decider has
+// ix's own take-overs only: the lease fenced them); a pending one when
+// that owner is ix itself.
 func (ix *Index) settles(e Entry) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if seq, ok := ix.tookOver[e.ID]; ok && seq == e.Seq && e.Status != StatusPending && (e.Owner == ix.owner || e.Owner == "") {
+		delete(ix.tookOver, e.ID)
+		return true
+	}
 	if e.Owner == "" {
 		return false
 	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
 	u, ok := ix.unsettled[e.ID]
 	if !ok || u.Seq != e.Seq || u.Owner != e.Owner || (e.Status == StatusPending && e.Owner != ix.owner) {
 		return false
@@ -635,7 +646,7 @@ func (ix *Index) found(ctx context.Context, e Entry, sig minhash.Signature) (Res
 		var took bool
 		var r Result
 		var err error
-		e, took, r, err = ix.wait(ctx, e.ID, 0)
+		e, took, r, err = ix.wait(ctx, e.ID, 0, true)
 		if err != nil {
 			return Result{}, err
 		}
@@ -662,6 +673,24 @@ func (ix *Index) found(ctx context.Context, e Entry, sig minhash.Signature) (Res
 		r.DupOf = root
 	}
 	return r, nil
+}
+
+// tookDecision records that ix decided the entry e for a dead writer.
+// Its article reports the decision: at once when it is the one that
+// waited (found forgets the record), else when it comes.
+func (ix *Index) tookDecision(e Entry) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.tookOver == nil {
+		ix.tookOver = make(map[string]uint64)
+	}
+	if len(ix.tookOver) >= maxUnsettled {
+		for k := range ix.tookOver { // any one: the bound is a backstop
+			delete(ix.tookOver, k)
+			break
+		}
+	}
+	ix.tookOver[e.ID] = e.Seq
 }
 
 // resume decides the pending entry e of ix's own unsettled claim: no
@@ -741,7 +770,7 @@ func (ix *Index) decide(ctx context.Context, id string, sig minhash.Signature, s
 		if errors.Is(err, ErrLeaseLost) {
 			// Another writer took our lease over (it expired while we
 			// worked): its decision stands.
-			e, _, r, err := ix.wait(ctx, id, depth)
+			e, _, r, err := ix.wait(ctx, id, depth, true)
 			if err != nil {
 				return Result{}, err
 			}
@@ -797,7 +826,7 @@ func (ix *Index) decide(ctx context.Context, id string, sig minhash.Signature, s
 	for _, m := range higher {
 		st := m.Status
 		if st == StatusPending {
-			e, _, _, err := ix.wait(ctx, m.ID, depth)
+			e, _, _, err := ix.wait(ctx, m.ID, depth, false)
 			if errors.Is(err, ErrNotFound) {
 				continue // removed meanwhile
 			}
@@ -862,7 +891,7 @@ const maxDupChain = 64
 // removed) it returns the last article it reached.
 func (ix *Index) resolve(ctx context.Context, id string, depth int) (string, error) {
 	for range maxDupChain {
-		e, _, _, err := ix.wait(ctx, id, depth)
+		e, _, _, err := ix.wait(ctx, id, depth, false)
 		if errors.Is(err, ErrNotFound) {
 			return id, nil
 		}
@@ -880,9 +909,12 @@ func (ix *Index) resolve(ctx context.Context, id string, depth int) (string, err
 // wait polls the entry id until it is no longer pending, backing off from
 // 1ms to 50ms. When its lease has expired, ix takes the decision over
 // (TakeOver, then steps 3 to 5 with the entry's own claim number and
-// signature) and took is true, with the Result of that decision. It gives
-// up after the lease time and WaitTimeout (ErrWaitTimeout).
-func (ix *Index) wait(ctx context.Context, id string, depth int) (e Entry, took bool, r Result, err error) {
+// signature) and took is true, with the Result of that decision; unless
+// reports says that the caller reports it (it is the entry's own
+// article), the decision is kept for the entry's article to report when
+// it comes (see tookOver). It gives up after the lease time and
+// WaitTimeout (ErrWaitTimeout).
+func (ix *Index) wait(ctx context.Context, id string, depth int, reports bool) (e Entry, took bool, r Result, err error) {
 	deadline := time.Now().Add(ix.lease + ix.waitTimeout)
 	delay := time.Millisecond
 	for {
@@ -900,6 +932,9 @@ func (ix *Index) wait(ctx context.Context, id string, depth int) (e Entry, took 
 				r, err := ix.decideFor(ctx, e, depth+1)
 				if err != nil {
 					return Entry{}, false, Result{}, err
+				}
+				if !reports {
+					ix.tookDecision(e)
 				}
 				e, err = ix.store.Get(ctx, id)
 				return e, true, r, err

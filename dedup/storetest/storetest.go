@@ -938,6 +938,17 @@ func testExpiredLease(t *testing.T, s Suite) {
 	if s.KeepsDecider {
 		assert.NotEmpty(t, e.Owner, "b names the writer that decided it for the dead one")
 	}
+	// No one reported b's admission (b2 reported its own duplicate): b's
+	// article, when it comes to the writer that decided it, does.
+	r, err = ix.CheckAndAdd(ctx, doc("b", copyOf(rng, b, 0)))
+	require.NoError(t, err)
+	assert.True(t, r.Admitted, "b's own article reports the decision made for it")
+	r, err = ix.CheckAndAdd(ctx, doc("b", copyOf(rng, b, 0)))
+	require.NoError(t, err)
+	assert.True(t, r.Existing, "once")
+	r, err = ix.CheckAndAdd(ctx, doc("a", copyOf(rng, a, 0)))
+	require.NoError(t, err)
+	assert.True(t, r.Existing, "a's article reported a's take-over already")
 }
 
 var errKilled = fmt.Errorf("storetest: the writer was killed")
