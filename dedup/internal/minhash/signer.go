@@ -62,6 +62,7 @@ import (
 	"strings"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/radix"
 	"github.com/newsdedup/newsdedup/shingle"
 )
 
@@ -120,6 +121,7 @@ type Signer struct {
 	opts     Options
 	shingles []uint64
 	bins     []uint64 // onePermutation's scratch
+	scratch  []uint64 // the radix sort's
 }
 
 // NewSigner returns a Signer for the options (nil means the defaults).
@@ -202,7 +204,7 @@ func (s *Signer) AppendShingles(dst []uint64, paras []string) []uint64 {
 // SignShingles returns the signature of a set of shingle hashes given
 // with or without repeats. It sorts and de-duplicates hashes in place.
 func (s *Signer) SignShingles(hashes []uint64) Signature {
-	slices.Sort(hashes)
+	s.scratch = radix.Sort(hashes, s.scratch)
 	return s.SignDistinct(slices.Compact(hashes))
 }
 

@@ -57,6 +57,7 @@ import (
 
 	"github.com/newsdedup/newsdedup/dedup/internal/fifo"
 	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
+	"github.com/newsdedup/newsdedup/dedup/internal/radix"
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
 )
 
@@ -162,6 +163,7 @@ const preparedBodies = 4096
 type preparer struct {
 	signer   *minhash.Signer
 	shingles []uint64
+	scratch  []uint64 // the radix sort's
 }
 
 type bodyInfo struct {
@@ -256,7 +258,7 @@ func (f *Finder) prepare(p *preparer, doc *model.Doc, hash uint64) *Body {
 	for i, h := range sh {
 		sh[i] = bits.RotateLeft64(h, 32)
 	}
-	slices.Sort(sh)
+	p.scratch = radix.Sort(sh, p.scratch)
 	sh = slices.Compact(sh)
 	set := make([]uint32, 0, len(sh))
 	for i, r := range sh {
