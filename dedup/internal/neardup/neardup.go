@@ -57,8 +57,8 @@ import (
 
 	"github.com/newsdedup/newsdedup/dedup/internal/fifo"
 	"github.com/newsdedup/newsdedup/dedup/internal/minhash"
-	"github.com/newsdedup/newsdedup/dedup/internal/radix"
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/radix"
 )
 
 // DefaultMinShingles is Options.MinShingles when 0.
