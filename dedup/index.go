@@ -180,6 +180,8 @@ type Index struct {
 
 	mu        sync.Mutex
 	unsettled map[string]Unsettled // by FiledAs
+	batches   []Unsettled          // adopted batches, by Seq
+	settled   map[uint64]bool      // the claims of batches settled
 	// tookOver are the entries ix decided for a dead writer while it
 	// waited for them on another article's behalf (by id, their claim
 	// numbers): no one reported those decisions, so the entry's own
@@ -187,16 +189,22 @@ type Index struct {
 	tookOver map[string]uint64
 }
 
-// Unsettled is a claim whose decision its writer never heard: the index
-// may hold the article decided (see the package's Unsettled claims).
+// Unsettled is a claim whose decision its writer never heard, or never
+// reported: the index may hold the article decided (see the package's
+// Unsettled claims). It is one claim (ID and FiledAs set), or, with N
+// set, the N claims from Seq of a batch whose articles never reached an
+// output (Options.OnClaim), whatever their ids.
 type Unsettled struct {
 	// ID is the article's id, FiledAs the id of its entry (ID, or a
-	// changed page's version id).
-	ID      string `json:"id"`
-	FiledAs string `json:"filed_as"`
-	// Seq is the entry's claim number, Owner the writer that claimed it.
+	// changed page's version id); both empty for a batch.
+	ID      string `json:"id,omitempty"`
+	FiledAs string `json:"filed_as,omitempty"`
+	// Seq is the entry's claim number (a batch's first), Owner the
+	// writer that claimed it.
 	Seq   uint64 `json:"seq"`
 	Owner string `json:"owner"`
+	// N is the number of claims of a batch, 0 for one claim.
+	N uint64 `json:"n,omitempty"`
 }
 
 // maxUnsettled bounds the unsettled claims an Index keeps of its own.
@@ -209,15 +217,37 @@ const maxUnsettled = 4096
 func (ix *Index) Adopt(us ...Unsettled) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	sortBatches := false
 	for _, u := range us {
-		if u.FiledAs == "" || u.Owner == "" {
-			continue
+		switch {
+		case u.Owner == "":
+		case u.N > 0:
+			ix.batches = append(ix.batches, u)
+			sortBatches = true
+		case u.FiledAs != "":
+			if ix.unsettled == nil {
+				ix.unsettled = make(map[string]Unsettled)
+			}
+			ix.unsettled[u.FiledAs] = u
 		}
-		if ix.unsettled == nil {
-			ix.unsettled = make(map[string]Unsettled)
-		}
-		ix.unsettled[u.FiledAs] = u
 	}
+	if sortBatches {
+		slices.SortFunc(ix.batches, func(a, b Unsettled) int { return cmp.Compare(a.Seq, b.Seq) })
+	}
+}
+
+// inBatch reports whether the decided entry e is a claim of an adopted
+// batch of its owner's, not settled yet; ix.mu is held.
+func (ix *Index) inBatch(e Entry) bool {
+	// The batch that may hold e.Seq is the last one starting at or
+	// before it (claim numbers are unique in an index: batches never
+	// overlap).
+	i, _ := slices.BinarySearchFunc(ix.batches, e.Seq+1, func(u Unsettled, seq uint64) int { return cmp.Compare(u.Seq, seq) })
+	if i == 0 {
+		return false
+	}
+	u := ix.batches[i-1]
+	return e.Seq < u.Seq+u.N && u.Owner == e.Owner && !ix.settled[e.Seq]
 }
 
 // keep records a claim of ix's own whose decision failed, so that the
@@ -259,9 +289,18 @@ func (ix *Index) settles(e Entry) bool {
 	}
 	u, ok := ix.unsettled[e.ID]
 	if !ok || u.Seq != e.Seq || u.Owner != e.Owner || (e.Status == StatusPending && e.Owner != ix.owner) {
-		return false
+		if e.Status == StatusPending || !ix.inBatch(e) {
+			return false
+		}
+	} else {
+		delete(ix.unsettled, e.ID)
 	}
-	delete(ix.unsettled, e.ID)
+	if len(ix.batches) > 0 {
+		if ix.settled == nil {
+			ix.settled = make(map[uint64]bool)
+		}
+		ix.settled[e.Seq] = true // whether adopted alone or in its batch
+	}
 	return true
 }
 
@@ -929,12 +968,15 @@ func (ix *Index) wait(ctx context.Context, id string, depth int, reports bool) (
 			err := ix.store.TakeOver(ctx, id, e.Owner, ix.owner, time.Now().Add(ix.lease))
 			switch {
 			case err == nil:
+				if !reports {
+					// Before the decision: the entry's own article may be
+					// waiting for it, and must find the record once it
+					// sees the entry decided.
+					ix.tookDecision(e)
+				}
 				r, err := ix.decideFor(ctx, e, depth+1)
 				if err != nil {
 					return Entry{}, false, Result{}, err
-				}
-				if !reports {
-					ix.tookDecision(e)
 				}
 				e, err = ix.store.Get(ctx, id)
 				return e, true, r, err

@@ -66,6 +66,13 @@ type Options struct {
 	// ones are forgotten, so that the index answers "seen in the last
 	// TTL?". Zero keeps entries for ever.
 	TTL time.Duration
+	// OnClaim, when set, is told of each batch of claims a Run makes in
+	// Options.Store, before any of them reaches the store (Unsettled
+	// with N). A caller whose output is committed only at the end keeps
+	// them, so that a run killed before then is not lost: a later run
+	// given them (Pipeline.Adopt) reports their decisions. An error ends
+	// the run as an index failure.
+	OnClaim func(Unsettled) error
 
 	// MismatchThreshold is the TF-IDF cosine similarity of headline and
 	// body below which the body is not about its headline

@@ -240,6 +240,9 @@ func (r *run) work(j *job) {
 // err set.
 func (r *run) claimAll(batch []*job) {
 	seq, err := r.index.store.NextSeq(r.ctx, len(batch))
+	if err == nil && r.p.opts.OnClaim != nil {
+		err = r.p.opts.OnClaim(Unsettled{Seq: seq, N: uint64(len(batch)), Owner: r.index.owner})
+	}
 	if err != nil {
 		for _, j := range batch {
 			j.err = r.indexError(j, err)

@@ -347,6 +347,51 @@ func TestE2EKillDrill(t *testing.T) {
 	t.Logf("20 kills left %d pending entries in all, every one decided by the rerun", left)
 }
 
+// TestE2EKillDrillOutputFile kills a scan that writes its output with -o
+// (a file renamed into place only at the end) and a bbolt index: the
+// killed scan leaves no output, so the rerun must report every story the
+// killed one admitted. Across the two, each story is admitted once in an
+// output.
+func TestE2EKillDrillOutputFile(t *testing.T) {
+	path, _ := makeCrawl(t, 4, 600, 200)
+	begin := time.Now()
+	clean := runBin(t, scanArgs(filepath.Join(t.TempDir(), "clean.db"), path, "-j", "2")...)
+	took := time.Since(begin)
+	want := len(admitted(t, clean.stdout))
+	rng := rand.New(rand.NewPCG(5, 5))
+	adopted := 0
+	for round := range 8 {
+		dir := t.TempDir()
+		db, out := filepath.Join(dir, "kill.db"), filepath.Join(dir, "first.jsonl")
+		cmd := exec.Command(bin(t), scanArgs(db, path, "-j", "2", "-o", out)...)
+		require.NoError(t, cmd.Start())
+		time.Sleep(took/5 + time.Duration(rng.Int64N(int64(took)*3/4))) // mostly in the scan pass
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		first := ""
+		if b, err := os.ReadFile(out); err == nil {
+			first = string(b) // the kill came after the end
+		}
+		r := runBin(t, scanArgs(db, path, "-o", filepath.Join(dir, "second.jsonl"))...)
+		require.Contains(t, []int{exitClean, exitFlagged}, r.code, "round %d: the rerun completes: %s", round, r.stderr)
+		if strings.Contains(r.stderr, "stopped before its output was committed") {
+			adopted++
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "second.jsonl"))
+		require.NoError(t, err)
+		seen := map[string]bool{}
+		for _, id := range admitted(t, first) {
+			seen[id] = true
+		}
+		for _, id := range admitted(t, string(b)) {
+			assert.False(t, seen[id], "round %d: %s admitted by both runs", round, id)
+			seen[id] = true
+		}
+		assert.Len(t, seen, want, "round %d: every story admitted once across the two outputs: %s", round, r.stderr)
+	}
+	t.Logf("%d of 8 reruns reported the decisions of a killed scan", adopted)
+}
+
 // TestE2ERedisRestart kills the Redis a scan writes to, mid-scan (a
 // server of the test's own, with AOF): restarted within --index-retry,
 // the scan finishes; left down, the scan exits 2 with every article it

@@ -16,6 +16,16 @@ package main
 // claims of articles it did not write out, with those of its own failure.
 // A journal a killed scan had taken (named after its dead process) is
 // taken again.
+//
+// A scan that writes to -o commits its file only at the end: killed
+// before, it leaves no output, and every story it admitted would be
+// "already in the index" to the rerun. So it writes each batch of claims
+// (first claim number, count, owner: one short line per batch, written
+// before the batch reaches the index) to a run file beside the journal,
+// removed once the output is committed. The run file of a killed scan is
+// taken by the next scan like a journal, and its batches are adopted
+// whole: their articles reached no output. A batch serves one scan: the
+// next scan that takes it reports what it meets of it.
 
 import (
 	"bufio"
@@ -29,6 +39,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -96,8 +107,9 @@ func takeJournal(dir, spec string, st dedup.Store) (*journal, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("journal %s: %w", j.path, err)
 	}
-	stale, _ := filepath.Glob(j.path + ".taken.*")
-	for i, f := range stale {
+	taken, _ := filepath.Glob(j.path + ".taken.*")
+	runs, _ := filepath.Glob(j.path + ".run.*")
+	for i, f := range append(taken, runs...) {
 		if f == mine || processAlive(f[strings.LastIndexByte(f, '.')+1:]) {
 			continue
 		}
@@ -150,8 +162,8 @@ func readJournal(path string) ([]dedup.Unsettled, error) {
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 			return nil, fmt.Errorf("journal %s:%d: %v (move the file away to scan without it)", path, n, err)
 		}
-		if l.FiledAs == "" || l.Owner == "" || l.Seq == 0 {
-			return nil, fmt.Errorf("journal %s:%d: a claim needs filed_as, seq and owner (move the file away to scan without it)", path, n)
+		if (l.FiledAs == "") == (l.N == 0) || l.Owner == "" || l.Seq == 0 {
+			return nil, fmt.Errorf("journal %s:%d: a claim needs filed_as (or n, for a batch), seq and owner (move the file away to scan without it)", path, n)
 		}
 		cs = append(cs, l.Unsettled)
 	}
@@ -178,6 +190,9 @@ func (j *journal) giveBack() {
 func (j *journal) finish(written func(id string) bool, failed []dedup.Unsettled) (settled int, err error) {
 	var keep []dedup.Unsettled
 	for _, c := range j.claims {
+		if c.N > 0 {
+			continue // a batch serves one scan
+		}
 		if written(c.ID) {
 			settled++
 			continue
@@ -221,4 +236,70 @@ func appendFile(path string, b []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// batches counts the claims of the batches among j's claims (none for a
+// nil j).
+func (j *journal) batches() (claims uint64) {
+	if j == nil {
+		return 0
+	}
+	for _, c := range j.claims {
+		claims += c.N
+	}
+	return claims
+}
+
+// runFile is the run file of a scan writing to -o: the batches of claims
+// it made, until its output is committed.
+type runFile struct {
+	mu    sync.Mutex
+	f     *os.File
+	path  string
+	index string
+}
+
+// startRun creates the run file of this scan beside j's journal.
+func (j *journal) startRun() (*runFile, error) {
+	if err := os.MkdirAll(filepath.Dir(j.path), 0o700); err != nil {
+		return nil, fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	path := fmt.Sprintf("%s.run.%d", j.path, os.Getpid())
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: %w", path, err)
+	}
+	return &runFile{f: f, path: path, index: j.index}, nil
+}
+
+// claim writes a batch of claims to the run file, in one write: a kill
+// after it leaves the batch in the file (no sync: a killed process's
+// writes reach the file; a crash of the machine is another matter).
+func (r *runFile) claim(u dedup.Unsettled) error {
+	line, _ := json.Marshal(journalLine{Index: r.index, Unsettled: u, At: time.Now().UTC().Truncate(time.Second)})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, err := r.f.Write(append(line, '\n')); err != nil {
+		return fmt.Errorf("journal %s: %w", r.path, err)
+	}
+	return nil
+}
+
+// end closes the run file. When the output was committed its batches are
+// done and the file goes; else they are kept in the journal at jpath,
+// for the next scan.
+func (r *runFile) end(committed bool, jpath string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	err := r.f.Close()
+	if !committed && err == nil {
+		var b []byte
+		if b, err = os.ReadFile(r.path); err == nil && len(b) > 0 {
+			err = appendFile(jpath, b)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("journal %s: %w", r.path, err)
+	}
+	return os.Remove(r.path)
 }

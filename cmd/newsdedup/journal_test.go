@@ -142,3 +142,56 @@ func FuzzReadJournal(f *testing.F) {
 		}
 	})
 }
+
+// TestRunFile keeps the batches of a scan whose output was not committed,
+// drops them once it was, and lets the next scan take those of a killed
+// scan.
+func TestRunFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(t.TempDir(), "seen.db")
+	st := openBolt(t, db)
+	b1 := dedup.Unsettled{Seq: 1, N: 64, Owner: "h/1/aa"}
+	b2 := dedup.Unsettled{Seq: 65, N: 10, Owner: "h/1/aa"}
+	start := func() *runFile {
+		j, err := takeJournal(dir, db, st)
+		require.NoError(t, err)
+		_, err = j.finish(func(string) bool { return false }, nil)
+		require.NoError(t, err)
+		rf, err := j.startRun()
+		require.NoError(t, err)
+		require.NoError(t, rf.claim(b1))
+		require.NoError(t, rf.claim(b2))
+		return rf
+	}
+
+	rf := start()
+	require.NoError(t, rf.end(true, rf.path[:strings.LastIndex(rf.path, ".run.")]))
+	j, err := takeJournal(dir, db, st)
+	require.NoError(t, err)
+	assert.Empty(t, j.claims, "a committed output leaves no batch")
+	_, err = j.finish(func(string) bool { return false }, nil)
+	require.NoError(t, err)
+
+	rf = start()
+	require.NoError(t, rf.end(false, rf.path[:strings.LastIndex(rf.path, ".run.")]))
+	j, err = takeJournal(dir, db, st)
+	require.NoError(t, err)
+	assert.Equal(t, []dedup.Unsettled{b1, b2}, j.claims, "an output not committed leaves its batches")
+	assert.Equal(t, uint64(74), j.batches())
+	_, err = j.finish(func(string) bool { return false }, nil)
+	require.NoError(t, err)
+	j, err = takeJournal(dir, db, st)
+	require.NoError(t, err)
+	assert.Empty(t, j.claims, "a batch serves one scan")
+	_, err = j.finish(func(string) bool { return false }, nil)
+	require.NoError(t, err)
+
+	// A killed scan's run file, under a pid no process has.
+	rf = start()
+	require.NoError(t, rf.f.Close())
+	dead := rf.path[:strings.LastIndex(rf.path, ".")] + ".999999999"
+	require.NoError(t, os.Rename(rf.path, dead))
+	j, err = takeJournal(dir, db, st)
+	require.NoError(t, err)
+	assert.Equal(t, []dedup.Unsettled{b1, b2}, j.claims, "the next scan takes a killed scan's batches")
+}

@@ -241,6 +241,15 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		defer jr.giveBack() // unless finished
 	}
+	var rf *runFile
+	if jr != nil && so != nil {
+		// The output is committed at the end only: keep the claims
+		// until then, for a rerun after a kill.
+		if rf, err = jr.startRun(); err != nil {
+			return fail(fmt.Errorf("--index %s: %v", redactURL(o.index), err))
+		}
+		popts.OnClaim = rf.claim
+	}
 	p, err := newPipeline(popts)
 	if err != nil {
 		return fail(err)
@@ -248,6 +257,10 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	o.read.NoRaw = true // scan writes no record back
 	b := newBatch(ctx, o, paths, stdin, size, stderr)
 	b.out, b.stderr = out, stderr
+	if n := jr.batches(); n > 0 {
+		fmt.Fprintf(stderr, "newsdedup: a scan against this index stopped before its output was committed: "+
+			"this scan reports the decisions of the %d articles it claimed, as it meets them (journal %s)\n", n, jr.path)
+	}
 	if jr != nil && len(jr.claims) > 0 {
 		p.Adopt(jr.claims...)
 		b.claimed = make(map[string]bool, len(jr.claims))
@@ -275,6 +288,11 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if so != nil && !committed {
 		clear(b.claimed) // nothing reached the output
+	}
+	if rf != nil {
+		if err := rf.end(committed, jr.path); err != nil {
+			fmt.Fprintf(stderr, "newsdedup: %v\n", err)
+		}
 	}
 	if popts.Store != nil {
 		b.keepUnsettled(jr)

@@ -1056,6 +1056,56 @@ func testUnsettled(t *testing.T, s Suite) {
 		assert.False(t, admitsA(rerun(other)), "a claim of another owner settles nothing")
 	}
 
+	// A run whose output was never committed (killed before): the
+	// batches it claimed, handed to the next run, report their
+	// decisions once, admissions and duplicates alike.
+	c, c2 := story(rng, 200), story(rng, 200)
+	batch := []*dedup.Document{doc("c", copyOf(rng, c, 0)), doc("c-copy", copyOf(rng, c, 0.02)), doc("d", copyOf(rng, c2, 0))}
+	var claims []dedup.Unsettled
+	o = dedup.DefaultOptions()
+	o.Corpus, o.Workers, o.Store = false, 1, st
+	o.Only = []dedup.Kind{dedup.KindNearDuplicate}
+	o.OnClaim = func(u dedup.Unsettled) error { claims = append(claims, u); return nil }
+	p, err = dedup.NewPipeline(&o)
+	require.NoError(t, err)
+	for _, err := range p.Run(ctx, func(yield func(*dedup.Document, error) bool) {
+		for _, d := range batch {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}) {
+		require.NoError(t, err)
+	}
+	require.Len(t, claims, 3, "one claim a batch of one (Workers 1)")
+	for _, u := range claims {
+		assert.Equal(t, uint64(1), u.N)
+		assert.NotZero(t, u.Seq)
+		assert.NotEmpty(t, u.Owner)
+	}
+	if s.KeepsDecider {
+		p := rerun(claims...)
+		for i, want := range []bool{true, false, true} {
+			art, err := p.CheckAndAdd(ctx, batch[i])
+			require.NoError(t, err)
+			assert.Equal(t, want, art.Admitted, "%s: the lost run's decision is reported", batch[i].ID)
+			nd := false
+			for _, f := range art.Findings {
+				if f.Kind == dedup.KindNearDuplicate {
+					nd = true
+					assert.Equal(t, "c", f.RelatedID, "c-copy duplicates c")
+					assert.NotContains(t, f.Message, "already in the index")
+				}
+			}
+			assert.Equal(t, !want, nd, batch[i].ID)
+		}
+		for _, d := range batch {
+			art, err := p.CheckAndAdd(ctx, d)
+			require.NoError(t, err)
+			assert.False(t, art.Admitted, "%s: once", d.ID)
+		}
+	}
+
 	// A writer that gave up on b after inserting it pending decides it
 	// at once when b comes again, instead of waiting out its own lease.
 	failed := false
