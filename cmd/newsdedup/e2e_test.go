@@ -13,6 +13,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -39,8 +41,15 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	dir, err := os.MkdirTemp("", "newsdedup-e2e-")
-	if err == nil {
+	switch {
+	case err == nil && fuzzing():
+		// No test that runs the binary runs while fuzzing: do not build
+		// it in the fuzzing engine's every worker.
+		os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+		binaryErr = errors.New("the binary is not built while fuzzing")
+	case err == nil:
 		// The journals of failed scans (journal.go) go to the test's own
 		// cache directory, in this process and in the binary it runs.
 		os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
@@ -49,7 +58,7 @@ func TestMain(m *testing.M) {
 		if berr != nil {
 			binary, binaryErr = "", fmt.Errorf("go build: %v: %s", berr, out)
 		}
-	} else {
+	default:
 		binaryErr = err
 	}
 	code := m.Run()
@@ -57,6 +66,17 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 	}
 	os.Exit(code)
+}
+
+// fuzzing reports whether the test binary runs for the fuzzing engine
+// (-test.fuzz, or as one of its workers).
+func fuzzing() bool {
+	for _, name := range []string{"test.fuzz", "test.fuzzworker"} {
+		if f := flag.Lookup(name); f != nil && f.Value.String() != "" && f.Value.String() != "false" {
+			return true
+		}
+	}
+	return false
 }
 
 // bin returns the binary, skipping the test in -short mode.
