@@ -2,11 +2,12 @@ package shingle
 
 import (
 	"encoding/binary"
-	"math/bits"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/newsdedup/newsdedup/internal/xxh64"
 )
 
 // WordShingler turns a stream of words into word n-gram shingle hashes (see
@@ -65,20 +66,18 @@ func (s *WordShingler) PushHash(w uint64) (h uint64, ok bool) {
 		n = 1
 	}
 	if n == 4 {
-		// The default shingle: the last four word hashes in registers,
-		// hashed by sum4 (the same value as xxhash.Sum64 of their bytes);
-		// the ring only for Partial.
+		// The default shingle: the last four word hashes stay in
+		// registers, hashed by xxh64.Sum4 (xxhash.Sum64 of their bytes);
+		// the ring holds only the first three words, for Partial.
 		s.last[0], s.last[1], s.last[2], s.last[3] = s.last[1], s.last[2], s.last[3], w
-		if s.count < 4 {
+		if s.count < 3 {
 			binary.LittleEndian.PutUint64(s.ring[8*s.count:], w)
-			s.count++
-			if s.count < 4 {
-				return 0, false
-			}
-		} else {
-			s.count++
 		}
-		return sum4(s.last[0], s.last[1], s.last[2], s.last[3]), true
+		s.count++
+		if s.count < 4 {
+			return 0, false
+		}
+		return xxh64.Sum4(s.last[0], s.last[1], s.last[2], s.last[3]), true
 	}
 	slot := s.count % n
 	binary.LittleEndian.PutUint64(s.ring[8*slot:], w)
@@ -89,48 +88,6 @@ func (s *WordShingler) PushHash(w uint64) (h uint64, ok bool) {
 	}
 	first := s.count % n // slot of the oldest word in the window
 	return xxhash.Sum64(s.ring[8*first : 8*(first+n)]), true
-}
-
-// XXH64's primes.
-const (
-	prime1 uint64 = 11400714785074694791
-	prime2 uint64 = 14029467366897019727
-	prime3 uint64 = 1609587929392839161
-	prime4 uint64 = 9650029242287828579
-)
-
-// sum4 is XXH64 (seed 0) of the 32 bytes of a, b, c and d, little-endian:
-// xxhash.Sum64 of them, one stripe and no tail, without the bytes.
-func sum4(a, b, c, d uint64) uint64 {
-	p1, p2 := prime1, prime2 // variables: the seeds wrap around
-	v1 := round(p1+p2, a)
-	v2 := round(p2, b)
-	v3 := round(0, c)
-	v4 := round(-p1, d)
-	h := bits.RotateLeft64(v1, 1) + bits.RotateLeft64(v2, 7) + bits.RotateLeft64(v3, 12) + bits.RotateLeft64(v4, 18)
-	h = mergeRound(h, v1)
-	h = mergeRound(h, v2)
-	h = mergeRound(h, v3)
-	h = mergeRound(h, v4)
-	h += 32
-	h ^= h >> 33
-	h *= prime2
-	h ^= h >> 29
-	h *= prime3
-	h ^= h >> 32
-	return h
-}
-
-func round(acc, input uint64) uint64 {
-	acc += input * prime2
-	acc = bits.RotateLeft64(acc, 31)
-	return acc * prime1
-}
-
-func mergeRound(acc, val uint64) uint64 {
-	val = round(0, val)
-	acc ^= val
-	return acc*prime1 + prime4
 }
 
 // Partial returns the hash of the single short shingle made of all words

@@ -3,7 +3,6 @@ package shingle
 import (
 	"encoding/binary"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -264,22 +263,5 @@ func BenchmarkCharShingles(b *testing.B) {
 				dst = AppendCharShingles(dst[:0], text, 5)
 			}
 		})
-	}
-}
-
-// TestSum4 checks the default shingle's hash against xxhash.Sum64 of the
-// four word hashes' bytes, which defines it.
-func TestSum4(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	cases := [][4]uint64{{0, 0, 0, 0}, {^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}, {1, 2, 3, 4}}
-	for range 1000 {
-		cases = append(cases, [4]uint64{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()})
-	}
-	var b [32]byte
-	for _, c := range cases {
-		for i, w := range c {
-			binary.LittleEndian.PutUint64(b[8*i:], w)
-		}
-		require.Equal(t, xxhash.Sum64(b[:]), sum4(c[0], c[1], c[2], c[3]), "%x", c)
 	}
 }

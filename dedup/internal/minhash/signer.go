@@ -57,12 +57,12 @@ package minhash
 
 import (
 	"fmt"
-	"math/bits"
 	"slices"
 	"strings"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
 	"github.com/newsdedup/newsdedup/dedup/internal/radix"
+	"github.com/newsdedup/newsdedup/internal/xxh64"
 	"github.com/newsdedup/newsdedup/shingle"
 )
 
@@ -135,31 +135,6 @@ func NewSigner(opts *Options) (*Signer, error) {
 		return nil, err
 	}
 	return &Signer{opts: o}, nil
-}
-
-// XXH64 primes.
-const (
-	xxPrime1 uint64 = 11400714785074694791
-	xxPrime2 uint64 = 14029467366897019727
-	xxPrime3 uint64 = 1609587929392839161
-	xxPrime4 uint64 = 9650029242287828579
-	xxPrime5 uint64 = 2870177450012600261
-)
-
-// xxh64Seeded8 is XXH64 with a seed of the 8-byte little-endian encoding
-// of x: the same value as xxhash.NewWithSeed(seed) fed those 8 bytes,
-// without the Digest.
-func xxh64Seeded8(x, seed uint64) uint64 {
-	h := seed + xxPrime5 + 8
-	k := bits.RotateLeft64(x*xxPrime2, 31) * xxPrime1
-	h ^= k
-	h = bits.RotateLeft64(h, 27)*xxPrime1 + xxPrime4
-	h ^= h >> 33
-	h *= xxPrime2
-	h ^= h >> 29
-	h *= xxPrime3
-	h ^= h >> 32
-	return h
 }
 
 // Options returns the options of the signer, defaults filled in.
@@ -245,7 +220,7 @@ func onePermutation(mins, set, bins []uint64) []uint64 {
 	}
 	filled := 0
 	for _, x := range set {
-		h := xxh64Seeded8(x, 0)
+		h := xxh64.Seeded8(x, 0)
 		b := &bins[binOf(h, k)]
 		if *b == empty {
 			filled++
@@ -261,7 +236,7 @@ func onePermutation(mins, set, bins []uint64) []uint64 {
 			continue
 		}
 		for a := uint64(1); ; a++ {
-			if v := bins[binOf(xxh64Seeded8(uint64(i)<<32|a, seed2), k)]; v != empty {
+			if v := bins[binOf(xxh64.Seeded8(uint64(i)<<32|a, seed2), k)]; v != empty {
 				mins[i] = v
 				break
 			}
