@@ -251,24 +251,33 @@ func (ix *Index) inBatch(e Entry) bool {
 }
 
 // keep records a claim of ix's own whose decision failed, so that the
-// article's next CheckAndAdd settles it (see Adopt).
-func (ix *Index) keep(c claim) {
+// article's next CheckAndAdd settles it (see Adopt), and returns it as
+// Unsettled when it may have written an entry.
+func (ix *Index) keep(c claim) (Unsettled, bool) {
 	u, ok := c.unsettled(ix.owner)
-	if !ok {
-		return
+	if ok {
+		ix.mu.Lock()
+		ix.unsettled = boundedPut(ix.unsettled, u.FiledAs, u)
+		ix.mu.Unlock()
 	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	if ix.unsettled == nil {
-		ix.unsettled = make(map[string]Unsettled)
+	return u, ok
+}
+
+// boundedPut sets m[k] = v, making m when nil and, at maxUnsettled keys,
+// dropping one first (any: the bound is a backstop against a store that
+// fails for ever), and returns m.
+func boundedPut[K comparable, V any](m map[K]V, k K, v V) map[K]V {
+	if m == nil {
+		m = make(map[K]V)
 	}
-	if len(ix.unsettled) >= maxUnsettled {
-		for k := range ix.unsettled { // any one: the bound is a backstop
-			delete(ix.unsettled, k)
+	if len(m) >= maxUnsettled {
+		for old := range m {
+			delete(m, old)
 			break
 		}
 	}
-	ix.unsettled[u.FiledAs] = u
+	m[k] = v
+	return m
 }
 
 // settles reports whether e is the entry of an unsettled claim that ix
@@ -280,20 +289,20 @@ func (ix *Index) keep(c claim) {
 func (ix *Index) settles(e Entry) bool {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if seq, ok := ix.tookOver[e.ID]; ok && seq == e.Seq && e.Status != StatusPending && (e.Owner == ix.owner || e.Owner == "") {
+	decided := e.Status != StatusPending
+	if seq, ok := ix.tookOver[e.ID]; ok && seq == e.Seq && decided && (e.Owner == ix.owner || e.Owner == "") {
 		delete(ix.tookOver, e.ID)
 		return true
 	}
 	if e.Owner == "" {
 		return false
 	}
-	u, ok := ix.unsettled[e.ID]
-	if !ok || u.Seq != e.Seq || u.Owner != e.Owner || (e.Status == StatusPending && e.Owner != ix.owner) {
-		if e.Status == StatusPending || !ix.inBatch(e) {
-			return false
-		}
-	} else {
+	switch u, ok := ix.unsettled[e.ID]; {
+	case ok && u.Seq == e.Seq && u.Owner == e.Owner && (decided || e.Owner == ix.owner):
 		delete(ix.unsettled, e.ID)
+	case decided && ix.inBatch(e):
+	default:
+		return false
 	}
 	if len(ix.batches) > 0 {
 		if ix.settled == nil {
@@ -535,15 +544,15 @@ func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhas
 		return Result{}, err
 	}
 	c, err := ix.claim(ctx, id, sig, seq, "")
+	var res Result
+	if err == nil {
+		res, err = ix.settle(ctx, c)
+	}
 	if err != nil {
 		ix.keep(c)
 		return Result{}, err
 	}
-	res, err := ix.settle(ctx, c)
-	if err != nil {
-		ix.keep(c)
-	}
-	return res, err
+	return res, nil
 }
 
 // newEntry is the entry of a new article of ix's: pending under ix's
@@ -720,16 +729,7 @@ func (ix *Index) found(ctx context.Context, e Entry, sig minhash.Signature) (Res
 func (ix *Index) tookDecision(e Entry) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.tookOver == nil {
-		ix.tookOver = make(map[string]uint64)
-	}
-	if len(ix.tookOver) >= maxUnsettled {
-		for k := range ix.tookOver { // any one: the bound is a backstop
-			delete(ix.tookOver, k)
-			break
-		}
-	}
-	ix.tookOver[e.ID] = e.Seq
+	ix.tookOver = boundedPut(ix.tookOver, e.ID, e.Seq)
 }
 
 // resume decides the pending entry e of ix's own unsettled claim: no

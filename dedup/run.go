@@ -619,8 +619,7 @@ func (r *run) undecidedJob(j *job) {
 	if j.err == errNotClaimed {
 		return
 	}
-	if u, ok := j.claim.unsettled(r.index.owner); ok {
-		r.index.keep(j.claim)
+	if u, ok := r.index.keep(j.claim); ok {
 		r.unsettled = append(r.unsettled, u)
 	}
 }
