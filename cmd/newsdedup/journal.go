@@ -61,6 +61,7 @@ type journal struct {
 	index  string   // the index as messages name it
 	taken  []string // the files taken, read and to be removed
 	claims []dedup.Unsettled
+	run    *runFile // this scan's batches, when its output is a file
 }
 
 // defaultJournalDir is where journals live without --index-journal: the
@@ -89,6 +90,21 @@ func journalKey(spec string, st dedup.Store) (string, error) {
 		return "file " + p, nil
 	}
 	return "", fmt.Errorf("index %s keeps no journal", redactURL(spec))
+}
+
+// openJournal takes the journal of the index st (opened from spec) in
+// dir and, when the scan's output is a file committed at its end
+// (withRun), starts the scan's run file.
+func openJournal(dir, spec string, st dedup.Store, withRun bool) (*journal, error) {
+	j, err := takeJournal(dir, spec, st)
+	if err != nil || !withRun {
+		return j, err
+	}
+	if j.run, err = j.startRun(); err != nil {
+		j.giveBack()
+		return nil, err
+	}
+	return j, nil
 }
 
 // takeJournal takes the journal of the index st (opened from spec) in
@@ -238,12 +254,8 @@ func appendFile(path string, b []byte) error {
 	return f.Close()
 }
 
-// batches counts the claims of the batches among j's claims (none for a
-// nil j).
+// batches counts the claims of the batches among j's claims.
 func (j *journal) batches() (claims uint64) {
-	if j == nil {
-		return 0
-	}
 	for _, c := range j.claims {
 		claims += c.N
 	}

@@ -236,19 +236,15 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	var jr *journal
 	if dir := o.journalDir(); popts.Store != nil && dir != "" {
-		if jr, err = takeJournal(dir, o.index, popts.Store); err != nil {
+		// An output file is committed at the end only: its run file
+		// keeps the claims until then, for a rerun after a kill.
+		if jr, err = openJournal(dir, o.index, popts.Store, so != nil); err != nil {
 			return fail(fmt.Errorf("--index %s: %v", redactURL(o.index), err))
 		}
 		defer jr.giveBack() // unless finished
-	}
-	var rf *runFile
-	if jr != nil && so != nil {
-		// The output is committed at the end only: keep the claims
-		// until then, for a rerun after a kill.
-		if rf, err = jr.startRun(); err != nil {
-			return fail(fmt.Errorf("--index %s: %v", redactURL(o.index), err))
+		if jr.run != nil {
+			popts.OnClaim = jr.run.claim
 		}
-		popts.OnClaim = rf.claim
 	}
 	p, err := newPipeline(popts)
 	if err != nil {
@@ -257,16 +253,8 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	o.read.NoRaw = true // scan writes no record back
 	b := newBatch(ctx, o, paths, stdin, size, stderr)
 	b.out, b.stderr = out, stderr
-	if n := jr.batches(); n > 0 {
-		fmt.Fprintf(stderr, "newsdedup: a scan against this index stopped before its output was committed: "+
-			"this scan reports the decisions of the %d articles it claimed, as it meets them (journal %s)\n", n, jr.path)
-	}
-	if jr != nil && len(jr.claims) > 0 {
-		p.Adopt(jr.claims...)
-		b.claimed = make(map[string]bool, len(jr.claims))
-		for _, c := range jr.claims {
-			b.claimed[c.ID] = false
-		}
+	if jr != nil {
+		b.adopt(p, jr)
 	}
 	code := b.run(ctx, p)
 	// Commit a complete output, also when bad records were skipped; an
@@ -289,13 +277,8 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if so != nil && !committed {
 		clear(b.claimed) // nothing reached the output
 	}
-	if rf != nil {
-		if err := rf.end(committed, jr.path); err != nil {
-			fmt.Fprintf(stderr, "newsdedup: %v\n", err)
-		}
-	}
 	if popts.Store != nil {
-		b.keepUnsettled(jr)
+		b.keepUnsettled(jr, committed)
 	}
 	if cerr != nil {
 		return fail(fmt.Errorf("-o %s: %v", o.output, cerr))
@@ -312,10 +295,34 @@ func (o *scanOptions) journalDir() string {
 	return defaultJournalDir()
 }
 
-// keepUnsettled writes back to the journal jr (nil: none) the claims the
-// scan did not settle, with those its index failure left unsettled, and
-// says what it did.
-func (b *batch) keepUnsettled(jr *journal) {
+// adopt hands p the claims of the journal jr, notes the ids whose
+// articles b must write out to settle them, and says when a killed
+// scan's batches are among them.
+func (b *batch) adopt(p *dedup.Pipeline, jr *journal) {
+	if n := jr.batches(); n > 0 {
+		fmt.Fprintf(b.stderr, "newsdedup: a scan against this index stopped before its output was committed: "+
+			"this scan reports the decisions of the %d articles it claimed, as it meets them (journal %s)\n", n, jr.path)
+	}
+	if len(jr.claims) == 0 {
+		return
+	}
+	p.Adopt(jr.claims...)
+	b.claimed = make(map[string]bool, len(jr.claims))
+	for _, c := range jr.claims {
+		b.claimed[c.ID] = false
+	}
+}
+
+// keepUnsettled ends the scan's run file (its batches kept in the journal
+// unless the output was committed), writes back to the journal jr (nil:
+// none) the claims the scan did not settle, with those its index failure
+// left unsettled, and says what it did.
+func (b *batch) keepUnsettled(jr *journal, committed bool) {
+	if jr != nil && jr.run != nil {
+		if err := jr.run.end(committed, jr.path); err != nil {
+			fmt.Fprintf(b.stderr, "newsdedup: %v\n", err)
+		}
+	}
 	var failed []dedup.Unsettled
 	if ie := (*dedup.IndexError)(nil); errors.As(b.err, &ie) {
 		failed = ie.Unsettled
