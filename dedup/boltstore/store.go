@@ -262,6 +262,11 @@ func (s *Store) initialise(tx *bolt.Tx) error {
 func (s *Store) load(tx *bolt.Tx) error {
 	meta := tx.Bucket(bucketMeta)
 	if meta == nil {
+		if k, _ := tx.Cursor().First(); k == nil {
+			// bbolt made the file, and its writer stopped before it
+			// wrote the index (a writer initialises such a file).
+			return fmt.Errorf("%w: the file holds no index yet (its writer stopped before it wrote one; a scan with --index makes one)", ErrNotIndex)
+		}
 		return ErrNotIndex
 	}
 	v := meta.Get(keyVersion)

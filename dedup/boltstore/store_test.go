@@ -340,6 +340,25 @@ func TestOpenEmptyFile(t *testing.T) {
 	require.NoError(t, s.Close())
 }
 
+// TestOpenBareBolt reads a file bbolt made but whose writer stopped
+// before it wrote the index's buckets, as a kill can leave it.
+func TestOpenBareBolt(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "killed.db")
+	db, err := bolt.Open(p, 0o600, nil)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	s, err := Open(p, &Options{ReadOnly: true})
+	require.ErrorIs(t, err, ErrNotIndex)
+	assert.Nil(t, s)
+	assert.Contains(t, err.Error(), "no index yet")
+	s, err = Open(p, nil)
+	require.NoError(t, err, "a writer initialises it")
+	require.NoError(t, s.Close())
+	s, err = Open(p, &Options{ReadOnly: true})
+	require.NoError(t, err, "then it reads")
+	require.NoError(t, s.Close())
+}
+
 func TestOpenLocked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "index.db")
 	mustOpen(t, path, nil)
