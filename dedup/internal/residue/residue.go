@@ -189,16 +189,16 @@ const (
 // state is the memo of measured bodies, which a mutex guards. It is safe
 // for concurrent use by many goroutines.
 type Detector struct {
-	patterns  *Patterns
+	patterns  func() *Patterns // the rules, parsed when first needed
 	threshold float64
 	memo      *memo
 }
 
 // New returns a detector with opts applied over the defaults.
 func New(opts Options) *Detector {
-	d := &Detector{patterns: opts.Patterns, threshold: opts.Threshold}
-	if d.patterns == nil {
-		d.patterns = DefaultPatterns()
+	d := &Detector{patterns: DefaultPatterns, threshold: opts.Threshold}
+	if p := opts.Patterns; p != nil {
+		d.patterns = func() *Patterns { return p }
 	}
 	if !(d.threshold > 0) {
 		d.threshold = DefaultThreshold
@@ -357,13 +357,14 @@ func (l *line) score() float64 {
 
 // scratch holds per-call buffers.
 type scratch struct {
-	lines []line
-	lower []byte
-	win   []byte
-	win2  []byte
-	cand  []uint64
-	wbuf  []byte
-	spans [][2]int32
+	patterns *Patterns // the detector's rules
+	lines    []line
+	lower    []byte
+	win      []byte
+	win2     []byte
+	cand     []uint64
+	wbuf     []byte
+	spans    [][2]int32
 	// markTitleRepeats
 	title      map[string]bool
 	titleWords []string
@@ -428,6 +429,7 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 				measure(&L[i], text)
 			}
 		}
+		sc.patterns = d.patterns()
 		for i := range L {
 			if !L[i].skip {
 				d.intrinsic(&L[i], doc.Paras[i], sc)
@@ -895,8 +897,8 @@ func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
 	if l.quick {
 		head, tail = sentenceHead, sentenceTail
 	}
-	if i := d.patterns.matchIn(text, sc, head, tail); i >= 0 {
-		r := &d.patterns.rules[i]
+	if i := sc.patterns.matchIn(text, sc, head, tail); i >= 0 {
+		r := &sc.patterns.rules[i]
 		if l.words >= spanWords {
 			// A few words of a long paragraph: "© Reuters", "Read
 			// more", a credit. Whether that makes the paragraph residue
