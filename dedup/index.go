@@ -11,7 +11,8 @@ package dedup
 // Cluster). Each Index is a lease owner of its own. It claims, inserts,
 // then queries:
 //
-//  1. seq := Store.NextSeq(1) (a Run reserves a block for up to 64
+//  1. seq, a claim number from Store.NextSeq (an Index reserves them in
+//     blocks of 64 for CheckAndAdd; a Run reserves a block for up to 64
 //     articles, in input order).
 //  2. Store.Insert(Entry{ID, seq, Pending, sig, owner, lease}, band keys),
 //     create-only. When the id is taken the store answers with the entry
@@ -187,6 +188,34 @@ type Index struct {
 	// numbers): no one reported those decisions, so the entry's own
 	// article reports it when it comes.
 	tookOver map[string]uint64
+
+	// Claim numbers for CheckAndAdd and Add, from a block reserved at
+	// once: [seqNext, seqEnd).
+	seqMu           sync.Mutex
+	seqNext, seqEnd uint64
+}
+
+// seqBlock is how many claim numbers an Index reserves at a time for
+// CheckAndAdd and Add, as a Run does for a batch: a server on Redis
+// then spends a round trip and two commands per 64 articles on them,
+// not per article. Claim numbers need only be unique for the admission
+// argument to hold; those of one Index still follow its calls' order.
+const seqBlock = 64
+
+// nextSeq returns the next claim number of ix's block, reserving a new
+// block when it is used up.
+func (ix *Index) nextSeq(ctx context.Context) (uint64, error) {
+	ix.seqMu.Lock()
+	defer ix.seqMu.Unlock()
+	if ix.seqNext == ix.seqEnd {
+		first, err := ix.store.NextSeq(ctx, seqBlock)
+		if err != nil {
+			return 0, err
+		}
+		ix.seqNext, ix.seqEnd = first, first+seqBlock
+	}
+	ix.seqNext++
+	return ix.seqNext - 1, nil
 }
 
 // Unsettled is a claim whose decision its writer never heard, or never
@@ -487,7 +516,7 @@ func (ix *Index) Add(ctx context.Context, doc *Document) error {
 		return errors.New("dedup: Add needs an article id")
 	}
 	sig := ix.sign(doc)
-	seq, err := ix.store.NextSeq(ctx, 1)
+	seq, err := ix.nextSeq(ctx)
 	if err != nil {
 		return err
 	}
@@ -539,7 +568,7 @@ func (ix *Index) CheckAndAdd(ctx context.Context, doc *Document) (Result, error)
 // checkAndAddSignature is CheckAndAdd for an article whose signature is
 // known.
 func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhash.Signature) (Result, error) {
-	seq, err := ix.store.NextSeq(ctx, 1)
+	seq, err := ix.nextSeq(ctx)
 	if err != nil {
 		return Result{}, err
 	}
