@@ -223,3 +223,33 @@ func ExamplePipeline_Adopt() {
 	// the index failed on https://a.example/bridge; unsettled: 1
 	// https://a.example/bridge admitted=true findings=0
 }
+
+// A server answers a request of several articles only when all are
+// judged: when one fails, it hands back those already decided, and the
+// client's retry hears their decisions again.
+func ExamplePipeline_Unanswered() {
+	p, err := dedup.NewPipeline(nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	body := "The city council voted on Tuesday to close the old bridge over the river for two years of repairs, a decision that will send 20,000 cars a day through the town centre."
+	doc := dedup.NewDocument("https://a.example/bridge", "", body)
+	a, err := p.CheckAndAdd(ctx, doc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("first answer: admitted =", a.Admitted)
+	p.Unanswered(a) // say the request failed on a later article
+	for range 2 {
+		a, err = p.CheckAndAdd(ctx, doc)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("sent again: admitted =", a.Admitted)
+	}
+	// Output:
+	// first answer: admitted = true
+	// sent again: admitted = true
+	// sent again: admitted = false
+}

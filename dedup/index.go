@@ -142,6 +142,10 @@ type Result struct {
 	Changed *ChangedPage
 	// Matches are the verified near-duplicates found, most similar first.
 	Matches []Match
+
+	// decided is the entry (FiledAs, Seq) this call decided, when it
+	// decided one: what Pipeline.Unanswered hands back.
+	decided Unsettled
 }
 
 // ChangedPage describes an id met again with another body.
@@ -581,7 +585,19 @@ func (ix *Index) checkAndAddSignature(ctx context.Context, id string, sig minhas
 		ix.keep(c)
 		return Result{}, err
 	}
+	if u, ok := c.unsettled(ix.owner); ok && !res.Existing {
+		res.decided = u
+	}
 	return res, nil
+}
+
+// unanswered records that the decision of CheckAndAdd's result r never
+// reached its caller: the article's next CheckAndAdd reports it, once, as
+// it does a decision taken over for a dead writer (see tookOver).
+func (ix *Index) unanswered(r Result) {
+	if u := r.decided; u.Seq != 0 {
+		ix.tookDecision(Entry{ID: u.FiledAs, Seq: u.Seq})
+	}
 }
 
 // newEntry is the entry of a new article of ix's: pending under ix's

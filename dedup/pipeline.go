@@ -44,6 +44,8 @@ type Article struct {
 	// new story: always false without one (Run without Options.Store) and
 	// for Check, which adds nothing.
 	Admitted bool
+
+	result Result // of CheckAndAdd, for Unanswered
 }
 
 // NewPipeline returns a pipeline with opts (nil means DefaultOptions). It
@@ -156,10 +158,26 @@ func (p *Pipeline) CheckAndAdd(ctx context.Context, doc *Document) (*Article, er
 		return nil, fmt.Errorf("dedup: index: %s: %w", doc.ID, err)
 	}
 	a.Admitted = r.Admitted
+	a.result = r
 	for _, f := range appendIndexFindings(nil, doc, r) {
 		p.add(a, f)
 	}
 	return a, nil
+}
+
+// Unanswered tells p that the answers CheckAndAdd gave for as never
+// reached whoever asked: a server whose request of several articles
+// failed after some were decided, so that its client will send them all
+// again. When one of them comes again, CheckAndAdd reports the decision
+// made for it, once, instead of "already in the index" (which a crawler
+// would take for a duplicate and drop). An article CheckAndAdd found
+// already indexed needs nothing: it is reported so again.
+func (p *Pipeline) Unanswered(as ...*Article) {
+	for _, a := range as {
+		if a != nil {
+			p.index.unanswered(a.result)
+		}
+	}
 }
 
 // judge runs the per-article detectors on doc alone.

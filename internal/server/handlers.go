@@ -211,6 +211,9 @@ func (s *Server) checkAndAdd(r *http.Request, body []byte) (any, error) {
 	for i, doc := range d.docs {
 		a, err := s.cfg.Pipeline.CheckAndAdd(ctx, doc)
 		if err != nil {
+			// The client hears only the error, and sends the articles
+			// again: those decided before it are reported again then.
+			s.cfg.Pipeline.Unanswered(as...)
 			s.metrics.judged("check-and-add", as)
 			return nil, s.indexError(ctx, err)
 		}
