@@ -7,8 +7,9 @@
 // Every key starts with the namespace prefix P (Options.Prefix, default
 // "newsdedup") and a colon:
 //
-//   - P:seq is a string counter. NextSeq is one INCR on it, so claim
-//     numbers are unique and increasing across all clients.
+//   - P:seq is a string counter. NextSeq is one INCRBY on it, so claim
+//     numbers are unique across all clients (and increasing for each:
+//     an Index takes them in blocks of 64).
 //   - P:marker is a string the first Store of the namespace writes (a
 //     random token). Its absence while a Store is open means Redis lost
 //     its data (restarted without persistence, flushed): the Store then
@@ -71,9 +72,9 @@
 //
 // Each call is one pipeline (two for Candidates, and a second one for the
 // rare corrections), whatever the number of band keys, so a CheckAndAdd
-// of dedup.Index costs five round trips: INCRBY, Insert, SMEMBERS of the
-// bands, HMGET of the candidates, SetStatus; a batch run reserves the
-// claim numbers of up to 64 articles with one INCRBY. Calls made
+// of dedup.Index costs four round trips: Insert, SMEMBERS of the bands,
+// HMGET of the candidates, SetStatus, and an INCRBY per 64 articles
+// (the Index reserves claim numbers in blocks, as a batch run does). Calls made
 // at the same moment by different goroutines share pipelines (unless
 // Options.NoBatching): with 16 goroutines checking articles a Store sends
 // about 2.5 pipelines per article instead of 6.

@@ -162,17 +162,24 @@ func TestCounters(t *testing.T) {
 }
 
 // TestSkipsDanglingIDs checks that Candidates skips ids whose entry is not
-// there (a Remove cut short, or a Put whose hash is not written yet).
+// there (a Remove cut short, or a Put whose hash is not written yet), and
+// names an id met in several bands once, on a single server and on a
+// cluster.
 func TestSkipsDanglingIDs(t *testing.T) {
-	ctx := ctxOf(t)
-	s := openTest(t, serverURL(t))
-	defer s.Close()
-	require.NoError(t, put(s, ctx, dedup.Entry{ID: "a", Seq: 1, Sig: []byte("A")}, []uint64{7}))
-	require.NoError(t, s.Client().SAdd(ctx, s.bandKey(7), "gone").Err())
-	es, err := s.Candidates(ctx, []uint64{7})
-	require.NoError(t, err)
-	require.Len(t, es, 1)
-	assert.Equal(t, "a", es[0].ID)
+	for name, u := range targets(t) {
+		t.Run(name, func(t *testing.T) {
+			ctx := ctxOf(t)
+			s := openTest(t, u)
+			defer s.Close()
+			require.NoError(t, put(s, ctx, dedup.Entry{ID: "a", Seq: 1, Sig: []byte("A")}, []uint64{7, 8}))
+			require.NoError(t, s.Client().SAdd(ctx, s.bandKey(7), "gone").Err())
+			es, err := s.Candidates(ctx, []uint64{7, 8, 9})
+			require.NoError(t, err)
+			require.Len(t, es, 1)
+			assert.Equal(t, "a", es[0].ID)
+			assert.Equal(t, []byte("A"), es[0].Sig)
+		})
+	}
 }
 
 // TestCorruptEntries checks that entries damaged by hand give errors, not
