@@ -272,13 +272,16 @@ type line struct {
 	// text (see anchored).
 	spanW   float64
 	spanCat string
-	skip    bool // the title, repeated
-	key     uint64
-	keyed   bool
-	strong  float64 // noisy-OR of strong evidence
-	weak    float64 // noisy-OR of weak evidence
-	reason  string
-	reasonW float64
+	skip    bool // the title, repeated (titleCopy), or a blank paragraph
+	// titleCopy marks a copy of the headline in the body: the article's
+	// own headline, where a link block ends and its header begins.
+	titleCopy bool
+	key       uint64
+	keyed     bool
+	strong    float64 // noisy-OR of strong evidence
+	weak      float64 // noisy-OR of weak evidence
+	reason    string
+	reasonW   float64
 	// head marks a line of the article's head (its byline, dateline and
 	// deck, right before the article proper): only strong evidence
 	// counts there, whose reason sReason keeps.
@@ -799,6 +802,9 @@ func (d *Detector) markTitleRepeats(doc *model.Doc, L []line, sc *scratch) {
 		title[w] = true
 	}
 	sc.titleWords = titleWords
+	// A title that carries a site name ("Headline - Site News - Site")
+	// is copied in the body without it: a copy need cover only the rest.
+	need := len(titleWords) - siteWords(doc.Title, sc)
 	for i := range L {
 		// Only lines of about the headline's length are compared, and
 		// only those whose first words are the headline's.
@@ -826,8 +832,8 @@ func (d *Detector) markTitleRepeats(doc *model.Doc, L []line, sc *scratch) {
 		}
 		// Nearly all its words are the headline's, and it covers most of
 		// the headline: a copy, maybe with a site name.
-		if len(spans) > 0 && in*10 >= len(spans)*8 && in*10 >= len(titleWords)*6 {
-			l.skip = true
+		if len(spans) > 0 && in*10 >= len(spans)*8 && in*10 >= need*6 {
+			l.skip, l.titleCopy = true, true
 			continue
 		}
 		// The headline cut short: "Apple Is Shutting..."
@@ -844,6 +850,46 @@ func (d *Detector) markTitleRepeats(doc *model.Doc, L []line, sc *scratch) {
 		}
 	}
 	sc.wbuf, sc.spans = buf, spans
+}
+
+// maxSiteWords is the most words of a site name in a title.
+const maxSiteWords = 4
+
+// siteWords returns how many words of title a site name takes, at its
+// end or else its start: the last (else first) part after (before) a
+// separator (" - ", " | ", " : " and the like) when that part has at most
+// maxSiteWords words and the rest has more. Zero when there is none.
+func siteWords(title string, sc *scratch) int {
+	first, last := -1, -1
+	for i := 0; i+2 < len(title); i++ {
+		if title[i] != ' ' {
+			continue
+		}
+		j := i + 1
+		r, size := utf8.DecodeRuneInString(title[j:])
+		if !strings.ContainsRune("-|:–—»/·", r) || j+size >= len(title) || title[j+size] != ' ' {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		last = i
+	}
+	if first < 0 {
+		return 0
+	}
+	count := func(s string) int {
+		sc.wbuf, sc.spans = wordSpans(s, sc.wbuf[:0], sc.spans[:0], 0)
+		return len(sc.spans)
+	}
+	all := count(title)
+	if w := count(title[last:]); w <= maxSiteWords && all-w > w {
+		return w
+	}
+	if w := count(title[:first]); w <= maxSiteWords && all-w > w {
+		return w
+	}
+	return 0
 }
 
 // wordSpans appends s lower-cased to buf and the spans of its words
@@ -1020,6 +1066,33 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			if dateline || rule == "storycredit" {
 				l.makeHead()
 			}
+		}
+	}
+
+	// Right below a copy of the headline stand the lines of the
+	// article's head: a dateline, with the byline or agency's name before
+	// it. So even where the article's prose starts further down, under a
+	// share bar or the section's menu, the lines from the copy down to
+	// the last dated line at most creditBefore lines below it are the
+	// article's, unless a pattern or a block's marker says otherwise
+	// before it. What stands below the copy undated (a share bar, a
+	// "more stories" box) is judged as the page's.
+	for i := max(0, first-headLines-creditBefore); i < first; i++ {
+		if !L[i].titleCopy {
+			continue
+		}
+		end := i
+		for j := i + 1; j < first && j <= i+creditBefore; j++ {
+			l := &L[j]
+			if l.skip || l.block || l.strong > 0 {
+				break
+			}
+			if l.words <= datelineWords && dated(P[j]) {
+				end = j
+			}
+		}
+		for j := i + 1; j <= end; j++ {
+			L[j].makeHead()
 		}
 	}
 

@@ -617,3 +617,55 @@ func TestStoryCredit(t *testing.T) {
 		assert.Equal(t, -1, DefaultPatterns().matchText(s), "%q", s)
 	}
 }
+
+func TestSiteWords(t *testing.T) {
+	for _, tc := range []struct {
+		title string
+		want  int
+	}{
+		{"Bridge closed for eight months after cracks found", 0},
+		{"Bridge closed for eight months after cracks found - Daily Courier", 2},
+		{"Daily Courier | Bridge closed for eight months after cracks found", 2},
+		{"Bridge closed - Daily Courier", 0}, // the rest is no longer than the site
+		{"Obama: We will close the base - The New York Times Company", 0},
+		{"Obama: We will close the base - Reuters", 1},
+		{"Bridge closed for eight months after cracks found – Le Monde", 2},
+	} {
+		assert.Equal(t, tc.want, siteWords(tc.title, new(scratch)), "%q", tc.title)
+	}
+}
+
+// TestDatelineUnderHeadlineCopy checks that on a whole page's text the
+// byline and dateline right below the body's copy of the headline are
+// the article's though a share bar and a box of links stand between them
+// and the article's prose, also when the title carries the site's name
+// and the copy does not; the share bar and the links below the dateline
+// are not.
+func TestDatelineUnderHeadlineCopy(t *testing.T) {
+	p := prose
+	long, short := "Bridge closed for eight months after cracks found", "Bridge shut after cracks found"
+	for _, tc := range []struct{ title, headline string }{
+		{long, long},
+		{long + " - Daily Courier", long},
+		{"Daily Courier | " + long, long},
+		{short + " - Springfield Daily Courier Online", short},
+	} {
+		title := tc.title
+		doc := testDoc(title, "Home", "News", "Sport", "Business", "Weather", "Contact us",
+			tc.headline, "By Jane Smith", "Saturday, December 29, 2007 10:30",
+			"Font size", "Email article", "Print article",
+			"Local top stories", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+			"New leader chosen for the airport",
+			p[0], p[1], p[2], p[3],
+			"Terms of use", "Privacy policy", "Site map")
+		got := flagged(t, doc, nil)
+		for _, i := range []int{7, 8} {
+			if h, ok := got[i]; ok {
+				assert.Equal(t, "article-credit", h.Rule, "title %q: line %q", title, doc.Paras[i])
+			}
+		}
+		for _, i := range []int{0, 5, 9, 10, 11, 13, 14} {
+			assert.Contains(t, got, i, "title %q: line %q", title, doc.Paras[i])
+		}
+	}
+}
