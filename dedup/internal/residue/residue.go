@@ -1516,6 +1516,9 @@ const (
 // every other line -corePenalty (the maximum-sum segment; Finn et al.'s body
 // text extraction, on lines instead of tags). It returns (0, -1) when no
 // line is long enough.
+// navLabel is the reason of a navigation line.
+var navLabel = categoryLabels["nav"]
+
 func articleCore(L []line) (first, last int) {
 	best, sum, start := 0, 0, 0
 	first, last = 0, -1
@@ -1524,6 +1527,10 @@ func articleCore(L []line) (first, last int) {
 		v := 0
 		switch {
 		case l.skip:
+		case l.strong > 0 && l.sReason == navLabel, l.spanCat == "nav":
+			// A menu run on one line ("Site map | Help center | ...")
+			// is as long as prose but none.
+			v = -corePenalty
 		case l.words >= coreWords && (l.endSentence || l.words >= 2*coreWords ||
 			(i+1 < len(L) && L[i+1].firstLower)): // prose wrapped at a fixed width
 			v = l.words

@@ -669,3 +669,30 @@ func TestDatelineUnderHeadlineCopy(t *testing.T) {
 		}
 	}
 }
+
+// TestMenuLinesAreNoArticle checks that a page's footer menus run on
+// long lines ("Site map | Help center | ...") do not read as the
+// article's prose: the copyright line after them is the site's, not the
+// article's credit.
+func TestMenuLinesAreNoArticle(t *testing.T) {
+	p := prose
+	menu := func(items ...string) string { return strings.Join(items, " | ") }
+	doc := testDoc("Bridge closed for eight months after cracks found",
+		"Home", "News", "Sport", "Business", "Weather", "Contact us",
+		"Bridge closed for eight months after cracks found", "Saturday, December 29, 2007",
+		p[0], p[1], p[2],
+		"Most read", "Flights delayed by storms", "Seal takes refuge in shark cage", "Council tax to rise",
+		menu("Site map", "Help center", "Corrections", "Newsletters", "Send tips", "Mobile", "Content licensing", "About us", "Jobs", "Advertise"),
+		menu("Popular topics: Elections", "Weather", "Traffic", "Schools", "Crime", "Courts", "Housing", "Transport", "Health", "Parks", "Libraries"),
+		menu("About the Courier", "Today", "Reviews", "News", "Compare prices", "Tips and tricks", "Downloads", "Classifieds", "Obituaries", "Events"),
+		menu("Popular on the network: Cars", "Homes", "Jobs", "Dating", "Horoscopes", "Crosswords", "Sudoku", "Weather maps", "Tide tables", "TV listings"),
+		"© 2008 The Daily Courier. All rights reserved.")
+	got := flagged(t, doc, nil)
+	last := len(doc.Paras) - 1
+	if assert.Contains(t, got, last, "the footer's copyright line") {
+		assert.NotEqual(t, "article-credit", got[last].Rule, "the footer's copyright line is the site's")
+	}
+	for i := 8; i <= 10; i++ {
+		assert.NotContains(t, got, i, "the article: %q", doc.Paras[i])
+	}
+}
