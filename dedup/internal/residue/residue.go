@@ -264,6 +264,7 @@ type line struct {
 	cjk                                       int
 	email, handle, slug, spaceRun, firstLower bool
 	endSentence, endEllipsis, endColon        bool
+	unpunct                                   bool // a long line without a clause mark (clauseMarks)
 	tagged                                    bool // a sentence and its agency's tag (taggedSentence)
 
 	quick bool // a long sentence, measured by measureQuick
@@ -655,6 +656,33 @@ func measure(l *line, text string) {
 	l.slug = l.words == 1 && hyphens >= 2 && l.letters >= 4 && l.urlBytes == 0
 
 	measureEnding(l, text)
+	if l.words >= 2*coreWords && !l.endSentence {
+		l.unpunct = clauseMarks(text)*wordsPerClause < l.words
+	}
+}
+
+// wordsPerClause is the most words of prose per clause mark: prose has a
+// comma or a full stop every few words, an extractor's dump of a menu
+// or a select box's options hardly any ("Aliens vs. Predator").
+const wordsPerClause = 40
+
+// clauseMarks counts the marks that end or divide a sentence or clause,
+// in the scripts we meet: ".,;!?" and the Arabic, Devanagari and Urdu
+// ones before a space or the end, the full-width ones of Chinese and
+// Japanese anywhere.
+func clauseMarks(text string) int {
+	n := 0
+	for i, r := range text {
+		switch r {
+		case '。', '，', '、', '；', '！', '？':
+			n++
+		case '.', ',', ';', '!', '?', '،', '؛', '؟', '।', '۔':
+			if j := i + utf8.RuneLen(r); j == len(text) || text[j] == ' ' {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // measureEnding sets how the line ends, past closing quotes and brackets.
@@ -1531,7 +1559,7 @@ func articleCore(L []line) (first, last int) {
 			// A menu run on one line ("Site map | Help center | ...")
 			// is as long as prose but none.
 			v = -corePenalty
-		case l.words >= coreWords && (l.endSentence || l.words >= 2*coreWords ||
+		case l.words >= coreWords && !l.unpunct && (l.endSentence || l.words >= 2*coreWords ||
 			(i+1 < len(L) && L[i+1].firstLower)): // prose wrapped at a fixed width
 			v = l.words
 		default:

@@ -696,3 +696,32 @@ func TestMenuLinesAreNoArticle(t *testing.T) {
 		assert.NotContains(t, got, i, "the article: %q", doc.Paras[i])
 	}
 }
+
+// TestArticleCoreSkipsUnpunctuatedDumps checks that a select box's
+// options or a menu dumped on one long line, without the clause marks of
+// prose, do not read as the article proper, and that prose in scripts
+// with their own marks still does.
+func TestArticleCoreSkipsUnpunctuatedDumps(t *testing.T) {
+	options := "All Types American Bistro Asian Bakery Barbecue Belgian Brazilian Cajun Caribbean Chinese Coffee house Contemporary Cuban Deli Dessert Diner Eclectic English Ethiopian Fast food Filipino French German Greek Grill Hawaiian Indian Irish Italian Japanese Korean Kosher Latin Lebanese Malaysian Mexican Pizza Polish Pub Russian Seafood Soul Spanish Steakhouse Sushi Thai Turkish Vegetarian Vietnamese Wine Bar"
+	lines := func(paras ...string) []line {
+		L := make([]line, len(paras))
+		for i, p := range paras {
+			measure(&L[i], p)
+		}
+		return L
+	}
+	L := lines("Search restaurants:", options, "share this", "email this", "By Jane Smith", prose[0], prose[1])
+	first, last := articleCore(L)
+	assert.Equal(t, []int{5, 6}, []int{first, last}, "the core is the prose, not the options")
+	assert.True(t, L[1].unpunct)
+
+	for _, p := range []string{
+		// Long sentences that do not end on the line: wrapped, or cut.
+		"The city council voted on Tuesday to close the old bridge to traffic after engineers found cracks in two of its supporting piers, and the mayor said",
+		"مجلس المدينة صوت يوم الثلاثاء على إغلاق الجسر القديم أمام حركة المرور، بعد أن وجد المهندسون شقوقا في اثنتين من دعاماته، وقال رئيس البلدية إن جسرا مؤقتا",
+		"市议会周二投票决定关闭这座旧桥，因为工程师在两个桥墩中发现了裂缝，修复工作预计至少需要八个月，耗资约一千二百万美元，市长说临时人行桥将在几周内开放而公交车将",
+	} {
+		L := lines(p)
+		assert.False(t, L[0].unpunct, "%q", p)
+	}
+}
