@@ -64,7 +64,15 @@ func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, err
 	removing := false
 	own := -1 // the body's own headline
 	if doc.BodyField != "" {
-		own = ownHeadline(doc, fs)
+		// A copy that another finding removes (a page's title line,
+		// site name and all, taken for a link) is not the one kept.
+		gone := make([]bool, len(doc.Paragraphs))
+		for _, f := range fs {
+			if f.Kind != KindRepeatedHeadline && f.Paragraph >= 0 && f.Paragraph < len(gone) && remove(f) {
+				gone[f.Paragraph] = true
+			}
+		}
+		own = ownHeadline(doc, fs, gone)
 	}
 	for i, f := range fs {
 		if f.Paragraph < 0 || f.Paragraph >= len(best) || !remove(f) {
@@ -135,10 +143,11 @@ func Clean(doc *Document, fs []Finding, remove func(Finding) bool) (Cleaned, err
 }
 
 // ownHeadline returns the paragraph that is the body's own headline among
-// those findings fs say repeat the headline: the last before the first
-// sentence of prose (a paragraph of ten words or more ending with a full
-// stop, question or exclamation mark), else the first; -1 when none.
-func ownHeadline(doc *Document, fs []Finding) int {
+// those findings fs say repeat the headline and that are not gone: the
+// last before the first sentence of prose (a paragraph of ten words or
+// more ending with a full stop, question or exclamation mark), else the
+// first; -1 when none.
+func ownHeadline(doc *Document, fs []Finding, gone []bool) int {
 	prose := len(doc.Paragraphs)
 	for i, p := range doc.Paragraphs {
 		t := strings.TrimRight(p.Text, " \"'”’)")
@@ -149,7 +158,7 @@ func ownHeadline(doc *Document, fs []Finding) int {
 	}
 	own := -1
 	for _, f := range fs {
-		if f.Kind != KindRepeatedHeadline {
+		if f.Kind != KindRepeatedHeadline || f.Paragraph < 0 || f.Paragraph >= len(gone) || gone[f.Paragraph] {
 			continue
 		}
 		switch {

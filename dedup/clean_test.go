@@ -130,6 +130,12 @@ func TestClean(t *testing.T) {
 			[]dedup.Finding{headline(0), headline(2)},
 			`{"text":"Rail strike called off\nTrain drivers called off Friday's strike after a late offer on pay."}`, []int{2},
 			"the title stands in a field of its own: the first copy is the body's headline"},
+		{"the own headline is a copy that stays",
+			record(`{"text":"Rail strike called off - Daily Courier\nThis site uses cookies to give you the best experience of our pages.\nHome\nRail strike called off\nTrain drivers called off Friday's strike after a late offer on pay."}`, "Rail strike called off",
+				"Rail strike called off - Daily Courier\nThis site uses cookies to give you the best experience of our pages.\nHome\nRail strike called off\nTrain drivers called off Friday's strike after a late offer on pay."),
+			[]dedup.Finding{headline(0), residue(0, "links"), residue(1, "cookie"), residue(2, "nav"), headline(3)},
+			`{"text":"Rail strike called off\nTrain drivers called off Friday's strike after a late offer on pay."}`, []int{0, 1, 2},
+			"a copy that residue removes (the page's title line with the site's name) is not the one kept"},
 		{"an HTML body is written back as text",
 			func() *dedup.Document {
 				d := record(`{"text":"<p>Prose here.</p><p>Share this</p>"}`, "T", "Prose here.\nShare this")
