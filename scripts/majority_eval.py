@@ -7,17 +7,25 @@ host keeps its headline and 2 of its paragraphs, placed among 5 to 8
 paragraphs of another control body (the donor), which are the truth. A
 tool beside the tests: the sets are not in this repo.
 
-    python3 scripts/majority_eval.py ../shared/eval BIN
+    python3 scripts/majority_eval.py ../shared/eval BIN [--with-donors]
 
 prints the precision and recall of off_topic on the built articles, the
 share of articles with every paragraph right (exact) and the share with
 any paragraph flagged. Only some pairs are about two countries, which the
 test for such bodies needs (see dedup/offtopic.go); the others rest on
-the single-article test.
+the single-article test. With --with-donors the donors' own articles
+(their whole bodies, under their headlines) are in the same scan, as in a
+crawl that holds the story the paragraphs came from; only the built
+articles are scored, and a donor's own paragraphs flagged are counted
+apart (donor_flagged: the share of donors with any off_topic finding).
 """
 import gzip, json, random, re, subprocess, sys
 
-eval_dir, binary = sys.argv[1], sys.argv[2]
+args = [a for a in sys.argv[1:] if a != "--with-donors"]
+with_donors = "--with-donors" in sys.argv[1:]
+if len(args) != 2:
+    sys.exit("usage: majority_eval.py EVAL_DIR BIN [--with-donors]")
+eval_dir, binary = args
 truth = {}
 for line in open(f"{eval_dir}/splice.truth.jsonl"):
     t = json.loads(line)
@@ -33,7 +41,7 @@ with gzip.open(f"{eval_dir}/splice.jsonl.gz", "rt") as f:
             docs.append((d["id"], d["title"], paras))
 
 rng = random.Random(1)
-built, gold = [], {}
+built, gold, donors = [], {}, {}
 for k, (hid, title, hp) in enumerate(docs):
     donor = docs[(k + 1 + rng.randrange(len(docs) - 1)) % len(docs)]
     if donor[0] == hid:
@@ -54,8 +62,10 @@ for k, (hid, title, hp) in enumerate(docs):
     did = f"maj{k}"
     built.append({"id": did, "title": title, "text": "\n\n".join(body)})
     gold[did] = (set(fidx), len(body))
+    donors[donor[0]] = {"id": donor[0], "title": donor[1], "text": "\n\n".join(donor[2])}
 
-inp = "\n".join(json.dumps(b) for b in built) + "\n"
+scanned = built + (list(donors.values()) if with_donors else [])
+inp = "\n".join(json.dumps(b) for b in scanned) + "\n"
 out = subprocess.run([binary, "scan", "--format", "jsonl", "-"], input=inp,
                      capture_output=True, text=True).stdout
 pred = {}
@@ -72,5 +82,8 @@ for did, (g, n) in gold.items():
     exact += p == g
 prec = tp / (tp + fp) if tp + fp else 0.0
 rec = tp / (tp + fn) if tp + fn else 0.0
-print(f"majority articles={len(gold)} off_topic precision={prec:.4f} recall={rec:.4f} "
-      f"exact={exact / len(gold):.4f} flagged_any={sum(1 for d in gold if pred.get(d)) / len(gold):.4f}")
+extra = ""
+if with_donors:
+    extra = f" donors={len(donors)} donor_flagged={sum(1 for d in donors if pred.get(d)) / len(donors):.4f}"
+print(f"majority{' with-donors' if with_donors else ''} articles={len(gold)} off_topic precision={prec:.4f} recall={rec:.4f} "
+      f"exact={exact / len(gold):.4f} flagged_any={sum(1 for d in gold if pred.get(d)) / len(gold):.4f}{extra}")

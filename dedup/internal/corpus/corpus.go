@@ -78,6 +78,10 @@ type Content struct {
 	// every paragraph, and FullNorm2 its squared length.
 	Full      terms.Vector
 	FullNorm2 float64
+	// Title is the headline's unit TF-IDF vector (nil for a headline
+	// without terms): copies of one story under one headline are one
+	// story (see topic's corpus test).
+	Title terms.Vector
 }
 
 // TitleWeight is the weight of the headline in an article's centroid,
@@ -93,6 +97,7 @@ func (c *Content) weighContent(doc *model.Doc, idf func(uint64) float64, keep fu
 	ids = t.Append(ids[:0], doc.Title)
 	if t := terms.Weigh(nil, ids, idf); len(t) > 0 {
 		title = terms.AddScaled(nil, nil, t, TitleWeight/t.Norm())
+		c.Title = terms.AddScaled(nil, nil, t, 1/t.Norm())
 	}
 	c.ParaVecs = make([]terms.Vector, len(doc.Paras))
 	c.Full = title

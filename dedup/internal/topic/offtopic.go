@@ -166,9 +166,21 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 	}
 	all := a.storyCentroid(func(int) bool { return false })
 	block, rest := a.dense(), a.dense()
+	// Another article under this headline is a copy of this story too,
+	// however little of its body this one kept: a block the two share is
+	// the headline's own text (a page that is mostly another story keeps
+	// its own paragraphs; see majority_eval.py --with-donors).
+	sameHeadline := func(b int32) bool {
+		oc := c.Content(b)
+		return oc != nil && a.titleNorm > 0 && len(oc.Title) > 0 &&
+			terms.Dot(a.titleAll, oc.Title) >= SameHeadlineCos*a.titleNorm
+	}
 	for _, g := range groups {
 		if 2*len(g.paras) > long {
 			continue // a copy, not a transplant
+		}
+		if slices.ContainsFunc(g.others, sameHeadline) {
+			continue
 		}
 		clear(block)
 		for _, i := range g.paras {
@@ -213,6 +225,10 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 		}
 	}
 }
+
+// SameHeadlineCos is the cosine similarity of two headlines' TF-IDF
+// vectors from which they head one story.
+const SameHeadlineCos = 0.8
 
 // fitElsewhere returns, using a's scratch, the fit of a block (the paragraphs idx of doc, as a
 // global vector) to another article: its cosine with that article's
