@@ -122,6 +122,7 @@ var shapeRules = []struct{ prefix, rule string }{
 	{"copy of the previous", "copy"}, {"repeated in the body", "recurs"}, {"boilerplate: recurs", "recurs"},
 	{"dangling introduction", "tail"}, {"trailing line", "tail"}, {"related-link list", "links"},
 	{"between residue", "block"}, {"next to residue", "block"}, {"reader comments", "comments"},
+	{"past the article", "past"},
 }
 
 // ruleOf names the rule of a reason: a pattern's category, or the shape
@@ -1381,6 +1382,41 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 	}
 
+	// Past the article on a whole page's text, below a line that a
+	// pattern or markup marks (its footer, a box of links, a comment
+	// form: the page has left the article), a line that shares no word
+	// with the article proper or its headline is about something else:
+	// the page's menus, other stories' teasers, its footer. Two pieces of
+	// evidence, neither of them shape: where the line stands, and that it
+	// is not the article's story. A line that shares a word with the
+	// story (a caption, an info box, the article's second page) stays.
+	if dense && last >= 0 && last < n-1 {
+		core := make(map[string]bool)
+		for i := first; i <= last; i++ {
+			if !L[i].skip && L[i].strong < d.threshold {
+				forTerms(P[i], func(t string) { core[t] = true })
+			}
+		}
+		forTerms(doc.Title, func(t string) { core[t] = true })
+		wall, below := false, 0
+		for i := last + 1; i < n; i++ {
+			l := &L[i]
+			if l.skip {
+				continue
+			}
+			if l.strong >= d.threshold {
+				wall = true
+			}
+			if l.score() >= d.threshold {
+				below++
+				continue
+			}
+			if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && !anyTerm(core, P[i]) {
+				l.add(0.6, true, "past the article and its residue, about something else")
+			}
+		}
+	}
+
 	// A short line between two residue lines, or a headline-like line
 	// right before or after a placeholder, is residue of the same block.
 	// Section breaks ("* * *") do not count: they stand between
@@ -1525,6 +1561,11 @@ func anchored(title map[string]bool, text string) bool {
 	return float64(len(seen)) >= anchorShare*float64(len(title))
 }
 
+// pastResidue is how many residue lines below the article proper, one
+// of them marked by a pattern, show that a whole page's text has left
+// the article: a block, not a share button under a short article.
+const pastResidue = 3
+
 // Constants of the article core.
 const (
 	// coreWords is the length of a line that counts for the article
@@ -1546,7 +1587,11 @@ const (
 // text extraction, on lines instead of tags). It returns (0, -1) when no
 // line is long enough.
 // navLabel is the reason of a navigation line.
-var navLabel = categoryLabels["nav"]
+var (
+	navLabel    = categoryLabels["nav"]
+	codeLabel   = categoryLabels["code"]
+	markupLabel = categoryLabels["html"]
+)
 
 func articleCore(L []line) (first, last int) {
 	best, sum, start := 0, 0, 0
@@ -1556,9 +1601,11 @@ func articleCore(L []line) (first, last int) {
 		v := 0
 		switch {
 		case l.skip:
-		case l.strong > 0 && l.sReason == navLabel, l.spanCat == "nav":
-			// A menu run on one line ("Site map | Help center | ...")
-			// is as long as prose but none.
+		case l.strong > 0 && (l.sReason == navLabel || l.sReason == codeLabel || l.sReason == markupLabel),
+			l.spanCat == "nav", l.spanCat == "code", l.spanCat == "html":
+			// A menu run on one line ("Site map | Help center | ..."),
+			// a page's script or style sheet, is as long as prose but
+			// none.
 			v = -corePenalty
 		case l.words >= coreWords && !l.unpunct && (l.endSentence || l.words >= 2*coreWords ||
 			(i+1 < len(L) && L[i+1].firstLower)): // prose wrapped at a fixed width

@@ -745,3 +745,49 @@ func TestArticleCoreSkipsUnpunctuatedDumps(t *testing.T) {
 		assert.False(t, L[0].unpunct, "%q", p)
 	}
 }
+
+// TestPastTheArticle checks that, on a whole page's text, a line below
+// the article and below a block of residue that a pattern marks (a
+// "Most read" box) is the page's when it
+// shares no word with the article or its headline (a teaser of another
+// story, even a long sentence), and stays when it shares one (a line on
+// the story); and that neither holds without the marked line, or on a
+// body that is an article rather than a page.
+func TestPastTheArticle(t *testing.T) {
+	p := prose
+	const title = "Bridge closed for eight months after cracks found"
+	teaser := "Striking nurses marched through the capital on Monday to demand higher pay and safer staffing levels in hospitals."
+	onStory := "Timeline: the bridge repairs in pictures"
+	menu := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Jobs", "Cars", "Homes"}
+	footer := []string{"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"New leader chosen for the airport", "Jobs fair draws record crowds", "Zoo welcomes twin otters", "Late goal sinks the league leaders"}
+	build := func(wall bool) (page []string, teaserAt, onStoryAt int) {
+		page = append(append([]string{}, menu...), title, p[0], p[1], p[2], p[3])
+		if wall {
+			page = append(page, footer...)
+		}
+		page = append(page, teaser, "Weather maps", onStory, "Site map")
+		return page, len(page) - 4, len(page) - 2
+	}
+	past := func(got map[int]model.Hit, i int) bool {
+		h, ok := got[i]
+		return ok && strings.Contains(h.Message, "past the article")
+	}
+
+	page, ti, oi := build(true)
+	got := flagged(t, testDoc(title, page...), nil)
+	assert.True(t, past(got, ti), "a teaser of another story below the most-read box: %v", got[ti])
+	assert.Equal(t, "past", got[ti].Rule)
+	assert.False(t, past(got, oi), "a line on the story: %q", page[oi])
+	for i := len(menu) + 1; i < len(menu)+5; i++ {
+		assert.NotContains(t, got, i, "the article: %q", page[i])
+	}
+
+	page, ti, _ = build(false)
+	got = flagged(t, testDoc(title, page...), nil)
+	assert.False(t, past(got, ti), "no marked block above: position alone is no evidence")
+
+	article := append(append([]string{p[0], p[1], p[2], p[3]}, footer...), teaser)
+	got = flagged(t, testDoc(title, article...), nil)
+	assert.False(t, past(got, len(article)-1), "an article's body, not a page's text")
+}
