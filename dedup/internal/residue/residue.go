@@ -1382,14 +1382,15 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 	}
 
-	// Past the article on a whole page's text, below a line that a
-	// pattern or markup marks (its footer, a box of links, a comment
-	// form: the page has left the article), a line that shares no word
-	// with the article proper or its headline is about something else:
-	// the page's menus, other stories' teasers, its footer. Two pieces of
-	// evidence, neither of them shape: where the line stands, and that it
-	// is not the article's story. A line that shares a word with the
-	// story (a caption, an info box, the article's second page) stays.
+	// Past the article on a whole page's text, below a block of residue
+	// that a pattern marks (its footer, a box of links, a comment form:
+	// the page has left the article; see pastResidue), a line of which
+	// less than a fifth of the words are the article's or its headline's
+	// is about something else: the page's menus, other stories' teasers,
+	// its footer. Two pieces of evidence, neither of them shape: where
+	// the line stands, and that it is not the article's story. A line on
+	// the story (a caption, an info box, the article's second page)
+	// stays.
 	if dense && last >= 0 && last < n-1 {
 		core := make(map[string]bool)
 		for i := first; i <= last; i++ {
@@ -1411,7 +1412,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 				below++
 				continue
 			}
-			if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && !anyTerm(core, P[i]) {
+			if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && termShare(core, P[i]) < pastShare {
 				l.add(0.6, true, "past the article and its residue, about something else")
 			}
 		}
@@ -1561,10 +1562,32 @@ func anchored(title map[string]bool, text string) bool {
 	return float64(len(seen)) >= anchorShare*float64(len(title))
 }
 
+// termShare is the share of text's terms in terms.
+func termShare(terms map[string]bool, text string) float64 {
+	n, in := 0, 0
+	forTerms(text, func(t string) {
+		n++
+		if terms[t] {
+			in++
+		}
+	})
+	if n == 0 {
+		return 0
+	}
+	return float64(in) / float64(n)
+}
+
 // pastResidue is how many residue lines below the article proper, one
 // of them marked by a pattern, show that a whole page's text has left
-// the article: a block, not a share button under a short article.
-const pastResidue = 3
+// the article: a block, not a share button under a short article. Below
+// them, a line with less than pastShare of its terms in the article
+// proper and its headline is not about the article's story: the words
+// it shares are the language's (a caption of the story's photo shares
+// its names and places).
+const (
+	pastResidue = 3
+	pastShare   = 0.2
+)
 
 // Constants of the article core.
 const (
