@@ -865,29 +865,30 @@ func (s *Detector) splitMajority(a *analysis, nodes, side []int, fixed []bool) (
 	}
 	m.on = a.title.dotDense(cs) / (a.titleNorm * math.Sqrt(sumSquares(cs)))
 	m.off = a.title.dotDense(co) / (a.titleNorm * math.Sqrt(sumSquares(co)))
-	d := cs
-	var nw, na int
+	// The mean similarity of the other story's paragraphs to each other
+	// and to the headline's side, from the sides' sums rather than pair by
+	// pair (linear in the paragraphs, not quadratic: a body of 46,000
+	// paragraphs took 85 s here): the pairs within the other side sum to
+	// |co|² less each paragraph with itself, those across to co·cs.
+	no := n - m.nh
+	self := 0.0
 	for x, i := range nodes {
-		if side[x] == headline {
-			continue
-		}
-		clear(d)
-		a.paras[i].addTo(d, 1)
-		for y, j := range nodes {
-			switch {
-			case y == x:
-			case side[y] == headline:
-				m.across += a.paras[j].dotDense(d)
-				na++
-			default:
-				m.within += a.paras[j].dotDense(d)
-				nw++
-			}
+		if side[x] != headline {
+			self += a.paras[i].dot(a.paras[i])
 		}
 	}
-	if nw > 0 {
-		m.within /= float64(nw)
+	if no > 1 {
+		m.within = (sumSquares(co) - self) / float64(no*(no-1))
 	}
-	m.across /= float64(na)
+	m.across = denseDot(co, cs) / float64(no*m.nh)
 	return m, true
+}
+
+// denseDot returns the dot product of two dense vectors.
+func denseDot(x, y []float64) float64 {
+	var d float64
+	for i := range x {
+		d += x[i] * y[i]
+	}
+	return d
 }
