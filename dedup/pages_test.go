@@ -26,7 +26,8 @@ type pageTruth struct {
 
 // TestCleanRealShapedPages cleans the real-shaped pages of testdata/pages
 // (Arabic, Chinese, Russian and German pages, a one-paragraph article, a
-// recipe's list, a results table) as "newsdedup clean" does, corpus on,
+// recipe's list, a results table, an English page's whole text) as
+// "newsdedup clean" does, corpus on,
 // and checks each page's truth: article text is never cut, and the
 // residue each page names is removed.
 func TestCleanRealShapedPages(t *testing.T) {
