@@ -247,6 +247,15 @@ func (b *Body) appendGlobal(v terms.Vector, d []float64) terms.Vector {
 // dense returns a zeroed dense vector over the local vocabulary.
 func (b *Body) dense() []float64 { return make([]float64, len(b.vocab)) }
 
+// denseDot returns the dot product of two dense vectors.
+func denseDot(x, y []float64) float64 {
+	var d float64
+	for i := range x {
+		d += x[i] * y[i]
+	}
+	return d
+}
+
 // denseCos returns the cosine similarity of two dense vectors.
 func denseCos(x, y []float64) float64 {
 	var d, nx, ny float64

@@ -118,8 +118,11 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 	// Copies of this story (bodies sharing more than half of their
 	// paragraphs with it: the same wire story on other sites; or fewer,
 	// with the words of this story: lightly edited copies, see
-	// corpus.SameStory) are this story: a block it shares with them is
-	// its own, wherever else the block stands.
+	// corpus.SameStory; or articles under the same headline, however
+	// little of the body this one kept: a page that is mostly another
+	// story keeps its own paragraphs, see majority_eval.py
+	// --with-donors) are this story: a block it shares with them is its
+	// own, wherever else the block stands.
 	shared := make(map[int32]int)
 	for i, k := range keys {
 		if k == 0 || a.words[i] < corpus.MinSharedWords {
@@ -133,7 +136,7 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 	}
 	selfLong := c.LongParas(self)
 	copyOf := func(b int32) bool {
-		return corpus.Copy(shared[b], selfLong, c.LongParas(b)) || c.SameStory(self, b)
+		return corpus.Copy(shared[b], selfLong, c.LongParas(b)) || c.SameStory(self, b) || sameHeadline(a, c.Content(b))
 	}
 	long := 0
 	for i := range doc.Paras {
@@ -166,21 +169,9 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 	}
 	all := a.storyCentroid(func(int) bool { return false })
 	block, rest := a.dense(), a.dense()
-	// Another article under this headline is a copy of this story too,
-	// however little of its body this one kept: a block the two share is
-	// the headline's own text (a page that is mostly another story keeps
-	// its own paragraphs; see majority_eval.py --with-donors).
-	sameHeadline := func(b int32) bool {
-		oc := c.Content(b)
-		return oc != nil && a.titleNorm > 0 && len(oc.Title) > 0 &&
-			terms.Dot(a.titleAll, oc.Title) >= SameHeadlineCos*a.titleNorm
-	}
 	for _, g := range groups {
 		if 2*len(g.paras) > long {
 			continue // a copy, not a transplant
-		}
-		if slices.ContainsFunc(g.others, sameHeadline) {
-			continue
 		}
 		clear(block)
 		for _, i := range g.paras {
@@ -229,6 +220,13 @@ func (s *Detector) offTopicCorpus(doc *model.Doc, a *analysis, self int32, flagg
 // SameHeadlineCos is the cosine similarity of two headlines' TF-IDF
 // vectors from which they head one story.
 const SameHeadlineCos = 0.8
+
+// sameHeadline reports whether the other article oc (nil when the corpus
+// kept no content of it) stands under a's headline.
+func sameHeadline(a *analysis, oc *corpus.Content) bool {
+	return oc != nil && a.titleNorm > 0 && len(oc.Title) > 0 &&
+		terms.Dot(a.titleAll, oc.Title) >= SameHeadlineCos*a.titleNorm
+}
 
 // fitElsewhere returns, using a's scratch, the fit of a block (the paragraphs idx of doc, as a
 // global vector) to another article: its cosine with that article's
@@ -882,13 +880,4 @@ func (s *Detector) splitMajority(a *analysis, nodes, side []int, fixed []bool) (
 	}
 	m.across = denseDot(co, cs) / float64(no*m.nh)
 	return m, true
-}
-
-// denseDot returns the dot product of two dense vectors.
-func denseDot(x, y []float64) float64 {
-	var d float64
-	for i := range x {
-		d += x[i] * y[i]
-	}
-	return d
 }
