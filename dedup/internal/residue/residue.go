@@ -1382,40 +1382,8 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 	}
 
-	// Past the article on a whole page's text, below a block of residue
-	// that a pattern marks (its footer, a box of links, a comment form:
-	// the page has left the article; see pastResidue), a line of which
-	// less than a fifth of the words are the article's or its headline's
-	// is about something else: the page's menus, other stories' teasers,
-	// its footer. Two pieces of evidence, neither of them shape: where
-	// the line stands, and that it is not the article's story. A line on
-	// the story (a caption, an info box, the article's second page)
-	// stays.
-	if dense && last >= 0 && last < n-1 {
-		core := make(map[string]bool)
-		for i := first; i <= last; i++ {
-			if !L[i].skip && L[i].strong < d.threshold {
-				forTerms(P[i], func(t string) { core[t] = true })
-			}
-		}
-		forTerms(doc.Title, func(t string) { core[t] = true })
-		wall, below := false, 0
-		for i := last + 1; i < n; i++ {
-			l := &L[i]
-			if l.skip {
-				continue
-			}
-			if l.strong >= d.threshold {
-				wall = true
-			}
-			if l.score() >= d.threshold {
-				below++
-				continue
-			}
-			if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && termShare(core, P[i]) < pastShare {
-				l.add(0.6, true, "past the article and its residue, about something else")
-			}
-		}
+	if dense {
+		d.markPast(doc, L, first, last)
 	}
 
 	// A short line between two residue lines, or a headline-like line
@@ -1562,6 +1530,46 @@ func anchored(title map[string]bool, text string) bool {
 	return float64(len(seen)) >= anchorShare*float64(len(title))
 }
 
+// markPast marks, on a whole page's text, the lines past the article
+// proper first..last and below a block of residue that a pattern marks
+// (its footer, a box of links, a comment form: the page has left the
+// article; see pastResidue), of which less than a fifth of the words are
+// the article's or its headline's: they are about something else, the
+// page's menus, other stories' teasers, its footer. Two pieces of
+// evidence, neither of them shape: where the line stands, and that it is
+// not the article's story. A line on the story (a caption, an info box,
+// the article's second page) stays. Lines marked by an earlier rule
+// count for the block; those this one marks do not.
+func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
+	if last < 0 || last >= len(L)-1 {
+		return
+	}
+	P := doc.Paras
+	story := titleTerms(doc.Title)
+	for i := first; i <= last; i++ {
+		if !L[i].skip && L[i].strong < d.threshold {
+			forTerms(P[i], func(t string) { story[t] = true })
+		}
+	}
+	wall, below := false, 0
+	for i := last + 1; i < len(L); i++ {
+		l := &L[i]
+		if l.skip {
+			continue
+		}
+		if l.strong >= d.threshold {
+			wall = true
+		}
+		if l.score() >= d.threshold {
+			below++
+			continue
+		}
+		if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && termShare(story, P[i]) < pastShare {
+			l.add(0.6, true, "past the article and its residue, about something else")
+		}
+	}
+}
+
 // termShare is the share of text's terms in terms.
 func termShare(terms map[string]bool, text string) float64 {
 	n, in := 0, 0
@@ -1602,6 +1610,25 @@ const (
 	shortLine = 5
 )
 
+// The reasons of the lines that are never the article's prose, however
+// long: a menu run on one line, a page's script or style sheet.
+var (
+	navLabel    = categoryLabels["nav"]
+	codeLabel   = categoryLabels["code"]
+	markupLabel = categoryLabels["html"]
+)
+
+// notProse reports a line that is never the article's prose, however
+// long ("Site map | Help center | ...", a script): a navigation, code or
+// markup pattern matches it whole or in a span.
+func (l *line) notProse() bool {
+	switch l.spanCat {
+	case "nav", "code", "html":
+		return true
+	}
+	return l.strong > 0 && (l.sReason == navLabel || l.sReason == codeLabel || l.sReason == markupLabel)
+}
+
 // articleCore returns the first and last paragraph of the article proper:
 // the stretch of the body that holds the most prose against other lines,
 // each sentence of coreWords words or more (or any line of twice that,
@@ -1609,13 +1636,6 @@ const (
 // every other line -corePenalty (the maximum-sum segment; Finn et al.'s body
 // text extraction, on lines instead of tags). It returns (0, -1) when no
 // line is long enough.
-// navLabel is the reason of a navigation line.
-var (
-	navLabel    = categoryLabels["nav"]
-	codeLabel   = categoryLabels["code"]
-	markupLabel = categoryLabels["html"]
-)
-
 func articleCore(L []line) (first, last int) {
 	best, sum, start := 0, 0, 0
 	first, last = 0, -1
@@ -1624,11 +1644,7 @@ func articleCore(L []line) (first, last int) {
 		v := 0
 		switch {
 		case l.skip:
-		case l.strong > 0 && (l.sReason == navLabel || l.sReason == codeLabel || l.sReason == markupLabel),
-			l.spanCat == "nav", l.spanCat == "code", l.spanCat == "html":
-			// A menu run on one line ("Site map | Help center | ..."),
-			// a page's script or style sheet, is as long as prose but
-			// none.
+		case l.notProse():
 			v = -corePenalty
 		case l.words >= coreWords && !l.unpunct && (l.endSentence || l.words >= 2*coreWords ||
 			(i+1 < len(L) && L[i+1].firstLower)): // prose wrapped at a fixed width
