@@ -76,7 +76,6 @@ func (t *Tokenizer) Next() bool {
 
 		start := i
 		raw := t.raw[:0]
-		var acc uint8 // union of the ASCII classes seen
 		ascii, inert := true, true
 		end := i
 		j := i
@@ -87,14 +86,13 @@ func (t *Tokenizer) Next() bool {
 				if asciiClass[c]&cWord != 0 {
 					k := j
 					for k < len(s) {
-						cl := asciiClass[s[k]]
-						if cl&cWord == 0 {
+						c := s[k]
+						if asciiClass[c]&cWord == 0 {
 							break
 						}
-						acc |= cl
+						raw = append(raw, asciiLower[c])
 						k++
 					}
-					raw = append(raw, s[j:k]...)
 					j, end = k, k
 					continue
 				}
@@ -131,12 +129,8 @@ func (t *Tokenizer) Next() bool {
 		i = j
 
 		if ascii || inert {
-			// Already NFKC and folded, except for ASCII capitals.
-			if acc&cUpper != 0 {
-				for k, c := range raw {
-					raw[k] = asciiLower[c]
-				}
-			}
+			// Already NFKC and folded: ASCII letters were lower-cased as
+			// they were copied.
 			t.tok = raw
 		} else {
 			t.tok = t.normalizeToken(raw)
