@@ -455,6 +455,37 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 	// site's copyright and credits.
 	first, last := articleCore(L)
 	dense := shortLineShare(L) >= densePage
+	// On a whole page's text the core, a span of prose, can run past the
+	// article's end onto the long lines of a footer. The article's text
+	// runs on from the core's first line up to the first line reported;
+	// when that line is a copyright or syndication note and less prose
+	// follows it, up to the next line reported, than half of what came
+	// before, it ends the article and is the article's own ("Copyright
+	// 2008 The Associated Press. All rights reserved. This material may
+	// not be published..."). A caption's credit ("© Getty Images") has
+	// the rest of the text still to come, and the text runs on past it.
+	ends := -1
+	if dense {
+		before := 0
+		for j := max(first, 0); j < len(L); j++ {
+			if L[j].skip || L[j].score() < d.threshold {
+				before += max(coreValue(L, j), 0)
+				continue
+			}
+			if r := ruleOf(L[j].reason); r == "copyright" || r == "syndication" {
+				after := 0
+				for k := j + 1; k < len(L) && (L[k].skip || L[k].score() < d.threshold); k++ {
+					after += max(coreValue(L, k), 0)
+				}
+				if 2*after <= before {
+					ends = j
+					break
+				}
+				continue // a caption's credit: the text goes on
+			}
+			break
+		}
+	}
 	var out []model.Hit
 	for i := range L {
 		l := &L[i]
@@ -475,7 +506,7 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		// agency's "Copyright 2008 The Associated Press. All rights
 		// reserved."); the footer's stand further down.
 		around := (!dense || rule == "update") && (i >= from || l.head) && i <= last+creditAfter
-		if creditCategories[rule] && (around || dense && i >= last && i <= last+1) {
+		if creditCategories[rule] && (around || dense && (i >= last && i <= last+1 || i == ends)) {
 			rule = "article-credit"
 		}
 		// The message says why; the kind is the finding's, and not
@@ -1629,6 +1660,22 @@ func (l *line) notProse() bool {
 	return l.strong > 0 && (l.sReason == navLabel || l.sReason == codeLabel || l.sReason == markupLabel)
 }
 
+// coreValue is what line i adds to the article core: its words when it
+// is a line of prose, else -corePenalty (0 for a skipped line).
+func coreValue(L []line, i int) int {
+	l := &L[i]
+	switch {
+	case l.skip:
+		return 0
+	case l.notProse():
+		return -corePenalty
+	case l.words >= coreWords && !l.unpunct && (l.endSentence || l.words >= 2*coreWords ||
+		(i+1 < len(L) && L[i+1].firstLower)): // prose wrapped at a fixed width
+		return l.words
+	}
+	return -corePenalty
+}
+
 // articleCore returns the first and last paragraph of the article proper:
 // the stretch of the body that holds the most prose against other lines,
 // each sentence of coreWords words or more (or any line of twice that,
@@ -1640,18 +1687,7 @@ func articleCore(L []line) (first, last int) {
 	best, sum, start := 0, 0, 0
 	first, last = 0, -1
 	for i := range L {
-		l := &L[i]
-		v := 0
-		switch {
-		case l.skip:
-		case l.notProse():
-			v = -corePenalty
-		case l.words >= coreWords && !l.unpunct && (l.endSentence || l.words >= 2*coreWords ||
-			(i+1 < len(L) && L[i+1].firstLower)): // prose wrapped at a fixed width
-			v = l.words
-		default:
-			v = -corePenalty
-		}
+		v := coreValue(L, i)
 		if sum <= 0 {
 			sum, start = 0, i
 		}

@@ -570,6 +570,26 @@ func TestArticleCreditOnWholePage(t *testing.T) {
 		rules[h.Para] = h.Rule
 	}
 	assert.Equal(t, "article-credit", rules[10], "the copyright line after the article: %v", rules)
+
+	// A footer of long lines of prose draws the article core past the
+	// agency's line; the line is still the article's, for the text ends
+	// at it. A caption's credit within the text is not.
+	body := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us",
+		p[0], p[1], "© Getty Images", p[2], p[3],
+		"Copyright 2008 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.",
+		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"Terms of use", "Privacy policy", "Site map",
+		"As many people are aware, the deadline for the digital television transition is fast approaching, and viewers should act now.",
+		"All content © Copyright 2000 - 2008 WorldNow and the station. All Rights Reserved.",
+		"For more information on this site, please read our Privacy Policy and Terms of Service, which apply to every visitor."}
+	rules = map[int]string{}
+	for _, h := range New(Options{}).Detect(testDoc(title, body...), nil) {
+		rules[h.Para] = h.Rule
+	}
+	assert.Equal(t, "article-credit", rules[11], "the agency's line after the article, before a footer of prose: %v", rules)
+	assert.Contains(t, rules, 8, "the caption's credit is residue: %v", rules)
+	assert.NotEqual(t, "article-credit", rules[8], "the caption's credit within the text")
+	assert.NotEqual(t, "article-credit", rules[19], "the site's copyright in the footer")
 }
 
 // TestIntroducedListOfLinks checks that a list the article introduces
