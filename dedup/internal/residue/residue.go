@@ -1210,6 +1210,11 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// stand together twice): a label repeated over each section of an
 	// article is its structure.
 	recurs := make([]bool, n)
+	// label marks a line the body prints three times or more alone,
+	// between different lines each time: a label over each of the
+	// article's sections. (A caption's credit or a widget's line is
+	// printed twice, at the top and at the foot.)
+	label := make([]bool, n)
 	same := func(a, b int) bool {
 		return a >= 0 && b >= 0 && a < n && b < n && L[a].keyed && L[b].keyed && L[a].key == L[b].key
 	}
@@ -1223,23 +1228,27 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		if !l.keyed || !l.linkish() || l.letters == 0 {
 			continue
 		}
-		checked := false
+		checked, speaks, alone := false, false, 0
 		for j := range L {
 			if j == i || (j >= i-1 && j <= i+1) || !same(i, j) {
 				continue
+			}
+			block := same(i-1, j-1) || same(i+1, j+1)
+			if !block {
+				alone++
 			}
 			if !checked {
 				if prose == nil {
 					prose = proseTerms(L, P)
 				}
-				if anyTerm(prose, P[i]) {
-					break
-				}
-				checked = true
+				speaks, checked = anyTerm(prose, P[i]), true
 			}
-			l.add(0.35, false, "repeated in the body")
-			recurs[i] = recurs[i] || same(i-1, j-1) || same(i+1, j+1)
+			if !speaks {
+				l.add(0.35, false, "repeated in the body")
+				recurs[i] = recurs[i] || block
+			}
 		}
+		label[i] = alone >= 2
 	}
 	if stats != nil && stats.docs() > 1 {
 		for i := range L {
@@ -1361,7 +1370,16 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		// Lines of the run that recur, or truncated teasers, are
 		// evidence for the whole run wherever it stands.
 		evidenced := trunc >= 2 || slices.Contains(recurs[i:j], true)
-		if k >= 3 && (!opening || evidenced) {
+		// On a whole page's text, where shape is evidence, a run between
+		// two paragraphs of the article's prose that holds a label the
+		// body repeats over its sections ("The issue", "The official
+		// account" over each section of an inquest story, between
+		// different lines each time) is the article's structure: its
+		// labels and subheadings. A widget printed twice recurs as a
+		// block, and teasers of other stories repeat no label.
+		structure := dense && !evidenced && i-1 >= first && j <= last &&
+			prosePara(L, i-1) && prosePara(L, j) && slices.Contains(label[i:j], true)
+		if k >= 3 && (!opening || evidenced) && !structure {
 			reason := fmt.Sprintf("related-link list (%d short headline-like lines)", k)
 			var rows []bool
 			if !evidenced {
@@ -1658,6 +1676,12 @@ func (l *line) notProse() bool {
 		return true
 	}
 	return l.strong > 0 && (l.sReason == navLabel || l.sReason == codeLabel || l.sReason == markupLabel)
+}
+
+// prosePara reports whether line i is a paragraph of prose, without
+// strong evidence against it, that the article core counts.
+func prosePara(L []line, i int) bool {
+	return L[i].strong == 0 && coreValue(L, i) > 0
 }
 
 // coreValue is what line i adds to the article core: its words when it

@@ -592,6 +592,42 @@ func TestArticleCreditOnWholePage(t *testing.T) {
 	assert.NotEqual(t, "article-credit", rules[19], "the site's copyright in the footer")
 }
 
+// TestSectionLabelsOnWholePage checks that on a whole page's text,
+// where a run of short lines counts as links by its shape, the labels an
+// article repeats over each of its sections, between paragraphs of its
+// prose, stay; a run of other stories' headlines there goes.
+func TestSectionLabelsOnWholePage(t *testing.T) {
+	p := prose
+	nav := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Jobs", "Cars", "Property", "Dating"}
+	foot := []string{"Terms of use", "Privacy policy", "Site map", "Advertise with us", "Work for us"}
+	body := append(slices.Clone(nav), p[3])
+	for _, s := range []struct{ topic, a, b string }{
+		{"The cracks", p[0], p[1]},
+		{"The cost of repairs", p[2], p[3]},
+		{"The ferry", p[1], p[2]},
+	} {
+		body = append(body, "What the engineers found", s.topic, "The council's answer", s.a, "What residents say", s.b)
+	}
+	body = append(body, foot...)
+	doc := testDoc("Bridge closed for eight months after cracks found", body...)
+	for _, h := range New(Options{}).Detect(doc, nil) {
+		i := h.Para
+		assert.False(t, i >= len(nav) && i < len(body)-len(foot), "a line of the article: %d %q: %s", i, body[max(i, 0)], h.Message)
+	}
+
+	// Headlines of other stories between two paragraphs repeat no label.
+	body = append(append(slices.Clone(nav), p[0], p[1],
+		"Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"Council approves new budget for schools", p[2], p[3]), foot...)
+	rules := map[int]string{}
+	for _, h := range New(Options{}).Detect(testDoc("Bridge closed for eight months after cracks found", body...), nil) {
+		rules[h.Para] = h.Message
+	}
+	for i := len(nav) + 2; i <= len(nav)+4; i++ {
+		assert.Contains(t, rules, i, "another story's headline: %q", body[i])
+	}
+}
+
 // TestIntroducedListOfLinks checks that a list the article introduces
 // with a colon is the article's, items of link length included (an
 // agency's "On the Net:" list), and that the copyright line after it
