@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"math"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/dedup/read"
 )
 
 // record is the JSON form of one scanned article, the README's output
@@ -108,4 +110,40 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Fatalf("appendRecord(%q, %v)\n got %s\nwant %s", s, score, got, want)
 		}
 	})
+}
+
+// BenchmarkAppendJSONString escapes the paragraphs of the repository's
+// mismatch sample (English news) and of its real pages (several
+// languages), as a report or a clean-up writes them. MB/s is per byte of
+// text.
+func BenchmarkAppendJSONString(b *testing.B) {
+	for _, tt := range []struct{ name, path string }{
+		{"news", "../../testdata/mismatch/sample.jsonl"},
+		{"pages", "../../testdata/pages"},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			var paras []string
+			var size int64
+			for doc, err := range read.Paths(context.Background(), []string{tt.path}, nil, read.Options{}) {
+				if err != nil {
+					continue // the corpus's bad records are its tests'
+				}
+				for _, p := range doc.Paragraphs {
+					paras = append(paras, p.Text)
+					size += int64(len(p.Text))
+				}
+			}
+			if size == 0 {
+				b.Fatal("no text")
+			}
+			var buf []byte
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, p := range paras {
+					buf = appendJSONString(buf[:0], p)
+				}
+			}
+		})
+	}
 }
