@@ -122,7 +122,7 @@ var shapeRules = []struct{ prefix, rule string }{
 	{"copy of the previous", "copy"}, {"repeated in the body", "recurs"}, {"boilerplate: recurs", "recurs"},
 	{"dangling introduction", "tail"}, {"trailing line", "tail"}, {"related-link list", "links"},
 	{"between residue", "block"}, {"next to residue", "block"}, {"reader comments", "comments"},
-	{"past the article", "past"},
+	{"past the article", "past"}, {"short line past", "tail"},
 }
 
 // ruleOf names the rule of a reason: a pattern's category, or the shape
@@ -1348,6 +1348,46 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			}
 		}
 	}
+	// On a whole page's text the short lines between the article proper
+	// and the last long sentence of the page (its footer's notices) are
+	// the page's: menus, widget labels, "Search for news". Where they
+	// stand is the evidence, with their shape, as for the lines after the
+	// last sentence above. The first of them, when only sentences stand
+	// between it and the article proper, is the article's sign-off (its
+	// author, agency or source: "Jonny Evans", "AFP, AP"; nor does residue
+	// next to it spread onto it), and a table or list of the article's own
+	// among them stays.
+	signoff := -1
+	if dense && last >= 0 && last+1 < lastContent {
+		short := func(l *line) bool {
+			return !l.skip && l.words <= shortWords && !l.sentence() && !l.endColon && !(l.tagged && l.words >= taggedWords)
+		}
+		from := last + 1
+		for from < lastContent && !L[from].skip && L[from].sentence() && L[from].strong == 0 {
+			from++
+		}
+		if from < lastContent && short(&L[from]) {
+			signoff = from
+			from++
+		}
+		for i := from; i < lastContent; {
+			if !short(&L[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < lastContent && short(&L[j]) {
+				j++
+			}
+			rows := ownData(i, j)
+			for m := i; m < j; m++ {
+				if !intro[m] && (rows == nil || !rows[m-i]) {
+					L[m].add(0.45, false, "short line past the article")
+				}
+			}
+			i = j
+		}
+	}
 
 	// Runs of three or more short headline-like lines: a related-links
 	// block. A run that opens the body is a summary (bullet points), not
@@ -1446,7 +1486,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	flagged := func(i int) bool { return i >= 0 && i < n && was[i] }
 	for i := 0; i < n; i++ {
 		l := &L[i]
-		if !l.linkish() || flagged(i) || intro[i] && !dense {
+		if !l.linkish() || flagged(i) || intro[i] && !dense || i == signoff {
 			continue
 		}
 		switch {

@@ -628,6 +628,37 @@ func TestSectionLabelsOnWholePage(t *testing.T) {
 	}
 }
 
+// TestShortLinesPastTheArticle checks that on a whole page's text the
+// short lines between the article and the footer's long notices are the
+// page's, but for the article's sign-off right after it and a table of
+// its own.
+func TestShortLinesPastTheArticle(t *testing.T) {
+	p := prose
+	nav := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Jobs", "Cars"}
+	body := append(slices.Clone(nav), p[0], p[1], p[2], p[3],
+		"Jonny Evans",                        // 12: the sign-off
+		"Serviceangebote", "Downloadbereich", // 13-14: the page's
+		"The bridge was built in 1932.",
+		"Bridge closures 2007: 3", "Bridge closures 2008: 5", "Repairs budget 2008: $12 million", // 16-18: the article's table
+		"Kinoprogramm-Suche", // 19
+		"All content on this site is provided for information only and may not be reproduced without permission.")
+	rules := map[int]string{}
+	for _, h := range New(Options{}).Detect(testDoc("Bridge closed for eight months after cracks found", body...), nil) {
+		rules[h.Para] = h.Message
+		if h.Para == 13 {
+			assert.Equal(t, "tail", h.Rule, h.Message)
+		}
+	}
+	assert.NotContains(t, rules, 12, "the article's sign-off")
+	assert.NotContains(t, rules, 15, "a sentence")
+	for _, i := range []int{13, 14, 19} {
+		assert.Contains(t, rules, i, "a short line of the page past the article: %q (%v)", body[i], rules)
+	}
+	for _, i := range []int{16, 17, 18} {
+		assert.NotContains(t, rules, i, "a row of the article's table: %q", body[i])
+	}
+}
+
 // TestIntroducedListOfLinks checks that a list the article introduces
 // with a colon is the article's, items of link length included (an
 // agency's "On the Net:" list), and that the copyright line after it
