@@ -304,6 +304,14 @@ type line struct {
 // sentence reports whether the line reads as a sentence.
 func (l *line) sentence() bool { return l.endSentence && l.words >= 2 }
 
+// tailLine reports a line that, past the article, reads as the page's by
+// its shape: short, no sentence, no introduction to what follows, and not
+// a sentence with its agency's tag ("... to comment. - Sapa"), which is
+// the article's last paragraph.
+func (l *line) tailLine() bool {
+	return l.words <= shortWords && !l.sentence() && !l.endColon && !(l.tagged && l.words >= taggedWords)
+}
+
 // separator reports a line of punctuation only ("* * *", "—").
 func (l *line) separator() bool { return l.letters == 0 && l.digits == 0 }
 
@@ -1341,9 +1349,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			switch {
 			case l.endColon && i == n-1 && l.words <= 12:
 				l.add(0.5, false, "dangling introduction at the end")
-			case l.words <= shortWords && !l.sentence() && !l.endColon && !(l.tagged && l.words >= taggedWords):
-				// A sentence with its agency's tag is the article's
-				// last paragraph ("... to comment. - Sapa").
+			case l.tailLine():
 				l.add(0.45, false, "trailing line after the article")
 			}
 		}
@@ -1359,9 +1365,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// among them stays.
 	signoff := -1
 	if dense && last >= 0 && last+1 < lastContent {
-		short := func(l *line) bool {
-			return !l.skip && l.words <= shortWords && !l.sentence() && !l.endColon && !(l.tagged && l.words >= taggedWords)
-		}
+		short := func(l *line) bool { return !l.skip && l.tailLine() }
 		from := last + 1
 		for from < lastContent && !L[from].skip && L[from].sentence() && L[from].strong == 0 {
 			from++
