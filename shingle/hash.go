@@ -1,6 +1,10 @@
 package shingle
 
-import "github.com/cespare/xxhash/v2"
+import (
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/newsdedup/newsdedup/internal/xxh64"
+)
 
 // FormatVersion identifies the definition of every hash this package
 // produces: the hash function, the token and normalisation rules and the
@@ -18,3 +22,19 @@ func Hash(b []byte) uint64 { return xxhash.Sum64(b) }
 
 // HashString is Hash for a string; HashString(s) == Hash([]byte(s)).
 func HashString(s string) uint64 { return xxhash.Sum64String(s) }
+
+// hashLowerASCII returns Hash of s lower-cased, for s made of ASCII
+// letters and digits only (setting bit 0x20 lower-cases a letter and
+// leaves a digit as it is).
+func hashLowerASCII(s string) uint64 {
+	if len(s) < 32 {
+		return xxh64.Lower32(s)
+	}
+	// Rare in words: copy and hash.
+	var buf [64]byte
+	b := buf[:0]
+	for i := 0; i < len(s); i++ {
+		b = append(b, s[i]|0x20)
+	}
+	return xxhash.Sum64(b)
+}

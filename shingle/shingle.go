@@ -123,7 +123,7 @@ func AppendWordShingles(dst []uint64, s string, n int) []uint64 {
 	st.t.Reset(s)
 	st.s.init(n)
 	for st.t.Next() {
-		if h, ok := st.s.Push(st.t.Token()); ok {
+		if h, ok := st.s.PushHash(st.t.Hash()); ok {
 			dst = append(dst, h)
 		}
 	}

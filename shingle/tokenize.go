@@ -19,6 +19,7 @@ type Tokenizer struct {
 	pos        int
 	start, end int
 	tok        []byte
+	plain      bool   // the token is s[start:end] lower-cased, not yet copied to tok
 	raw        []byte // token bytes with apostrophes and ignorables removed
 	out        []byte // filtered non-ASCII token
 	p          pipeline
@@ -31,12 +32,45 @@ func (t *Tokenizer) Reset(s string) {
 	t.pos = 0
 	t.start, t.end = 0, 0
 	t.tok = nil
+	t.plain = false
 }
 
 // Token returns the current token: the normalised, case-folded word found by
 // the last call to Next. The slice is valid until the next call to Next or
 // Reset and must not be modified.
-func (t *Tokenizer) Token() []byte { return t.tok }
+func (t *Tokenizer) Token() []byte {
+	if t.plain {
+		t.copyPlain()
+	}
+	return t.tok
+}
+
+// copyPlain copies a plain token, lower-cased, to tok.
+func (t *Tokenizer) copyPlain() {
+	raw := append(t.raw[:0], t.s[t.start:t.end]...)
+	for i, c := range raw {
+		raw[i] = c | 0x20 // ASCII letters and digits: lower case
+	}
+	t.raw, t.tok, t.plain = raw, raw, false
+}
+
+// Len returns len(t.Token()) without copying the token.
+func (t *Tokenizer) Len() int {
+	if t.plain {
+		return t.end - t.start
+	}
+	return len(t.tok)
+}
+
+// Hash returns Hash(t.Token()) for the current token. It does not copy a
+// token of ASCII letters and digits, the common case, so a caller that
+// needs only the hash should call it rather than Token.
+func (t *Tokenizer) Hash() uint64 {
+	if t.plain {
+		return hashLowerASCII(t.s[t.start:t.end])
+	}
+	return Hash(t.tok)
+}
 
 // Start returns the byte offset in the original string of the first byte of
 // the current token.
@@ -70,7 +104,7 @@ func (t *Tokenizer) Next() bool {
 		if i >= len(s) {
 			t.pos = len(s)
 			t.start, t.end = len(s), len(s)
-			t.tok = nil
+			t.tok, t.plain = nil, false
 			return false
 		}
 
@@ -79,6 +113,21 @@ func (t *Tokenizer) Next() bool {
 		ascii, inert := true, true
 		end := i
 		j := i
+		if s[i] < utf8.RuneSelf {
+			// A run of ASCII letters and digits that ends the token, the
+			// common case, is the token lower-cased: Token copies it
+			// only when asked.
+			k := i + 1
+			for k < len(s) && asciiClass[s[k]]&cWord != 0 {
+				k++
+			}
+			if k == len(s) || (s[k] < utf8.RuneSelf && s[k] != '\'') {
+				t.pos = k
+				t.start, t.end = start, k
+				t.tok, t.plain = nil, true
+				return true
+			}
+		}
 	scan:
 		for j < len(s) {
 			c := s[j]
@@ -126,6 +175,7 @@ func (t *Tokenizer) Next() bool {
 		}
 		t.raw = raw
 		t.pos = j
+		t.plain = false
 		i = j
 
 		if ascii || inert {

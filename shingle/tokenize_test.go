@@ -224,7 +224,40 @@ func FuzzTokenizer(f *testing.F) {
 		if isASCII(s) {
 			assert.Equal(t, Words(s), Words(Normalize(s)), "ASCII: tokenising normalised text changes nothing")
 		}
+		checkHash(t, &tz, s, got)
 	})
+}
+
+// checkHash checks that Hash is the hash of the token, whether it is
+// called before Token or after it.
+func checkHash(t *testing.T, tz *Tokenizer, s string, want []tok) {
+	t.Helper()
+	tz.Reset(s)
+	i := 0
+	for ; tz.Next(); i++ {
+		require.Less(t, i, len(want), "no more tokens than Next found")
+		h := HashString(want[i].Word)
+		require.Equal(t, h, tz.Hash(), "Hash before Token of %q", want[i].Word)
+		require.Equal(t, want[i].Word, string(tz.Token()))
+		require.Equal(t, h, tz.Hash(), "Hash after Token of %q", want[i].Word)
+	}
+	require.Equal(t, len(want), i)
+}
+
+func TestTokenizerHash(t *testing.T) {
+	var tz Tokenizer
+	texts := []string{
+		"Obama SAID 42 things", "don't stop", "café au lait", "x", "",
+		"Antidisestablishmentarianism's ANTIDISESTABLISHMENTARIANISMS supercalifragilisticexpialidocious1234",
+		"twelve-chars twelvechars! 123456789012345678901234567890123",
+	}
+	for _, tc := range tokenizerCases {
+		texts = append(texts, tc.in)
+	}
+	texts = append(texts, testdataParagraphs(t)...)
+	for _, s := range texts {
+		checkHash(t, &tz, s, collect(&tz, s))
+	}
 }
 
 func TestTokenizerNoAllocs(t *testing.T) {

@@ -1,7 +1,8 @@
 // Package xxh64 computes XXH64 of fixed-size inputs held in registers:
 // the same values as github.com/cespare/xxhash/v2 over their
 // little-endian bytes, without writing the bytes or calling through a
-// slice. The shingler hashes each 4-word window with Sum4; the MinHash
+// slice. The tokeniser hashes an ASCII word with Lower32 as it reads it,
+// the shingler hashes each 4-word window with Sum4, and the MinHash
 // signer hashes each shingle into its bins with Seeded8.
 package xxh64
 
@@ -59,4 +60,32 @@ func avalanche(h uint64) uint64 {
 	h *= prime3
 	h ^= h >> 32
 	return h
+}
+
+// Lower32 returns XXH64 (seed 0) of s with bit 0x20 set in every byte, for
+// len(s) < 32: the hash of an ASCII word of letters and digits
+// lower-cased, without copying it. It panics if len(s) >= 32.
+func Lower32(s string) uint64 {
+	const lower = 0x2020202020202020
+	if len(s) >= 32 {
+		panic("xxh64: Lower32 of 32 bytes or more")
+	}
+	h := prime5 + uint64(len(s))
+	for ; len(s) >= 8; s = s[8:] {
+		lane := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h ^= round(0, lane|lower)
+		h = bits.RotateLeft64(h, 27)*prime1 + prime4
+	}
+	if len(s) >= 4 {
+		lane := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24
+		h ^= (lane | lower&0xffffffff) * prime1
+		h = bits.RotateLeft64(h, 23)*prime2 + prime3
+		s = s[4:]
+	}
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i]|0x20) * prime5
+		h = bits.RotateLeft64(h, 11) * prime1
+	}
+	return avalanche(h)
 }

@@ -42,3 +42,21 @@ func TestSeeded8(t *testing.T) {
 		require.Equal(t, d.Sum64(), Seeded8(x, seed), "x %x seed %x", x, seed)
 	}
 }
+
+func TestLower32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := range 32 {
+		for range 50 {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte(rng.Uint32())
+			}
+			want := make([]byte, n)
+			for i, c := range b {
+				want[i] = c | 0x20
+			}
+			require.Equal(t, xxhash.Sum64(want), Lower32(string(b)), "%q", b)
+		}
+	}
+	require.Panics(t, func() { Lower32(string(make([]byte, 32))) })
+}

@@ -38,7 +38,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
-	"github.com/newsdedup/newsdedup/shingle"
 )
 
 const (
@@ -228,7 +227,7 @@ func (sc *scratch) shingleWords(paras []string, i int) []uint64 {
 		p.off = len(sc.hashes)
 		sc.tok.Reset(paras[i])
 		for sc.tok.Next() {
-			sc.hashes = append(sc.hashes, shingle.Hash(sc.tok.Token()))
+			sc.hashes = append(sc.hashes, sc.tok.Hash())
 		}
 		p.words = len(sc.hashes) - p.off
 	}

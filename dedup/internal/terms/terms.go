@@ -64,6 +64,12 @@ func stem(w []byte) []byte {
 	return w
 }
 
+// isStopword reports whether h is the hash of a stop word.
+func isStopword(h uint64) bool {
+	_, ok := stopwords.get(h)
+	return ok
+}
+
 // Termizer turns text into term ids. The zero value is ready to use; it is
 // not safe for concurrent use.
 type Termizer struct {
@@ -85,12 +91,20 @@ func possessive(raw string) bool {
 func (t *Termizer) Append(dst []uint64, s string) []uint64 {
 	t.tok.Reset(s)
 	for t.tok.Next() {
+		possessive := possessive(s[t.tok.Start():t.tok.End()])
+		if !possessive && t.tok.Len() <= stemRunes {
+			// A short word is its own term: hash it without a copy.
+			if h := t.tok.Hash(); !isStopword(h) {
+				dst = append(dst, h)
+			}
+			continue
+		}
 		w := t.tok.Token()
-		if possessive(s[t.tok.Start():t.tok.End()]) {
+		if possessive {
 			w = w[:len(w)-1]
 		}
 		h := shingle.Hash(w)
-		if _, ok := stopwords.get(h); ok {
+		if isStopword(h) {
 			continue
 		}
 		if len(w) > stemRunes {
