@@ -122,7 +122,7 @@ var shapeRules = []struct{ prefix, rule string }{
 	{"copy of the previous", "copy"}, {"repeated in the body", "recurs"}, {"boilerplate: recurs", "recurs"},
 	{"dangling introduction", "tail"}, {"trailing line", "tail"}, {"related-link list", "links"},
 	{"between residue", "block"}, {"next to residue", "block"}, {"reader comments", "comments"},
-	{"past the article", "past"}, {"short line past", "tail"},
+	{"past the article", "past"}, {"short line past", "tail"}, {"introduction to residue", "block"},
 }
 
 // ruleOf names the rule of a reason: a pattern's category, or the shape
@@ -1488,6 +1488,17 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		was[i] = !L[i].skip && L[i].score() >= d.threshold && !L[i].separator()
 	}
 	flagged := func(i int) bool { return i >= 0 && i < n && was[i] }
+	// Past the article, a short line that introduces what follows
+	// ("Flattr this:", "Latest on:", "Gefördert durch:", "Votre nom : *")
+	// goes with what it introduces when that is residue: a label of the
+	// page's widgets, left alone once they are gone.
+	for i := 0; i+1 < n; i++ {
+		l := &L[i]
+		past := i > lastContent || dense && (i < first || i > last)
+		if past && l.endColon && !l.skip && !flagged(i) && l.words <= shortWords && l.letters > 0 && flagged(i+1) {
+			l.add(0.5, false, "introduction to residue")
+		}
+	}
 	for i := 0; i < n; i++ {
 		l := &L[i]
 		if !l.linkish() || flagged(i) || intro[i] && !dense || i == signoff {

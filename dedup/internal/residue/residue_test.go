@@ -879,3 +879,30 @@ func TestPastTheArticle(t *testing.T) {
 	got = flagged(t, testDoc(title, article...), nil)
 	assert.False(t, past(got, len(article)-1), "an article's body, not a page's text")
 }
+
+// TestIntroductionToResidue checks that past the article a line that
+// introduces what follows goes with it when that is residue, and stays
+// when it introduces text that stays, or when it stands in the article.
+func TestIntroductionToResidue(t *testing.T) {
+	body := append(slices.Clone(prose[:2]),
+		"The closures so far:", // 2: the article's, introducing its list
+		"Bridge closures 2007: 3", "Bridge closures 2008: 5",
+		prose[2], prose[3],
+		"Funded by:", // 7: introduces the page's residue
+		"http://example.com/regional-arts-fund",
+		"Note:", // 9: introduces a line that stays
+		"Bridge users can write to the council.",
+		"Elsewhere:", // 11
+		"@citycouncil on Twitter")
+	got := flagged(t, testDoc("Bridge closed for eight months after cracks found", body...), nil)
+	require.Contains(t, got, 8, "the bare URL")
+	require.Contains(t, got, 12, "the handle")
+	assert.Contains(t, got, 7, "introduces a URL that is removed")
+	assert.Contains(t, got, 11, "introduces a handle that is removed")
+	if h, ok := got[7]; ok {
+		assert.Equal(t, "block", h.Rule, h.Message)
+	}
+	for _, i := range []int{2, 3, 4, 9, 10} {
+		assert.NotContains(t, got, i, "%q", body[i])
+	}
+}
