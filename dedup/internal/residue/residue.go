@@ -84,6 +84,7 @@ var categoryLabels = map[string]string{
 	"like":        "like prompt",
 	"subscribe":   "subscribe prompt",
 	"comment":     "comment prompt",
+	"feedback":    "feedback prompt",
 	"cookie":      "cookie notice",
 	"ad":          "advertisement",
 	"video":       "video placeholder",
