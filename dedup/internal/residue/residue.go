@@ -46,7 +46,9 @@
 // is flagged at DefaultThreshold (0.5) or above.
 //
 // The title is never flagged, nor a paragraph that repeats it (the
-// repeated-headline detector reports those).
+// repeated-headline detector reports those), nor consecutive lines that
+// together spell it out (a headline and its standfirst printed one under
+// the other, when the title field holds both).
 //
 // # Cost
 //
@@ -872,6 +874,7 @@ func (d *Detector) markTitleRepeats(doc *model.Doc, L []line, sc *scratch) {
 		title[w] = true
 	}
 	sc.titleWords = titleWords
+	squeezed := string(buf) // the title's words, run together
 	// A title that carries a site name ("Headline - Site News - Site")
 	// is copied in the body without it: a copy need cover only the rest.
 	need := len(titleWords) - siteWords(doc.Title, sc)
@@ -920,6 +923,67 @@ func (d *Detector) markTitleRepeats(doc *model.Doc, L []line, sc *scratch) {
 		}
 	}
 	sc.wbuf, sc.spans = buf, spans
+	markSplitTitle(doc, L, squeezed, sc)
+}
+
+// firstWordRune returns the first letter or digit of s, lower-cased, as
+// wordSpans has it; -1 when there is none.
+func firstWordRune(s string) rune {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+	}
+	return -1
+}
+
+// markSplitTitle marks the lines of a headline printed over two or more
+// lines: consecutive lines whose words, in order, are all of the
+// title's, and nothing else, as when the title field holds the headline
+// and its standfirst (or kicker) that the page prints one under the
+// other. Each is a copy of part of the headline, the article's own head,
+// never residue; the repeated-headline detector, which looks for whole
+// copies, does not report them.
+func markSplitTitle(doc *model.Doc, L []line, title string, sc *scratch) {
+	if len(sc.titleWords) < 3 {
+		return
+	}
+	// part returns line i's words run together when they continue the
+	// title at offset at.
+	part := func(i, at int) (int, bool) {
+		l := &L[i]
+		if l.skip || l.words == 0 || l.bytes > 2*(len(title)-at)+40 {
+			return 0, false
+		}
+		buf, _ := wordSpans(doc.Paras[i], sc.wbuf[:0], sc.spans[:0], 0)
+		sc.wbuf = buf
+		if len(buf) == 0 || !strings.HasPrefix(title[at:], string(buf)) {
+			return 0, false
+		}
+		return len(buf), true
+	}
+	lead, _ := utf8.DecodeRuneInString(title)
+	for i := range L {
+		// Most lines fail on their first letter.
+		if L[i].words == 0 || L[i].words >= len(sc.titleWords) || firstWordRune(doc.Paras[i]) != lead {
+			continue
+		}
+		at, j := 0, i
+		for j < len(L) && at < len(title) {
+			w, ok := part(j, at)
+			if !ok {
+				break
+			}
+			at += w
+			j++
+		}
+		if at == len(title) && j-i >= 2 {
+			for m := i; m < j; m++ {
+				L[m].skip, L[m].titleCopy = true, true
+			}
+			return
+		}
+	}
 }
 
 // maxSiteWords is the most words of a site name in a title.

@@ -913,3 +913,34 @@ func TestIntroductionToResidue(t *testing.T) {
 		assert.NotContains(t, got, i, "%q", body[i])
 	}
 }
+
+// TestSplitTitleOnWholePage checks that on a whole page's text the
+// headline printed over two lines, when the title field holds both
+// (headline and standfirst), is the article's head with the byline and
+// dateline under it, not a link list of the menu around it; and that a
+// run of lines that only starts like the title is judged as before.
+func TestSplitTitleOnWholePage(t *testing.T) {
+	p := prose
+	title := "Bridge closed for eight months Engineers found cracks in two piers"
+	menu := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News"}
+	body := append(slices.Clone(menu),
+		"Bridge closed for eight months",       // 7
+		"Engineers found cracks in two piers",  // 8
+		"By Jane Smith, Staff Writer",          // 9
+		"Published: Tuesday, January 08, 2008", // 10
+		p[0], p[1], p[2], p[3],
+		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"Terms of use", "Privacy policy", "Site map")
+	got := flagged(t, testDoc(title, body...), nil)
+	for i := 7; i <= 10; i++ {
+		if h, ok := got[i]; ok {
+			assert.Equal(t, "article-credit", h.Rule, "%q: %s", body[i], h.Message)
+		}
+	}
+	assert.Contains(t, got, 1, "the menu")
+	assert.Contains(t, got, 16, "the most-read box")
+
+	// The same lines under a title they do not spell out whole.
+	got = flagged(t, testDoc("Bridge closed for eight months while engineers repair two piers", body...), nil)
+	assert.Contains(t, got, 8, "a line of the run, no part of the title")
+}
