@@ -469,7 +469,8 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 	// On a whole page's text the core, a span of prose, can run past the
 	// article's end onto the long lines of a footer. The article's text
 	// runs on from the core's first line up to the first line reported;
-	// when that line is a copyright or syndication note and less prose
+	// when that line is a copyright, syndication or story credit note
+	// ("With files from the Associated Press") and less prose
 	// follows it, up to the next line reported, than half of what came
 	// before, it ends the article and is the article's own ("Copyright
 	// 2008 The Associated Press. All rights reserved. This material may
@@ -483,7 +484,7 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 				before += max(coreValue(L, j), 0)
 				continue
 			}
-			if r := ruleOf(L[j].reason); r == "copyright" || r == "syndication" {
+			if r := ruleOf(L[j].reason); r == "copyright" || r == "syndication" || r == "storycredit" {
 				after := 0
 				for k := j + 1; k < len(L) && (L[k].skip || L[k].score() < d.threshold); k++ {
 					after += max(coreValue(L, k), 0)

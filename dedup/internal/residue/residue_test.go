@@ -597,6 +597,14 @@ func TestArticleCreditOnWholePage(t *testing.T) {
 	assert.Contains(t, rules, 8, "the caption's credit is residue: %v", rules)
 	assert.NotEqual(t, "article-credit", rules[8], "the caption's credit within the text")
 	assert.NotEqual(t, "article-credit", rules[19], "the site's copyright in the footer")
+
+	// So is a wire story's credit line in the same place.
+	body[11] = "(Additional reporting by Ahmed Mohamed in Baidoa; Editing by Stephen Weeks)"
+	rules = map[int]string{}
+	for _, h := range New(Options{}).Detect(testDoc(title, body...), nil) {
+		rules[h.Para] = h.Rule
+	}
+	assert.Equal(t, "article-credit", rules[11], "the story credit after the article, before a footer of prose: %v", rules)
 }
 
 // TestSectionLabelsOnWholePage checks that on a whole page's text,
@@ -714,6 +722,11 @@ func TestStoryCredit(t *testing.T) {
 		"Reporting by Tim Large; Editing by Belinda Goldsmith",
 		"Information from: San Francisco Chronicle, http://www.sfgate.com/chronicle",
 		"(Reportage de Jean Dupont, édité par Marc Durand)",
+		"With files from the Associated Press",
+		"With Joe Neumaier",
+		"With Jo Piazza, Soo Youn and George Rush",
+		"Mit Material von dpa",
+		"Avec AFP",
 	} {
 		body := append(slices.Clone(prose), credit)
 		got := flagged(t, testDoc("Bridge to close for repairs", body...), nil)
@@ -727,6 +740,8 @@ func TestStoryCredit(t *testing.T) {
 		"Written by John Biggs", // a byline: the article's, by its place
 		"Information from the police suggests the driver was not at fault.",
 		"Información de la policía sugiere que el conductor no tuvo la culpa.",
+		"With the bridge closed, traffic will be diverted over the northern crossing.",
+		"WITH PHOTO",
 	} {
 		assert.Equal(t, -1, DefaultPatterns().matchText(s), "%q", s)
 	}
