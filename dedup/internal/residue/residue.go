@@ -126,6 +126,7 @@ var shapeRules = []struct{ prefix, rule string }{
 	{"dangling introduction", "tail"}, {"trailing line", "tail"}, {"related-link list", "links"},
 	{"between residue", "block"}, {"next to residue", "block"}, {"reader comments", "comments"},
 	{"past the article", "past"}, {"short line past", "tail"}, {"introduction to residue", "block"},
+	{"menu run together", "nav"},
 }
 
 // ruleOf names the rule of a reason: a pattern's category, or the shape
@@ -706,6 +707,10 @@ func measure(l *line, text string) {
 	}
 }
 
+// menuWords is the fewest words of four letters or more of a menu run
+// together.
+const menuWords = 8
+
 // wordsPerClause is the most words of prose per clause mark: prose has a
 // comma or a full stop every few words, an extractor's dump of a menu
 // or a select box's options hardly any ("Aliens vs. Predator").
@@ -1110,6 +1115,18 @@ func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
 	}
 	if l.glue >= 2 && l.words >= 6 && l.capLongWords*2 >= l.longWords {
 		l.add(0.8, true, "headlines run together")
+	}
+	// A long line without clause marks whose words nearly all start in
+	// upper case is a menu's or a select box's items run together ("Front
+	// Page News Sports Business Obituaries Opinion ..."): prose has its
+	// commas and full stops, and its small words in lower case, which
+	// a German caption of capitalised nouns keeps too ("... Teil der
+	// Gussstahlfabrik - heute Ikea Parkhaus - im Vordergrund ..."), as
+	// does a recipe's table of values ("390 kcal"); a headline is
+	// shorter. Case says nothing in scripts without it, where no word
+	// counts as capitalised.
+	if l.unpunct && l.longWords >= menuWords && l.capLongWords*10 >= l.longWords*8 && l.capWords*10 >= l.alphaWords*9 {
+		l.add(0.75, true, "menu run together")
 	}
 	if l.words >= 4 && doubled(text) {
 		l.add(0.8, true, "line printed twice")
