@@ -707,6 +707,48 @@ func measure(l *line, text string) {
 	}
 }
 
+// menuItems reports whether text is a menu's items between separators
+// ("|", "·", "•", "›", "»" standing alone between spaces): five items or
+// more, of five words or fewer on average, more than half of them
+// starting with a letter, digit or quote and holding a word of three
+// letters or more. Prices or a tree drawn with "|--" are no menu.
+func menuItems(text string, words int) bool {
+	items, wordy := 1, 0
+	item := func(s string) {
+		s = strings.TrimLeft(s, "\"'“„‘«")
+		r, _ := utf8.DecodeRuneInString(s)
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return
+		}
+		run := 0
+		for _, r := range s {
+			if unicode.IsLetter(r) {
+				if run++; run == 3 {
+					wordy++
+					return
+				}
+			} else {
+				run = 0
+			}
+		}
+	}
+	start := 0
+	for i := 0; i+2 < len(text); i++ {
+		if i < start || text[i] != ' ' {
+			continue // a separator's own space is no next one's
+		}
+		r, size := utf8.DecodeRuneInString(text[i+1:])
+		if (r != '|' && r != '·' && r != '•' && r != '›' && r != '»') || i+1+size >= len(text) || text[i+1+size] != ' ' {
+			continue
+		}
+		item(text[start:i])
+		items++
+		start = i + 1 + size + 1
+	}
+	item(text[start:])
+	return items >= 5 && words <= 5*items && wordy*2 > items
+}
+
 // menuWords is the fewest words of four letters or more of a menu run
 // together.
 const menuWords = 8
@@ -1126,6 +1168,13 @@ func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
 	// shorter. Case says nothing in scripts without it, where no word
 	// counts as capitalised.
 	if l.unpunct && l.longWords >= menuWords && l.capLongWords*10 >= l.longWords*8 && l.capWords*10 >= l.alphaWords*9 {
+		l.add(0.75, true, "menu run together")
+	}
+	// So is a line of five items or more between a menu's separators
+	// ("Home » Europa » Deutschland » ...", "Dating & Relationships ·
+	// Charitable Funds · ...", "historia | Wielka Brytania | dieta | ..."),
+	// most of them words, none a sentence.
+	if !l.endSentence && l.words >= 8 && menuItems(text, l.words) {
 		l.add(0.75, true, "menu run together")
 	}
 	if l.words >= 4 && doubled(text) {

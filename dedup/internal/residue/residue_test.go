@@ -963,3 +963,23 @@ func TestSplitTitleOnWholePage(t *testing.T) {
 	got = flagged(t, testDoc("Bridge closed for eight months while engineers repair two piers", body...), nil)
 	assert.Contains(t, got, 8, "a line of the run, no part of the title")
 }
+
+func TestMenuItems(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"Sie sind hier: Home » Europa » Deutschland » Niedersachsen » Ostfriesland » Emden", true},
+		{"JPost Guides: Dating & Relationships · Charitable Funds · Green Israel · JPost Kosher Gift Baskets · Real Estate", true},
+		{"Dowiedz się więcej na temat: historia | Wielka Brytania | dieta | odchudzanie | Angus Barbieri", true},
+		{"Home » Europa » Deutschland", false},                          // too few items
+		{"Tickets: £10 | £15 | £20 | £25 | £30 | £35", false},           // prices
+		{"venv/ |-- bin/ | |-- python | |-- pip | |-- activate", false}, // a tree
+		{"P = v3 · r · r2 · π · 0,5", false},                            // a formula
+		{"a | | | | | | b", false},
+		{" | ", false}, {"", false}, {"|", false}, {"x »", false}, {"» » » » » »", false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, menuItems(c.text, len(strings.Fields(c.text))), "%q", c.text)
+	}
+}
