@@ -1000,7 +1000,7 @@ func markSplitTitle(doc *model.Doc, L []line, title string, sc *scratch) {
 	// title at offset at.
 	part := func(i, at int) (int, bool) {
 		l := &L[i]
-		if l.skip || l.words == 0 || l.bytes > 2*(len(title)-at)+40 {
+		if l.skip && !l.titleCopy || l.words == 0 || l.bytes > 2*(len(title)-at)+40 {
 			return 0, false
 		}
 		buf, _ := wordSpans(doc.Paras[i], sc.wbuf[:0], sc.spans[:0], 0)

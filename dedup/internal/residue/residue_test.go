@@ -959,6 +959,14 @@ func TestSplitTitleOnWholePage(t *testing.T) {
 	assert.Contains(t, got, 1, "the menu")
 	assert.Contains(t, got, 16, "the most-read box")
 
+	// The standfirst may be most of the title, a copy by itself: the
+	// headline over it is still the title's.
+	dek := "Engineers found cracks in two of the piers that carry the old bridge over the river"
+	body2 := slices.Clone(body)
+	body2[8] = dek
+	got = flagged(t, testDoc(body[7]+" "+dek, body2...), nil)
+	assert.NotContains(t, got, 7, "the headline over a standfirst that is most of the title")
+
 	// The same lines under a title they do not spell out whole.
 	got = flagged(t, testDoc("Bridge closed for eight months while engineers repair two piers", body...), nil)
 	assert.Contains(t, got, 8, "a line of the run, no part of the title")
