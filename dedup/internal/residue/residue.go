@@ -1527,22 +1527,32 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 
 	// Runs of three or more short headline-like lines: a related-links
 	// block. A run that opens the body is a summary (bullet points), not
-	// links.
+	// links. On a whole page's text, outside the article proper and the
+	// few lines of its head above it, a line of one word counts too: a
+	// menu's items ("Dubbo", "Cowra", "Dungog"; "Weather", "Traffic"),
+	// where the article's own lists of one word (a recipe's ingredients)
+	// stand in the article, and its kicker ("Global") above its
+	// headline.
+	oneWord := func(i int) bool { return dense && (i < first-creditBefore || i > last) }
+	// Nor is the article's sign-off a link of a run after it.
+	inRun := func(i int) bool { return i != signoff && runLine(&L[i], oneWord(i)) }
 	for i := 0; i < n; {
-		if !runLine(&L[i]) {
+		if !inRun(i) {
 			i++
 			continue
 		}
 		j := i
 		trunc := 0
-		for j < n && runLine(&L[j]) {
+		for j < n && inRun(j) {
 			if L[j].endEllipsis {
 				trunc++
 			}
 			j++
 		}
 		k := j - i
-		opening := i <= 1 && (lastContent < 0 || lastContent >= j)
+		// (On a whole page's text a run of one-word items opening it is
+		// its menu.)
+		opening := i <= 1 && (lastContent < 0 || lastContent >= j) && !(dense && L[i].words == 1)
 		// Lines of the run that recur, or truncated teasers, are
 		// evidence for the whole run wherever it stands.
 		evidenced := trunc >= 2 || slices.Contains(recurs[i:j], true)
@@ -1964,8 +1974,8 @@ func linkShaped(l *line) bool {
 }
 
 // runLine reports whether a line can be one link of a block.
-func runLine(l *line) bool {
-	return l.linkish() && l.words >= 2 && !l.firstLower
+func runLine(l *line, oneWord bool) bool {
+	return l.linkish() && (l.words >= 2 || oneWord) && !l.firstLower
 }
 
 // quote quotes a paragraph for a message, shortened to 60 runes.

@@ -991,3 +991,26 @@ func TestMenuItems(t *testing.T) {
 		assert.Equal(t, c.want, menuItems(c.text, len(strings.Fields(c.text))), "%q", c.text)
 	}
 }
+
+// TestOneWordMenusOnWholePage checks that on a whole page's text a run
+// of one-word lines outside the article is a menu, opening the page or
+// after the article, while one-word lines inside the article (its list
+// of ingredients) and its head above it stay.
+func TestOneWordMenusOnWholePage(t *testing.T) {
+	p := prose
+	body := []string{"Weather", "Traffic", "Dubbo", "Cowra", "Dungog", "Forbes", "Narooma", // 0-6: the page's menu (its last lines, as near the article as its head, are judged as its head)
+		"Global",                         // 7: the article's kicker, in its head
+		"Bridge closed for eight months", // 8
+		p[0], p[1],
+		"Flour", "Butter", "Sugar", "Eggs", // 11-14: in the article
+		p[2], p[3],
+		"Crossword", "Horoscopes", "Lotteries", "Comics", "Dating", // 17-21
+		"Terms of use", "Privacy policy", "Site map"}
+	got := flagged(t, testDoc("Bridge closed for eight months", body...), nil)
+	for _, i := range []int{0, 2, 4, 17, 19, 21} {
+		assert.Contains(t, got, i, "a menu's item %q", body[i])
+	}
+	for _, i := range []int{7, 11, 12, 13, 14} {
+		assert.NotContains(t, got, i, "the article's %q", body[i])
+	}
+}
