@@ -59,12 +59,15 @@ const (
 // signature is a line that can sign a post: its tokens, lower case with
 // every token holding a digit folded to "#". A merged signature opens a
 // longer line, the post after it on the same line ("Posted by: Walters
-// on December 29, 2007 01:15 PM I hope you are not..."), as some
-// extractors join the blocks of a post.
+// on December 29, 2007 01:15 PM I hope you are not..."), or closes it
+// after the post ("... betting though.Posted by: Travis Pahl on December
+// 29, 2007 01:59 PM"), as some extractors join the blocks of a post.
 type signature struct {
-	i      int
-	toks   []string
-	merged bool
+	i    int
+	toks []string
+	// opens and closes say whether the signature opens or closes a
+	// longer line, its post.
+	opens, closes bool
 }
 
 // dated reports whether s carries a time ("4:49", "9.35am", "14h30") or
@@ -100,28 +103,33 @@ func scanDates(s string, years bool) bool {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // sigTokens returns the folded tokens of a possible signature, or nil,
-// and whether it is merged with its post: then the signature is the
-// line's first words up to a time among its first sigMaxWords (and an
-// "am", "PM" or "Uhr" after it).
-func sigTokens(l *line, text string) (toks []string, merged bool) {
+// and whether it opens or closes a line that holds its post too: then
+// the signature is the line's first words up to a time among its first
+// sigMaxWords (and an "am", "PM" or "Uhr" after it), or its words after
+// its last sentence (see closingSig).
+func sigTokens(l *line, text string) (toks []string, opens, closes bool) {
 	// An @handle signs a quoted post (an embedded tweet, "— Crystal
 	// Hefner (@crystalhefner) December 29, 2014"), which the article
 	// goes on around.
 	if l.skip || l.words < 2 || l.letters == 0 || l.handle {
-		return nil, false
+		return nil, false, false
 	}
 	if l.words > sigMaxWords {
-		return mergedSig(text)
+		if toks, ok := mergedSig(text); ok {
+			return toks, true, false
+		}
+		toks, ok := closingSig(text)
+		return toks, false, ok
 	}
 	if !dated(text) {
-		return nil, false
+		return nil, false, false
 	}
 	toks = strings.Fields(strings.ToLower(text))
 	if len(toks) > sigMaxWords+4 {
-		return nil, false
+		return nil, false, false
 	}
 	fold(toks)
-	return toks, false
+	return toks, false, false
 }
 
 // mergedSig returns the signature that opens text, if one does. Most
@@ -159,6 +167,58 @@ func mergedSig(text string) ([]string, bool) {
 	}
 	fold(sig)
 	return sig, true
+}
+
+// closingSig returns the signature that closes text, if one does: a
+// post's last line with its signature after its last sentence, on the
+// same line or glued to it as some extractors leave it ("... betting
+// though.Posted by: Travis Pahl on December 29, 2007 01:59 PM"). The
+// line must end with a time (and an "am", "PM" or "Uhr" after it), and
+// the signature is what follows the last sentence's end among the line's
+// last sigMaxWords words.
+func closingSig(text string) ([]string, bool) {
+	toks := strings.Fields(text)
+	if len(toks) > sigMaxWords+1 {
+		toks = toks[len(toks)-sigMaxWords-1:]
+	}
+	n := len(toks)
+	if n < 2 {
+		return nil, false
+	}
+	last := toks[n-1]
+	clock := n - 1
+	if utf8.RuneCountInString(last) <= 3 && strings.IndexFunc(last, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+		clock = n - 2 // "PM", "Uhr"
+	}
+	if !hasClock(toks[clock]) {
+		return nil, false
+	}
+	// The last sentence's end before the time: a token ending one, or
+	// one glued to the signature's first word ("though.Posted").
+	for k := clock - 1; k >= 0; k-- {
+		t := toks[k]
+		if end := strings.LastIndexAny(t, ".!?\"”"); end >= 0 {
+			rest := t[end+1:]
+			if end == len(t)-1 {
+				rest = ""
+			} else if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsUpper(r) {
+				continue // "2.5", "U.S."
+			}
+			sig := append([]string(nil), toks[k+1:]...)
+			if rest != "" {
+				sig = append([]string{rest}, sig...)
+			}
+			if len(sig) < sigMinFixed || len(sig) > sigMaxWords {
+				return nil, false
+			}
+			for i := range sig {
+				sig[i] = strings.ToLower(sig[i])
+			}
+			fold(sig)
+			return sig, true
+		}
+	}
+	return nil, false
 }
 
 // fold replaces every token holding a digit with "#".
@@ -232,8 +292,8 @@ func hasLetters(toks []string) bool {
 func commentThreads(L []line, P []string) {
 	var sigs []signature
 	for i := range L {
-		if t, merged := sigTokens(&L[i], P[i]); t != nil {
-			sigs = append(sigs, signature{i, t, merged})
+		if t, opens, closes := sigTokens(&L[i], P[i]); t != nil {
+			sigs = append(sigs, signature{i, t, opens, closes})
 		}
 	}
 	if len(sigs) < threadMarkerPosts {
@@ -259,7 +319,9 @@ func commentThreads(L []line, P []string) {
 			g := groups[k]
 			for a := 0; a < len(g); {
 				b := a + 1
-				for b < len(g) && (g[b].i-g[b-1].i >= 2 || g[b-1].merged) && g[b].i-g[b-1].i <= threadMaxPost+1 {
+				// A post between two signatures, or on the line of
+				// one of them.
+				for b < len(g) && (g[b].i-g[b-1].i >= 2 || g[b-1].opens || g[b].closes) && g[b].i-g[b-1].i <= threadMaxPost+1 {
 					b++
 				}
 				if !done[g[a].i] {

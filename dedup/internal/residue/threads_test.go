@@ -116,6 +116,29 @@ func TestCommentThreads(t *testing.T) {
 			}, false)...),
 		want: []int{5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19},
 	}, {
+		// Each post's signature glued to its last sentence, as an
+		// extractor joins a post's blocks: the posts are the lines.
+		name: "signed at the end of the post's line",
+		body: func() []string {
+			var out []string
+			for i, n := range names {
+				out = append(out, fmt.Sprintf("I think %s has a point here, the council should have acted years ago.Posted by: %s on December 29, 2007 0%d:59 PM", strings.ToLower(n), n, 1+i))
+			}
+			return out
+		}(),
+		want: []int{3, 4, 5, 6, 7},
+	}, {
+		// A paragraph of the article that ends with a time is no
+		// signature.
+		name: "times at the end of the article's paragraphs",
+		body: func() []string {
+			var out []string
+			for i := range 4 {
+				out = append(out, fmt.Sprintf("The council said the bridge would close on Monday, and the first ferry would leave the northern pier at 0%d:30 AM", 6+i))
+			}
+			return out
+		}(),
+	}, {
 		// A live blog's entries are the article: the words after the
 		// time change with every entry.
 		name: "live blog",
