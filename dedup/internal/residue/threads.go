@@ -177,10 +177,22 @@ func mergedSig(text string) ([]string, bool) {
 // the signature is what follows the last sentence's end among the line's
 // last sigMaxWords words.
 func closingSig(text string) ([]string, bool) {
-	toks := strings.Fields(text)
-	if len(toks) > sigMaxWords+1 {
-		toks = toks[len(toks)-sigMaxWords-1:]
+	// Most lines end with no digit near their end, which says no
+	// without splitting them.
+	text = strings.TrimRight(text, " ")
+	if strings.IndexFunc(text[max(0, len(text)-12):], unicode.IsDigit) < 0 {
+		return nil, false
 	}
+	tail, words := text, 0
+	for i := len(text) - 1; i > 0; i-- {
+		if text[i] == ' ' && text[i-1] != ' ' {
+			if words++; words == sigMaxWords+1 {
+				tail = text[i+1:]
+				break
+			}
+		}
+	}
+	toks := strings.Fields(tail)
 	n := len(toks)
 	if n < 2 {
 		return nil, false
