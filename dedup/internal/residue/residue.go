@@ -996,8 +996,8 @@ func markSplitTitle(doc *model.Doc, L []line, title string, sc *scratch) {
 	if len(sc.titleWords) < 3 {
 		return
 	}
-	// part returns line i's words run together when they continue the
-	// title at offset at.
+	// part returns the length of line i's words run together, and
+	// whether they continue the title at offset at.
 	part := func(i, at int) (int, bool) {
 		l := &L[i]
 		if l.skip && !l.titleCopy || l.words == 0 || l.bytes > 2*(len(title)-at)+40 {
@@ -1005,7 +1005,7 @@ func markSplitTitle(doc *model.Doc, L []line, title string, sc *scratch) {
 		}
 		buf, _ := wordSpans(doc.Paras[i], sc.wbuf[:0], sc.spans[:0], 0)
 		sc.wbuf = buf
-		if len(buf) == 0 || !strings.HasPrefix(title[at:], string(buf)) {
+		if len(buf) == 0 || len(buf) > len(title)-at || title[at:at+len(buf)] != string(buf) {
 			return 0, false
 		}
 		return len(buf), true
@@ -1973,7 +1973,8 @@ func linkShaped(l *line) bool {
 		(l.alphaWords > 0 && l.allCapsWords == l.alphaWords))
 }
 
-// runLine reports whether a line can be one link of a block.
+// runLine reports whether a line can be one link of a block; a line of
+// one word can when oneWord says so.
 func runLine(l *line, oneWord bool) bool {
 	return l.linkish() && (l.words >= 2 || oneWord) && !l.firstLower
 }
