@@ -91,8 +91,8 @@ func possessive(raw string) bool {
 func (t *Termizer) Append(dst []uint64, s string) []uint64 {
 	t.tok.Reset(s)
 	for t.tok.Next() {
-		possessive := possessive(s[t.tok.Start():t.tok.End()])
-		if !possessive && t.tok.Len() <= stemRunes {
+		poss := possessive(s[t.tok.Start():t.tok.End()])
+		if !poss && t.tok.Len() <= stemRunes {
 			// A short word is its own term: hash it without a copy.
 			if h := t.tok.Hash(); !isStopword(h) {
 				dst = append(dst, h)
@@ -100,7 +100,7 @@ func (t *Termizer) Append(dst []uint64, s string) []uint64 {
 			continue
 		}
 		w := t.tok.Token()
-		if possessive {
+		if poss {
 			w = w[:len(w)-1]
 		}
 		h := shingle.Hash(w)
