@@ -158,8 +158,8 @@ func mergedSig(text string) ([]string, bool) {
 	if cut < 0 || cut >= len(toks)-1 {
 		return nil, false
 	}
-	if t := toks[cut]; utf8.RuneCountInString(t) <= 3 && strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
-		cut++ // "PM", "Uhr"
+	if meridiem(toks[cut]) {
+		cut++
 	}
 	sig := make([]string, cut)
 	for k := range sig {
@@ -197,10 +197,9 @@ func closingSig(text string) ([]string, bool) {
 	if n < 2 {
 		return nil, false
 	}
-	last := toks[n-1]
 	clock := n - 1
-	if utf8.RuneCountInString(last) <= 3 && strings.IndexFunc(last, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
-		clock = n - 2 // "PM", "Uhr"
+	if meridiem(toks[n-1]) {
+		clock = n - 2
 	}
 	if !hasClock(toks[clock]) {
 		return nil, false
@@ -211,9 +210,7 @@ func closingSig(text string) ([]string, bool) {
 		t := toks[k]
 		if end := strings.LastIndexAny(t, ".!?\"”"); end >= 0 {
 			rest := t[end+1:]
-			if end == len(t)-1 {
-				rest = ""
-			} else if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsUpper(r) {
+			if r, _ := utf8.DecodeRuneInString(rest); rest != "" && !unicode.IsUpper(r) {
 				continue // "2.5", "U.S."
 			}
 			sig := append([]string(nil), toks[k+1:]...)
@@ -231,6 +228,12 @@ func closingSig(text string) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// meridiem reports whether a token after a time is a word of three
+// letters at most that goes with it: "am", "PM", "Uhr".
+func meridiem(t string) bool {
+	return utf8.RuneCountInString(t) <= 3 && strings.IndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) }) < 0
 }
 
 // fold replaces every token holding a digit with "#".
