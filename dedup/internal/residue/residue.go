@@ -479,15 +479,16 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 	// the rest of the text still to come, and the text runs on past it.
 	ends := -1
 	if dense {
+		reported := func(j int) bool { return !L[j].skip && L[j].score() >= d.threshold }
 		before := 0
 		for j := max(first, 0); j < len(L); j++ {
-			if L[j].skip || L[j].score() < d.threshold {
+			if !reported(j) {
 				before += max(coreValue(L, j), 0)
 				continue
 			}
 			if r := ruleOf(L[j].reason); r == "copyright" || r == "syndication" || r == "storycredit" {
 				after := 0
-				for k := j + 1; k < len(L) && (L[k].skip || L[k].score() < d.threshold); k++ {
+				for k := j + 1; k < len(L) && !reported(k); k++ {
 					after += max(coreValue(L, k), 0)
 				}
 				if 2*after <= before {
