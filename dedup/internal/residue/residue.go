@@ -1147,6 +1147,11 @@ func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
 		return
 	}
 	switch {
+	case l.letters == 0 && stamp(text):
+		// "2007-12-30 14:49:00.0", "29/12/2007": a time stamp, which
+		// right above the article is its dateline (see Detect's article
+		// credits). A year alone, or a season ("2006-07"), is not.
+		l.add(0.9, true, label("update"))
 	case l.letters == 0:
 		l.add(0.9, true, "line without letters")
 	case l.urlBytes*2 >= l.bytes:

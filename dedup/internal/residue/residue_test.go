@@ -972,6 +972,31 @@ func TestSplitTitleOnWholePage(t *testing.T) {
 	assert.Contains(t, got, 8, "a line of the run, no part of the title")
 }
 
+func TestNumericDatelineOnWholePage(t *testing.T) {
+	p := prose
+	title := "Bridge closed for eight months"
+	body := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News",
+		title,                   // 7
+		"2007-12-30 14:49:00.0", // 8: the article's time stamp
+		p[0], p[1], p[2], p[3],
+		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"Terms of use", "Privacy policy", "Site map", "2008-01-02 09:10"}
+	got := flagged(t, testDoc(title, body...), nil)
+	if h, ok := got[8]; ok {
+		assert.Equal(t, "article-credit", h.Rule, "the dateline: %s", h.Message)
+	}
+	assert.Contains(t, got, 19, "a time stamp in the footer")
+	assert.NotEqual(t, "article-credit", got[19].Rule)
+
+	// A year alone, or a season, is no time stamp.
+	for _, s := range []string{"2007", "2006-07", "12 - 4"} {
+		body[8] = s
+		got = flagged(t, testDoc(title, body...), nil)
+		assert.Contains(t, got, 8, "%q", s)
+		assert.NotEqual(t, "article-credit", got[8].Rule, "%q", s)
+	}
+}
+
 func TestMenuItems(t *testing.T) {
 	cases := []struct {
 		text string

@@ -74,6 +74,21 @@ type signature struct {
 // a year of four digits (19xx, 20xx).
 func dated(s string) bool { return scanDates(s, true) }
 
+// stamp reports whether s, a line without letters, is a date or time:
+// a time of day, or a year with a month and a day.
+func stamp(s string) bool {
+	if hasClock(s) {
+		return true
+	}
+	groups := 0
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) && (i == 0 || !isDigit(s[i-1])) {
+			groups++
+		}
+	}
+	return groups >= 3 && dated(s)
+}
+
 // hasClock reports whether s carries a time of day.
 func hasClock(s string) bool { return scanDates(s, false) }
 
