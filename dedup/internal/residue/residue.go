@@ -1259,6 +1259,16 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	for i := headFrom; i < first; i++ {
 		L[i].makeHead()
 	}
+	// A byline ("By DOUG FERGUSON", "Von Anna Schmidt") right above the
+	// article or in its first lines (under a caption) is of its head,
+	// whatever the lines around it are.
+	if first >= 0 {
+		for i := max(0, first-creditBefore); i < min(n, first+creditAfter); i++ {
+			if !L[i].skip && L[i].strong == 0 && byline(P[i], L[i].words) {
+				L[i].makeHead()
+			}
+		}
+	}
 	if dense {
 		// Nor is its dateline a menu: a short dated line ("Monday, 07
 		// Jan 2008 22:36", "BS Reporter / New Delhi January 9, 2008",
@@ -1659,6 +1669,31 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			l.add(0.35, false, "next to residue")
 		}
 	}
+}
+
+// bylineWords is the longest line that can be a byline.
+const bylineWords = 10
+
+// bylineOpeners open a byline, in the languages of the pages we have
+// seen ("di" is not among them: "Di Montezemolo" is a name).
+var bylineOpeners = []string{"by", "von", "par", "por", "door", "av", "af", "przez"}
+
+// byline reports whether s, of words words, reads as a byline: a word
+// that opens one and a capitalised name after it.
+func byline(s string, words int) bool {
+	if words < 2 || words > bylineWords {
+		return false
+	}
+	s = strings.TrimLeft(s, " \t-–—·•|")
+	sp := strings.IndexByte(s, ' ')
+	if sp <= 0 {
+		return false
+	}
+	if !slices.ContainsFunc(bylineOpeners, func(w string) bool { return strings.EqualFold(s[:sp], w) }) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(s[sp:], " "))
+	return unicode.IsUpper(r)
 }
 
 // datelineWords is the longest line that can be a dateline.

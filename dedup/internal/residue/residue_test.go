@@ -997,6 +997,43 @@ func TestNumericDatelineOnWholePage(t *testing.T) {
 	}
 }
 
+func TestByline(t *testing.T) {
+	cases := []struct {
+		text string
+		want bool
+	}{
+		{"By DOUG FERGUSON", true},
+		{"by Hasan Mansoor in Karachi", true},
+		{"Von Anna Schmidt, Berlin", true},
+		{"Par Jean Dupont", true},
+		{"- By Ossian Shine", true},
+		{"By", false},                    // no name
+		{"by the way, it rained", false}, // no name
+		{"Di Montezemolo: Driver lineup is crucial", false},
+		{"By the Associated Press staff writers who covered the whole of the long trial", false}, // too long
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, byline(c.text, len(strings.Fields(c.text))), "%q", c.text)
+	}
+}
+
+func TestBylineUnderCaption(t *testing.T) {
+	p := prose
+	title := "Bridge closed for eight months"
+	body := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News",
+		"Photo gallery", "Video", "Traffic cameras", "Newsletter",
+		"Engineers inspect the cracked pier of the old bridge on Monday. (AP Photo/Jane Smith)", // 11
+		"By JANE SMITH", // 12
+		"Associated Press Writer",
+		p[0], p[1], p[2], p[3],
+		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"Terms of use", "Privacy policy", "Site map"}
+	got := flagged(t, testDoc(title, body...), nil)
+	assert.Contains(t, got, 11, "the caption's credit")
+	assert.NotContains(t, got, 12, "the byline under it")
+	assert.Contains(t, got, 3, "the menu")
+}
+
 func TestMenuItems(t *testing.T) {
 	cases := []struct {
 		text string
