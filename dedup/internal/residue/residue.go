@@ -520,7 +520,12 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		// agency's "Copyright 2008 The Associated Press. All rights
 		// reserved."); the footer's stand further down.
 		around := (!dense || rule == "update") && (i >= from || l.head) && i <= last+creditAfter
-		if creditCategories[rule] && (around || dense && (i >= last && i <= last+1 || i == ends)) {
+		// Within the article proper its story credits, sources and
+		// contact lines are its own on a whole page's text too; a
+		// copyright line or a photo credit there may be the page's (a
+		// footer the core reaches, a gallery's credits).
+		within := dense && i >= first && i <= last && rule != "copyright" && rule != "credit"
+		if creditCategories[rule] && (around || within || dense && (i >= last && i <= last+1 || i == ends)) {
 			rule = "article-credit"
 		}
 		// The message says why; the kind is the finding's, and not

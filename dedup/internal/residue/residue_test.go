@@ -1034,6 +1034,26 @@ func TestBylineUnderCaption(t *testing.T) {
 	assert.Contains(t, got, 3, "the menu")
 }
 
+func TestSourceInArticleOnWholePage(t *testing.T) {
+	p := prose
+	title := "Bridge closed for eight months"
+	body := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News",
+		title,
+		p[0], p[1],
+		"Source: Environment Canada", // 10: the source of the figures above
+		p[2],
+		"Photo: Tim Clayton", // 12: a photo's credit
+		p[3],
+		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"Terms of use", "Privacy policy", "Site map"}
+	got := flagged(t, testDoc(title, body...), nil)
+	if h, ok := got[10]; ok {
+		assert.Equal(t, "article-credit", h.Rule, "the article's source: %s", h.Message)
+	}
+	assert.Contains(t, got, 12)
+	assert.Equal(t, "credit", got[12].Rule, "a photo credit")
+}
+
 func TestMenuItems(t *testing.T) {
 	cases := []struct {
 		text string
