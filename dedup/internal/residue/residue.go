@@ -1264,14 +1264,27 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	for i := headFrom; i < first; i++ {
 		L[i].makeHead()
 	}
-	// A byline ("By DOUG FERGUSON", "Von Anna Schmidt") right above the
-	// article or in its first lines (under a caption) is of its head,
-	// whatever the lines around it are.
-	if first >= 0 {
-		for i := max(0, first-creditBefore); i < min(n, first+creditAfter); i++ {
-			if !L[i].skip && L[i].strong == 0 && byline(P[i], L[i].words) {
-				L[i].makeHead()
+	// A byline block over a paragraph of prose is the article's head
+	// wherever it stands, whatever the lines around it are: "By DOUG
+	// FERGUSON", "AP Golf Writer" under a caption; "By JILL LAWLESS",
+	// "The Associated Press", "Thursday, January 17, 2008; 8:43 AM" under
+	// a comment policy the core began with. That is the byline and the
+	// lines of two words or more between it and the prose (a widget's
+	// button is a word: "Pinnen", "Tweet").
+	for i := range L {
+		if L[i].skip || L[i].strong > 0 || !byline(P[i], L[i].words) {
+			continue
+		}
+		for j := i + 1; j < n && j <= i+creditBefore; j++ {
+			if !prosePara(L, j) {
+				continue
 			}
+			for m := i; m < j; m++ {
+				if L[m].strong == 0 && L[m].words <= datelineWords && (m == i || L[m].words >= 2) {
+					L[m].makeHead()
+				}
+			}
+			break
 		}
 	}
 	if dense {

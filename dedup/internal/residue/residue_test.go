@@ -1032,6 +1032,22 @@ func TestBylineUnderCaption(t *testing.T) {
 	assert.Contains(t, got, 11, "the caption's credit")
 	assert.NotContains(t, got, 12, "the byline under it")
 	assert.Contains(t, got, 3, "the menu")
+
+	// A byline block over the article's first paragraph, after a link
+	// run, where the core begins further up (at a comment policy).
+	body = []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News",
+		"Comments that include profanity or personal attacks or other inappropriate comments will be removed from the site.",
+		"Who's Blogging", "Links to this article", "Most Popular Stories",
+		"By JANE SMITH",                       // 11
+		"The Associated Press",                // 12
+		"Thursday, January 17, 2008; 8:43 AM", // 13
+		p[0], p[1], p[2], p[3],
+		"Terms of use", "Privacy policy", "Site map"}
+	got = flagged(t, testDoc(title, body...), nil)
+	assert.Contains(t, got, 9, "the link run")
+	for i := 11; i <= 13; i++ {
+		assert.NotContains(t, got, i, "%q", body[i])
+	}
 }
 
 func TestSourceInArticleOnWholePage(t *testing.T) {
