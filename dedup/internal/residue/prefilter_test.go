@@ -42,3 +42,14 @@ func TestPrefilter(t *testing.T) {
 	}
 	assert.Greater(t, checked, 20)
 }
+
+// TestEveryRuleHasLiterals guards the prefilter's worth: a rule without
+// a literal it can require runs on every paragraph. An alternation whose
+// product of branches passes maxLiterals is the usual cause; split such
+// a rule in two.
+func TestEveryRuleHasLiterals(t *testing.T) {
+	for _, r := range DefaultPatterns().rules {
+		_, _, ok := requiredLiterals(r.source)
+		assert.True(t, ok, "patterns.txt line %d has no literal the prefilter can require: %.80s", r.line, r.source)
+	}
+}
