@@ -123,6 +123,8 @@ func TestDetectLines(t *testing.T) {
 		{"Please understand that comments are moderated and it is not always possible to publish all that have been submitted.", true, "comment house rules"},
 		{"Spam: Es kann sein, dass ihr Kommentar aufgrund Spamverdacht nicht sofort erscheint. Er wird dann manuell moderiert und freigegeben.", true, "comment house rules in German"},
 		{"The platform said comments on the video were removed after complaints.", false, "news about comments"},
+		{"Every day, DW's editors send out a selection of the day's hard news and quality feature journalism. Sign up for the newsletter here.", true, "newsletter sign-up line"},
+		{"Bleiben Sie in Kontakt mit apolut – Abonnieren Sie jetzt den apolut-Newsletter!", true, "newsletter sign-up in German"},
 		{"12 photos of the bridge were shown to the council.", false, "a sentence with a count"},
 		{"Fanden Sie diesen Artikel nützlich?", true, "feedback prompt in German"},
 		{"¿Te ha resultado útil este artículo?", true, "feedback prompt in Spanish"},
