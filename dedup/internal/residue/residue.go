@@ -1457,6 +1457,17 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// mostly of short lines (a whole page's text, navigation and all),
 	// short headline-like lines are what they look like.
 	intro := introducedLists(L, dense)
+	// A fact box of the article's on an extractor's output ("Director:
+	// Anne Fletcher", "Cast: ...", "Running time: 1:50"; a game's "Who:",
+	// "When:", "Radio:"; a laptop's specifications) is its data; on a
+	// whole page's text such rows are as often a menu of sections
+	// ("Soccer: Benitez battling ...", "Rugby: ...").
+	facts := factBoxes(P, dense)
+	if facts != nil {
+		for i, f := range facts {
+			intro[i] = intro[i] || f
+		}
+	}
 	// The few lines right before it are its byline and dateline.
 	byShape := func(i int) bool { return !intro[i] && (dense || i < first-creditBefore || i > last) }
 
@@ -1687,6 +1698,64 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			l.add(0.35, false, "next to residue")
 		}
 	}
+}
+
+// factBoxes marks, on a body that is not a whole page's text, the runs
+// of three or more "Label: value" rows with different labels (a label of
+// one or two words starting in upper case, a value of at most
+// factValueWords words that is not a truncated teaser). It returns nil
+// when there are none.
+func factBoxes(P []string, dense bool) []bool {
+	if dense {
+		return nil
+	}
+	var out []bool
+	for i := 0; i < len(P); {
+		j := i
+		labels := map[string]bool{}
+		for j < len(P) {
+			label, ok := factRow(P[j])
+			if !ok || labels[label] {
+				break
+			}
+			labels[label] = true
+			j++
+		}
+		if j-i >= 3 {
+			if out == nil {
+				out = make([]bool, len(P))
+			}
+			for m := i; m < j; m++ {
+				out[m] = true
+			}
+		}
+		i = max(j, i+1)
+	}
+	return out
+}
+
+// factValueWords bounds the value of a fact box's row.
+const factValueWords = 10
+
+// factRow reports whether s is a row of a fact box, with its label
+// folded.
+func factRow(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	colon := strings.IndexByte(s, ':')
+	if colon <= 0 || colon > 40 || colon+1 >= len(s) || s[colon+1] != ' ' {
+		return "", false
+	}
+	label := strings.TrimSpace(s[:colon])
+	r, _ := utf8.DecodeRuneInString(label)
+	if !unicode.IsUpper(r) || strings.Count(label, " ") > 1 {
+		return "", false
+	}
+	value := strings.TrimSpace(s[colon+1:])
+	n := len(strings.Fields(value))
+	if n == 0 || n > factValueWords || strings.HasSuffix(value, "...") || strings.HasSuffix(value, "…") {
+		return "", false
+	}
+	return strings.ToLower(label), true
 }
 
 // bylineWords is the longest line that can be a byline.

@@ -1122,6 +1122,34 @@ func TestSourceInArticleOnWholePage(t *testing.T) {
 	assert.Equal(t, "credit", got[12].Rule, "a photo credit")
 }
 
+func TestFactBox(t *testing.T) {
+	p := prose
+	body := []string{p[0], p[1], p[2], p[3],
+		"Director: Anne Fletcher",
+		"Cast: Katherine Heigl, James Marsden, Malin Akerman",
+		"Rated: PG-13 for language, some innuendo and sexuality",
+		"Running time: 1:50"}
+	got := flagged(t, testDoc("Bridge closed for eight months", body...), nil)
+	for i := 4; i < len(body); i++ {
+		assert.NotContains(t, got, i, "%q", body[i])
+	}
+	// Teasers under section labels are no fact box.
+	for _, c := range []struct {
+		text  string
+		label string
+		ok    bool
+	}{
+		{"Running time: 1:50", "running time", true},
+		{"Soccer: Benitez battling just to cling to his job...", "", false},
+		{"note: lower case", "", false},
+		{"Mr Smith said: the bridge is closed", "", false},
+	} {
+		label, ok := factRow(c.text)
+		assert.Equal(t, c.ok, ok, "%q", c.text)
+		assert.Equal(t, c.label, label, "%q", c.text)
+	}
+}
+
 func TestMenuItems(t *testing.T) {
 	cases := []struct {
 		text string
