@@ -129,6 +129,7 @@ func TestDetectLines(t *testing.T) {
 		{"Télécharger au format EPUB", true, "download in a file format"},
 		{"PDF version", true, "download link"},
 		{"Donate now", true, "call to donate"},
+		{"Source: Reuters AlertNet (www.alertnet.org) (Reporting by Tim Large; Editing by Belinda Goldsmith)", true, "a long source line"},
 		{"The PDF version of the report runs to 300 pages.", false, "a sentence about a PDF"},
 		{"12 photos of the bridge were shown to the council.", false, "a sentence with a count"},
 		{"Fanden Sie diesen Artikel nützlich?", true, "feedback prompt in German"},
