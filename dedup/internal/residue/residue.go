@@ -1462,11 +1462,8 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// "When:", "Radio:"; a laptop's specifications) is its data; on a
 	// whole page's text such rows are as often a menu of sections
 	// ("Soccer: Benitez battling ...", "Rugby: ...").
-	facts := factBoxes(P, dense)
-	if facts != nil {
-		for i, f := range facts {
-			intro[i] = intro[i] || f
-		}
+	if !dense {
+		markFactBoxes(P, intro)
 	}
 	// The few lines right before it are its byline and dateline.
 	byShape := func(i int) bool { return !intro[i] && (dense || i < first-creditBefore || i > last) }
@@ -1700,45 +1697,37 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	}
 }
 
-// factBoxes marks, on a body that is not a whole page's text, the runs
-// of three or more "Label: value" rows with different labels (a label of
-// one or two words starting in upper case, a value of at most
-// factValueWords words that is not a truncated teaser). It returns nil
-// when there are none.
-func factBoxes(P []string, dense bool) []bool {
-	if dense {
-		return nil
-	}
-	var out []bool
-	for i := 0; i < len(P); {
-		j := i
-		labels := map[string]bool{}
-		for j < len(P) {
-			label, ok := factRow(P[j])
-			if !ok || labels[label] {
-				break
-			}
-			labels[label] = true
-			j++
+// markFactBoxes marks in mark the runs of three or more "Label: value"
+// rows of P with different labels (see factRow).
+func markFactBoxes(P []string, mark []bool) {
+	var labels []string // the labels of the run ending at i
+	for i := 0; i <= len(P); i++ {
+		label, ok := "", false
+		if i < len(P) {
+			label, ok = factRow(P[i])
 		}
-		if j-i >= 3 {
-			if out == nil {
-				out = make([]bool, len(P))
-			}
-			for m := i; m < j; m++ {
-				out[m] = true
+		if ok && !slices.Contains(labels, label) {
+			labels = append(labels, label)
+			continue
+		}
+		if len(labels) >= 3 {
+			for m := i - len(labels); m < i; m++ {
+				mark[m] = true
 			}
 		}
-		i = max(j, i+1)
+		labels = labels[:0]
+		if ok {
+			labels = append(labels, label) // a label again opens a run
+		}
 	}
-	return out
 }
 
 // factValueWords bounds the value of a fact box's row.
 const factValueWords = 10
 
 // factRow reports whether s is a row of a fact box, with its label
-// folded.
+// folded: a label of one or two words starting in upper case, a value
+// of at most factValueWords words that is not a truncated teaser.
 func factRow(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	colon := strings.IndexByte(s, ':')
@@ -1751,8 +1740,11 @@ func factRow(s string) (string, bool) {
 		return "", false
 	}
 	value := strings.TrimSpace(s[colon+1:])
-	n := len(strings.Fields(value))
-	if n == 0 || n > factValueWords || strings.HasSuffix(value, "...") || strings.HasSuffix(value, "…") {
+	words := 0
+	for range strings.FieldsSeq(value) {
+		words++
+	}
+	if words == 0 || words > factValueWords || strings.HasSuffix(value, "...") || strings.HasSuffix(value, "…") {
 		return "", false
 	}
 	return strings.ToLower(label), true
