@@ -748,6 +748,17 @@ func TestIntroducedListOfLinks(t *testing.T) {
 	assert.Contains(t, got, len(body)-1, "the copyright line")
 }
 
+// pageMenu and pageFooter open and close the whole pages of the tests
+// below: a site's menu (seven lines) and its most-read box and footer.
+var (
+	pageMenu   = []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News"}
+	pageFooter = []string{"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
+		"Terms of use", "Privacy policy", "Site map"}
+)
+
+// wholePage returns a whole page's lines: the menu, lines, the footer.
+func wholePage(lines ...string) []string { return slices.Concat(pageMenu, lines, pageFooter) }
+
 // TestDatelineOnWholePage checks that on a whole page's text a short
 // dated line right above the article, with no copy of the headline
 // above it, is the article's dateline, not a link of the menu before it.
@@ -755,11 +766,7 @@ func TestDatelineOnWholePage(t *testing.T) {
 	p := prose
 	for _, dateline := range []string{"Monday, 07 Jan 2008 22:36", "BS Reporter / New Delhi January 9, 2008", "7. oktober 2020",
 		"Posted: Monday, January 7, 2008 10:30 PM"} { // the last by a pattern, kept as the article's credit
-		doc := testDoc("Bridge closed for eight months after cracks found",
-			"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News", dateline,
-			p[0], p[1], p[2], p[3],
-			"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
-			"Terms of use", "Privacy policy", "Site map")
+		doc := testDoc("Bridge closed for eight months after cracks found", wholePage(dateline, p[0], p[1], p[2], p[3])...)
 		got := flagged(t, doc, nil)
 		if h, ok := got[7]; ok {
 			assert.Equal(t, "article-credit", h.Rule, "the dateline %q", dateline)
@@ -994,15 +1001,12 @@ func TestIntroductionToResidue(t *testing.T) {
 func TestSplitTitleOnWholePage(t *testing.T) {
 	p := prose
 	title := "Bridge closed for eight months Engineers found cracks in two piers"
-	menu := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News"}
-	body := append(slices.Clone(menu),
+	body := wholePage(
 		"Bridge closed for eight months",       // 7
 		"Engineers found cracks in two piers",  // 8
 		"By Jane Smith, Staff Writer",          // 9
 		"Published: Tuesday, January 08, 2008", // 10
-		p[0], p[1], p[2], p[3],
-		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
-		"Terms of use", "Privacy policy", "Site map")
+		p[0], p[1], p[2], p[3])
 	got := flagged(t, testDoc(title, body...), nil)
 	for i := 7; i <= 10; i++ {
 		if h, ok := got[i]; ok {
@@ -1028,12 +1032,11 @@ func TestSplitTitleOnWholePage(t *testing.T) {
 func TestNumericDatelineOnWholePage(t *testing.T) {
 	p := prose
 	title := "Bridge closed for eight months"
-	body := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News",
+	body := append(wholePage(
 		title,                   // 7
 		"2007-12-30 14:49:00.0", // 8: the article's time stamp
-		p[0], p[1], p[2], p[3],
-		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
-		"Terms of use", "Privacy policy", "Site map", "2008-01-02 09:10"}
+		p[0], p[1], p[2], p[3]),
+		"2008-01-02 09:10") // 19: a time stamp in the footer
 	got := flagged(t, testDoc(title, body...), nil)
 	if h, ok := got[8]; ok {
 		assert.Equal(t, "article-credit", h.Rule, "the dateline: %s", h.Message)
@@ -1073,14 +1076,12 @@ func TestByline(t *testing.T) {
 func TestBylineUnderCaption(t *testing.T) {
 	p := prose
 	title := "Bridge closed for eight months"
-	body := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News",
+	body := wholePage(
 		"Photo gallery", "Video", "Traffic cameras", "Newsletter",
 		"Engineers inspect the cracked pier of the old bridge on Monday. (AP Photo/Jane Smith)", // 11
 		"By JANE SMITH", // 12
 		"Associated Press Writer",
-		p[0], p[1], p[2], p[3],
-		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
-		"Terms of use", "Privacy policy", "Site map"}
+		p[0], p[1], p[2], p[3])
 	got := flagged(t, testDoc(title, body...), nil)
 	assert.Contains(t, got, 11, "the caption's credit")
 	assert.NotContains(t, got, 12, "the byline under it")
@@ -1106,15 +1107,13 @@ func TestBylineUnderCaption(t *testing.T) {
 func TestSourceInArticleOnWholePage(t *testing.T) {
 	p := prose
 	title := "Bridge closed for eight months"
-	body := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Local News",
+	body := wholePage(
 		title,
 		p[0], p[1],
 		"Source: Environment Canada", // 10: the source of the figures above
 		p[2],
 		"Photo: Tim Clayton", // 12: a photo's credit
-		p[3],
-		"Most read", "Flights delayed by storms in the Northeast", "Seal takes short refuge in divers shark cage",
-		"Terms of use", "Privacy policy", "Site map"}
+		p[3])
 	got := flagged(t, testDoc(title, body...), nil)
 	if h, ok := got[10]; ok {
 		assert.Equal(t, "article-credit", h.Rule, "the article's source: %s", h.Message)
