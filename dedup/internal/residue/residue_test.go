@@ -82,6 +82,7 @@ func TestDetectLines(t *testing.T) {
 		{"ShareTweet", true, "toolbar buttons glued"},
 		{"Teilen Facebook Twitter Whatsapp E-Mail", true, "share bar"},
 		{"Print Recipe Pin Recipe", true, "recipe toolbar"},
+		{"Facebook | Twitter | LinkedIn | Reddit | Email", true, "share bar of site names"},
 		{"Save the date", false, "a toolbar word that is not a button"},
 		{"Filed Under: Baby, Baby Nurseries, Popular Posts", true, "a blog's categories"},
 		{"Veröffentlicht in: Aktuell, Rezension, Sachbuch", true, "categories in German"},
