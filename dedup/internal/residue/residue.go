@@ -126,7 +126,7 @@ var shapeRules = []struct{ prefix, rule string }{
 	{"dangling introduction", "tail"}, {"trailing line", "tail"}, {"related-link list", "links"},
 	{"between residue", "block"}, {"next to residue", "block"}, {"reader comments", "comments"},
 	{"past the article", "past"}, {"short line past", "tail"}, {"introduction to residue", "block"},
-	{"menu run together", "nav"},
+	{"menu run together", "nav"}, {"author's note", "bio"},
 }
 
 // ruleOf names the rule of a reason: a pattern's category, or the shape
@@ -1659,6 +1659,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 	}
 
+	markBios(P, L, first, last)
 	if dense {
 		d.markPast(doc, L, first, last)
 	}

@@ -1,0 +1,114 @@
+package residue
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// An author's note ("Heiko Sauer is a Professor of Public Law at the
+// University of Bonn.", "Moritz Gathmann leitet das Ressort Berliner
+// Republik bei Cicero.") is the page's, not the article's: a paragraph
+// that opens with the name of the article's author. Two pieces of
+// evidence name the author, neither of them a language's words: the
+// page's byline ("VON MORITZ GATHMANN am 21. April 2020", "By Evan
+// Halper"), anywhere on it, or a line that is the name alone right above
+// the note and outside the article proper (an author box: "Markus
+// Reuter" over his note). Inside the article, a name over a paragraph
+// that opens with it is a profile's subheading, and stays.
+
+// bioNameWords bounds an author's name, in words.
+const bioNameWords = 4
+
+// bioLines is how far above its note an author box's name line stands.
+const bioLines = 6
+
+// bioMinWords and bioWords bound an author's note, in words.
+const bioMinWords, bioWords = 8, 100
+
+// markBios marks the author's notes of the body (see above), where
+// first..last is the article proper.
+func markBios(P []string, L []line, first, last int) {
+	var bylines [][]string
+	for i := range L {
+		if !L[i].skip && byline(P[i], L[i].words) {
+			if name := leadingName(strings.Fields(P[i])[1:]); len(name) >= 2 {
+				bylines = append(bylines, name)
+			}
+		}
+	}
+	for i := range L {
+		l := &L[i]
+		// (A note with an address, "John Harris can be reached at
+		// jharris@tribweb.com", is a contact line, which the rules of
+		// credits judge.)
+		if l.skip || l.strong > 0 || l.email || l.words < bioMinWords || l.words > bioWords {
+			continue
+		}
+		words := strings.Fields(P[i])
+		if len(bylines) > 0 && slices.ContainsFunc(bylines, func(name []string) bool { return opensWith(words, name, true) }) {
+			l.add(0.6, true, "author's note (opens with the byline's name)")
+			continue
+		}
+		if i >= first && i <= last {
+			continue
+		}
+		for j := i - 1; j >= 0 && j >= i-bioLines; j-- {
+			if L[j].skip || L[j].words < 2 || L[j].words > bioNameWords || L[j].digits > 0 {
+				continue
+			}
+			name := strings.Fields(P[j])
+			if len(leadingName(name)) == len(name) && opensWith(words, name, false) {
+				l.add(0.6, true, "author's note (opens with the name above it)")
+				break
+			}
+		}
+	}
+}
+
+// leadingName returns the name that words open with: up to bioNameWords
+// capitalised words, without the punctuation after the last ("Evan
+// Halper,").
+func leadingName(words []string) []string {
+	n := 0
+	for n < len(words) && n < bioNameWords {
+		w := strings.TrimRight(words[n], ",;|")
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || strings.ContainsFunc(w, unicode.IsDigit) {
+			break
+		}
+		n++
+		if len(w) < len(words[n-1]) {
+			break // the name ends at its punctuation
+		}
+	}
+	return words[:n]
+}
+
+// opensWith reports whether words, a paragraph of more words than name,
+// opens with name, and goes on with a sentence about the person rather
+// than a label's colon ("Moritz Gathmann: Herr Professor, ..." is the
+// interviewer's question). With fold the case of the words does not
+// count (a byline is often in capitals); without, it must be the
+// name's: a name keeps its capitals in a sentence, where a heading's
+// words in title case ("List Comprehensions") do not.
+func opensWith(words, name []string, fold bool) bool {
+	if len(name) < 2 || len(words) <= len(name)+2 {
+		return false
+	}
+	for k, w := range name {
+		got := words[k]
+		if k == len(name)-1 {
+			if strings.HasSuffix(got, ":") {
+				return false
+			}
+			got = strings.TrimRight(got, ",")
+		}
+		w = strings.TrimRight(w, ",;|")
+		if fold && !strings.EqualFold(got, w) || !fold && got != w {
+			return false
+		}
+	}
+	return !strings.HasPrefix(words[len(name)], ":")
+}
