@@ -30,14 +30,18 @@ const bioMinWords, bioWords = 8, 100
 // markBios marks the author's notes of the body (see above), where
 // first..last is the article proper.
 func markBios(P []string, L []line, first, last int) {
-	var bylines [][]string
+	var bylines []string // the bylines' names, their words joined by a space
 	for i := range L {
 		if !L[i].skip && byline(P[i], L[i].words) {
 			if name := leadingName(strings.Fields(P[i])[1:]); len(name) >= 2 {
-				bylines = append(bylines, name)
+				bylines = append(bylines, strings.Join(name, " "))
 			}
 		}
 	}
+	// names[j] is line j as a name (its words joined by a space), "" when
+	// it is none; computed when a note below it asks.
+	var names []string
+	var named []bool
 	for i := range L {
 		l := &L[i]
 		// (A note with an address, "John Harris can be reached at
@@ -46,8 +50,11 @@ func markBios(P []string, L []line, first, last int) {
 		if l.skip || l.strong > 0 || l.email || l.words < bioMinWords || l.words > bioWords {
 			continue
 		}
-		words := strings.Fields(P[i])
-		if len(bylines) > 0 && slices.ContainsFunc(bylines, func(name []string) bool { return opensWith(words, name, true) }) {
+		p := strings.TrimLeft(P[i], " \t")
+		if r, _ := utf8.DecodeRuneInString(p); !unicode.IsUpper(r) {
+			continue
+		}
+		if slices.ContainsFunc(bylines, func(name string) bool { return opensWith(p, name, true) }) {
 			l.add(0.6, true, "author's note (opens with the byline's name)")
 			continue
 		}
@@ -58,8 +65,16 @@ func markBios(P []string, L []line, first, last int) {
 			if L[j].skip || L[j].words < 2 || L[j].words > bioNameWords || L[j].digits > 0 {
 				continue
 			}
-			name := strings.Fields(P[j])
-			if len(leadingName(name)) == len(name) && opensWith(words, name, false) {
+			if names == nil {
+				names, named = make([]string, len(L)), make([]bool, len(L))
+			}
+			if !named[j] {
+				named[j] = true
+				if w := strings.Fields(P[j]); len(leadingName(w)) == len(w) {
+					names[j] = strings.Join(w, " ")
+				}
+			}
+			if names[j] != "" && opensWith(p, names[j], false) {
 				l.add(0.6, true, "author's note (opens with the name above it)")
 				break
 			}
@@ -78,6 +93,7 @@ func leadingName(words []string) []string {
 		if !unicode.IsUpper(r) || strings.ContainsFunc(w, unicode.IsDigit) {
 			break
 		}
+		words[n] = w
 		n++
 		if len(w) < len(words[n-1]) {
 			break // the name ends at its punctuation
@@ -86,29 +102,27 @@ func leadingName(words []string) []string {
 	return words[:n]
 }
 
-// opensWith reports whether words, a paragraph of more words than name,
-// opens with name, and goes on with a sentence about the person rather
-// than a label's colon ("Moritz Gathmann: Herr Professor, ..." is the
-// interviewer's question). With fold the case of the words does not
-// count (a byline is often in capitals); without, it must be the
-// name's: a name keeps its capitals in a sentence, where a heading's
-// words in title case ("List Comprehensions") do not.
-func opensWith(words, name []string, fold bool) bool {
-	if len(name) < 2 || len(words) <= len(name)+2 {
+// opensWith reports whether p, a paragraph, opens with name (words
+// joined by a space), and goes on with a sentence about the person
+// rather than a label's colon ("Moritz Gathmann: Herr Professor, ..." is
+// the interviewer's question). With fold the case of the words does not
+// count (a byline is often in capitals); without, it must be the name's:
+// a name keeps its capitals in a sentence, where a heading's words in
+// title case ("List Comprehensions") do not.
+func opensWith(p, name string, fold bool) bool {
+	if len(p) <= len(name)+1 {
 		return false
 	}
-	for k, w := range name {
-		got := words[k]
-		if k == len(name)-1 {
-			if strings.HasSuffix(got, ":") {
-				return false
-			}
-			got = strings.TrimRight(got, ",")
-		}
-		w = strings.TrimRight(w, ",;|")
-		if fold && !strings.EqualFold(got, w) || !fold && got != w {
-			return false
-		}
+	head := p[:len(name)]
+	if fold && !strings.EqualFold(head, name) || !fold && head != name {
+		return false
 	}
-	return !strings.HasPrefix(words[len(name)], ":")
+	rest := p[len(name):]
+	rest = strings.TrimPrefix(rest, ",")
+	if rest == "" || rest[0] != ' ' {
+		return false // the name goes on ("Markus Reuters")
+	}
+	rest = strings.TrimLeft(rest, " ")
+	// At least two more words, and no label's colon after the name.
+	return !strings.HasPrefix(rest, ":") && strings.Count(strings.TrimSpace(rest), " ") >= 1
 }
