@@ -486,7 +486,8 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 				before += max(coreValue(L, j), 0)
 				continue
 			}
-			if r := ruleOf(L[j].reason); r == "copyright" || r == "syndication" || r == "storycredit" {
+			r := ruleOf(L[j].reason)
+			if r == "copyright" || r == "syndication" || r == "storycredit" {
 				after := 0
 				for k := j + 1; k < len(L) && !reported(k); k++ {
 					after += max(coreValue(L, k), 0)
@@ -496,6 +497,9 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 					break
 				}
 				continue // a caption's credit: the text goes on
+			}
+			if r == "credit" {
+				continue // a photo's credit ("© Getty Images"): so does it
 			}
 			break
 		}
