@@ -126,7 +126,7 @@ var shapeRules = []struct{ prefix, rule string }{
 	{"dangling introduction", "tail"}, {"trailing line", "tail"}, {"related-link list", "links"},
 	{"between residue", "block"}, {"next to residue", "block"}, {"reader comments", "comments"},
 	{"past the article", "past"}, {"short line past", "tail"}, {"introduction to residue", "block"},
-	{"menu run together", "nav"}, {"author's note", "bio"},
+	{"menu run together", "nav"}, {"author's note", "bio"}, {"list of the comment rules", "comment"},
 }
 
 // ruleOf names the rule of a reason: a pattern's category, or the shape
@@ -1686,6 +1686,20 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		past := i > lastContent || dense && (i < first || i > last)
 		if past && l.endColon && !l.skip && !flagged(i) && l.words <= shortWords && l.letters > 0 && flagged(i+1) {
 			l.add(0.5, false, "introduction to residue")
+		}
+	}
+	// The items of a list that the comment section's rules introduce
+	// ("Do not post:", then "* Personal attacks, insults or threats.",
+	// "* Comments unrelated to the story.") are those rules too.
+	for i := 0; i < n; i++ {
+		if !L[i].endColon || L[i].strong < d.threshold || ruleOf(L[i].sReason) != "comment" {
+			continue
+		}
+		for j := i + 1; j < n && listItem(&L[j], false) && !L[j].skip; j++ {
+			if !flagged(j) {
+				L[j].add(0.6, true, "list of the comment rules above")
+				was[j] = true
+			}
 		}
 	}
 	for i := 0; i < n; i++ {
