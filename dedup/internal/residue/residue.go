@@ -1351,7 +1351,10 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		}
 		// Article text reads as prose: it ends a sentence, and is not
 		// headlines run together ("RelatedJames Foley Beheading: ...").
-		prose := l.endSentence && l.glue < 2
+		// A paragraph of many sentences is prose however it ends: an
+		// extractor's whole article run into one paragraph with the
+		// page's comment policy after it ("... Do not post:").
+		prose := (l.endSentence || l.words >= runOnWords && sentences(P[i]) >= runOnSentences) && l.glue < 2
 		if !prose || !anchored(title, P[i]) {
 			l.add(l.spanW, true, label(l.spanCat))
 		}
@@ -1690,12 +1693,14 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	}
 	// The items of a list that the comment section's rules introduce
 	// ("Do not post:", then "* Personal attacks, insults or threats.",
-	// "* Comments unrelated to the story.") are those rules too.
+	// "* Comments unrelated to the story.") are those rules too: items
+	// marked as a list's, for a form's field ("Comment:") is no
+	// introduction of the caption below it.
 	for i := 0; i < n; i++ {
 		if !L[i].endColon || L[i].strong < d.threshold || ruleOf(L[i].sReason) != "comment" {
 			continue
 		}
-		for j := i + 1; j < n && listItem(&L[j], false) && !L[j].skip; j++ {
+		for j := i + 1; j < n && listItem(&L[j], false) && !L[j].skip && bulleted(P[j]); j++ {
 			if !flagged(j) {
 				L[j].add(0.6, true, "list of the comment rules above")
 				was[j] = true
@@ -1839,6 +1844,33 @@ func markWrapped(L []line) {
 // spanWords is the length from which a paragraph is residue by a
 // pattern's match on a span of it only when it is not article text.
 const spanWords = 25
+
+// bulleted reports whether s opens with a list's bullet ("*", "•", "-",
+// "–", "·") or number ("1.", "2)").
+func bulleted(s string) bool {
+	s = strings.TrimLeft(s, " \t")
+	if s == "" {
+		return false
+	}
+	if strings.ContainsRune("*•-–·", []rune(s)[0]) {
+		return true
+	}
+	k := 0
+	for k < len(s) && k < 3 && s[k] >= '0' && s[k] <= '9' {
+		k++
+	}
+	return k > 0 && k < len(s) && (s[k] == '.' || s[k] == ')')
+}
+
+// runOnWords and runOnSentences are the length, in words and in
+// sentences, from which a paragraph that ends no sentence is prose yet.
+const runOnWords, runOnSentences = 4 * spanWords, 5
+
+// sentences counts the sentence ends inside s: a full stop, question or
+// exclamation mark followed by a space.
+func sentences(s string) int {
+	return strings.Count(s, ". ") + strings.Count(s, "? ") + strings.Count(s, "! ")
+}
 
 // anchorShare is the share of the headline's terms a long paragraph holds
 // when it is article text: its story is the headline's.
