@@ -51,22 +51,3 @@ func TestAuthorsNote(t *testing.T) {
 		}
 	}
 }
-
-// TestCommentRulesList checks that the items of a list that the comment
-// section's rules introduce are those rules, and that a list the
-// article introduces stays.
-func TestCommentRulesList(t *testing.T) {
-	p := prose
-	body := []string{p[0], p[1], p[2], p[3], "Do not post:", "* Personal attacks, insults or threats.",
-		"* Obscene, explicit, or racist language.", "* Comments unrelated to the story."}
-	got := flagged(t, testDoc("Bridge to close for repairs", body...), nil)
-	for i := 4; i < len(body); i++ {
-		assert.Contains(t, got, i, "%q", body[i])
-	}
-	body = []string{p[0], p[1], "The council listed the works:", "* New piers on the northern side.",
-		"* A wider footpath for cyclists.", p[2], p[3]}
-	got = flagged(t, testDoc("Bridge to close for repairs", body...), nil)
-	for i := 2; i <= 4; i++ {
-		assert.NotContains(t, got, i, "%q", body[i])
-	}
-}

@@ -1260,3 +1260,36 @@ func TestOneWordMenusOnWholePage(t *testing.T) {
 		assert.NotContains(t, got, i, "the article's %q", body[i])
 	}
 }
+
+// TestCommentRulesList checks that the items of a list that the comment
+// section's rules introduce are those rules, and that a list the
+// article introduces stays.
+func TestCommentRulesList(t *testing.T) {
+	p := prose
+	body := []string{p[0], p[1], p[2], p[3], "Do not post:", "* Personal attacks, insults or threats.",
+		"* Obscene, explicit, or racist language.", "* Comments unrelated to the story."}
+	got := flagged(t, testDoc("Bridge to close for repairs", body...), nil)
+	for i := 4; i < len(body); i++ {
+		assert.Contains(t, got, i, "%q", body[i])
+	}
+	body = []string{p[0], p[1], "The council listed the works:", "* New piers on the northern side.",
+		"* A wider footpath for cyclists.", p[2], p[3]}
+	got = flagged(t, testDoc("Bridge to close for repairs", body...), nil)
+	for i := 2; i <= 4; i++ {
+		assert.NotContains(t, got, i, "%q", body[i])
+	}
+}
+
+// TestRunOnArticle checks that an extractor's whole article run into
+// one paragraph with the page's comment policy after it, ending no
+// sentence, is not residue for the policy's words in its last bytes,
+// and that the policy alone still is.
+func TestRunOnArticle(t *testing.T) {
+	policy := "All readers comments are posted immediately, but will be monitored for inappropriate content. " +
+		"IP addresses of persons who post are not treated as confidential records. Do not post:"
+	article := strings.Repeat(strings.Join(prose, " ")+" ", 2) + policy
+	got := flagged(t, testDoc("Bridge to close for repairs after cracks found in piers", article), nil)
+	assert.NotContains(t, got, 0, "the run-on article")
+	got = flagged(t, testDoc("Bridge to close for repairs after cracks found in piers", prose[0], prose[1], policy), nil)
+	assert.Contains(t, got, 2, "the policy alone")
+}
