@@ -1353,8 +1353,10 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		// headlines run together ("RelatedJames Foley Beheading: ...").
 		// A paragraph of many sentences is prose however it ends: an
 		// extractor's whole article run into one paragraph with the
-		// page's comment policy after it ("... Do not post:").
-		prose := (l.endSentence || l.words >= runOnWords && sentences(P[i]) >= runOnSentences) && l.glue < 2
+		// page's comment policy after it ("... Do not post:"); but not
+		// one the page's markup ends ("... <span class=meta>Photo/...</span>").
+		runOn := l.words >= runOnWords && sentences(P[i]) >= runOnSentences && l.spanCat != "html" && l.spanCat != "code"
+		prose := (l.endSentence || runOn) && l.glue < 2
 		if !prose || !anchored(title, P[i]) {
 			l.add(l.spanW, true, label(l.spanCat))
 		}

@@ -1292,4 +1292,8 @@ func TestRunOnArticle(t *testing.T) {
 	assert.NotContains(t, got, 0, "the run-on article")
 	got = flagged(t, testDoc("Bridge to close for repairs after cracks found in piers", prose[0], prose[1], policy), nil)
 	assert.Contains(t, got, 2, "the policy alone")
+	// Markup that ends a paragraph of the article's words is markup.
+	markup := strings.Repeat(strings.Join(prose, " ")+" ", 2) + "<span class=meta>Photo/City Council</span>"
+	got = flagged(t, testDoc("Bridge to close for repairs after cracks found in piers", markup), nil)
+	assert.Contains(t, got, 0, "the markup")
 }
