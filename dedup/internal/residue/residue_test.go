@@ -127,6 +127,8 @@ func TestDetectLines(t *testing.T) {
 		{"Every day, DW's editors send out a selection of the day's hard news and quality feature journalism. Sign up for the newsletter here.", true, "newsletter sign-up line"},
 		{"Bleiben Sie in Kontakt mit apolut – Abonnieren Sie jetzt den apolut-Newsletter!", true, "newsletter sign-up in German"},
 		{"Receive new posts directly delivered to your inbox", true, "a newsletter's promise"},
+		{"Mit meinem kostenlosen Newsletter verpasst du keine Artikel mehr.", true, "the site's own newsletter"},
+		{"The company's newsletter reached two million readers last year, its chief executive said.", false, "a sentence about a company's newsletter"},
 		{"An essential round-up of science news, opinion and analysis, delivered to your inbox every weekday.", true, "a newsletter's promise"},
 		{"Einmal pro Woche schicken wir dir unseren Newsletter mit neuen Artikeln und Angeboten bequem ins Postfach!", true, "a newsletter's promise in German"},
 		{"Tous nos derniers podcasts dans votre boîte mail.", true, "a newsletter's promise in French"},
