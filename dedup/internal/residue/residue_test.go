@@ -143,6 +143,7 @@ func TestDetectLines(t *testing.T) {
 		{"Trackback URL", true, "a trackback"},
 		{"There are currently no comments for this entry.", true, "an empty comment section"},
 		{"Your name: *", true, "a comment form's field"},
+		{"Add Comment", true, "a comment marker"},
 		{"Your site's URL: (If you have one.)", true, "a comment form's field"},
 		{"Quote | Report this post", true, "a comment's buttons"},
 		{"Email to a friend Printer friendly", true, "an older toolbar"},
