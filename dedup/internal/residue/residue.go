@@ -126,7 +126,7 @@ var shapeRules = []struct{ prefix, rule string }{
 	{"dangling introduction", "tail"}, {"trailing line", "tail"}, {"related-link list", "links"},
 	{"between residue", "block"}, {"next to residue", "block"}, {"reader comments", "comments"},
 	{"past the article", "past"}, {"short line past", "tail"}, {"introduction to residue", "block"},
-	{"menu run together", "nav"}, {"author's note", "bio"}, {"list of the comment rules", "comment"},
+	{"menu run together", "nav"}, {"author's note", "bio"}, {"list of the comment rules", "comment"}, {"form fields", "form"},
 }
 
 // ruleOf names the rule of a reason: a pattern's category, or the shape
@@ -1693,6 +1693,25 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			l.add(0.5, false, "introduction to residue")
 		}
 	}
+	// A form: three or more lines in a row that are each a label without
+	// its value ("*Member ID:", "*Choose a password:", "*Year of Birth:",
+	// "Home Phone:"). A fact box's labels have their values, and a list's
+	// introduction is one line.
+	for i := 0; i < n; {
+		j := i
+		for j < n && formLabel(&L[j], P[j]) {
+			j++
+		}
+		if j-i >= formLabels {
+			for m := i; m < j; m++ {
+				if !flagged(m) {
+					L[m].add(0.6, true, fmt.Sprintf("form fields (%d labels without values)", j-i))
+					was[m] = true
+				}
+			}
+		}
+		i = max(j, i+1)
+	}
 	// The items of a list that the comment section's rules introduce
 	// ("Do not post:", then "* Personal attacks, insults or threats.",
 	// "* Comments unrelated to the story.") are those rules too: items
@@ -1846,6 +1865,20 @@ func markWrapped(L []line) {
 // spanWords is the length from which a paragraph is residue by a
 // pattern's match on a span of it only when it is not article text.
 const spanWords = 25
+
+// formLabels is the fewest labels in a row that make a form.
+const formLabels = 3
+
+// formLabel reports whether a line is a form's label without its value:
+// one to four words, an optional asterisk before them, a colon after.
+func formLabel(l *line, s string) bool {
+	if l.skip || !l.endColon || l.words < 1 || l.words > 4 || l.digits > 0 {
+		return false
+	}
+	s = strings.TrimSpace(s)
+	s = strings.TrimLeft(s, "* ")
+	return strings.HasSuffix(s, ":") && !strings.Contains(s[:len(s)-1], ":")
+}
 
 // bulleted reports whether s opens with a list's bullet ("*", "•", "-",
 // "–", "·") or number ("1.", "2)").

@@ -144,6 +144,9 @@ func TestDetectLines(t *testing.T) {
 		{"There are currently no comments for this entry.", true, "an empty comment section"},
 		{"Your name: *", true, "a comment form's field"},
 		{"Add Comment", true, "a comment marker"},
+		{"Note: Fields marked with an asterisk (*) are required!", true, "a form's notice"},
+		{"We will not post reader comments containing racial, religious or personal attacks.", true, "a comment rule"},
+		{"Log In - If you have already signed up with winonadailynews.com, please sign in now!", true, "a log-in prompt"},
 		{"Your site's URL: (If you have one.)", true, "a comment form's field"},
 		{"Quote | Report this post", true, "a comment's buttons"},
 		{"Email to a friend Printer friendly", true, "an older toolbar"},
@@ -1317,4 +1320,25 @@ func TestRunOnArticle(t *testing.T) {
 	markup := strings.Repeat(strings.Join(prose, " ")+" ", 2) + "<span class=meta>Photo/City Council</span>"
 	got = flagged(t, testDoc("Bridge to close for repairs after cracks found in piers", markup), nil)
 	assert.Contains(t, got, 0, "the markup")
+}
+
+// TestFormFields checks that three or more labels without values in a
+// row are a form, and that a fact box's labels with their values and a
+// list's introduction are not.
+func TestFormFields(t *testing.T) {
+	p := prose
+	body := []string{p[0], p[1], p[2], p[3], "*Create a Member ID:", "*Choose a password:", "*Year of Birth:", "Home Phone:"}
+	got := flagged(t, testDoc("Bridge to close for repairs", body...), nil)
+	for i := 4; i < len(body); i++ {
+		assert.Contains(t, got, i, "%q", body[i])
+	}
+	assert.Equal(t, "form", got[4].Rule, "%q (the last may be a trailing line's)", body[4])
+	body = []string{p[0], p[1], "Director: Anne Fletcher", "Cast: Sandra Bullock", "Running time: 1:50", p[2], "The works:",
+		"New piers on the northern side", p[3]}
+	got = flagged(t, testDoc("Bridge to close for repairs", body...), nil)
+	for _, i := range []int{2, 3, 4, 6} {
+		if h, ok := got[i]; ok {
+			assert.NotEqual(t, "form", h.Rule, "%q", body[i])
+		}
+	}
 }
