@@ -1693,6 +1693,14 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			l.add(0.5, false, "introduction to residue")
 		}
 	}
+	// claim makes line m, unless it is flagged already, residue of a
+	// block found below, for the rules after it to see.
+	claim := func(m int, reason string) {
+		if !flagged(m) {
+			L[m].add(0.6, true, reason)
+			was[m] = true
+		}
+	}
 	// A form: three or more lines in a row that are each a label without
 	// its value ("*Member ID:", "*Choose a password:", "*Year of Birth:",
 	// "Home Phone:"). A fact box's labels have their values, and a list's
@@ -1703,11 +1711,9 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			j++
 		}
 		if j-i >= formLabels {
+			reason := fmt.Sprintf("form fields (%d labels without values)", j-i)
 			for m := i; m < j; m++ {
-				if !flagged(m) {
-					L[m].add(0.6, true, fmt.Sprintf("form fields (%d labels without values)", j-i))
-					was[m] = true
-				}
+				claim(m, reason)
 			}
 		}
 		i = max(j, i+1)
@@ -1722,10 +1728,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			continue
 		}
 		for j := i + 1; j < n && listItem(&L[j], false) && !L[j].skip && bulleted(P[j]); j++ {
-			if !flagged(j) {
-				L[j].add(0.6, true, "list of the comment rules above")
-				was[j] = true
-			}
+			claim(j, "list of the comment rules above")
 		}
 	}
 	for i := 0; i < n; i++ {
@@ -1887,7 +1890,7 @@ func bulleted(s string) bool {
 	if s == "" {
 		return false
 	}
-	if strings.ContainsRune("*•-–·", []rune(s)[0]) {
+	if r, _ := utf8.DecodeRuneInString(s); strings.ContainsRune("*•-–·", r) {
 		return true
 	}
 	k := 0
