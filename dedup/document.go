@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/wrap"
 )
 
 // Document is one article: an id, a headline and the paragraphs of its body.
@@ -87,11 +88,19 @@ func NewDocument(id, title, body string) *Document {
 	return doc
 }
 
-// model returns what the detectors read of d.
+// model returns what the detectors read of d: its paragraphs, or, when
+// the body was wrapped at a fixed width (a text browser's dump), the
+// paragraphs its lines make (see package wrap).
 func (d *Document) model() *model.Doc {
 	m := &model.Doc{ID: d.ID, Title: d.Title, Paras: make([]string, len(d.Paragraphs))}
 	for i, p := range d.Paragraphs {
 		m.Paras[i] = p.Text
+	}
+	if w := wrap.Width(m.Paras); w > 0 {
+		var first []int
+		if m.Paras, first = wrap.Unwrap(m.Paras, w, d.Title); first != nil {
+			m.First = append(first, len(d.Paragraphs))
+		}
 	}
 	return m
 }

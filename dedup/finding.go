@@ -65,6 +65,21 @@ func appendFindings(dst []Finding, doc *Document, hits []model.Hit) []Finding {
 	return dst
 }
 
+// appendHit appends to dst the findings of hit h on md, which is
+// doc.model(): one, or on a wrapped body (see model.Doc.First) one for
+// each line of the paragraph h is on, since a line is what a Document
+// calls a paragraph and what Clean removes.
+func appendHit(dst []Finding, doc *Document, md *model.Doc, h model.Hit) []Finding {
+	if h.Para < 0 || md.First == nil {
+		return append(dst, finding(doc, h))
+	}
+	from, to := md.Lines(h.Para)
+	for h.Para = from; h.Para < to; h.Para++ {
+		dst = append(dst, finding(doc, h))
+	}
+	return dst
+}
+
 // finding returns the finding of hit h on doc, with its source line: the
 // paragraph's, the title's for a finding on the title, the first
 // paragraph's (else the record's) for one on the whole article.

@@ -76,7 +76,7 @@ func (s *scanner) scan(doc *Document, md *model.Doc, ord int) []Finding {
 	fs := make([]Finding, 0, len(hits))
 	for _, h := range hits {
 		if s.opts.reports(Kind(h.Kind)) {
-			fs = append(fs, finding(doc, h))
+			fs = appendHit(fs, doc, md, h)
 		}
 	}
 	slices.SortStableFunc(fs, func(x, y Finding) int { return cmp.Compare(x.Paragraph, y.Paragraph) })
@@ -131,7 +131,7 @@ type bodyEntry struct {
 // on a repeated headline are dropped here.
 func (b *bodyEntry) appendRepeats(hits []model.Hit, md *model.Doc) []model.Hit {
 	b.repeatsOnce.Do(func() {
-		b.repeats = repeat.Paragraphs(&model.Doc{Paras: md.Paras})
+		b.repeats = repeat.Paragraphs(&model.Doc{Paras: md.Paras, First: md.First})
 	})
 	n := len(hits)
 	for _, h := range b.repeats {

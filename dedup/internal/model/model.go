@@ -4,7 +4,11 @@
 // and a Hit to its Finding).
 package model
 
-import "github.com/cespare/xxhash/v2"
+import (
+	"encoding/binary"
+
+	"github.com/cespare/xxhash/v2"
+)
 
 // Kind names what a hit is about. The values are the public finding kinds.
 type Kind string
@@ -33,16 +37,39 @@ type Doc struct {
 	Title string
 	// Paras are the paragraphs of the body, in order.
 	Paras []string
+	// First is nil when each paragraph is one line of the body. When the
+	// body was wrapped at a fixed width and its lines were joined into
+	// paragraphs (see package wrap), paragraph i is made of lines
+	// First[i] to First[i+1]-1, and First has one more entry than Paras:
+	// the number of lines.
+	First []int
+}
+
+// Lines returns the lines of the body that paragraph i is made of:
+// from to to-1.
+func (d *Doc) Lines(i int) (from, to int) {
+	if d.First == nil || i < 0 || i+1 >= len(d.First) {
+		return i, i + 1
+	}
+	return d.First[i], d.First[i+1]
 }
 
 // BodyKey identifies a body by its paragraphs' exact text: XXH64 of each
-// paragraph followed by a newline. Detectors key what they memoise per
-// body by it; it is never stored.
+// paragraph followed by a newline, and on a wrapped body (First) of where
+// its paragraphs' lines begin, since what detectors report names lines.
+// Detectors key what they memoise per body by it; it is never stored.
 func (d *Doc) BodyKey() uint64 {
 	var x xxhash.Digest
 	for _, p := range d.Paras {
 		x.WriteString(p)
 		x.Write([]byte{'\n'})
+	}
+	if d.First != nil {
+		var b [8]byte
+		for _, f := range d.First {
+			binary.LittleEndian.PutUint64(b[:], uint64(f))
+			x.Write(b[:])
+		}
 	}
 	return x.Sum64()
 }

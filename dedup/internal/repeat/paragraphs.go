@@ -149,16 +149,19 @@ func Paragraphs(doc *model.Doc) []model.Hit {
 				continue
 			}
 		}
+		// The message names the paragraph repeated as the body's lines
+		// number it (its first line, on a wrapped body).
+		line, _ := doc.Lines(first)
 		h := model.Hit{
 			Kind:    model.RepeatedParagraph,
 			Para:    i,
 			Score:   1,
-			Message: "paragraph repeats paragraph " + strconv.Itoa(first),
+			Message: "paragraph repeats paragraph " + strconv.Itoa(line),
 		}
 		if edits > 0 {
 			longer := max(sc.paras[i].words, sc.paras[first].words)
 			h.Score = 1 - float64(edits)/float64(longer)
-			h.Message = "paragraph nearly repeats paragraph " + strconv.Itoa(first) +
+			h.Message = "paragraph nearly repeats paragraph " + strconv.Itoa(line) +
 				" (" + strconv.Itoa(edits) + " of " + strconv.Itoa(longer) + " words differ)"
 		}
 		out = append(out, h)
