@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"html"
 	"strings"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
@@ -88,13 +89,29 @@ func NewDocument(id, title, body string) *Document {
 	return doc
 }
 
-// model returns what the detectors read of d: its paragraphs, or, when
-// the body was wrapped at a fixed width (a text browser's dump), the
-// paragraphs its lines make (see package wrap).
+// unescape returns the text that paragraph p, as a scraper that kept a
+// page's escapes left it ("said &quot;no&quot;", "R&amp;D"), stands for;
+// p itself when it holds no character reference or is nothing else (a
+// line of "&nbsp;"). A reference escaped twice ("&amp;lt;a href=...")
+// is still one after this: the markup it hides stays markup.
+func unescape(p string) string {
+	if strings.IndexByte(p, '&') < 0 {
+		return p
+	}
+	if u := strings.TrimSpace(html.UnescapeString(p)); u != "" {
+		return u
+	}
+	return p
+}
+
+// model returns what the detectors read of d: its paragraphs, with
+// character references read as the characters they stand for (see
+// unescape), or, when the body was wrapped at a fixed width (a text
+// browser's dump), the paragraphs its lines make (see package wrap).
 func (d *Document) model() *model.Doc {
 	m := &model.Doc{ID: d.ID, Title: d.Title, Paras: make([]string, len(d.Paragraphs))}
 	for i, p := range d.Paragraphs {
-		m.Paras[i] = p.Text
+		m.Paras[i] = unescape(p.Text)
 	}
 	if w := wrap.Width(m.Paras); w > 0 {
 		var first []int

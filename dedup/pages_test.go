@@ -26,10 +26,10 @@ type pageTruth struct {
 
 // TestCleanRealShapedPages cleans the real-shaped pages of testdata/pages
 // (Arabic, Chinese, Russian and German pages, a one-paragraph article, a
-// recipe's list, a results table, an English page's whole text, an article wrapped at 60 columns) as
-// "newsdedup clean" does, corpus on,
-// and checks each page's truth: article text is never cut, and the
-// residue each page names is removed.
+// recipe's list, a results table, an English page's whole text, an
+// article wrapped at 60 columns, one with the page's escapes left in) as
+// "newsdedup clean" does, corpus on, and checks each page's truth:
+// article text is never cut, and the residue each page names is removed.
 func TestCleanRealShapedPages(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "pages")
 	f, err := os.Open(filepath.Join(dir, "pages.jsonl"))
