@@ -27,7 +27,8 @@ type pageTruth struct {
 // TestCleanRealShapedPages cleans the real-shaped pages of testdata/pages
 // (Arabic, Chinese, Russian and German pages, a one-paragraph article, a
 // recipe's list, a results table, an English page's whole text, an
-// article wrapped at 60 columns, one with the page's escapes left in) as
+// article wrapped at 60 columns, one with the page's escapes left in,
+// one without a headline) as
 // "newsdedup clean" does, corpus on, and checks each page's truth:
 // article text is never cut, and the residue each page names is removed.
 func TestCleanRealShapedPages(t *testing.T) {

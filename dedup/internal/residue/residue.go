@@ -456,6 +456,15 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		keyLines(doc.Paras, L)
 		d.memo.put(key, L)
 	}
+	if doc.Title == "" {
+		// A crawl that kept no headline: the body's own, found by its
+		// place, stands for it (see bodyHeadline).
+		if h := bodyHeadline(L, doc.Paras); h >= 0 {
+			titled := *doc
+			titled.Title = doc.Paras[h]
+			doc = &titled
+		}
+	}
 	d.markTitleRepeats(doc, L, sc)
 	d.context(doc, L, stats)
 
@@ -910,6 +919,42 @@ func isWordByte(c byte) bool {
 	return c == '_' || ('0' <= c && c <= '9') || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
 }
 
+// bodyHeadline returns the paragraph that is the headline of a body
+// given without one, or -1: the nearest line above the article proper
+// (see articleCore), within headLines of it, that reads as a headline
+// (of 3 to headlineWords words with letters, not a sentence, not a
+// byline or dateline, with no pattern's evidence against it), else the
+// body's first line if it reads so. Bylines, datelines and decks stand
+// between it and the article; a teaser box has a headline too, but
+// rarely right above an article's first paragraph. What the headline protects (its copies, the head under it,
+// the paragraphs on its story) is then protected as for a body given
+// with its headline; the repeated_headline detector reports nothing.
+func bodyHeadline(L []line, P []string) int {
+	first, _ := articleCore(L)
+	if first <= 0 {
+		return -1
+	}
+	headline := func(i int) bool {
+		l := &L[i]
+		return !l.skip && l.strong == 0 && l.words >= 3 && l.words <= headlineWords && l.letters > 0 &&
+			!(l.sentence() && l.words > coreWords) && !byline(P[i], l.words) && l.digits*3 < l.letters
+	}
+	for i := first - 1; i >= 0 && i >= first-headLines; i-- {
+		if headline(i) {
+			return i
+		}
+	}
+	// A whole page's text opens with the page's title, the headline
+	// and the site's name.
+	if headline(0) {
+		return 0
+	}
+	return -1
+}
+
+// headlineWords is the longest a headline runs, in words.
+const headlineWords = 25
+
 // markTitleRepeats skips paragraphs that repeat the headline: the
 // repeated-headline detector reports them.
 func (d *Detector) markTitleRepeats(doc *model.Doc, L []line, sc *scratch) {
@@ -1341,6 +1386,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// only when the paragraph is not article text: a legal footer or a
 	// comment form is, the article with "© Reuters" at its end is not.
 	var title map[string]bool
+	var body *proseCount
 	for i := range L {
 		l := &L[i]
 		if l.spanW == 0 || l.skip {
@@ -1357,7 +1403,19 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		// one the page's markup ends ("... <span class=meta>Photo/...</span>").
 		runOn := l.words >= runOnWords && sentences(P[i]) >= runOnSentences && l.spanCat != "html" && l.spanCat != "code"
 		prose := (l.endSentence || runOn) && l.glue < 2
-		if !prose || !anchored(title, P[i]) {
+		// The paragraph must be the article's: on its headline's story,
+		// or, for an article without a headline (a crawl that kept none),
+		// on the story the body's other prose tells.
+		var own bool
+		if len(title) > 0 {
+			own = anchored(title, P[i])
+		} else if prose {
+			if body == nil {
+				body = newProseCount(L, P)
+			}
+			own = body.fits(L, P, i)
+		}
+		if !prose || !own {
 			l.add(l.spanW, true, label(l.spanCat))
 		}
 	}
@@ -1956,7 +2014,7 @@ func cjkWord(rs []rune) bool {
 func proseTerms(L []line, P []string) map[string]bool {
 	m := make(map[string]bool)
 	for i := range L {
-		if L[i].words >= coreWords && L[i].endSentence && !L[i].skip {
+		if proseLine(&L[i]) {
 			forTerms(P[i], func(t string) { m[t] = true })
 		}
 	}
@@ -1968,6 +2026,80 @@ func anyTerm(terms map[string]bool, text string) bool {
 	found := false
 	forTerms(text, func(t string) { found = found || terms[t] })
 	return found
+}
+
+// proseCount counts, for each term, the body's sentences of some length
+// (see proseTerms) that hold it.
+type proseCount struct {
+	docs  map[string]int
+	paras int
+	words int // of those sentences
+}
+
+func newProseCount(L []line, P []string) *proseCount {
+	c := &proseCount{docs: make(map[string]int)}
+	for i := range L {
+		if !c.prose(L, P, i) {
+			continue
+		}
+		c.paras++
+		c.words += L[i].words
+		seen := make(map[string]bool)
+		forTerms(P[i], func(t string) {
+			if !seen[t] {
+				seen[t] = true
+				c.docs[t]++
+			}
+		})
+	}
+	return c
+}
+
+// proseLine reports whether l counts for proseTerms and proseCount.
+func proseLine(l *line) bool {
+	return l.words >= coreWords && l.endSentence && !l.skip
+}
+
+// prose reports whether paragraph i counts: a sentence of some length
+// (see proseTerms), or a run-on paragraph however it ends.
+func (c *proseCount) prose(L []line, P []string, i int) bool {
+	l := &L[i]
+	return proseLine(l) || !l.skip && l.words >= runOnWords && sentences(P[i]) >= runOnSentences
+}
+
+// fits reports whether paragraph i is on the story the body's other
+// prose tells: pastShare or more of its terms are theirs (see markPast).
+// A paragraph that holds half the body's prose or more is that story (an
+// extractor's whole article run into one paragraph, with the comment
+// policy after it), and so is one with no other prose beside it.
+func (c *proseCount) fits(L []line, P []string, i int) bool {
+	self := c.prose(L, P, i)
+	others, words := c.paras, c.words
+	if self {
+		others--
+	} else {
+		words += L[i].words
+	}
+	if others <= 0 || 2*L[i].words >= words {
+		return true
+	}
+	var own map[string]bool
+	if self {
+		own = make(map[string]bool)
+		forTerms(P[i], func(t string) { own[t] = true })
+	}
+	n, in := 0, 0
+	forTerms(P[i], func(t string) {
+		n++
+		k := c.docs[t]
+		if own[t] {
+			k--
+		}
+		if k > 0 {
+			in++
+		}
+	})
+	return n == 0 || float64(in) >= pastShare*float64(n)
 }
 
 // anchored reports whether text holds anchorShare or more of the

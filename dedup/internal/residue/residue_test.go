@@ -1349,3 +1349,30 @@ func TestFormFields(t *testing.T) {
 		}
 	}
 }
+
+// TestUntitled checks a body given without a headline, as crawls that
+// keep none give it: the article's own headline, byline and dateline
+// above its first paragraph are its head, not a list of links; a long
+// paragraph of prose with a pattern's match in a span is the article's
+// when it is on the story the rest of the prose tells or is most of it;
+// and a policy under the article is still residue.
+func TestUntitled(t *testing.T) {
+	p := prose
+	body := []string{"Bridge to close for repairs after cracks found", "By Anna Berg", "Monday, 7 January 2008",
+		p[0], p[1], p[2], p[3], "Related articles", "Ferry timetable changes for the summer", "Mountain pass to close in April"}
+	got := flagged(t, testDoc("", body...), nil)
+	for i := 0; i < 3; i++ {
+		assert.NotContains(t, got, i, "the head: %q", body[i])
+	}
+	for i := 7; i < len(body); i++ {
+		assert.Contains(t, got, i, "the related box: %q", body[i])
+	}
+
+	policy := "All readers comments are posted immediately, but will be monitored for inappropriate content. " +
+		"IP addresses of persons who post are not treated as confidential records. Do not post:"
+	article := strings.Repeat(strings.Join(prose, " ")+" ", 2) + policy
+	got = flagged(t, testDoc("", article, "* Personal attacks, insults or threats."), nil)
+	assert.NotContains(t, got, 0, "the run-on article")
+	got = flagged(t, testDoc("", p[0], p[1], p[2], policy), nil)
+	assert.Contains(t, got, 3, "the policy under the article")
+}
