@@ -35,7 +35,7 @@ const (
 	// Of the long lines, at least fullShare, and minFull lines, are
 	// full: within fullSlack of the width, a word or two short of it (on
 	// a whole page's dump most long lines are links and menus) ...
-	fullShare = 0.25
+	fullShare = 0.1
 	minFull   = 5
 	fullSlack = 0.25
 	// ... at most overShare (and at most maxOver lines) run past the
@@ -131,8 +131,9 @@ func Width(lines []string) int {
 // into the next when it was broken by the wrapper, not the writer: when
 // the next line's first word would not have fitted on it, or when it is
 // full (within a quarter of the width: wrappers that balance lines break
-// early) and does not end a sentence. A line that ends a sentence runs on
-// only into a line that goes on in lower case; nothing runs into an item
+// early), does not end a sentence and the next line goes on in lower
+// case. A line that ends a sentence runs on only into a line that goes
+// on in lower case; nothing runs into an item
 // of a list, and a line that is the headline (title, compared without
 // case) stands alone. Joined lines are separated by a space. With width
 // 0, or when no line runs on, it returns lines and nil.
@@ -192,7 +193,10 @@ func runsOn(a, b string, width int) bool {
 	if !forced && !full {
 		return false // the break was the writer's
 	}
-	if endsSentence(a) {
+	if endsSentence(a) || !forced {
+		// A full line the next word would have fitted on runs on only
+		// into words that go on in lower case: a list's items, each on
+		// a line of its own, are full lines too.
 		r, _ := utf8.DecodeRuneInString(b)
 		return unicode.IsLower(r)
 	}

@@ -130,7 +130,11 @@ func TestUnwrapKeepsLinesApart(t *testing.T) {
 		on   bool
 	}{
 		{"next word would not fit", "The regional operator will run a sleeper service between the", "coast and the mountain towns", true},
-		{"full, inside a sentence, capital next", "Albums from Bruce Springsteen, Britney Spears and Bob", "Dylan are among those being sold", true},
+		{"full, inside a sentence, lower case next", "Albums from Bruce Springsteen, Britney Spears and the", "bands that are among those being sold", true},
+		// A wrapper that balances its lines broke before a name: the
+		// sentence is split, not joined with the next item of a list.
+		{"full, inside a sentence, capital next", "Albums from Bruce Springsteen, Britney Spears and Bob", "Dylan are among those being sold", false},
+		{"items of a list, each full", "* Sean Franklin (California State, Northridge)", "Matt Hatzke (Santa Clara University)", false},
 		{"short line: the writer's break", "By Anna Berg", "The regional operator will run a sleeper service", false},
 		{"a sentence ends, the next begins", "A seat will cost about as much as the late bus this winter.", "Tickets go on sale next week", false},
 		{"a sentence ends, lower case goes on", "The operator said on Tuesday that the trains would run to 3 p.m.", "and later on Sundays", true},
@@ -146,15 +150,19 @@ func TestUnwrapKeepsLinesApart(t *testing.T) {
 
 func TestUnwrapTitleStandsAlone(t *testing.T) {
 	title := "Sony BMG to Start to Sell Unprotected Digital Albums in MP3"
-	lines := append([]string{title, "By Don Jeffrey"}, wrapped(story, 64)...)
-	paras, first := Unwrap(lines, Width(lines), title)
+	byline := "Bloomberg News, New York"
+	lines := append([]string{title, byline}, wrapped(story, 64)...)
+	w := Width(lines)
+	require.InDelta(t, 62, w, 2)
+	paras, first := Unwrap(lines, w, title)
 	require.NotNil(t, first)
 	assert.Equal(t, title, paras[0])
-	assert.Equal(t, "By Don Jeffrey", paras[1])
+	assert.Equal(t, byline, paras[1])
 	assert.Equal(t, story, paras[2:])
-	// Without the title, the full headline runs on into the byline.
-	paras, _ = Unwrap(lines, Width(lines), "")
-	assert.NotEqual(t, title, paras[0])
+	// Without the title, the headline, too full for the byline's first
+	// word, runs on into it.
+	paras, _ = Unwrap(lines, w, "")
+	assert.Equal(t, title+" "+byline, paras[0])
 }
 
 func TestUnwrapNothingToJoin(t *testing.T) {
