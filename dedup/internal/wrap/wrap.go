@@ -95,6 +95,16 @@ func Width(lines []string) int {
 			break
 		}
 	}
+	// On a body of few long lines (a short article amid a page's menus)
+	// the quantile falls a line or two short of the width: the longest
+	// line within overSlack above it is one of the full lines too, not an
+	// unbreakable one.
+	for n := min(int(float64(w)*(1+overSlack)), maxLine); n > w; n-- {
+		if hist[n] > 0 {
+			w = n
+			break
+		}
+	}
 	if w < minWidth || w > maxWidth {
 		return 0
 	}

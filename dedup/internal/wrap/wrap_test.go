@@ -56,6 +56,11 @@ func TestWidth(t *testing.T) {
 	page := []string{"Home", "News", "Sport", "Weather", "Night trains return to the valley line", "By Anna Berg"}
 	page = append(page, wrapped(story, 72)...)
 	page = append(page, "Related articles", "Coastal ferry timetable changes for the summer", "Mountain pass to close for repairs in April", "Share this article")
+	// A short story amid a page's menus, dumped at 72: of fifteen long
+	// lines, the two longest are the story's, above the quantile.
+	brief := []string{"Latest Business News", "Southeastern Massachusetts News", "Massachusetts State Headlines", "Patriots Path to Perfection", "Coastal ferry timetable changes", "Mountain pass to close in April"}
+	brief = append(brief, wrapped(story[:3], 72)...)
+	brief = append(brief, "Copyright Valley News 2008 Contact Us")
 	menus := []string{}
 	for i := 0; i < 12; i++ {
 		menus = append(menus, "Mountain pass to close for repairs in April and May next year")
@@ -69,6 +74,7 @@ func TestWidth(t *testing.T) {
 		{"english at 60", wrapped(story, 60), 60},
 		{"german at 64", wrapped(geschichte, 64), 64},
 		{"a page's dump at 72, menus and all", page, 72},
+		{"a short story amid menus at 72", brief, 72},
 		{"a paragraph a line", story, 0},
 		{"a paragraph a line, german", geschichte, 0},
 		{"too few lines", wrapped(story[:1], 72), 0},
