@@ -71,6 +71,8 @@ type rule struct {
 	// both ends is skipped on longer texts.
 	atStart, atEnd bool
 	width          int
+	// lits is what the prefilter looks for (see requiredLiterals).
+	lits ruleLiterals
 }
 
 var defaultPatterns = sync.OnceValues(func() (*Patterns, error) {
@@ -171,9 +173,11 @@ func parseRule(text string) (r rule, ok bool, err error) {
 	if re.MatchString("") {
 		return r, false, fmt.Errorf("%w: regexp %q matches an empty line", ErrInvalidPattern, rest)
 	}
-	r = rule{category: cat, weight: weight, re: re, source: rest, width: -1}
+	r = rule{category: cat, weight: weight, re: re, source: rest, width: -1,
+		lits: ruleLiterals{place: placement{-1, -1}}}
 	if syn, err := syntax.Parse(rest, syntax.Perl); err == nil {
 		syn = syn.Simplify()
+		r.lits = literalsOf(syn)
 		if first, ok := firstBytes(syn); ok {
 			r.anchored, r.first = true, first
 		}

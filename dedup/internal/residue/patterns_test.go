@@ -133,3 +133,15 @@ func FuzzParsePatterns(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParsePatterns compiles the built-in rules, which every process
+// that judges residue does once (see New, which starts it early).
+func BenchmarkParsePatterns(b *testing.B) {
+	b.SetBytes(int64(len(defaultPatternsText)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParsePatterns(strings.NewReader(defaultPatternsText)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -16,7 +16,7 @@ import (
 func (p *Patterns) buildPrefilter() {
 	p.pre = prefilter{}
 	for ri, r := range p.rules {
-		p.pre.add(int32(ri), r.source)
+		p.pre.add(int32(ri), r.lits)
 	}
 	p.pre.index()
 }
@@ -90,9 +90,9 @@ type litRef struct {
 }
 
 // add records the literals rule ri requires.
-func (f *prefilter) add(ri int32, src string) {
-	lits, place, ok := requiredLiterals(src)
-	if !ok {
+func (f *prefilter) add(ri int32, rl ruleLiterals) {
+	lits, place := rl.lits, rl.place
+	if !rl.ok {
 		f.always = append(f.always, ri)
 		return
 	}
@@ -313,12 +313,28 @@ func (f *prefilter) mark(lower []byte, li int32, i, r, total int, cand []uint64)
 // match of the regexp contains, and where they can start, or ok=false
 // when it cannot tell.
 func requiredLiterals(src string) (lits []string, place placement, ok bool) {
-	place = placement{-1, -1}
 	re, err := syntax.Parse(src, syntax.Perl)
 	if err != nil {
-		return nil, place, false
+		return nil, placement{-1, -1}, false
 	}
-	re = re.Simplify()
+	rl := literalsOf(re.Simplify())
+	return rl.lits, rl.place, rl.ok
+}
+
+// ruleLiterals is what the prefilter looks for of a rule: the result of
+// requiredLiterals.
+type ruleLiterals struct {
+	lits  []string
+	place placement
+	ok    bool
+}
+
+// literalsOf is requiredLiterals of a parsed and simplified regexp: the
+// rules are parsed once, for their matcher and for this.
+func literalsOf(re *syntax.Regexp) ruleLiterals {
+	none := ruleLiterals{place: placement{-1, -1}}
+	var lits []string
+	place, ok := none.place, false
 	hl, off, hscore, hok := anchoredLiterals(re)
 	tl, span, tscore, tok := endLiterals(re)
 	switch {
@@ -330,14 +346,14 @@ func requiredLiterals(src string) (lits []string, place placement, ok bool) {
 		lits, ok = required(re)
 	}
 	if !ok || len(lits) == 0 || len(lits) > maxLiterals {
-		return nil, placement{-1, -1}, false
+		return none
 	}
 	for _, l := range lits {
 		if l == "" {
-			return nil, placement{-1, -1}, false
+			return none
 		}
 	}
-	return fewPrefixes(minimal(lits)), place, true
+	return ruleLiterals{fewPrefixes(minimal(lits)), place, true}
 }
 
 // maxSetLiterals bounds the literals kept for one rule: a bigger

@@ -205,6 +205,11 @@ func New(opts Options) *Detector {
 	d := &Detector{patterns: DefaultPatterns, threshold: opts.Threshold}
 	if p := opts.Patterns; p != nil {
 		d.patterns = func() *Patterns { return p }
+	} else {
+		// Compiling the built-in rules takes some 50 ms of a core: begun
+		// now, it runs while a pipeline counts its corpus, and the first
+		// Detect of each worker seldom waits on the one that started it.
+		go DefaultPatterns()
 	}
 	if !(d.threshold > 0) {
 		d.threshold = DefaultThreshold
