@@ -200,16 +200,18 @@ type Detector struct {
 	memo      *memo
 }
 
+// Warm starts compiling the detector's rules in the background, for a
+// caller that will call Detect: compiling the built-in rules takes some
+// 50 ms of a core, which then run beside the caller's other work (a
+// pipeline's corpus pass) instead of in the first Detect, where the other
+// workers' first calls wait for it.
+func (d *Detector) Warm() { go d.patterns() }
+
 // New returns a detector with opts applied over the defaults.
 func New(opts Options) *Detector {
 	d := &Detector{patterns: DefaultPatterns, threshold: opts.Threshold}
 	if p := opts.Patterns; p != nil {
 		d.patterns = func() *Patterns { return p }
-	} else {
-		// Compiling the built-in rules takes some 50 ms of a core: begun
-		// now, it runs while a pipeline counts its corpus, and the first
-		// Detect of each worker seldom waits on the one that started it.
-		go DefaultPatterns()
 	}
 	if !(d.threshold > 0) {
 		d.threshold = DefaultThreshold
