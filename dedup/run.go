@@ -354,8 +354,11 @@ func (r *run) scan(report bool) {
 	// Workers judge articles in parallel; this goroutine takes them in
 	// input order. quit stops the reader when the run ends early. An
 	// input error travels in order as a job with err set and no doc.
+	// order holds many more jobs than work: while the article at its
+	// head is judged (a long one), the other workers go on with those
+	// behind it instead of waiting for room.
 	work := make(chan *job, 4*workers)
-	order := make(chan *job, 4*workers)
+	order := make(chan *job, 64*workers)
 	quit := make(chan struct{})
 	var wg sync.WaitGroup
 	for range workers {
