@@ -95,11 +95,18 @@ func Width(lines []string) int {
 			break
 		}
 	}
-	// On a body of few long lines (a short article amid a page's menus)
-	// the quantile falls a line or two short of the width: the longest
-	// line within overSlack above it is one of the full lines too, not an
-	// unbreakable one.
-	for n := min(int(float64(w)*(1+overSlack)), maxLine); n > w; n-- {
+	// Lines more than overSlack past the quantile run over it. On a body
+	// of few long lines (a short article amid a page's menus) the
+	// quantile falls a line or two short of the width: the longest line
+	// within overSlack above it is a full line too, not an unbreakable
+	// one. (What runs over is still counted from the quantile: a longer
+	// width would let more lines in under it.)
+	hi := min(int(float64(w)*(1+overSlack)), maxLine)
+	over := tooLong
+	for n := hi + 1; n <= maxLine; n++ {
+		over += int(hist[n])
+	}
+	for n := hi; n > w; n-- {
 		if hist[n] > 0 {
 			w = n
 			break
@@ -108,11 +115,7 @@ func Width(lines []string) int {
 	if w < minWidth || w > maxWidth {
 		return 0
 	}
-	lo, hi := int(math.Ceil(float64(w)*(1-fullSlack))), int(float64(w)*(1+overSlack))
-	over := tooLong
-	for n := hi + 1; n <= maxLine; n++ {
-		over += int(hist[n])
-	}
+	lo := int(math.Ceil(float64(w) * (1 - fullSlack)))
 	full := 0
 	for n := max(lo, longRunes); n <= w; n++ {
 		full += int(hist[n])

@@ -61,6 +61,18 @@ func TestWidth(t *testing.T) {
 	brief := []string{"Latest Business News", "Southeastern Massachusetts News", "Massachusetts State Headlines", "Patriots Path to Perfection", "Coastal ferry timetable changes", "Mountain pass to close in April"}
 	brief = append(brief, wrapped(story[:3], 72)...)
 	brief = append(brief, "Copyright Valley News 2008 Contact Us")
+	// A deals page's text (a paragraph a line): teasers, menus and
+	// comments of every length up to 132, a few past it. Its 90th
+	// percentile is 111; counted from the longest line within 10% above
+	// it, the lines that run over would be three and the page wrapped.
+	var deals []string
+	for _, n := range []int{
+		20, 20, 20, 21, 21, 22, 22, 22, 23, 23, 24, 24, 25, 25, 25, 26, 28, 28, 29, 29, 29, 29, 29, 29,
+		30, 30, 30, 31, 33, 35, 36, 36, 37, 37, 37, 38, 39, 39, 40, 41, 41, 42, 45, 46, 46, 47, 47, 50,
+		51, 51, 51, 51, 51, 51, 51, 51, 52, 54, 54, 55, 59, 60, 61, 62, 64, 67, 67, 69, 73, 74, 75, 77,
+		81, 81, 83, 85, 86, 98, 99, 103, 103, 104, 106, 111, 111, 116, 118, 121, 123, 128, 130, 132, 138, 166, 218} {
+		deals = append(deals, strings.Repeat("Deal ", n/5+1)[:n])
+	}
 	menus := []string{}
 	for i := 0; i < 12; i++ {
 		menus = append(menus, "Mountain pass to close for repairs in April and May next year")
@@ -76,6 +88,7 @@ func TestWidth(t *testing.T) {
 		{"a page's dump at 72, menus and all", page, 72},
 		{"a short story amid menus at 72", brief, 72},
 		{"a paragraph a line", story, 0},
+		{"a deals page, a paragraph a line", deals, 0},
 		{"a paragraph a line, german", geschichte, 0},
 		{"too few lines", wrapped(story[:1], 72), 0},
 		// Lines of one length that end sentences: a list of teasers,
