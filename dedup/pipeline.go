@@ -74,6 +74,9 @@ func NewPipeline(opts *Options) (*Pipeline, error) {
 		return nil, err
 	}
 	p.alone = newScanner(&p.opts, nil, p.residue)
+	if p.alone.residues {
+		p.residue.Warm()
+	}
 	return p, nil
 }
 

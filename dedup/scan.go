@@ -34,9 +34,6 @@ func newScanner(opts *Options, c *corpus.Corpus, res *residue.Detector) *scanner
 	s := &scanner{opts: opts, corpus: c, residue: res, memo: newBodyMemo(memoBudget)}
 	s.topics = opts.reports(KindHeadlineMismatch) || opts.reports(KindOffTopic)
 	s.residues = s.topics || opts.reports(KindResidue)
-	if s.residues {
-		res.Warm()
-	}
 	s.repeats = s.topics || opts.reports(KindRepeatedParagraph)
 	s.headline = s.repeats || opts.reports(KindRepeatedHeadline)
 	if s.topics {

@@ -71,7 +71,7 @@ type rule struct {
 	// both ends is skipped on longer texts.
 	atStart, atEnd bool
 	width          int
-	// lits is what the prefilter looks for (see requiredLiterals).
+	// lits is what the prefilter looks for.
 	lits ruleLiterals
 }
 
@@ -173,8 +173,7 @@ func parseRule(text string) (r rule, ok bool, err error) {
 	if re.MatchString("") {
 		return r, false, fmt.Errorf("%w: regexp %q matches an empty line", ErrInvalidPattern, rest)
 	}
-	r = rule{category: cat, weight: weight, re: re, source: rest, width: -1,
-		lits: ruleLiterals{place: placement{-1, -1}}}
+	r = rule{category: cat, weight: weight, re: re, source: rest, width: -1, lits: noLiterals}
 	if syn, err := syntax.Parse(rest, syntax.Perl); err == nil {
 		syn = syn.Simplify()
 		r.lits = literalsOf(syn)

@@ -135,7 +135,7 @@ func FuzzParsePatterns(f *testing.F) {
 }
 
 // BenchmarkParsePatterns compiles the built-in rules, which every process
-// that judges residue does once (see New, which starts it early).
+// that judges residue does once (see Detector.Warm).
 func BenchmarkParsePatterns(b *testing.B) {
 	b.SetBytes(int64(len(defaultPatternsText)))
 	b.ReportAllocs()

@@ -6,6 +6,7 @@ package residue
 import (
 	"math"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -309,32 +310,24 @@ func (f *prefilter) mark(lower []byte, li int32, i, r, total int, cand []uint64)
 	return marked
 }
 
-// requiredLiterals returns lower-cased strings one of which every
-// match of the regexp contains, and where they can start, or ok=false
-// when it cannot tell.
-func requiredLiterals(src string) (lits []string, place placement, ok bool) {
-	re, err := syntax.Parse(src, syntax.Perl)
-	if err != nil {
-		return nil, placement{-1, -1}, false
-	}
-	rl := literalsOf(re.Simplify())
-	return rl.lits, rl.place, rl.ok
-}
-
-// ruleLiterals is what the prefilter looks for of a rule: the result of
-// requiredLiterals.
+// ruleLiterals is what the prefilter looks for of a rule: lower-cased
+// strings one of which every match of its regexp contains, and where they
+// can start, or ok=false when it cannot tell.
 type ruleLiterals struct {
 	lits  []string
 	place placement
 	ok    bool
 }
 
-// literalsOf is requiredLiterals of a parsed and simplified regexp: the
-// rules are parsed once, for their matcher and for this.
+// noLiterals is the ruleLiterals of a rule the prefilter cannot narrow:
+// it runs on every text.
+var noLiterals = ruleLiterals{place: placement{-1, -1}}
+
+// literalsOf returns the literals of a parsed and simplified regexp (the
+// rules are parsed once, for their anchors and width and for this).
 func literalsOf(re *syntax.Regexp) ruleLiterals {
-	none := ruleLiterals{place: placement{-1, -1}}
 	var lits []string
-	place, ok := none.place, false
+	place, ok := noLiterals.place, false
 	hl, off, hscore, hok := anchoredLiterals(re)
 	tl, span, tscore, tok := endLiterals(re)
 	switch {
@@ -345,13 +338,8 @@ func literalsOf(re *syntax.Regexp) ruleLiterals {
 	default:
 		lits, ok = required(re)
 	}
-	if !ok || len(lits) == 0 || len(lits) > maxLiterals {
-		return none
-	}
-	for _, l := range lits {
-		if l == "" {
-			return none
-		}
+	if !ok || len(lits) == 0 || len(lits) > maxLiterals || slices.Contains(lits, "") {
+		return noLiterals
 	}
 	return ruleLiterals{fewPrefixes(minimal(lits)), place, true}
 }

@@ -49,7 +49,6 @@ func TestPrefilter(t *testing.T) {
 // a rule in two.
 func TestEveryRuleHasLiterals(t *testing.T) {
 	for _, r := range DefaultPatterns().rules {
-		_, _, ok := requiredLiterals(r.source)
-		assert.True(t, ok, "patterns.txt line %d has no literal the prefilter can require: %.80s", r.line, r.source)
+		assert.True(t, r.lits.ok, "patterns.txt line %d has no literal the prefilter can require: %.80s", r.line, r.source)
 	}
 }
