@@ -3,6 +3,7 @@ package wrap
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -192,6 +193,28 @@ func TestUnwrapNothingToJoin(t *testing.T) {
 	paras, first = Unwrap(short, 72, "")
 	assert.Equal(t, short, paras)
 	assert.Nil(t, first)
+}
+
+func TestRuneCount(t *testing.T) {
+	for _, s := range []string{
+		"", "a", "exactly8", "nine bytes", "a line of plain ASCII text longer than a word",
+		"Größe", "ein längerer Satz über die Größe", "北京时间十二月七日，", "mixed ASCII then 北京 then ASCII again",
+		"\xff", "bad \xc3 byte in ASCII", "\x80\x80\x80\x80\x80\x80\x80\x80\x80", "end on a cut rune \xe5\x8c",
+	} {
+		assert.Equal(t, utf8.RuneCountInString(s), runeCount(s), "%q", s)
+	}
+}
+
+// FuzzRuneCount checks runeCount against utf8.RuneCountInString, invalid
+// UTF-8 included.
+func FuzzRuneCount(f *testing.F) {
+	f.Add("a line of plain ASCII text")
+	f.Add("北京时间 and ASCII \xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := runeCount(s), utf8.RuneCountInString(s); got != want {
+			t.Fatalf("runeCount(%q) = %d, want %d", s, got, want)
+		}
+	})
 }
 
 // FuzzUnwrap checks that Unwrap neither loses nor reorders a line: its
