@@ -50,9 +50,9 @@ package neardup
 
 import (
 	"cmp"
-	"fmt"
 	"math/bits"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/fifo"
@@ -439,9 +439,25 @@ func (f *Finder) hit(related int32, s minhash.Score) []model.Hit {
 		Para:    model.Title,
 		Score:   s.Score,
 		Related: f.arts[related].id,
-		Message: fmt.Sprintf("near-duplicate of %s (similarity %.2f: Jaccard %.2f, containment %.2f)",
-			f.arts[related].id, s.Score, s.Jaccard, s.Containment),
+		Message: hitMessage(f.arts[related].id, s),
 	}}
+}
+
+// hitMessage is fmt.Sprintf("near-duplicate of %s (similarity %.2f:
+// Jaccard %.2f, containment %.2f)", id, ...) without fmt's reflection:
+// most articles of a crawl that copies stories get one.
+func hitMessage(id string, s minhash.Score) string {
+	b := make([]byte, 0, len(id)+64)
+	b = append(b, "near-duplicate of "...)
+	b = append(b, id...)
+	b = append(b, " (similarity "...)
+	b = strconv.AppendFloat(b, s.Score, 'f', 2, 64)
+	b = append(b, ": Jaccard "...)
+	b = strconv.AppendFloat(b, s.Jaccard, 'f', 2, 64)
+	b = append(b, ", containment "...)
+	b = strconv.AppendFloat(b, s.Containment, 'f', 2, 64)
+	b = append(b, ')')
+	return string(b)
 }
 
 // Clusters returns the clusters of two or more articles seen so far, in
