@@ -13,6 +13,7 @@ package terms
 import (
 	_ "embed"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -223,9 +224,29 @@ func TF(n int) float64 {
 	return 1 + math.Log(float64(n))
 }
 
-// CountWords counts the white-space separated words of s.
+// CountWords counts the white-space separated words of s (space, tab,
+// CR and LF separate them). Every paragraph of a scan is counted twice,
+// so it reads eight bytes at a time: a word starts at each byte that is
+// not a space where the byte before it is one.
 func CountWords(s string) int {
-	n, in := 0, false
+	const (
+		ones  = 0x0101010101010101
+		low7  = 0x7f7f7f7f7f7f7f7f
+		highs = 0x8080808080808080
+	)
+	// zero sets the high bit of each byte of v that is zero, exactly (no
+	// borrow crosses from one byte into the next).
+	zero := func(v uint64) uint64 { return ^(((v & low7) + low7) | v | low7) }
+	n := 0
+	prev := uint64(0x80) // the byte before s counts as a space
+	for ; len(s) >= 8; s = s[8:] {
+		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		sp := zero(w^(' '*ones)) | zero(w^('\t'*ones)) | zero(w^('\n'*ones)) | zero(w^('\r'*ones))
+		n += bits.OnesCount64(^sp & highs & (sp<<8 | prev))
+		prev = sp >> 56
+	}
+	in := prev == 0
 	for i := 0; i < len(s); i++ {
 		sp := s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'
 		if !sp && !in {

@@ -2,6 +2,7 @@ package terms
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,4 +53,69 @@ func TestPossessiveMeetsItsWord(t *testing.T) {
 	assert.Equal(t, Set("Moscow"), Set("Moscow’s"), "curly apostrophe")
 	assert.Equal(t, Set("bus"), Set("bus"), "a word ending in s stays")
 	assert.NotEqual(t, Set("rat"), Set("rats"), "no apostrophe, no possessive")
+}
+
+// countWordsRef is CountWords byte by byte, as it was written first.
+func countWordsRef(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		sp := s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
+}
+
+func TestCountWords(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want int
+	}{
+		{"", 0},
+		{" ", 0},
+		{"word", 1},
+		{"exactly8", 1},
+		{"two words", 2},
+		{"  leading and trailing  ", 3},
+		{"tab\tnewline\ncr\rspace end", 5},
+		{"eight b words cross the boundary of eight bytes at a time", 12},
+		{"a b c d e f g h i j k l m n o p", 16},
+		{"        spaces first, eight of them", 5},
+		{"北京 时间 十二月", 3},
+		{"\x00\x09\x0a\x0b\x0c\x0d\x20\x21\x80\xff\x19", 3},
+	} {
+		assert.Equal(t, c.want, CountWords(c.s), "%q", c.s)
+		assert.Equal(t, countWordsRef(c.s), CountWords(c.s), "%q", c.s)
+	}
+}
+
+// FuzzCountWords checks the eight-byte count against the byte-by-byte one.
+func FuzzCountWords(f *testing.F) {
+	f.Add("eight b words cross the boundary of eight bytes at a time")
+	f.Add("\t\n\r  \x00\x20\x40\x60\x80\xa0")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := CountWords(s), countWordsRef(s); got != want {
+			t.Fatalf("CountWords(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
+
+// BenchmarkCountWords counts a news paragraph's words.
+func BenchmarkCountWords(b *testing.B) {
+	p := strings.Repeat("The minister said on Tuesday that the talks would resume next week. ", 6)
+	b.SetBytes(int64(len(p)))
+	b.ReportAllocs()
+	for b.Loop() {
+		CountWords(p)
+	}
+}
+
+func BenchmarkCountWordsRef(b *testing.B) {
+	p := strings.Repeat("The minister said on Tuesday that the talks would resume next week. ", 6)
+	b.SetBytes(int64(len(p)))
+	for b.Loop() {
+		countWordsRef(p)
+	}
 }
