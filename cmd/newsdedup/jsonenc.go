@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsdedup/newsdedup/dedup"
+	"github.com/newsdedup/newsdedup/internal/swar"
 )
 
 // appendRecord appends the JSONL record of a scanned article (see record)
@@ -111,8 +112,7 @@ const hexDigits = "0123456789abcdef"
 // tests the eight at once (the zero-byte test of "Bit Twiddling Hacks").
 func plain8(s string) bool {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	w := swar.Load(s)
 	zero := func(v uint64) uint64 { return (v - lo) & ^v & hi }
 	// With no high bit set, a byte below 0x20 borrows in w - 0x20 and
 	// sets its high bit.

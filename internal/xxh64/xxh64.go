@@ -6,7 +6,11 @@
 // signer hashes each shingle into its bins with Seeded8.
 package xxh64
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/newsdedup/newsdedup/internal/swar"
+)
 
 // XXH64's primes.
 const (
@@ -72,9 +76,7 @@ func Lower32(s string) uint64 {
 	}
 	h := prime5 + uint64(len(s))
 	for ; len(s) >= 8; s = s[8:] {
-		lane := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		h ^= round(0, lane|lower)
+		h ^= round(0, swar.Load(s)|lower)
 		h = bits.RotateLeft64(h, 27)*prime1 + prime4
 	}
 	if len(s) >= 4 {

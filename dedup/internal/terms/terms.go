@@ -18,6 +18,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/newsdedup/newsdedup/internal/swar"
 	"github.com/newsdedup/newsdedup/shingle"
 )
 
@@ -227,7 +228,8 @@ func TF(n int) float64 {
 // CountWords counts the white-space separated words of s (space, tab,
 // CR and LF separate them). Every paragraph of a scan is counted twice,
 // so it reads eight bytes at a time: a word starts at each byte that is
-// not a space where the byte before it is one.
+// not a space where the byte before it is one. The last bytes are read
+// as a word padded with spaces, which start no word.
 func CountWords(s string) int {
 	const (
 		ones  = 0x0101010101010101
@@ -239,20 +241,20 @@ func CountWords(s string) int {
 	zero := func(v uint64) uint64 { return ^(((v & low7) + low7) | v | low7) }
 	n := 0
 	prev := uint64(0x80) // the byte before s counts as a space
-	for ; len(s) >= 8; s = s[8:] {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	for len(s) > 0 {
+		var w uint64
+		if len(s) >= 8 {
+			w, s = swar.Load(s), s[8:]
+		} else {
+			w = ' ' * ones
+			for i := len(s) - 1; i >= 0; i-- {
+				w = w<<8 | uint64(s[i])
+			}
+			s = ""
+		}
 		sp := zero(w^(' '*ones)) | zero(w^('\t'*ones)) | zero(w^('\n'*ones)) | zero(w^('\r'*ones))
 		n += bits.OnesCount64(^sp & highs & (sp<<8 | prev))
 		prev = sp >> 56
-	}
-	in := prev == 0
-	for i := 0; i < len(s); i++ {
-		sp := s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'
-		if !sp && !in {
-			n++
-		}
-		in = !sp
 	}
 	return n
 }

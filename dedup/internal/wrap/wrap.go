@@ -17,6 +17,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newsdedup/newsdedup/internal/swar"
 )
 
 // The shape of a wrapped body.
@@ -249,9 +251,7 @@ func runeCount(s string) int {
 	n := 0
 	for len(s) > 0 {
 		if len(s) >= 8 {
-			w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-				uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-			if w&hiBits == 0 {
+			if swar.Load(s)&hiBits == 0 {
 				s, n = s[8:], n+8
 				continue
 			}
