@@ -20,7 +20,9 @@ with the page's id.
 
     python3 scripts/benchmark_loss.py ../shared/eval/pages BIN [--show WHAT]
 """
-import collections, gzip, json, os, re, subprocess, sys, tempfile
+import collections, gzip, json, os, re, sys
+
+import cleanreport
 
 args = sys.argv[1:]
 show = None
@@ -40,26 +42,9 @@ norm = lambda s: re.sub(r"\s+", " ", s).strip()  # as score_pages.py compares
 
 with gzip.open(raw_path, "rt", encoding="utf-8") as f:
     raw = {x["id"]: x.get("text", "") for x in map(json.loads, filter(str.strip, f))}
-with tempfile.TemporaryDirectory() as tmp:
-    out_path, rep_path = os.path.join(tmp, "out.jsonl"), os.path.join(tmp, "report.jsonl")
-    r = subprocess.run([binary, "clean", "-o", out_path, "--report", rep_path, raw_path], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"benchmark_loss.py: clean failed ({r.returncode}): {r.stderr[-400:]}")
-    after = {}
-    for line in open(out_path, encoding="utf-8"):
-        if line.strip():
-            x = json.loads(line)
-            after[x["id"]] = norm(x.get("text", ""))
-    removed = collections.defaultdict(list)
-    for line in open(rep_path, encoding="utf-8"):
-        x = json.loads(line)
-        if "text" in x:
-            removed[x["id"]].append(x)
-
-def family(x):
-    if x["kind"] != "residue":
-        return x["kind"]
-    return re.sub(r"\(\d+ ", "(N ", x["message"].split('"')[0]).strip()
+after, removed = cleanreport.clean(binary, raw_path, "benchmark_loss.py")
+after = {k: norm(t) for k, t in after.items()}
+family = cleanreport.family
 
 cut, kept = collections.Counter(), collections.Counter()
 listed = []

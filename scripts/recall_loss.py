@@ -17,7 +17,9 @@ together first, and the others are measured on top of them.
 
 EXTRACTOR defaults to html_text, a full-page text dump.
 """
-import collections, gzip, json, os, re, subprocess, sys, tempfile, types
+import collections, os, sys, types
+
+import cleanreport
 
 if len(sys.argv) not in (3, 4):
     sys.exit(__doc__)
@@ -32,22 +34,8 @@ l3s = os.path.join(pages, "l3s")
 gold = {g["id"]: sp.shingles(g["main_text"]) for g in sp.rows(f"{l3s}/gold.jsonl.gz")}
 path = f"{l3s}/{ex}.jsonl.gz"
 docs = {r["id"]: r["text"] for r in sp.rows(path)}
-with tempfile.TemporaryDirectory() as tmp:
-    out_path, rep_path = os.path.join(tmp, "out.jsonl"), os.path.join(tmp, "report.jsonl")
-    r = subprocess.run([binary, "clean", "-o", out_path, "--report", rep_path, path], capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"recall_loss.py: clean failed ({r.returncode}): {r.stderr[-400:]}")
-    after = {json.loads(l)["id"]: json.loads(l)["text"] for l in open(out_path, encoding="utf-8") if l.strip()}
-    removed = collections.defaultdict(list)
-    for l in open(rep_path, encoding="utf-8"):
-        x = json.loads(l)
-        if "text" in x:
-            removed[x["id"]].append(x)
-
-def family(x):
-    if x["kind"] != "residue":
-        return x["kind"]
-    return re.sub(r"\(\d+ ", "(N ", x["message"].split('"')[0]).strip()
+after, removed = cleanreport.clean(binary, path, "recall_loss.py")
+family = cleanreport.family
 
 def conflict(x):
     return x["kind"] in ("repeated_headline", "repeated_paragraph") or x["message"].startswith("copyright")
