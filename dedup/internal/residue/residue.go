@@ -284,9 +284,10 @@ type line struct {
 	// spanW and spanCat hold a pattern's match on a span of a long
 	// paragraph, which counts only when the paragraph is not article
 	// text (see anchored).
-	spanW   float64
-	spanCat string
-	skip    bool // the title, repeated (titleCopy), or a blank paragraph
+	spanW    float64
+	spanCat  string
+	spanRule *rule
+	skip     bool // the title, repeated (titleCopy), or a blank paragraph
 	// titleCopy marks a copy of the headline in the body: the article's
 	// own headline, where a link block ends and its header begins.
 	titleCopy bool
@@ -1193,7 +1194,7 @@ func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
 			// A few words of a long paragraph: "© Reuters", "Read
 			// more", a credit. Whether that makes the paragraph residue
 			// depends on what the rest of it is (context).
-			l.spanW, l.spanCat = r.weight, r.category
+			l.spanW, l.spanCat, l.spanRule = r.weight, r.category, r
 			return
 		}
 		l.add(r.weight, true, label(r.category))
@@ -1409,7 +1410,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		// page's comment policy after it ("... Do not post:"); but not
 		// one the page's markup ends ("... <span class=meta>Photo/...</span>").
 		runOn := l.words >= runOnWords && sentences(P[i]) >= runOnSentences && l.spanCat != "html" && l.spanCat != "code"
-		prose := (l.endSentence || runOn) && l.glue < 2
+		prose := (l.endSentence || runOn || sentenceBefore(P[i], l.spanRule)) && l.glue < 2
 		// The paragraph must be the article's: on its headline's story,
 		// or, for an article without a headline (a crawl that kept none),
 		// on the story the body's other prose tells.
@@ -1928,6 +1929,28 @@ func markWrapped(L []line) {
 		}
 		i = j
 	}
+}
+
+// sentenceBefore reports whether the match of r at the end of text
+// follows a sentence's end: a credit or a prompt tacked on to a
+// paragraph of prose ("... at total 11-under-par. (AP Photo/Eric
+// Risberg)"), which leaves the paragraph the article's, as one that
+// ends its sentence is.
+func sentenceBefore(text string, r *rule) bool {
+	if !r.atEnd {
+		return false
+	}
+	from := max(0, len(text)-windowBytes)
+	for from > 0 && !utf8.RuneStart(text[from]) {
+		from++
+	}
+	loc := r.re.FindStringIndex(text[from:])
+	if loc == nil {
+		return false
+	}
+	var before line
+	measureEnding(&before, text[:from+loc[0]])
+	return before.endSentence
 }
 
 // spanWords is the length from which a paragraph is residue by a

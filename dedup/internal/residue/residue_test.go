@@ -1376,3 +1376,19 @@ func TestUntitled(t *testing.T) {
 	got = flagged(t, testDoc("", p[0], p[1], p[2], policy), nil)
 	assert.Contains(t, got, 3, "the policy under the article")
 }
+
+// TestCaptionWithCredit checks that a long caption of the story's
+// photo, its credit tacked on after its last sentence, is the article's
+// (the credit, a pattern matching a span of it, does not make it residue),
+// while a credit after words that end no sentence still is residue.
+func TestCaptionWithCredit(t *testing.T) {
+	title := "Bridge to close for repairs after cracks found in piers"
+	caption := "Engineers inspect the cracks in one of the supporting piers of the old bridge, which the city council voted " +
+		"on Tuesday to close to traffic for at least eight months of repairs, in the city centre, Tuesday, Jan. 8, 2008. (AP Photo/Jane Doe)"
+	got := flagged(t, testDoc(title, prose[0], caption, prose[1], prose[2]), nil)
+	assert.NotContains(t, got, 1, "the caption ends a sentence before its credit")
+	menu := "Bridge repairs city council traffic piers engineers commute river ferry footbridge buses crossing northern " +
+		"closure report million months cracks supporting old bridge council vote Tuesday (AP Photo/Jane Doe)"
+	got = flagged(t, testDoc(title, prose[0], menu, prose[1], prose[2]), nil)
+	assert.Contains(t, got, 1, "words that end no sentence, then a credit")
+}
