@@ -28,7 +28,7 @@ type pageTruth struct {
 // (Arabic, Chinese, Russian and German pages, a one-paragraph article, a
 // recipe's list, a results table, an English page's whole text, an
 // article wrapped at 60 columns, one with the page's escapes left in,
-// one without a headline) as
+// one without a headline, one whose teasers follow its share bar) as
 // "newsdedup clean" does, corpus on, and checks each page's truth:
 // article text is never cut, and the residue each page names is removed.
 func TestCleanRealShapedPages(t *testing.T) {

@@ -148,6 +148,13 @@ func ruleOf(reason string) string {
 	return "other"
 }
 
+// readerRules are the families of residue addressed to the reader who
+// has read the article: share it, follow or like its site, subscribe,
+// comment on it, and the comments themselves (see articleEnd).
+var readerRules = map[string]bool{
+	"share": true, "follow": true, "like": true, "subscribe": true, "comment": true, "feedback": true, "comments": true,
+}
+
 // An article's own byline block stands up to creditBefore lines before
 // the article proper, its copyright or credit up to creditAfter after it.
 const creditBefore, creditAfter = 4, 3
@@ -2135,6 +2142,12 @@ func (c *proseCount) fits(L []line, P []string, i int) bool {
 // anchored reports whether text holds anchorShare or more of the
 // headline's terms: a paragraph of the headline's story.
 func anchored(title map[string]bool, text string) bool {
+	return holds(title, text, anchorShare)
+}
+
+// holds reports whether text holds share or more of the headline's
+// terms (false for a headline without terms).
+func holds(title map[string]bool, text string, share float64) bool {
 	if len(title) == 0 {
 		return false
 	}
@@ -2144,7 +2157,7 @@ func anchored(title map[string]bool, text string) bool {
 			seen[t] = true
 		}
 	})
-	return float64(len(seen)) >= anchorShare*float64(len(title))
+	return float64(len(seen)) >= share*float64(len(title))
 }
 
 // markPast marks, on a whole page's text, the lines past the article
@@ -2155,21 +2168,33 @@ func anchored(title map[string]bool, text string) bool {
 // page's menus, other stories' teasers, its footer. Two pieces of
 // evidence, neither of them shape: where the line stands, and that it is
 // not the article's story. A line on the story (a caption, an info box,
-// the article's second page) stays. Lines marked by an earlier rule
-// count for the block; those this one marks do not.
+// the article's second page) stays, as does one that holds half of the
+// headline's terms (a caption of the story's photo under a box of
+// links: "Josh Groban sings Christmas songs ..." under "Groban CD breaks
+// Christmas record"). Lines marked by an earlier rule count for the
+// block; those this one marks do not.
+//
+// The article proper, the stretch of the most prose, can run on past the
+// article's end: a list of other stories' teasers, a headline, a byline
+// and a paragraph each, adds more words than its short lines take away,
+// as a thread of long comments does. So the article ends earlier, at
+// the block that asks its reader to share it or comment on it (see
+// articleEnd); the lines below are tested as those past it.
 func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
 	if last < 0 || last >= len(L)-1 {
 		return
 	}
 	P := doc.Paras
+	end := d.articleEnd(L, first, last)
+	title := titleTerms(doc.Title)
 	story := titleTerms(doc.Title)
-	for i := first; i <= last; i++ {
+	for i := first; i <= end; i++ {
 		if !L[i].skip && L[i].strong < d.threshold {
 			forTerms(P[i], func(t string) { story[t] = true })
 		}
 	}
 	wall, below := false, 0
-	for i := last + 1; i < len(L); i++ {
+	for i := end + 1; i < len(L); i++ {
 		l := &L[i]
 		if l.skip {
 			continue
@@ -2181,10 +2206,50 @@ func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
 			below++
 			continue
 		}
+		if len(title) >= 2 && holds(title, P[i], 0.5) {
+			continue
+		}
 		if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && termShare(story, P[i]) < pastShare {
 			l.add(0.6, true, "past the article and its residue, about something else")
 		}
 	}
+}
+
+// articleEnd returns the last line of the article within its proper
+// first..last: the line before the first block of residue lines in it
+// (consecutive lines at the threshold or above, pastResidue of them or
+// more with letters) that a pattern addressed to the article's reader
+// marks (readerRules: a share bar, a comment form, the comments) and
+// that has half the stretch's prose or more above it; else last. Other
+// blocks are as often inside an article as after it: a "Read also:" box
+// in the middle of an Italian weather story, a site menu between the two
+// halves of a German article, "* * *" separators; and one in the first
+// half is its head's (a byline, print and e-mail buttons).
+func (d *Detector) articleEnd(L []line, first, last int) int {
+	residue := func(i int) bool { return !L[i].skip && L[i].score() >= d.threshold }
+	total := 0
+	for i := first; i <= last; i++ {
+		total += max(coreValue(L, i), 0)
+	}
+	above := 0
+	for i := first; i <= last; i++ {
+		if !residue(i) {
+			above += max(coreValue(L, i), 0)
+			continue
+		}
+		j, strong, k := i, false, 0
+		for ; j <= last && (L[j].skip || residue(j)); j++ {
+			strong = strong || L[j].strong >= d.threshold && readerRules[ruleOf(L[j].sReason)]
+			if !L[j].skip && L[j].letters > 0 {
+				k++
+			}
+		}
+		if strong && k >= pastResidue && 2*above >= total {
+			return i - 1
+		}
+		i = j - 1
+	}
+	return last
 }
 
 // termShare is the share of text's terms in terms.
