@@ -2410,9 +2410,12 @@ func linkShaped(l *line) bool {
 }
 
 // runLine reports whether a line can be one link of a block; a line of
-// one word can when oneWord says so.
+// one word can when oneWord says so. A line that prints a URL cannot: a
+// page shows its links' anchor text, an article writes out the
+// addresses it cites ("USDA Agricultural Research Service:
+// http://ars.usda.gov").
 func runLine(l *line, oneWord bool) bool {
-	return l.linkish() && (l.words >= 2 || oneWord) && !l.firstLower
+	return l.linkish() && (l.words >= 2 || oneWord) && !l.firstLower && l.urlBytes == 0
 }
 
 // quote quotes a paragraph for a message, shortened to 60 runes.

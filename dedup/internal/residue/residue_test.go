@@ -836,7 +836,7 @@ func TestShortLinesPastTheArticle(t *testing.T) {
 // does not spread to it.
 func TestIntroducedListOfLinks(t *testing.T) {
 	body := append(slices.Clone(prose), "On the Net:",
-		"Switch grass report in Proceedings of the National Academy of Sciences: http://tinyurl.com/2ar4ss",
+		"Switch grass report in Proceedings of the National Academy of Sciences: http://tinyurl.com/arxss",
 		"USDA Agricultural Research Service: http://ars.usda.gov",
 		"University of Nebraska's Institute of Agriculture and Natural Resources: http://ianr.unl.edu",
 		"Copyright 2008 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.")
@@ -1391,4 +1391,31 @@ func TestCaptionWithCredit(t *testing.T) {
 		"closure report million months cracks supporting old bridge council vote Tuesday (AP Photo/Jane Doe)"
 	got = flagged(t, testDoc(title, prose[0], menu, prose[1], prose[2]), nil)
 	assert.Contains(t, got, 1, "words that end no sentence, then a credit")
+}
+
+// TestCitedSourcesAreNoLinkList checks that lines printing a URL in their
+// text (an agency's sources, "USDA Agricultural Research Service:
+// http://ars.usda.gov") are not taken for a run of links on a whole
+// page's text, where a link list shows only its links' anchor text.
+func TestCitedSourcesAreNoLinkList(t *testing.T) {
+	title := "Bridge to close for repairs after cracks found in piers"
+	paras := []string{"Home", "News", "Sport", "Business", "Weather", "Jobs", "Motors", "Property", "Travel", title,
+		prose[0], prose[1], prose[2], prose[3],
+		"On the Net:",
+		"Report of the county engineers on the piers of the old bridge: http://tinyurl.com/arxss",
+		"City Highways Department: http://www.example.gov",
+		"Consultation on the new river crossing: http://tinyurl.com/bxtt",
+		"Copyright 2008 The Associated Press. All rights reserved. This material may not be published, broadcast, rewritten or redistributed.",
+		"Local News",
+		"Mayor opens new library on the high street",
+		"School choir wins regional final in Leeds",
+		"Museum reopens after a year of repairs",
+		"Winter fair draws record crowds to the pier",
+		"All content on this site is owned by the publisher and may not be reproduced without written permission from the editor.",
+	}
+	got := flagged(t, testDoc(title, paras...), nil)
+	for i := 15; i <= 17; i++ {
+		assert.NotContains(t, got, i, "a cited source: %q", paras[i])
+	}
+	assert.Contains(t, got, 20, "the box of other stories")
 }
