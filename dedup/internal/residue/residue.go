@@ -341,10 +341,13 @@ func (l *line) titleCase() bool {
 }
 
 // linkish reports a line that could be one link of a list: short, not a
-// sentence, with some letters.
+// sentence, with some letters, and no URL in it: a page shows its links'
+// anchor text, an article writes out the addresses it cites ("USDA
+// Agricultural Research Service: http://ars.usda.gov"), in its list and
+// next to residue alike.
 func (l *line) linkish() bool {
 	return !l.skip && l.words >= 1 && l.words <= maxLineWords && l.letters > 0 &&
-		!l.sentence() && !l.endColon
+		!l.sentence() && !l.endColon && l.urlBytes == 0
 }
 
 // add records one piece of evidence.
@@ -2410,12 +2413,9 @@ func linkShaped(l *line) bool {
 }
 
 // runLine reports whether a line can be one link of a block; a line of
-// one word can when oneWord says so. A line that prints a URL cannot: a
-// page shows its links' anchor text, an article writes out the
-// addresses it cites ("USDA Agricultural Research Service:
-// http://ars.usda.gov").
+// one word can when oneWord says so.
 func runLine(l *line, oneWord bool) bool {
-	return l.linkish() && (l.words >= 2 || oneWord) && !l.firstLower && l.urlBytes == 0
+	return l.linkish() && (l.words >= 2 || oneWord) && !l.firstLower
 }
 
 // quote quotes a paragraph for a message, shortened to 60 runes.
