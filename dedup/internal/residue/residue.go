@@ -2209,10 +2209,8 @@ func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
 			below++
 			continue
 		}
-		if len(title) >= 2 && holds(title, P[i], 0.5) {
-			continue
-		}
-		if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && termShare(story, P[i]) < pastShare {
+		if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && termShare(story, P[i]) < pastShare &&
+			!(len(title) >= 2 && holds(title, P[i], 0.5)) {
 			l.add(0.6, true, "past the article and its residue, about something else")
 		}
 	}
