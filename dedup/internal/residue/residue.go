@@ -2023,6 +2023,12 @@ func titleTerms(title string) map[string]bool {
 
 // forTerms calls f with each term of s (see titleTerms).
 func forTerms(s string, f func(string)) {
+	forTermsOf(s, 4, f)
+}
+
+// forTermsOf calls f with each term of s of at least min runes, and each
+// pair of characters of a word in a script without spaces.
+func forTermsOf(s string, min int, f func(string)) {
 	buf, spans := wordSpans(s, nil, nil, 0)
 	for _, sp := range spans {
 		w := string(buf[sp[0]:sp[1]])
@@ -2033,7 +2039,7 @@ func forTerms(s string, f func(string)) {
 			}
 			continue
 		}
-		if len(rs) >= 4 {
+		if len(rs) >= min {
 			f(w)
 		}
 	}
@@ -2166,8 +2172,9 @@ func holds(title map[string]bool, text string, share float64) bool {
 // markPast marks, on a whole page's text, the lines past the article
 // proper first..last and below a block of residue that a pattern marks
 // (its footer, a box of links, a comment form: the page has left the
-// article; see pastResidue), of which less than a fifth of the words are
-// the article's or its headline's: they are about something else, the
+// article; see pastResidue), of which less than a fifth of the words
+// (its long ones, see pastRunes) are the article's or its headline's:
+// they are about something else, the
 // page's menus, other stories' teasers, its footer. Two pieces of
 // evidence, neither of them shape: where the line stands, and that it is
 // not the article's story. A line on the story (a caption, an info box,
@@ -2196,6 +2203,16 @@ func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
 			forTerms(P[i], func(t string) { story[t] = true })
 		}
 	}
+	// The share is of the line's long terms when it has a few: the short
+	// ones are most often its language's function words ("diese",
+	// "nicht", "with", "from"), which every line of a page shares.
+	share := func(text string) float64 {
+		if sh, n := termShare(story, text, pastRunes); n >= pastTerms {
+			return sh
+		}
+		sh, _ := termShare(story, text, 4)
+		return sh
+	}
 	wall, below := false, 0
 	for i := end + 1; i < len(L); i++ {
 		l := &L[i]
@@ -2209,7 +2226,7 @@ func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
 			below++
 			continue
 		}
-		if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && termShare(story, P[i]) < pastShare &&
+		if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && share(P[i]) < pastShare &&
 			!(len(title) >= 2 && holds(title, P[i], 0.5)) {
 			l.add(0.6, true, "past the article and its residue, about something else")
 		}
@@ -2253,19 +2270,21 @@ func (d *Detector) articleEnd(L []line, first, last int) int {
 	return last
 }
 
-// termShare is the share of text's terms in terms.
-func termShare(terms map[string]bool, text string) float64 {
+// termShare returns the share of text's terms of min runes or more (and
+// pairs of characters in scripts without spaces) in terms, and how many
+// such terms text has (share 0 when none).
+func termShare(terms map[string]bool, text string, min int) (float64, int) {
 	n, in := 0, 0
-	forTerms(text, func(t string) {
+	forTermsOf(text, min, func(t string) {
 		n++
 		if terms[t] {
 			in++
 		}
 	})
 	if n == 0 {
-		return 0
+		return 0, 0
 	}
-	return float64(in) / float64(n)
+	return float64(in) / float64(n), n
 }
 
 // pastResidue is how many residue lines below the article proper, one
@@ -2279,6 +2298,12 @@ const (
 	pastResidue = 3
 	pastShare   = 0.2
 )
+
+// pastRunes and pastTerms: the share past the article is of the line's
+// terms of pastRunes runes or more when it has pastTerms of them or more
+// (short words are a language's function words, and frequent words are
+// short in any language), else of all its terms.
+const pastRunes, pastTerms = 6, 3
 
 // Constants of the article core.
 const (

@@ -1419,3 +1419,23 @@ func TestCitedSourcesAreNoLinkList(t *testing.T) {
 	}
 	assert.Contains(t, got, 20, "the box of other stories")
 }
+
+// TestPastTheArticleLongTerms checks that a teaser below the article's
+// share bar is told from the story by its long words: it shares the
+// short ones ("after", "said", "would") with any article in its
+// language, while a line on the story shares its names and topic words.
+func TestPastTheArticleLongTerms(t *testing.T) {
+	title := "Bridge to close for repairs after cracks found in piers"
+	paras := []string{"Home", "News", "Sport", "Business", "Weather", "Jobs", "Motors", title,
+		prose[0], prose[1], prose[2], prose[3],
+		"Share this article", "Facebook", "Twitter", "Leave a comment",
+		"More stories",
+		"Museum reopens",
+		"After weeks of delays, the museum said it would open its new gallery of Victorian photographs to visitors this weekend.",
+		"Engineers inspecting the cracks in the supporting piers of the bridge before the council's vote.",
+		"Contact us", "Privacy notice",
+	}
+	got := flagged(t, testDoc(title, paras...), nil)
+	assert.Contains(t, got, 18, "another story's teaser")
+	assert.NotContains(t, got, 19, "a caption of the story's photo")
+}
