@@ -55,6 +55,11 @@ func TestDetectLines(t *testing.T) {
 		reason  string
 	}{
 		{"Share this on Facebook", true, "share prompt"},
+		// An embedded post: its link and hashtags are the embed's; a
+		// sentence before the link is the post's text the article quotes.
+		{"#kobane situation map as of yesterday #isis #kobani pic.twitter.com/PPUYCXKgjq", true, "an embed's hashtags and link"},
+		{"Notice the warping of the line across both the eyes and nose. pic.twitter.com/U7PMa4oNGN", false, "a quoted post's sentence"},
+		{"I, for one, am glad to see he is back, and well! https://t.co/mIWVeRMnOJ", false, "a quoted post's sentence with its short link"},
 		{"Advertisement", true, "ad placeholder"},
 		{"ADVERTISEMENT", true, "ad placeholder in capitals"},
 		{"Scroll down for video", true, "video placeholder"},
