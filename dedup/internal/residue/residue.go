@@ -294,6 +294,7 @@ type line struct {
 	spanW    float64
 	spanCat  string
 	spanRule *rule
+	fragment bool // a short line in lower case (see context)
 	skip     bool // the title, repeated (titleCopy), or a blank paragraph
 	// titleCopy marks a copy of the headline in the body: the article's
 	// own headline, where a link block ends and its header begins.
@@ -1261,9 +1262,9 @@ func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
 	if (l.email || l.handle) && l.words <= 12 && !(l.sentence() && l.words > 8) {
 		l.add(0.75, true, "contact line (e-mail or @handle)")
 	}
-	if l.firstLower && l.words <= 4 && !l.endSentence && !l.endColon {
-		l.add(0.55, false, "lower-case fragment (alt text?)")
-	}
+	// A lower-case fragment (alt text?) is judged with its neighbours
+	// (see context).
+	l.fragment = l.firstLower && l.words <= 4 && !l.endSentence && !l.endColon
 	if l.endEllipsis && l.words >= 2 && l.words <= maxLineWords && !l.firstLower {
 		l.add(0.4, false, "truncated teaser")
 	}
@@ -1307,6 +1308,21 @@ func doubled(text string) bool {
 func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	n := len(L)
 	P := doc.Paras
+
+	// A short line that opens in lower case is an image's alt text or a
+	// fragment of a broken line, unless a line next to it opens so too:
+	// items of a list ("verschließbare Bodenluke mit
+	// Kunststoffbeschichtung" under "schnelle und leichte Reinigung durch
+	// herausziehbare Kunststoffwanne"), where an adjective or a verb comes
+	// first in many languages.
+	lowerItem := func(j int) bool {
+		return j >= 0 && j < n && !L[j].skip && L[j].firstLower && L[j].words >= 3 && L[j].words <= 12 && !L[j].endSentence
+	}
+	for i := range L {
+		if L[i].fragment && !L[i].skip && !lowerItem(i-1) && !lowerItem(i+1) {
+			L[i].add(0.55, false, "lower-case fragment (alt text?)")
+		}
+	}
 
 	// The few lines right before the article proper (see articleCore) are
 	// its head: byline, dateline, deck, the agency's name. Their shape is

@@ -55,6 +55,9 @@ func TestDetectLines(t *testing.T) {
 		reason  string
 	}{
 		{"Share this on Facebook", true, "share prompt"},
+		{"Auf Facebook teilen", true, "a German share button, the network first"},
+		{"Per E-Mail versenden", true, "a German mail button"},
+		{"Auf Instagram folgen", true, "a German follow button"},
 		// An embedded post: its link and hashtags are the embed's; a
 		// sentence before the link is the post's text the article quotes.
 		{"#kobane situation map as of yesterday #isis #kobani pic.twitter.com/PPUYCXKgjq", true, "an embed's hashtags and link"},
@@ -1443,4 +1446,24 @@ func TestPastTheArticleLongTerms(t *testing.T) {
 	got := flagged(t, testDoc(title, paras...), nil)
 	assert.Contains(t, got, 18, "another story's teaser")
 	assert.NotContains(t, got, 19, "a caption of the story's photo")
+}
+
+// TestLowerCaseListItems checks that a short line opening in lower case
+// is a fragment (an image's alt text) alone, and an item of a list next
+// to another such item of a few words, as a German product's features
+// are.
+func TestLowerCaseListItems(t *testing.T) {
+	title := "Kleintierstall mit Freilaufgehege im Test"
+	list := []string{prose[0], prose[1],
+		"schnelle und leichte Reinigung durch herausziehbare Kunststoffwanne",
+		"verschließbare Bodenluke mit Kunststoffbeschichtung",
+		"erweiterbar durch Freilaufgehege",
+		prose[2], prose[3]}
+	got := flagged(t, testDoc(title, list...), nil)
+	for i := 2; i <= 4; i++ {
+		assert.NotContains(t, got, i, "a list item: %q", list[i])
+	}
+	alone := []string{prose[0], prose[1], "bridge at night", prose[2], prose[3]}
+	got = flagged(t, testDoc(title, alone...), nil)
+	assert.Contains(t, got, 2, "a fragment alone")
 }
