@@ -104,6 +104,7 @@ var categoryLabels = map[string]string{
 	"update":      "timestamp or update line",
 	"storycredit": "story credit",
 	"teaser":      "teaser link",
+	"cta":         "call to action",
 }
 
 // blockCategories mark a block of links: headline-like lines next

@@ -58,6 +58,20 @@ func TestDetectLines(t *testing.T) {
 		{"Auf Facebook teilen", true, "a German share button, the network first"},
 		{"Per E-Mail versenden", true, "a German mail button"},
 		{"Auf Instagram folgen", true, "a German follow button"},
+		// Calls to action alone on their line, in several languages.
+		{"Jetzt herunterladen!", true, "a German download button"},
+		{"Jetzt anmelden!", true, "a German sign-up button"},
+		{"Folgen Sie uns!", true, "a German follow prompt"},
+		{"Kontaktieren Sie uns!", true, "a German contact link"},
+		{"En savoir plus", true, "a French learn-more link"},
+		{"Haz clic aquí", true, "a Spanish click-here link"},
+		{"Lees meer", true, "a Dutch read-more link"},
+		{"Czytaj dalej", true, "a Polish read-more link"},
+		{"Читать далее", true, "a Russian read-more link"},
+		{"阅读更多", true, "a Chinese read-more link"},
+		{"اشترك الآن", true, "an Arabic subscribe button"},
+		{"Buy now", true, "a buy button"},
+		{"Download the full report, which runs to 120 pages, from the council's website.", false, "a sentence that asks the reader to download"},
 		// An embedded post: its link and hashtags are the embed's; a
 		// sentence before the link is the post's text the article quotes.
 		{"#kobane situation map as of yesterday #isis #kobani pic.twitter.com/PPUYCXKgjq", true, "an embed's hashtags and link"},
