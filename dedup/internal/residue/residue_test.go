@@ -71,6 +71,9 @@ func TestDetectLines(t *testing.T) {
 		{"阅读更多", true, "a Chinese read-more link"},
 		{"اشترك الآن", true, "an Arabic subscribe button"},
 		{"Buy now", true, "a buy button"},
+		{"HIER KOSTENLOS ANMELDEN »", true, "a German sign-up button of two prefix words"},
+		{"Lea más: Gobierno emitirá directriz para fortalecer la ciberseguridad", true, "a Spanish read-more teaser"},
+		{"Cliquez pour agrandir", true, "a French click-to-enlarge label"},
 		{"Download the full report, which runs to 120 pages, from the council's website.", false, "a sentence that asks the reader to download"},
 		// An embedded post: its link and hashtags are the embed's; a
 		// sentence before the link is the post's text the article quotes.
