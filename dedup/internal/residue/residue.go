@@ -65,6 +65,7 @@ package residue
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -289,12 +290,9 @@ type line struct {
 	tagged                                    bool // a sentence and its agency's tag (taggedSentence)
 
 	quick bool // a long sentence, measured by measureQuick
-	// spanW and spanCat hold a pattern's match on a span of a long
-	// paragraph, which counts only when the paragraph is not article
-	// text (see anchored).
-	spanW    float64
-	spanCat  string
-	spanRule *rule
+	// span is the rule that matched a span of a long paragraph, which
+	// counts only when the paragraph is not article text (see anchored).
+	span     *rule
 	fragment bool // a short line in lower case (see context)
 	skip     bool // the title, repeated (titleCopy), or a blank paragraph
 	// titleCopy marks a copy of the headline in the body: the article's
@@ -1206,7 +1204,7 @@ func (d *Detector) intrinsic(l *line, text string, sc *scratch) {
 			// A few words of a long paragraph: "© Reuters", "Read
 			// more", a credit. Whether that makes the paragraph residue
 			// depends on what the rest of it is (context).
-			l.spanW, l.spanCat, l.spanRule = r.weight, r.category, r
+			l.span = r
 			return
 		}
 		l.add(r.weight, true, label(r.category))
@@ -1424,7 +1422,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	var body *proseCount
 	for i := range L {
 		l := &L[i]
-		if l.spanW == 0 || l.skip {
+		if l.span == nil || l.skip {
 			continue
 		}
 		if title == nil {
@@ -1436,8 +1434,8 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		// extractor's whole article run into one paragraph with the
 		// page's comment policy after it ("... Do not post:"); but not
 		// one the page's markup ends ("... <span class=meta>Photo/...</span>").
-		runOn := l.words >= runOnWords && sentences(P[i]) >= runOnSentences && l.spanCat != "html" && l.spanCat != "code"
-		prose := (l.endSentence || runOn || sentenceBefore(P[i], l.spanRule)) && l.glue < 2
+		runOn := l.words >= runOnWords && sentences(P[i]) >= runOnSentences && l.span.category != "html" && l.span.category != "code"
+		prose := (l.endSentence || runOn || sentenceBefore(P[i], l.span)) && l.glue < 2
 		// The paragraph must be the article's: on its headline's story,
 		// or, for an article without a headline (a crawl that kept none),
 		// on the story the body's other prose tells.
@@ -1451,7 +1449,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 			own = body.fits(L, P, i)
 		}
 		if !prose || !own {
-			l.add(l.spanW, true, label(l.spanCat))
+			l.add(l.span.weight, true, label(l.span.category))
 		}
 	}
 
@@ -2214,7 +2212,7 @@ func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
 	P := doc.Paras
 	end := d.articleEnd(L, first, last)
 	title := titleTerms(doc.Title)
-	story := titleTerms(doc.Title)
+	story := maps.Clone(title)
 	for i := first; i <= end; i++ {
 		if !L[i].skip && L[i].strong < d.threshold {
 			forTerms(P[i], func(t string) { story[t] = true })
@@ -2244,7 +2242,7 @@ func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
 			continue
 		}
 		if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && share(P[i]) < pastShare &&
-			!(len(title) >= 2 && holds(title, P[i], 0.5)) {
+			!(len(title) >= 2 && holds(title, P[i], pastTitleShare)) {
 			l.add(0.6, true, "past the article and its residue, about something else")
 		}
 	}
@@ -2322,6 +2320,10 @@ const (
 // short in any language), else of all its terms.
 const pastRunes, pastTerms = 6, 3
 
+// pastTitleShare is the share of a headline's terms (of two or more) that
+// keeps a line past the article on its story wherever it stands.
+const pastTitleShare = 0.5
+
 // Constants of the article core.
 const (
 	// coreWords is the length of a line that counts for the article
@@ -2347,9 +2349,11 @@ var (
 // long ("Site map | Help center | ...", a script): a navigation, code or
 // markup pattern matches it whole or in a span.
 func (l *line) notProse() bool {
-	switch l.spanCat {
-	case "nav", "code", "html":
-		return true
+	if l.span != nil {
+		switch l.span.category {
+		case "nav", "code", "html":
+			return true
+		}
 	}
 	return l.strong > 0 && (l.sReason == navLabel || l.sReason == codeLabel || l.sReason == markupLabel)
 }
