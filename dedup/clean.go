@@ -192,9 +192,10 @@ var paragraphKinds = []Kind{KindResidue, KindRepeatedHeadline, KindRepeatedParag
 
 // keptRules are the rules whose findings Clean keeps by default: what
 // belongs to the article, though the scan points it out (its own byline,
-// dateline, copyright or credit line), and what only the single-article
+// dateline, copyright or credit line; residue in a paragraph that is most
+// of the article, which Clean cannot cut without the article), and what only the single-article
 // split calls another story (a digest's second item looks the same).
-var keptRules = map[Kind][]string{KindResidue: {"article-credit"}, KindOffTopic: {"split"}}
+var keptRules = map[Kind][]string{KindResidue: {"article-credit", "article-text"}, KindOffTopic: {"split"}}
 
 // RemovedByDefault reports whether Clean with a nil remove removes the
 // paragraph of f: the paragraph kinds, but for the findings of keptRules.

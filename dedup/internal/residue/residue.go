@@ -157,6 +157,10 @@ var readerRules = map[string]bool{
 	"share": true, "follow": true, "like": true, "subscribe": true, "comment": true, "feedback": true, "comments": true,
 }
 
+// articleText is the rule of the residue found in a paragraph that is
+// most of the article, which clean keeps (see Detect).
+const articleText = "article-text"
+
 // An article's own byline block stands up to creditBefore lines before
 // the article proper, its copyright or credit up to creditAfter after it.
 const creditBefore, creditAfter = 4, 3
@@ -531,6 +535,19 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 			break
 		}
 	}
+	// A paragraph that is most of the article (half the body's words or
+	// more, on its headline's story) is the article run into one
+	// paragraph, whatever a rule saw in a part of it: the page's menu
+	// glued to its start, a comment form's text at its end, a script
+	// before it. Cutting it would cut the article; the scan names what
+	// is in it, and clean keeps it (there is no span to trim it by).
+	bodyWords := 0
+	for i := range L {
+		if !L[i].skip {
+			bodyWords += L[i].words
+		}
+	}
+	var title map[string]bool
 	var out []model.Hit
 	for i := range L {
 		l := &L[i]
@@ -542,6 +559,21 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 			continue
 		}
 		rule := ruleOf(l.reason)
+		if l.words >= spanWords && 2*l.words >= bodyWords {
+			if title == nil {
+				title = titleTerms(doc.Title)
+			}
+			if len(title) == 0 || anchored(title, doc.Paras[i]) {
+				out = append(out, model.Hit{
+					Kind:    model.Residue,
+					Para:    i,
+					Score:   math.Round(s*1000) / 1000,
+					Message: l.reason + " in a part of the paragraph that is most of the article " + quote(doc.Paras[i]),
+					Rule:    articleText,
+				})
+				continue
+			}
+		}
 		from := first - creditBefore
 		if dense && rule == "update" {
 			from = first

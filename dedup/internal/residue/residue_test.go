@@ -1484,3 +1484,31 @@ func TestLowerCaseListItems(t *testing.T) {
 	got = flagged(t, testDoc(title, alone...), nil)
 	assert.Contains(t, got, 2, "a fragment alone")
 }
+
+// TestMostOfTheArticleStays checks that a paragraph that is most of the
+// article, on its headline's story, is the article whatever a rule sees
+// in a part of it (an extractor's whole article in one paragraph, with
+// the page's comment form after it): it is reported under the rule that
+// clean keeps. A legal footer as long as the article is not on its story
+// and stays residue.
+func TestMostOfTheArticleStays(t *testing.T) {
+	title := "Harbour ferry returns after winter repairs"
+	one := "Harbour ferry returns after winter repairs Coast Herald Monday 4th March, 2024 " +
+		"The harbour ferry went back into service on Monday after four months in dry dock, its operator said. " +
+		"Engineers replaced both engines and the steering gear, which had failed twice last autumn. " +
+		"The crossing takes twelve minutes and carries about 900 passengers a day in summer. " +
+		"Email this story to a friend Have your say on this story Your nickname (optional) Message " +
+		"(enter the verification code from the image above)"
+	hits := New(Options{}).Detect(testDoc(title, one), nil)
+	require.Len(t, hits, 1)
+	assert.Equal(t, articleText, hits[0].Rule, hits[0].Message)
+
+	footer := "All content on this site is owned by the publisher and may not be reproduced, copied, " +
+		"broadcast or stored in any form without the written permission of the editor, " +
+		"except for personal use under the terms of the licence. Enter the verification code from the image above"
+	hits = New(Options{}).Detect(testDoc(title, "The ferry is back.", footer), nil)
+	require.NotEmpty(t, hits, "the footer")
+	for _, h := range hits {
+		assert.NotEqual(t, articleText, h.Rule, h.Message)
+	}
+}
