@@ -51,7 +51,9 @@ type Finding struct {
 	// Rule names, within the kind, the rule or evidence that decided:
 	// for residue its family ("related", "share", "ad", "links" for a
 	// list of short headline-like lines, "article-credit" for an
-	// article's own byline, dateline, copyright or credit line, ...); for
+	// article's own byline, dateline, copyright or credit line,
+	// "article-text" for residue in a part of the paragraph that is most
+	// of the article, ...); for
 	// off_topic the test ("donor", "travels", "majority", "split"). See
 	// RemovedByDefault.
 	Rule string `json:"rule,omitempty"`

@@ -25,7 +25,8 @@ type pageTruth struct {
 }
 
 // TestCleanRealShapedPages cleans the real-shaped pages of testdata/pages
-// (Arabic, Chinese, Russian and German pages, a one-paragraph article, a
+// (Arabic, Chinese, Russian and German pages, one-paragraph articles (one
+// with its page's comment form run into it, one with a script), a
 // recipe's list, a results table, an English page's whole text, an
 // article wrapped at 60 columns, one with the page's escapes left in,
 // one without a headline, one whose teasers follow its share bar) as
