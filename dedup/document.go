@@ -61,6 +61,11 @@ type Paragraph struct {
 	// Line is the 1-based line in the source file: for text files and
 	// CSV the file line, for JSON the line of the record.
 	Line int
+	// AfterBlank reports a blank line between the paragraph and the one
+	// before it: the writer's paragraph break, where a body wrapped at a
+	// fixed width (a text browser's dump) never runs one paragraph on
+	// into the next.
+	AfterBlank bool
 }
 
 // NewDocument returns the article with the given id, headline and body,
@@ -70,6 +75,7 @@ type Paragraph struct {
 func NewDocument(id, title, body string) *Document {
 	doc := &Document{ID: id, Line: 1, Title: strings.TrimSpace(title), TitleLine: 1}
 	n := 1
+	blank := false
 	for len(body) > 0 {
 		var ln string
 		i := strings.IndexAny(body, "\r\n")
@@ -83,7 +89,10 @@ func NewDocument(id, title, body string) *Document {
 		}
 		n++
 		if t := strings.TrimSpace(ln); t != "" {
-			doc.Paragraphs = append(doc.Paragraphs, Paragraph{Text: t, Line: n})
+			doc.Paragraphs = append(doc.Paragraphs, Paragraph{Text: t, Line: n, AfterBlank: blank && len(doc.Paragraphs) > 0})
+			blank = false
+		} else {
+			blank = true
 		}
 	}
 	return doc
@@ -114,8 +123,12 @@ func (d *Document) model() *model.Doc {
 		m.Paras[i] = unescape(p.Text)
 	}
 	if w := wrap.Width(m.Paras); w > 0 {
+		breaks := make([]bool, len(d.Paragraphs))
+		for i, p := range d.Paragraphs {
+			breaks[i] = p.AfterBlank
+		}
 		var first []int
-		if m.Paras, first = wrap.Unwrap(m.Paras, w, d.Title); first != nil {
+		if m.Paras, first = wrap.Unwrap(m.Paras, w, d.Title, breaks); first != nil {
 			m.First = append(first, len(d.Paragraphs))
 		}
 	}

@@ -61,3 +61,15 @@ func TestWrappedBodyFindingsOnEachLine(t *testing.T) {
 	}
 	assert.Equal(t, append(append(append([]string{}, para...), other...), last...), kept)
 }
+
+// TestNewDocumentBlankLines checks that a paragraph after a blank line is
+// marked so (the writer's paragraph break, which a wrapped body never
+// runs across), and that a line end of "\r\n" is no blank line.
+func TestNewDocumentBlankLines(t *testing.T) {
+	doc := dedup.NewDocument("b", "Head", "One.\r\nTwo.\r\n\r\nThree.\n \nFour.")
+	var blank []bool
+	for _, p := range doc.Paragraphs {
+		blank = append(blank, p.AfterBlank)
+	}
+	assert.Equal(t, []bool{false, false, true, true}, blank)
+}

@@ -213,8 +213,10 @@ func readCSV(ctx context.Context, name string, br *bufio.Reader, opts Options, y
 // appendCSVParagraphs appends the non-blank lines of value, the value of
 // a field that starts on line n, trimmed, to dst. Lines end at "\n" or
 // a lone "\r" ("\r\n" was read as "\n"); only "\n" starts a new line of
-// the file. The paragraphs share value's memory.
+// the file. A paragraph after a blank line is marked so. The paragraphs
+// share value's memory.
 func appendCSVParagraphs(dst []dedup.Paragraph, value string, n int) []dedup.Paragraph {
+	start, blank := len(dst), false
 	for len(value) > 0 {
 		i := strings.IndexAny(value, "\r\n")
 		ln := value
@@ -222,7 +224,10 @@ func appendCSVParagraphs(dst []dedup.Paragraph, value string, n int) []dedup.Par
 			ln = value[:i]
 		}
 		if t := strings.TrimSpace(ln); len(t) > 0 {
-			dst = append(dst, dedup.Paragraph{Text: t, Line: n})
+			dst = append(dst, dedup.Paragraph{Text: t, Line: n, AfterBlank: blank && len(dst) > start})
+			blank = false
+		} else {
+			blank = true
 		}
 		if i < 0 {
 			break

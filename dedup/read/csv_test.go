@@ -29,7 +29,7 @@ func TestReadCSVFiles(t *testing.T) {
 		header := []byte("id,title,content,publication\r\n")
 		want := []dedup.Document{
 			{ID: "c1", Source: path, Line: 2, Title: "Storm closes harbour", TitleLine: 2, TitleField: "title", BodyField: "content",
-				Paragraphs: []dedup.Paragraph{{Text: "The harbour closed on Monday.", Line: 2}, {Text: "Ships waited offshore.", Line: 4}, {Text: "Related Articles", Line: 5}},
+				Paragraphs: []dedup.Paragraph{{Text: "The harbour closed on Monday.", Line: 2}, {Text: "Ships waited offshore.", Line: 4, AfterBlank: true}, {Text: "Related Articles", Line: 5}},
 				Raw:        []byte("c1,Storm closes harbour,\"The harbour closed on Monday.\n\nShips waited offshore.\nRelated Articles\",\"Gazette, The\""),
 				Format:     FormatCSV, CSVHeader: header},
 			{ID: "c2", Source: path, Line: 6, Title: `Council "votes" on budget`, TitleLine: 6, TitleField: "title", BodyField: "content",
@@ -186,10 +186,14 @@ func oracleCSV(name string, data []byte, opts Options) (want []yielded, ok bool)
 			}
 		}
 		n := lines[r+1][cols.body]
+		blank := false
 		for _, l := range strings.Split(rec[cols.body], "\n") {
 			for _, p := range strings.Split(l, "\r") {
 				if t := strings.TrimSpace(p); t != "" {
-					doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: t, Line: n})
+					doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: t, Line: n, AfterBlank: blank && len(doc.Paragraphs) > 0})
+					blank = false
+				} else {
+					blank = true
 				}
 			}
 			n++

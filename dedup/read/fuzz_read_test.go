@@ -151,6 +151,7 @@ func equalDocs(a, b *dedup.Document) bool {
 // and line of an error.
 func oracleText(name string, data []byte) (*dedup.Document, error, int) {
 	doc := &dedup.Document{ID: name, Source: name, Line: 1, Format: FormatText}
+	blank := false // a blank line since the last paragraph
 	for i, l := range naiveLines(bytes.TrimPrefix(data, utf8BOM)) {
 		switch {
 		case bytes.IndexByte(l, 0) >= 0:
@@ -161,10 +162,12 @@ func oracleText(name string, data []byte) (*dedup.Document, error, int) {
 		text := strings.TrimSpace(string(l))
 		switch {
 		case text == "":
+			blank = true
 		case doc.TitleLine == 0:
 			doc.Title, doc.TitleLine = text, i+1
 		default:
-			doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: text, Line: i + 1})
+			doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: text, Line: i + 1, AfterBlank: blank && len(doc.Paragraphs) > 0})
+			blank = false
 		}
 	}
 	if doc.TitleLine == 0 {

@@ -84,7 +84,7 @@ func TestReadJSONArrayFiles(t *testing.T) {
 		}
 		require.Len(t, want, 3)
 		assert.Equal(t, "Council \u201cvotes\u201d on budget", want[1].Title)
-		assert.Equal(t, []dedup.Paragraph{{Text: "The council voted 7 to 2."}, {Text: "Share this article"}}, want[1].Paragraphs,
+		assert.Equal(t, []dedup.Paragraph{{Text: "The council voted 7 to 2."}, {Text: "Share this article", AfterBlank: true}}, want[1].Paragraphs,
 			"an array body is read as one body")
 	})
 }

@@ -276,27 +276,31 @@ func (d *jsonlDecoder) scanRecord(line []byte) error {
 }
 
 // appendParagraphs appends the non-blank lines of body, trimmed, to dst as
-// paragraphs of source line n. Lines end at "\n", "\r\n" or a lone "\r".
+// paragraphs of source line n, each marked when a blank line stands
+// before it. Lines end at "\n", "\r\n" or a lone "\r".
 func appendParagraphs(dst []dedup.Paragraph, body string, n int) []dedup.Paragraph {
+	start, blank := len(dst), false
 	for len(body) > 0 {
 		var ln string
 		if i := strings.IndexByte(body, '\n'); i >= 0 {
 			ln, body = body[:i], body[i+1:]
+			ln = strings.TrimSuffix(ln, "\r")
 		} else {
 			ln, body = body, ""
 		}
+		// A lone "\r" ends a line too.
 		for {
-			j := strings.IndexByte(ln, '\r')
-			if j < 0 {
+			seg, rest, more := strings.Cut(ln, "\r")
+			if t := strings.TrimSpace(seg); t != "" {
+				dst = append(dst, dedup.Paragraph{Text: t, Line: n, AfterBlank: blank && len(dst) > start})
+				blank = false
+			} else {
+				blank = true
+			}
+			if !more {
 				break
 			}
-			if t := strings.TrimSpace(ln[:j]); t != "" {
-				dst = append(dst, dedup.Paragraph{Text: t, Line: n})
-			}
-			ln = ln[j+1:]
-		}
-		if t := strings.TrimSpace(ln); t != "" {
-			dst = append(dst, dedup.Paragraph{Text: t, Line: n})
+			ln = rest
 		}
 	}
 	return dst

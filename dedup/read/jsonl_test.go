@@ -45,10 +45,13 @@ func docsOf(t testing.TB, ys []yielded) []*dedup.Document {
 }
 
 func TestReadJSONLRecord(t *testing.T) {
+	// paras makes the paragraphs of texts; a text written after a blank
+	// line ("\nTwo.") is marked so.
 	paras := func(texts ...string) []dedup.Paragraph {
 		var ps []dedup.Paragraph
 		for _, s := range texts {
-			ps = append(ps, dedup.Paragraph{Text: s, Line: 1})
+			t, blank := strings.CutPrefix(s, "\n")
+			ps = append(ps, dedup.Paragraph{Text: t, Line: 1, AfterBlank: blank})
 		}
 		return ps
 	}
@@ -66,7 +69,7 @@ func TestReadJSONLRecord(t *testing.T) {
 		{
 			name: "defaults", reason: "title, text and id are the first default fields",
 			line: `{"id": "a1", "title": " Head ", "text": "One.\n\n  Two.  \n"}`,
-			want: dedup.Document{ID: "a1", Line: 1, Title: "Head", TitleLine: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("One.", "Two.")},
+			want: dedup.Document{ID: "a1", Line: 1, Title: "Head", TitleLine: 1, TitleField: "title", BodyField: "text", Paragraphs: paras("One.", "\nTwo.")},
 		},
 		{
 			name: "fallback fields", reason: "headline, body and url are used when the first fields are absent",
@@ -141,7 +144,7 @@ func TestReadJSONLRecord(t *testing.T) {
 		{
 			name: "array body", reason: "an array of strings is a body; each string's non-blank lines are paragraphs",
 			line: `{"id": "arr", "text": ["One.", "", "Two.\n\nThree.", "  "]}`,
-			want: dedup.Document{ID: "arr", Line: 1, BodyField: "text", Paragraphs: paras("One.", "Two.", "Three.")},
+			want: dedup.Document{ID: "arr", Line: 1, BodyField: "text", Paragraphs: paras("One.", "\nTwo.", "\nThree.")},
 		},
 		{
 			name: "empty array body", reason: "an empty array is an empty body",
@@ -151,7 +154,7 @@ func TestReadJSONLRecord(t *testing.T) {
 		{
 			name: "line ends in body", reason: "\\r\\n and a lone \\r end body lines too",
 			line: `{"text": "a\r\nb\rc\n\rd"}`,
-			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("a", "b", "c", "d")},
+			want: dedup.Document{ID: "in.jsonl:1", Line: 1, BodyField: "text", Paragraphs: paras("a", "b", "c", "\nd")},
 		},
 		{
 			name: "escapes", reason: "every JSON escape is decoded",
@@ -358,9 +361,13 @@ func oracleDocument(name string, n int, line []byte, opts Options) (*dedup.Docum
 		}
 		if found {
 			doc.BodyField = f
+			blank := false
 			for _, l := range naiveLines([]byte(body)) {
 				if t := strings.TrimSpace(string(l)); t != "" {
-					doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: t, Line: n})
+					doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: t, Line: n, AfterBlank: blank && len(doc.Paragraphs) > 0})
+					blank = false
+				} else {
+					blank = true
 				}
 			}
 			break

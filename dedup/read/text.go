@@ -44,6 +44,7 @@ func readText(name string, br *bufio.Reader, max int, raw bool) (*dedup.Document
 	}
 	lr := newLineReader(br, max)
 	doc := &dedup.Document{ID: name, Source: name, Line: 1, Format: FormatText}
+	blank := false // a blank line since the last paragraph
 	for {
 		line, tooLong, ok := lr.next()
 		if !ok {
@@ -60,6 +61,7 @@ func readText(name string, br *bufio.Reader, max int, raw bool) (*dedup.Document
 		}
 		t := bytes.TrimSpace(line)
 		if len(t) == 0 {
+			blank = true
 			continue
 		}
 		if doc.TitleLine == 0 {
@@ -67,7 +69,8 @@ func readText(name string, br *bufio.Reader, max int, raw bool) (*dedup.Document
 			doc.TitleLine = lr.n
 			continue
 		}
-		doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: string(t), Line: lr.n})
+		doc.Paragraphs = append(doc.Paragraphs, dedup.Paragraph{Text: string(t), Line: lr.n, AfterBlank: blank && len(doc.Paragraphs) > 0})
+		blank = false
 	}
 	if lr.err != nil {
 		return nil, lr.readError(name)

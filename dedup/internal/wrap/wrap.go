@@ -152,16 +152,18 @@ func Width(lines []string) int {
 // early), does not end a sentence and the next line goes on in lower
 // case. A line that ends a sentence runs on only into a line that goes
 // on in lower case; nothing runs into an item
-// of a list, and a line that is the headline (title, compared without
-// case) stands alone. Joined lines are separated by a space. With width
-// 0, or when no line runs on, it returns lines and nil.
-func Unwrap(lines []string, width int, title string) (paras []string, first []int) {
+// of a list, nor into a line that breaks[i] marks (a blank line before
+// it: the writer's paragraph break; breaks may be nil), and a line that
+// is the headline (title, compared without case) stands alone. Joined
+// lines are separated by a space. With width 0, or when no line runs on,
+// it returns lines and nil.
+func Unwrap(lines []string, width int, title string, breaks []bool) (paras []string, first []int) {
 	if width <= 0 {
 		return lines, nil
 	}
 	title = strings.TrimSpace(title)
 	on := func(i int) bool {
-		return runsOn(lines[i], lines[i+1], width) &&
+		return !(i+1 < len(breaks) && breaks[i+1]) && runsOn(lines[i], lines[i+1], width) &&
 			(title == "" || !strings.EqualFold(lines[i], title) && !strings.EqualFold(lines[i+1], title))
 	}
 	joined := false

@@ -122,7 +122,7 @@ func TestWidth(t *testing.T) {
 func TestUnwrapJoinsParagraphs(t *testing.T) {
 	for _, width := range []int{50, 60, 72, 80} {
 		lines := wrapped(story, width)
-		paras, first := Unwrap(lines, Width(lines), "")
+		paras, first := Unwrap(lines, Width(lines), "", nil)
 		require.Len(t, first, len(paras))
 		assert.Equal(t, 0, first[0])
 		// Every paragraph comes back whole, or split where a line
@@ -135,10 +135,10 @@ func TestUnwrapJoinsParagraphs(t *testing.T) {
 		}
 	}
 	lines := wrapped(story, 72)
-	paras, _ := Unwrap(lines, Width(lines), "")
+	paras, _ := Unwrap(lines, Width(lines), "", nil)
 	assert.Equal(t, story, paras)
 	lines = wrapped(geschichte, 64)
-	paras, _ = Unwrap(lines, Width(lines), "")
+	paras, _ = Unwrap(lines, Width(lines), "", nil)
 	assert.Equal(t, geschichte, paras)
 }
 
@@ -174,23 +174,47 @@ func TestUnwrapTitleStandsAlone(t *testing.T) {
 	lines := append([]string{title, byline}, wrapped(story, 64)...)
 	w := Width(lines)
 	require.InDelta(t, 62, w, 2)
-	paras, first := Unwrap(lines, w, title)
+	paras, first := Unwrap(lines, w, title, nil)
 	require.NotNil(t, first)
 	assert.Equal(t, title, paras[0])
 	assert.Equal(t, byline, paras[1])
 	assert.Equal(t, story, paras[2:])
 	// Without the title, the headline, too full for the byline's first
 	// word, runs on into it.
-	paras, _ = Unwrap(lines, w, "")
+	paras, _ = Unwrap(lines, w, "", nil)
 	assert.Equal(t, title+" "+byline, paras[0])
 }
 
+// TestUnwrapBlankLineBreaks checks that a blank line is the writer's
+// paragraph break: a list item as long as the width, which the next
+// item's first word would not have fitted after, runs on into it when
+// nothing says otherwise, and not across a blank line.
+func TestUnwrapBlankLineBreaks(t *testing.T) {
+	lines := append(wrapped(story, 64),
+		"Below is the list of players who have been invited to the",
+		"combine:",
+		"Brian Edwards (Wake Forest University)",
+		"* Sean Franklin (California State University of Northridge)",
+		"Matt Hatzke (Santa Clara University)")
+	w := Width(lines)
+	require.NotZero(t, w)
+	n := len(lines)
+	paras, _ := Unwrap(lines, w, "", nil)
+	require.Equal(t, lines[n-2]+" "+lines[n-1], paras[len(paras)-1], "no break marked: the item runs on")
+
+	breaks := make([]bool, n)
+	breaks[n-1], breaks[n-2], breaks[n-3] = true, true, true
+	paras, _ = Unwrap(lines, w, "", breaks)
+	assert.Equal(t, lines[n-3:], paras[len(paras)-3:], "each item after a blank line stands alone")
+	assert.Equal(t, lines[n-5]+" "+lines[n-4], paras[len(paras)-4], "the introduction, wrapped, is joined")
+}
+
 func TestUnwrapNothingToJoin(t *testing.T) {
-	paras, first := Unwrap(story, 0, "")
+	paras, first := Unwrap(story, 0, "", nil)
 	assert.Equal(t, story, paras)
 	assert.Nil(t, first)
 	short := []string{"Home", "News", "Sport"}
-	paras, first = Unwrap(short, 72, "")
+	paras, first = Unwrap(short, 72, "", nil)
 	assert.Equal(t, short, paras)
 	assert.Nil(t, first)
 }
@@ -229,7 +253,7 @@ func FuzzUnwrap(f *testing.F) {
 		if w != 0 && (w < minWidth || w > maxWidth) {
 			t.Fatalf("width %d out of range", w)
 		}
-		paras, first := Unwrap(lines, max(w, 40), title)
+		paras, first := Unwrap(lines, max(w, 40), title, nil)
 		if first == nil {
 			if len(paras) != len(lines) {
 				t.Fatalf("%d paragraphs of %d lines", len(paras), len(lines))
@@ -301,6 +325,6 @@ func BenchmarkUnwrap(b *testing.B) {
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {
-		Unwrap(lines, w, "")
+		Unwrap(lines, w, "", nil)
 	}
 }
