@@ -219,7 +219,14 @@ func redact(u *url.URL) string {
 		b.WriteString(url.User(u.User.Username()).String())
 		b.WriteString(":xxxxx@")
 	}
-	b.WriteString(u.Host)
+	// A host with a port of other than digits, or a URL with a
+	// fragment, is a password with "#" or "@" in it typed unescaped
+	// ("redis://:pa:ss#word@host" parses as host "pa:ss"): not shown.
+	if u.Fragment != "" || !hostShape.MatchString(u.Host) {
+		b.WriteString("…")
+	} else {
+		b.WriteString(u.Host)
+	}
 	if dbPath.MatchString(u.Path) {
 		b.WriteString(u.Path)
 	} else if u.Path != "" {
@@ -248,6 +255,10 @@ func redact(u *url.URL) string {
 	}
 	return b.String()
 }
+
+// hostShape matches a host with an optional port of digits: a name or
+// an IPv4 address without a colon, or an IPv6 address in brackets.
+var hostShape = regexp.MustCompile(`^(?:[^:\[\]]*|\[[0-9A-Fa-f:.%a-zA-Z]*\])(?::[0-9]*)?$`)
 
 // dbPath matches the path of a database number.
 var dbPath = regexp.MustCompile(`^/[0-9]{0,5}$`)
