@@ -258,7 +258,7 @@ func redact(u *url.URL) string {
 
 // hostShape matches a host with an optional port of digits: a name or
 // an IPv4 address without a colon, or an IPv6 address in brackets.
-var hostShape = regexp.MustCompile(`^(?:[^:\[\]]*|\[[0-9A-Fa-f:.%a-zA-Z]*\])(?::[0-9]*)?$`)
+var hostShape = regexp.MustCompile(`^(?:[^:\[\]]*|\[[0-9A-Za-z:.%]*\])(?::[0-9]*)?$`)
 
 // dbPath matches the path of a database number.
 var dbPath = regexp.MustCompile(`^/[0-9]{0,5}$`)

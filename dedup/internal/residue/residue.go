@@ -548,6 +548,15 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		}
 	}
 	var title map[string]bool
+	mostOfArticle := func(i int) bool {
+		if L[i].words < spanWords || 2*L[i].words < bodyWords {
+			return false
+		}
+		if title == nil {
+			title = titleTerms(doc.Title)
+		}
+		return len(title) == 0 || anchored(title, doc.Paras[i])
+	}
 	var out []model.Hit
 	for i := range L {
 		l := &L[i]
@@ -558,44 +567,32 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		if s < d.threshold {
 			continue
 		}
-		rule := ruleOf(l.reason)
-		if l.words >= spanWords && 2*l.words >= bodyWords {
-			if title == nil {
-				title = titleTerms(doc.Title)
-			}
-			if len(title) == 0 || anchored(title, doc.Paras[i]) {
-				out = append(out, model.Hit{
-					Kind:    model.Residue,
-					Para:    i,
-					Score:   math.Round(s*1000) / 1000,
-					Message: l.reason + " in a part of the paragraph that is most of the article " + quote(doc.Paras[i]),
-					Rule:    articleText,
-				})
-				continue
-			}
-		}
-		from := first - creditBefore
-		if dense && rule == "update" {
-			from = first
-		}
-		// On a whole page's text the article's own ends it: the last
-		// line of the article proper or the one right after it (the
-		// agency's "Copyright 2008 The Associated Press. All rights
-		// reserved."); the footer's stand further down.
-		around := (!dense || rule == "update") && (i >= from || l.head) && i <= last+creditAfter
-		// Within the article proper its story credits, sources and
-		// contact lines are its own on a whole page's text too; a
-		// copyright line or a photo credit there may be the page's (a
-		// footer the core reaches, a gallery's credits).
-		within := dense && i >= first && i <= last && rule != "copyright" && rule != "credit"
-		if creditCategories[rule] && (around || within || dense && (i >= last && i <= last+1 || i == ends)) {
-			rule = "article-credit"
-		}
 		// The message says why; the kind is the finding's, and not
 		// repeated here ("related-link marker \"Related Articles\"").
-		msg := quote(doc.Paras[i])
-		if l.reason != "" {
-			msg = l.reason + " " + msg
+		rule, msg := ruleOf(l.reason), quote(doc.Paras[i])
+		if mostOfArticle(i) {
+			rule, msg = articleText, l.reason+" in a part of the paragraph that is most of the article "+msg
+		} else {
+			from := first - creditBefore
+			if dense && rule == "update" {
+				from = first
+			}
+			// On a whole page's text the article's own ends it: the last
+			// line of the article proper or the one right after it (the
+			// agency's "Copyright 2008 The Associated Press. All rights
+			// reserved."); the footer's stand further down.
+			around := (!dense || rule == "update") && (i >= from || l.head) && i <= last+creditAfter
+			// Within the article proper its story credits, sources and
+			// contact lines are its own on a whole page's text too; a
+			// copyright line or a photo credit there may be the page's (a
+			// footer the core reaches, a gallery's credits).
+			within := dense && i >= first && i <= last && rule != "copyright" && rule != "credit"
+			if creditCategories[rule] && (around || within || dense && (i >= last && i <= last+1 || i == ends)) {
+				rule = "article-credit"
+			}
+			if l.reason != "" {
+				msg = l.reason + " " + msg
+			}
 		}
 		out = append(out, model.Hit{
 			Kind:    model.Residue,
