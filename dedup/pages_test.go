@@ -29,9 +29,10 @@ type pageTruth struct {
 // with its page's comment form run into it, one with a script), a
 // recipe's list, a results table, an English page's whole text, an
 // article wrapped at 60 columns, one with the page's escapes left in,
-// one without a headline, one whose teasers follow its share bar) as
-// "newsdedup clean" does, corpus on, and checks each page's truth:
-// article text is never cut, and the residue each page names is removed.
+// one without a headline, one whose teasers follow its share bar, a poem
+// of short lines under its headline) as "newsdedup clean" does, corpus
+// on, and checks each page's truth: article text is never cut, and the
+// residue each page names is removed.
 func TestCleanRealShapedPages(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "pages")
 	f, err := os.Open(filepath.Join(dir, "pages.jsonl"))

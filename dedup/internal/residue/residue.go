@@ -1736,6 +1736,11 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		// block, and teasers of other stories repeat no label.
 		structure := dense && !evidenced && i-1 >= first && j <= last &&
 			prosePara(L, i-1) && prosePara(L, j) && slices.Contains(label[i:j], true)
+		// A post of short lines (a poem, a song's lyrics, a dialogue)
+		// between its headline and its share bar is the article, where the
+		// page holds no prose of its own for some lines below (see
+		// shortArticle).
+		structure = structure || !evidenced && j+headLines < first && shortArticle(L, P, i, j, d.threshold)
 		if k >= 3 && (!opening || evidenced) && !structure {
 			reason := fmt.Sprintf("related-link list (%d short headline-like lines)", k)
 			var rows []bool
@@ -2391,6 +2396,30 @@ func (l *line) notProse() bool {
 // strong evidence against it, that the article core counts.
 func prosePara(L []line, i int) bool {
 	return L[i].strong == 0 && coreValue(L, i) > 0
+}
+
+// shortArticle reports whether the run of short lines i..j-1 is an
+// article of short lines (a poem, a song's lyrics, a dialogue, a list
+// post): it stands right below a copy of the headline, past at most its
+// dateline, and the lines right after it are addressed to the reader who
+// has read it (a share bar, a comment form; see readerRules). Both ends
+// are evidence, where the run's shape is a link list's.
+func shortArticle(L []line, P []string, i, j int, threshold float64) bool {
+	h := i - 1
+	for h >= 0 && h >= i-1-creditBefore && !L[h].titleCopy {
+		l := &L[h]
+		if !l.skip && l.letters > 0 && !(l.words <= datelineWords && dated(P[h])) {
+			return false
+		}
+		h--
+	}
+	if h < 0 || !L[h].titleCopy {
+		return false
+	}
+	for j < len(L) && L[j].skip {
+		j++
+	}
+	return j < len(L) && L[j].strong >= threshold && readerRules[ruleOf(L[j].sReason)]
 }
 
 // coreValue is what line i adds to the article core: its words when it

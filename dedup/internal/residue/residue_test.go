@@ -1512,3 +1512,38 @@ func TestMostOfTheArticleStays(t *testing.T) {
 		assert.NotEqual(t, articleText, h.Rule, h.Message)
 	}
 }
+
+// TestShortLinesArticle checks that a post of short lines (a poem, a
+// song's lyrics, a dialogue) between a copy of its headline and a share
+// bar, with no prose below it but the page's, is the article; and that a
+// run of short lines below the headline that ends at other residue than
+// the reader's is still judged by its shape.
+func TestShortLinesArticle(t *testing.T) {
+	title := "Low tide at Saltcombe"
+	poem := []string{
+		"The boats lie down on their sides in the mud",
+		"Gulls argue over a crab shell",
+		"A man in yellow boots counts his lobster pots",
+		"And the church bell keeps its own time",
+	}
+	page := func(after ...string) *model.Doc {
+		paras := append([]string{"Notes from the Harbour", title, "3 March 2024 at 07:15"}, poem...)
+		paras = append(paras, after...)
+		return testDoc(title, append(paras,
+			"Categories", "Poems", "Photographs", "Walks", "Archive", "About",
+			"I walk the coast path most mornings and write down what I see before breakfast, which is usually more than I can use by lunch.",
+			"Archives", "March 2024", "February 2024", "January 2024", "Blog at WordPress.com.")...)
+	}
+	doc := page("Share this:", "Facebook", "Twitter", "Leave a Reply", "Enter your comment here...")
+	got := flagged(t, doc, nil)
+	for i := 3; i < 3+len(poem); i++ {
+		assert.NotContains(t, got, i, "the poem: %q", doc.Paras[i])
+	}
+	assert.Contains(t, got, 3+len(poem), "the share bar")
+
+	doc = page("Most read", "Flights delayed by storms", "Council tax to rise")
+	got = flagged(t, doc, nil)
+	for i := 3; i < 3+len(poem); i++ {
+		assert.Contains(t, got, i, "a run that ends at a link box: %q", doc.Paras[i])
+	}
+}
