@@ -454,6 +454,15 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 	sc := getScratch(n)
 	defer putScratch(sc)
 	L := sc.lines
+	// Markdown links are judged by their anchors (see shownText); the
+	// messages quote the paragraphs as written, and the corpus knows
+	// their lines so.
+	raw := doc.Paras
+	if shown := shownParas(doc.Paras); shown != nil {
+		md := *doc
+		md.Paras = shown
+		doc = &md
+	}
 
 	// What a paragraph says on its own depends on the body only.
 	var key uint64
@@ -475,7 +484,7 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 				d.intrinsic(&L[i], doc.Paras[i], sc)
 			}
 		}
-		keyLines(doc.Paras, L)
+		keyLines(raw, L)
 		d.memo.put(key, L)
 	}
 	if doc.Title == "" {
@@ -569,7 +578,7 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		}
 		// The message says why; the kind is the finding's, and not
 		// repeated here ("related-link marker \"Related Articles\"").
-		rule, msg := ruleOf(l.reason), quote(doc.Paras[i])
+		rule, msg := ruleOf(l.reason), quote(raw[i])
 		if mostOfArticle(i) {
 			rule, msg = articleText, l.reason+" in a part of the paragraph that is most of the article "+msg
 		} else {
