@@ -979,7 +979,8 @@ func isWordByte(c byte) bool {
 // given without one, or -1: the nearest line above the article proper
 // (see articleCore), within headLines of it, that reads as a headline
 // (of 3 to headlineWords words with letters, not a sentence, not a
-// byline or dateline, with no pattern's evidence against it), else the
+// byline ("By Jane Doe", "Posted by Jane Doe") or dateline, with no
+// pattern's evidence against it), else the
 // body's first line if it reads so. Bylines, datelines and decks stand
 // between it and the article; a teaser box has a headline too, but
 // rarely right above an article's first paragraph. What the headline protects (its copies, the head under it,
@@ -993,11 +994,17 @@ func bodyHeadline(L []line, P []string) int {
 	headline := func(i int) bool {
 		l := &L[i]
 		return !l.skip && l.strong == 0 && l.words >= 3 && l.words <= headlineWords && l.letters > 0 &&
-			!(l.sentence() && l.words > coreWords) && !byline(P[i], l.words) && l.digits*3 < l.letters
+			!(l.sentence() && l.words > coreWords) && !signedBy(P[i], l.words) && l.digits*3 < l.letters
 	}
-	for i := first - 1; i >= 0 && i >= first-headLines; i-- {
+	// A share bar's buttons between it and the article ("Email a
+	// Friend", "RSS", "digg it", "Save This Page": lines a pattern marks,
+	// or of a word or two) do not count against the distance.
+	for i, left := first-1, headLines; i >= 0 && left > 0; i-- {
 		if headline(i) {
 			return i
+		}
+		if l := &L[i]; l.skip || l.strong == 0 && l.words >= 3 {
+			left--
 		}
 	}
 	// A whole page's text opens with the page's title, the headline
@@ -1955,6 +1962,29 @@ func byline(s string, words int) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(s[sp:], " "))
 	return unicode.IsUpper(r)
+}
+
+// bylineVerbs go before an opener in a line that says who did what:
+// "Posted by Elinor Mills", "Written by", "Geschrieben von", "Publié
+// par", "Escrito por", "Geplaatst door", "Napisane przez". Such a line
+// above a blog's post is its byline; under a teaser it is the teaser's,
+// so only the search for a body's headline (bodyHeadline) passes over it.
+var bylineVerbs = []string{
+	"posted", "written", "reported", "published", "compiled", "edited",
+	"geschrieben", "verfasst", "veröffentlicht", "erstellt", "publié", "écrit", "rédigé", "escrito", "publicado",
+	"redactado", "scritto", "pubblicato", "geplaatst", "geschreven", "napisane", "napisany", "opublikowane", "skrivet", "skrevet",
+}
+
+// signedBy reports whether s, of words words, is a byline (see byline)
+// or one of its verbs (bylineVerbs) and then a byline.
+func signedBy(s string, words int) bool {
+	if byline(s, words) {
+		return true
+	}
+	s = strings.TrimLeft(s, " \t-–—·•|")
+	verb, rest, ok := strings.Cut(s, " ")
+	return ok && words > 2 && slices.ContainsFunc(bylineVerbs, func(v string) bool { return strings.EqualFold(verb, v) }) &&
+		byline(rest, words-1)
 }
 
 // datelineWords is the longest line that can be a dateline.

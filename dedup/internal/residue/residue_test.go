@@ -1212,6 +1212,44 @@ func TestByline(t *testing.T) {
 	}
 }
 
+func TestSignedBy(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"By DOUG FERGUSON", true},
+		{"Posted by Elinor Mills", true},
+		{"Geschrieben von Anna Schmidt", true},
+		{"Publié par Jean Dupont", true},
+		{"Stand by Me", false},              // a verb that signs nothing
+		{"Killed by Police in Ohio", false}, // a headline
+		{"Posted by the editors", false},    // no name
+		{"Posted by", false},
+	} {
+		assert.Equal(t, c.want, signedBy(c.text, len(strings.Fields(c.text))), "%q", c.text)
+	}
+}
+
+// TestUntitledUnderDateline checks that a whole page's text given without
+// its headline finds it above the blog's "Posted by" line, and keeps it:
+// the menus above it are the page's.
+func TestUntitledUnderDateline(t *testing.T) {
+	p := prose
+	doc := testDoc("", "Reviews", "News", "Downloads", "Tips & Tricks", "CNET TV", "Compare Prices", "Blogs",
+		"Business Tech | Cutting Edge | Green Tech | Access | Security | Media 2.0 | Markets | Personal Tech | News Blogs | Video",
+		"CNET.com > Blogs > News Blog", "News Blog", "Tech Industry Daily",
+		"December 27, 2007 11:47 AM PST",
+		"Bridge closed for eight months after cracks found",
+		"Posted by Elinor Mills",
+		p[0], p[1], p[2], p[3],
+		"Topics:", "Google, Search", "Tags:", "Post a comment", "Recent posts from News Blog", "About News Blog", "Privacy policy", "Terms of use")
+	got := flagged(t, doc, nil)
+	assert.NotContains(t, got, 12, "the headline")
+	for _, i := range []int{0, 8, 9, 10, 21} {
+		assert.Contains(t, got, i, "the page's: %q", doc.Paras[i])
+	}
+}
+
 func TestBylineUnderCaption(t *testing.T) {
 	p := prose
 	title := "Bridge closed for eight months"
