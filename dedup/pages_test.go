@@ -30,9 +30,10 @@ type pageTruth struct {
 // recipe's list, a results table, an English page's whole text, an
 // article wrapped at 60 columns, one with the page's escapes left in,
 // one without a headline, one whose teasers follow its share bar, a poem
-// of short lines under its headline, an extractor's Markdown) as
-// "newsdedup clean" does, corpus on, and checks each page's truth:
-// article text is never cut, and the residue each page names is removed.
+// of short lines under its headline, an extractor's Markdown, a match
+// report with a Markdown table) as "newsdedup clean" does, corpus on, and
+// checks each page's truth: article text is never cut, and the residue
+// each page names is removed.
 func TestCleanRealShapedPages(t *testing.T) {
 	dir := filepath.Join("..", "testdata", "pages")
 	f, err := os.Open(filepath.Join(dir, "pages.jsonl"))

@@ -566,10 +566,11 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		}
 		return len(title) == 0 || anchored(title, doc.Paras[i])
 	}
+	tables := articleTables(L, doc.Paras, first, last)
 	var out []model.Hit
 	for i := range L {
 		l := &L[i]
-		if l.skip {
+		if l.skip || tables != nil && tables[i] {
 			continue
 		}
 		s := l.score()
