@@ -454,20 +454,19 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 	sc := getScratch(n)
 	defer putScratch(sc)
 	L := sc.lines
+	// What a paragraph says on its own depends on the body only.
+	var key uint64
+	if d.memo != nil {
+		key = doc.BodyKey()
+	}
 	// Markdown links are judged by their anchors (see shownText); the
-	// messages quote the paragraphs as written, and the corpus knows
-	// their lines so.
+	// memo and the corpus know the body, and the messages quote its
+	// paragraphs, as written.
 	raw := doc.Paras
 	if shown := shownParas(doc.Paras); shown != nil {
 		md := *doc
 		md.Paras = shown
 		doc = &md
-	}
-
-	// What a paragraph says on its own depends on the body only.
-	var key uint64
-	if d.memo != nil {
-		key = doc.BodyKey()
 	}
 	if !d.memo.get(key, L) {
 		for i, text := range doc.Paras {
@@ -978,15 +977,16 @@ func isWordByte(c byte) bool {
 
 // bodyHeadline returns the paragraph that is the headline of a body
 // given without one, or -1: the nearest line above the article proper
-// (see articleCore), within headLines of it, that reads as a headline
-// (of 3 to headlineWords words with letters, not a sentence, not a
-// byline ("By Jane Doe", "Posted by Jane Doe") or dateline, with no
-// pattern's evidence against it), else the
-// body's first line if it reads so. Bylines, datelines and decks stand
-// between it and the article; a teaser box has a headline too, but
-// rarely right above an article's first paragraph. What the headline protects (its copies, the head under it,
-// the paragraphs on its story) is then protected as for a body given
-// with its headline; the repeated_headline detector reports nothing.
+// (see articleCore), within headLines lines of it (a share bar's buttons
+// not counted), that reads as a headline (of 3 to headlineWords words
+// with letters, not a sentence, not a byline, "By Jane Doe" or "Posted
+// by Jane Doe", nor a dateline, with no pattern's evidence against it),
+// else the body's first line if it reads so. Bylines, datelines and
+// decks stand between it and the article; a teaser box has a headline
+// too, but rarely right above an article's first paragraph. What the
+// headline protects (its copies, the head under it, the paragraphs on
+// its story) is then protected as for a body given with its headline;
+// the repeated_headline detector reports nothing.
 func bodyHeadline(L []line, P []string) int {
 	first, _ := articleCore(L)
 	if first <= 0 {
@@ -1004,7 +1004,7 @@ func bodyHeadline(L []line, P []string) int {
 		if headline(i) {
 			return i
 		}
-		if l := &L[i]; l.skip || l.strong == 0 && l.words >= 3 {
+		if l := &L[i]; l.strong == 0 && l.words >= 3 {
 			left--
 		}
 	}
