@@ -298,7 +298,10 @@ type line struct {
 	// counts only when the paragraph is not article text (see anchored).
 	span     *rule
 	fragment bool // a short line in lower case (see context)
-	skip     bool // the title, repeated (titleCopy), or a blank paragraph
+	// skip marks a line no rule judges: the title, repeated
+	// (titleCopy), a blank paragraph, a row of the article's own table
+	// (see skipTables).
+	skip bool
 	// titleCopy marks a copy of the headline in the body: the article's
 	// own headline, where a link block ends and its header begins.
 	titleCopy bool
@@ -454,6 +457,7 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 	sc := getScratch(n)
 	defer putScratch(sc)
 	L := sc.lines
+
 	// What a paragraph says on its own depends on the body only.
 	var key uint64
 	if d.memo != nil {
@@ -496,6 +500,7 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		}
 	}
 	d.markTitleRepeats(doc, L, sc)
+	skipTables(L, doc.Paras)
 	d.context(doc, L, stats)
 
 	// An article's own credit lines (its dateline, copyright or credit)
@@ -565,11 +570,10 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		}
 		return len(title) == 0 || anchored(title, doc.Paras[i])
 	}
-	tables := articleTables(L, doc.Paras, first, last)
 	var out []model.Hit
 	for i := range L {
 		l := &L[i]
-		if l.skip || tables != nil && tables[i] {
+		if l.skip {
 			continue
 		}
 		s := l.score()

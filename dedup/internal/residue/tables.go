@@ -45,10 +45,11 @@ func tableRowCells(s string) int {
 // tableRows is the fewest rows of a table (a delimiter row counts).
 const tableRows = 3
 
-// articleTables marks the rows of the tables of the article's own (see
-// above), where first..last is the article proper.
-func articleTables(L []line, P []string, first, last int) []bool {
-	var mark []bool
+// skipTables marks the rows of the article's own tables (see above) as
+// lines no rule judges: none is residue, nor evidence for its
+// neighbours, nor a run's link, and the article proper runs across them.
+func skipTables(L []line, P []string) {
+	first, last := articleCore(L)
 	n := len(L)
 	for i := 0; i < n; {
 		if L[i].skip || tableRowCells(P[i]) < 0 {
@@ -79,14 +80,10 @@ func articleTables(L []line, P []string, first, last int) []bool {
 		intro := i > 0 && !L[i-1].skip && L[i-1].endColon && L[i-1].strong == 0 && i-1 >= first-1 && i-1 <= last
 		inside := i >= first && j-1 <= last
 		if j-i >= tableRows && rows >= 2 && mode*5 >= rows*4 && numbered*2 >= rows && (inside || intro) {
-			if mark == nil {
-				mark = make([]bool, n)
-			}
 			for m := i; m < j; m++ {
-				mark[m] = true
+				L[m].skip = true
 			}
 		}
 		i = j
 	}
-	return mark
 }
