@@ -1818,6 +1818,7 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	if dense {
 		d.markPast(doc, L, first, last)
 	}
+	markBoxBlurbs(L, d.threshold)
 
 	// A short line between two residue lines, or a headline-like line
 	// right before or after a placeholder, is residue of the same block.
@@ -2464,6 +2465,72 @@ func shortArticle(L []line, P []string, i, j int, threshold float64) bool {
 		j++
 	}
 	return j < len(L) && L[j].strong >= threshold && readerRules[ruleOf(L[j].sReason)]
+}
+
+// A box that asks the reader for something has a line or two of its
+// own between its prompts: "Sign up for the newsletter Command Line",
+// then "Command Line delivers daily updates from the near-future.", then
+// "Email (required)"; "Jetzt abonnieren", "Bleiben Sie auf dem
+// Laufenden", a form. The prompts are the evidence, not the blurb's
+// shape or words, which are a sentence in the page's language: a
+// paragraph of at most blurbWords words whose neighbours on both sides
+// are prompts to the reader (readerRules, or a read-more button or call
+// to action) is the box's. An article's own paragraph stands between two
+// such prompts only when the page prints a share bar under its last
+// paragraph and a comment form under that, and the article's last
+// paragraph is seldom that short.
+const blurbWords = 40
+
+// markBoxBlurbs marks the blurbs of the boxes of prompts (see above):
+// between two prompts, one or two lines of blurbWords words in all, and
+// a line some other rule marks besides.
+func markBoxBlurbs(L []line, threshold float64) {
+	// prompt is 2 for a line that asks the reader to act, 1 for a
+	// read-more button, 0 for any other line.
+	prompt := func(j int) int {
+		if L[j].strong < threshold {
+			return 0
+		}
+		switch r := ruleOf(L[j].sReason); {
+		case readerRules[r] || r == "cta" || r == "form":
+			return 2
+		case r == "readmore":
+			return 1
+		}
+		return 0
+	}
+	var blurb []int
+	for i := 0; i < len(L); i++ {
+		if L[i].skip || prompt(i) == 0 {
+			continue
+		}
+		blurb = blurb[:0]
+		words, j, seen := 0, i+1, 0
+		for ; j < len(L); j++ {
+			l := &L[j]
+			if l.skip && l.bytes == 0 {
+				continue // a blank line
+			}
+			if l.skip || prompt(j) > 0 || seen == 3 {
+				break // a copy of the headline or a table's row is the article's
+			}
+			seen++
+			if l.score() < threshold {
+				blurb = append(blurb, j)
+				words += l.words
+				if l.titleCopy || l.letters == 0 {
+					words = blurbWords + 1
+				}
+			}
+		}
+		if j == len(L) || L[j].skip || prompt(i)+prompt(j) < 3 || len(blurb) == 0 || len(blurb) > 2 || words > blurbWords {
+			continue
+		}
+		for _, m := range blurb {
+			L[m].add(0.6, true, "between two prompts to the reader (a box's blurb)")
+		}
+		i = j - 1
+	}
 }
 
 // coreValue is what line i adds to the article core: its words when it

@@ -1600,3 +1600,54 @@ func TestShortLinesArticle(t *testing.T) {
 		assert.Contains(t, got, i, "a run that ends at a link box: %q", doc.Paras[i])
 	}
 }
+
+func TestBoxBlurbs(t *testing.T) {
+	title := "Council approves the new tram line"
+	article := []string{
+		"The city council voted on Tuesday to build a tram line from the station to the university, ending a debate that has run for a decade.",
+		"Work is to start next spring and the line should carry its first passengers in 2029, the council said in a statement after the vote.",
+		"Opponents had argued that buses would serve the same route for a fraction of the cost, and several said they would appeal the decision.",
+	}
+	page := func(box ...string) *model.Doc {
+		return testDoc(title, append(append(slices.Clone(article), box...), "© 2024 The Daily Courier")...)
+	}
+	n := len(article)
+	for _, tc := range []struct {
+		name  string
+		box   []string
+		blurb []int // the box's lines, from 0, that are its blurb
+	}{
+		{"newsletter", []string{"Sign up for our newsletter", "The day's news from the city hall, in your inbox every morning.", "Subscribe"}, []int{1}},
+		{"two lines", []string{"Jetzt den Newsletter abonnieren", "Bleiben Sie auf dem Laufenden", "Sie können den Newsletter jederzeit wieder abbestellen.", "Jetzt abonnieren"}, []int{1, 2}},
+		{"share bar and comments", []string{"Share this article", "Did you find this story useful?", "Leave a comment"}, []int{1}},
+	} {
+		doc := page(tc.box...)
+		got := flagged(t, doc, nil)
+		for _, b := range tc.blurb {
+			assert.Contains(t, got, n+b, "%s: %q", tc.name, doc.Paras[n+b])
+		}
+		for i := range article {
+			assert.NotContains(t, got, i, "%s: the article's %q", tc.name, doc.Paras[i])
+		}
+	}
+	// A credit under a copy of the headline, between a page's prompts,
+	// is the article's head.
+	doc := testDoc(title, append([]string{"Subscribe now", title, "By Jane Smith", "Share this article"}, article...)...)
+	assert.NotContains(t, flagged(t, doc, nil), 2, "the byline under the headline")
+	// Evidence on one side only, or a paragraph longer than a blurb, is
+	// no box.
+	for _, box := range [][]string{
+		{"Sign up for our newsletter", "The council will publish the tram's route on its website in March, with a map of the stops."},
+		{"The council will publish the tram's route on its website in March, with a map of the stops.", "Leave a comment"},
+		{"Share this article", "The council will publish the tram's route on its website in March, with a map of the stops, the timetable and the fares, and it will hold public meetings in each of the districts the line crosses before the work begins next spring.", "Leave a comment"},
+	} {
+		doc := page(box...)
+		got := flagged(t, doc, nil)
+		for i, p := range box {
+			if !strings.HasPrefix(p, "The council") {
+				continue
+			}
+			assert.NotContains(t, got, n+i, "%q", p)
+		}
+	}
+}
