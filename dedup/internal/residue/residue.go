@@ -1819,6 +1819,9 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 		d.markPast(doc, L, first, last)
 	}
 	markBoxBlurbs(L, d.threshold)
+	if last >= 0 {
+		markTeasers(L, first, d.threshold)
+	}
 
 	// A short line between two residue lines, or a headline-like line
 	// right before or after a placeholder, is residue of the same block.
@@ -2531,6 +2534,59 @@ func markBoxBlurbs(L []line, threshold float64) {
 		}
 		i = j - 1
 	}
+}
+
+// A list of other stories' teasers closes each with its button: a
+// headline, maybe a byline, a paragraph, then "Continue reading", "Read
+// more", "Weiterlesen". One paragraph before such a button is as often
+// the article's (an excerpt whose button leads to the whole story), and
+// an article links its own paragraphs to others' ("Read more: Looted
+// colonial art: Germany to set up new contact office" between the
+// paragraphs of a DW story). The evidence is a list: minTeasers
+// paragraphs or more, each closed by a bare button (teaserButtonWords
+// words at most), with nothing between one button and the next teaser
+// but short lines (a headline, a byline) and residue.
+const minTeasers = 2
+
+// teaserWords bounds a teaser's paragraph, teaserButtonWords its button
+// and teaserHeadWords the lines between a button and the next teaser,
+// in words.
+const teaserWords, teaserButtonWords, teaserHeadWords = 80, 4, 12
+
+// markTeasers marks the lists of teasers below line first (see above).
+func markTeasers(L []line, first int, threshold float64) {
+	var run []int // the teasers of the current list
+	flush := func() {
+		if len(run) >= minTeasers {
+			reason := fmt.Sprintf("teaser (one of %d paragraphs each closed by a read-more button)", len(run))
+			for _, i := range run {
+				L[i].add(0.6, true, reason)
+			}
+		}
+		run = run[:0]
+	}
+	for i := first + 1; i < len(L); i++ {
+		l := &L[i]
+		if l.skip {
+			continue
+		}
+		residue := l.score() >= threshold
+		j := i + 1
+		for j < len(L) && L[j].skip && L[j].bytes == 0 {
+			j++
+		}
+		button := j < len(L) && L[j].strong >= threshold && ruleOf(L[j].sReason) == "readmore" && L[j].words <= teaserButtonWords
+		switch {
+		case !residue && button && l.letters > 0 && l.words <= teaserWords && !l.titleCopy:
+			run = append(run, i)
+			i = j
+		case residue || l.words <= teaserHeadWords:
+			// a headline or byline of the next teaser, or residue
+		default:
+			flush() // a paragraph of prose: the list has ended
+		}
+	}
+	flush()
 }
 
 // coreValue is what line i adds to the article core: its words when it

@@ -1651,3 +1651,43 @@ func TestBoxBlurbs(t *testing.T) {
 		}
 	}
 }
+
+func TestTeaserLists(t *testing.T) {
+	title := "Council approves the new tram line"
+	article := []string{
+		title,
+		"The city council voted on Tuesday to build a tram line from the station to the university, ending a debate that has run for a decade.",
+		"Work is to start next spring and the line should carry its first passengers in 2029, the council said in a statement after the vote.",
+		"Opponents had argued that buses would serve the same route for a fraction of the cost, and several said they would appeal the decision.",
+	}
+	teasers := []string{
+		"Bus drivers vote to strike over pay",
+		"by Anna Berg on 3 March 2024",
+		"Drivers at the city's two depots will walk out for three days next week after talks with the operator broke down over the new rota.",
+		"Continue reading",
+		"A new bridge for the harbour",
+		"by Tom Reed on 1 March 2024",
+		"The harbour board has chosen a design for the footbridge that will link the two quays, and building is to begin in the autumn.",
+		"Continue reading",
+	}
+	doc := testDoc(title, append(slices.Clone(article), teasers...)...)
+	got := flagged(t, doc, nil)
+	n := len(article)
+	assert.Contains(t, got, n+2, "the first teaser")
+	assert.Contains(t, got, n+6, "the second teaser")
+	for i := 1; i < n; i++ {
+		assert.NotContains(t, got, i, "the article's %q", doc.Paras[i])
+	}
+
+	// One paragraph closed by a button is an excerpt's; links between
+	// an article's paragraphs ("Read more: ...") are no list of teasers.
+	doc = testDoc(title, append(slices.Clone(article), "Continue reading")...)
+	assert.NotContains(t, flagged(t, doc, nil), n-1, "an excerpt's last paragraph")
+	inline := []string{title, article[1], "Read more: Tram lines return to European cities", article[2],
+		"Read more: The bus network in numbers", article[3]}
+	doc = testDoc(title, inline...)
+	got = flagged(t, doc, nil)
+	for _, i := range []int{1, 3, 5} {
+		assert.NotContains(t, got, i, "the article's %q", doc.Paras[i])
+	}
+}
