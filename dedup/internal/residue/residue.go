@@ -129,6 +129,7 @@ var shapeRules = []struct{ prefix, rule string }{
 	{"between residue", "block"}, {"next to residue", "block"}, {"reader comments", "comments"},
 	{"past the article", "past"}, {"short line past", "tail"}, {"introduction to residue", "block"},
 	{"menu run together", "nav"}, {"author's note", "bio"}, {"list of the comment rules", "comment"}, {"form fields", "form"},
+	{"between two prompts", "box"}, {"teaser (one of", "teasers"},
 }
 
 // ruleOf names the rule of a reason: a pattern's category, or the shape

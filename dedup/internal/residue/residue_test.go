@@ -1674,6 +1674,7 @@ func TestTeaserLists(t *testing.T) {
 	got := flagged(t, doc, nil)
 	n := len(article)
 	assert.Contains(t, got, n+2, "the first teaser")
+	assert.Equal(t, "teasers", got[n+2].Rule)
 	assert.Contains(t, got, n+6, "the second teaser")
 	for i := 1; i < n; i++ {
 		assert.NotContains(t, got, i, "the article's %q", doc.Paras[i])
