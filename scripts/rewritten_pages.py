@@ -11,6 +11,11 @@ FORM is one of
               -dump, links), html2text, fmt;
   escaped     &, ', " written as &amp;, &#39;, &quot;: a scraper that
               kept the page's escapes;
+  crlf        every line ended by CR LF: text saved on Windows, or a
+              page's own line ends kept;
+  nbsp        a no-break space (U+00A0) between digits, before : ; ! ?
+              » and | and after « and |: a page's &nbsp; decoded, as
+              French typography and menus have them;
   untitled    every record's title emptied: a crawl that kept none.
 
 It copies PAGES to a temporary folder with the extractors' records and
@@ -22,7 +27,7 @@ and "captured" are not where FORM moves lines (wrap), since the labels
 are by line. Escapes add words ("quot", "39") that the human text lacks:
 an escaped page's F1 is lower before and after.
 """
-import glob, gzip, json, os, shutil, subprocess, sys, tempfile, textwrap
+import glob, gzip, json, os, re, shutil, subprocess, sys, tempfile, textwrap
 
 if len(sys.argv) < 5 or sys.argv[3] != "--":
     sys.exit(__doc__)
@@ -37,6 +42,10 @@ def rewrite(r):
         r["text"] = "\n".join(out)
     elif form == "escaped":
         r["text"] = (r.get("text") or "").replace("&", "&amp;").replace("'", "&#39;").replace('"', "&quot;")
+    elif form == "crlf":
+        r["text"] = (r.get("text") or "").replace("\n", "\r\n")
+    elif form == "nbsp":
+        r["text"] = re.sub(r"(?<=\d) (?=\d)| (?=[:;!?»|])|(?<=[«|]) ", "\u00a0", r.get("text") or "")
     elif form == "untitled":
         if "title" in r:
             r["title"] = ""

@@ -46,6 +46,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/uspace"
 )
 
 // HeadlineOptions tunes Headline. A zero field takes its default, given in
@@ -137,12 +138,16 @@ func Headline(doc *model.Doc, opts *HeadlineOptions) []model.Hit {
 	}
 	sc := getScratch()
 	defer putScratch(sc)
-	m, ok := newHeadlineMatcher(doc.Title, o.withDefaults(), sc)
+	// No-break spaces read as spaces: "Headline | Site" is a copy
+	// with the site's name, as "Headline | Site" is (see package uspace).
+	title, _ := uspace.Plain(doc.Title)
+	m, ok := newHeadlineMatcher(title, o.withDefaults(), sc)
 	if !ok {
 		return nil
 	}
 	var out []model.Hit
 	for i, p := range doc.Paras {
+		p, _ = uspace.Plain(p)
 		hm, ok := m.match(p, i == 0 || i == len(doc.Paras)-1, sc)
 		if !ok {
 			continue

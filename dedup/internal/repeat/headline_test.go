@@ -55,6 +55,11 @@ func TestHeadline(t *testing.T) {
 			want: []int{0}, msg: `repeats the headline (with site suffix " - Reuters")`,
 		},
 		{
+			name: "site suffix no-break spaces", reason: `a page's &nbsp; decoded puts U+00A0 around the separator`,
+			title: testHeadline, paras: []string{testHeadline + "\u00a0|\u00a0BBC News", testLede, testBody},
+			want: []int{0}, msg: `repeats the headline (with site suffix " | BBC News")`,
+		},
+		{
 			name: "site suffix pipe", reason: `" | BBC News" is the other common page-title form`,
 			title: testHeadline, paras: []string{testHeadline + " | BBC News", testLede},
 			want: []int{0}, msg: `repeats the headline (with site suffix " | BBC News")`,

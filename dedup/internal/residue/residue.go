@@ -76,6 +76,7 @@ import (
 
 	"github.com/newsdedup/newsdedup/dedup/internal/fifo"
 	"github.com/newsdedup/newsdedup/dedup/internal/model"
+	"github.com/newsdedup/newsdedup/dedup/internal/uspace"
 )
 
 // categoryLabels name the known categories in messages.
@@ -472,6 +473,17 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		md := *doc
 		md.Paras = shown
 		doc = &md
+	}
+	// So are paragraphs and headlines with no-break spaces (see
+	// plainParas).
+	plain := plainParas(doc.Paras)
+	if t, spaced := uspace.Plain(doc.Title); plain != nil || spaced {
+		ps := *doc
+		if plain != nil {
+			ps.Paras = plain
+		}
+		ps.Title = t
+		doc = &ps
 	}
 	if !d.memo.get(key, L) {
 		for i, text := range doc.Paras {

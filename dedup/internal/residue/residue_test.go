@@ -328,6 +328,13 @@ func TestDetectLines(t *testing.T) {
 		{"You don't say.", false, "very short sentence"},
 		{"Could it be...?", false, "rhetorical question with an ellipsis"},
 	}
+	// The same line written with no-break spaces, as a page's &nbsp;
+	// decoded gives it, is judged the same (see package uspace).
+	for _, tc := range slices.Clone(cases) {
+		tc.line = strings.ReplaceAll(tc.line, " ", "\u00a0")
+		tc.reason += " (no-break spaces)"
+		cases = append(cases, tc)
+	}
 	for _, tc := range cases {
 		t.Run(tc.reason+"/"+shorten(tc.line, 30), func(t *testing.T) {
 			paras := append(append(append([]string{}, prose[:2]...), tc.line), prose[2:]...)
