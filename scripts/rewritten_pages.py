@@ -16,6 +16,8 @@ FORM is one of
   nbsp        a no-break space (U+00A0) between digits, before : ; ! ?
               » and | and after « and |: a page's &nbsp; decoded, as
               French typography and menus have them;
+  bullets     every line of five words or fewer written as a list item,
+              "  * item": html2text's and Markdown's menus and lists;
   untitled    every record's title emptied: a crawl that kept none.
 
 It copies PAGES to a temporary folder with the extractors' records and
@@ -46,6 +48,8 @@ def rewrite(r):
         r["text"] = (r.get("text") or "").replace("\n", "\r\n")
     elif form == "nbsp":
         r["text"] = re.sub(r"(?<=\d) (?=\d)| (?=[:;!?»|])|(?<=[«|]) ", "\u00a0", r.get("text") or "")
+    elif form == "bullets":
+        r["text"] = "\n".join("  * " + l.strip() if l.strip() and len(l.split()) <= 5 else l for l in (r.get("text") or "").split("\n"))
     elif form == "untitled":
         if "title" in r:
             r["title"] = ""

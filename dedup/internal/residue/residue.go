@@ -475,8 +475,14 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 		doc = &md
 	}
 	// So are paragraphs and headlines with no-break spaces (see
-	// plainParas).
+	// plainParas), and a body whose every list is marked, without its
+	// markers (see unbulleted).
 	plain := plainParas(doc.Paras)
+	if plain == nil {
+		plain = unbulleted(doc.Paras)
+	} else if items := unbulleted(plain); items != nil {
+		plain = items
+	}
 	if t, spaced := uspace.Plain(doc.Title); plain != nil || spaced {
 		ps := *doc
 		if plain != nil {

@@ -250,15 +250,19 @@ func (s *Stats) siteRecurrence(key, site uint64) int {
 // Two copies of a paragraph with a few words edited keep the same
 // signature with a probability near their word overlap, so a line copied
 // with its (lightly edited) article still keeps its neighbours.
+//
+// A word without a letter or a digit ("*", "-", "|") is none: a list's
+// bullet would be the least hash of every item of a list whose every
+// line is marked, and all their neighbours would look alike.
 func neighbourSig(text string) uint64 {
 	var word [64]byte
 	sig := ^uint64(0)
-	n := 0
+	n, alnum := 0, false
 	flush := func() {
-		if n > 0 {
+		if n > 0 && alnum {
 			sig = min(sig, xxhash.Sum64(word[:n]))
-			n = 0
 		}
+		n, alnum = 0, false
 	}
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -269,6 +273,7 @@ func neighbourSig(text string) uint64 {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
+			alnum = alnum || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c >= 0x80
 			word[n] = c
 			n++
 		}

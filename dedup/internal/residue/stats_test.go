@@ -252,3 +252,12 @@ func TestSiteBoilerplate(t *testing.T) {
 	two := build([]string{"https://a.example/1", "https://b.example/2"})
 	assert.Zero(t, flagged(two), "two sites: not enough")
 }
+
+func TestNeighbourSig(t *testing.T) {
+	// Case and words without letters or digits do not count: a list's
+	// bullet is no word of its items.
+	assert.Equal(t, neighbourSig("Home"), neighbourSig("* home"))
+	assert.Equal(t, neighbourSig("Sport news"), neighbourSig("  - Sport | news"))
+	assert.NotEqual(t, neighbourSig("* Home"), neighbourSig("* Sport"))
+	assert.Equal(t, ^uint64(0), neighbourSig("* - |"))
+}
