@@ -18,6 +18,9 @@ FORM is one of
               French typography and menus have them;
   bullets     every line of five words or fewer written as a list item,
               "  * item": html2text's and Markdown's menus and lists;
+  headings    every line of ten words or fewer that ends without a
+              stop written as a Markdown heading, "### line": a
+              page-to-Markdown step that marks each title and label;
   untitled    every record's title emptied: a crawl that kept none.
 
 It copies PAGES to a temporary folder with the extractors' records and
@@ -50,6 +53,8 @@ def rewrite(r):
         r["text"] = re.sub(r"(?<=\d) (?=\d)| (?=[:;!?»|])|(?<=[«|]) ", "\u00a0", r.get("text") or "")
     elif form == "bullets":
         r["text"] = "\n".join("  * " + l.strip() if l.strip() and len(l.split()) <= 5 else l for l in (r.get("text") or "").split("\n"))
+    elif form == "headings":
+        r["text"] = "\n".join("### " + l.strip() if l.strip() and len(l.split()) <= 10 and l.strip()[-1] not in ".!?:;," else l for l in (r.get("text") or "").split("\n"))
     elif form == "untitled":
         if "title" in r:
             r["title"] = ""

@@ -25,9 +25,49 @@ import (
 // a target that is a URL or a path, with an optional title.
 var mdLink = regexp.MustCompile(`\[([^\[\]\n]{1,300})\]\((?:[A-Za-z][A-Za-z0-9+.-]{0,20}:|/|#|www\.)[^()\s]*(?:\s+"[^"\n]{0,200}")?\)`)
 
-// shownText returns p with each Markdown link (not an image) replaced by
-// its anchor, and whether it had any.
+// A Markdown heading, "### Related articles", shows its text: the marker
+// is markup, as a link's target is, and read as text it hid the line
+// from the rules anchored at its start (which allow three characters
+// before its words) and made every heading a line that starts with no
+// letter. With every short line without a stop written as a heading
+// (scripts/rewritten_pages.py's headings form), the whole pages' F1 after
+// clean fell from 0.9138 to 0.9030.
+
+// headingMarker returns the length in bytes of p's Markdown heading
+// marker (up to three blanks, one to six "#", and the blanks after
+// them), 0 when it has none or nothing after it.
+func headingMarker(p string) int {
+	i := 0
+	for i < len(p) && i < 3 && p[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(p) && j-i < 6 && p[j] == '#' {
+		j++
+	}
+	if j == i || j == len(p) || (p[j] != ' ' && p[j] != '\t') {
+		return 0
+	}
+	for j < len(p) && (p[j] == ' ' || p[j] == '\t') {
+		j++
+	}
+	if j == len(p) {
+		return 0
+	}
+	return j
+}
+
+// shownText returns p with its Markdown heading marker dropped and each
+// Markdown link (not an image) replaced by its anchor, and whether it
+// had any.
 func shownText(p string) (string, bool) {
+	if k := headingMarker(p); k > 0 {
+		s, _ := shownText(strings.TrimRight(strings.TrimRight(p[k:], " \t#"), " \t"))
+		if s == "" {
+			s = p[k:]
+		}
+		return s, true
+	}
 	if !strings.Contains(p, "](") {
 		return p, false
 	}
