@@ -21,6 +21,8 @@ FORM is one of
   headings    every line of ten words or fewer that ends without a
               stop written as a Markdown heading, "### line": a
               page-to-Markdown step that marks each title and label;
+  emphasis    every line of six words or fewer set in bold, "**line**":
+              html2text's and Markdown's strong text;
   indent      every line indented by four spaces and ended by two: a
               text browser's layout, a Markdown line break;
   untitled    every record's title emptied: a crawl that kept none.
@@ -59,6 +61,8 @@ def rewrite(r):
         r["text"] = "\n".join("### " + l.strip() if l.strip() and len(l.split()) <= 10 and l.strip()[-1] not in ".!?:;," else l for l in (r.get("text") or "").split("\n"))
     elif form == "indent":
         r["text"] = "\n".join("    " + l + "  " if l.strip() else l for l in (r.get("text") or "").split("\n"))
+    elif form == "emphasis":
+        r["text"] = "\n".join("**" + l.strip() + "**" if l.strip() and len(l.split()) <= 6 else l for l in (r.get("text") or "").split("\n"))
     elif form == "untitled":
         if "title" in r:
             r["title"] = ""

@@ -57,10 +57,37 @@ func headingMarker(p string) int {
 	return j
 }
 
-// shownText returns p with its Markdown heading marker dropped and each
-// Markdown link (not an image) replaced by its anchor, and whether it
-// had any.
+// A line set in emphasis whole, "**Related Articles**" or "_Read
+// more_" (html2text's bold and italics), shows its text as well: with
+// every short line in bold (rewritten_pages.py's emphasis form) the
+// whole pages' F1 after clean fell from 0.9138 to 0.9109.
+
+// emphasised returns the text of p when p is set in Markdown emphasis
+// whole (**, __, * or _ around it, not against a blank, and not inside
+// it), and whether it is.
+func emphasised(p string) (string, bool) {
+	s := strings.TrimSpace(p)
+	for _, m := range []string{"**", "__", "*", "_"} {
+		if len(s) <= 2*len(m) || !strings.HasPrefix(s, m) || !strings.HasSuffix(s, m) {
+			continue
+		}
+		in := s[len(m) : len(s)-len(m)]
+		if strings.Contains(in, m[:1]) || in[0] == ' ' || in[0] == '\t' || in[len(in)-1] == ' ' || in[len(in)-1] == '\t' {
+			return p, false
+		}
+		return in, true
+	}
+	return p, false
+}
+
+// shownText returns p with its Markdown heading marker and whole-line
+// emphasis dropped and each Markdown link (not an image) replaced by its
+// anchor, and whether it had any.
 func shownText(p string) (string, bool) {
+	if in, ok := emphasised(p); ok {
+		s, _ := shownText(in)
+		return s, true
+	}
 	if k := headingMarker(p); k > 0 {
 		s, _ := shownText(strings.TrimRight(strings.TrimRight(p[k:], " \t#"), " \t"))
 		if s == "" {
