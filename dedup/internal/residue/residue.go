@@ -1020,9 +1020,39 @@ func bodyHeadline(L []line, P []string) int {
 		return !l.skip && l.strong == 0 && l.words >= 3 && l.words <= headlineWords && l.letters > 0 &&
 			!(l.sentence() && l.words > coreWords) && !signedBy(P[i], l.words) && l.digits*3 < l.letters
 	}
-	// A share bar's buttons between it and the article ("Email a
-	// Friend", "RSS", "digg it", "Save This Page": lines a pattern marks,
-	// or of a word or two) do not count against the distance.
+	// The line of the lead's story: of the headline-like lines up to
+	// leadWindow above the article, the one with the largest share of its
+	// terms in the article's first two paragraphs, leadShare or more of
+	// them and two at least. A page often prints its headline atop a
+	// list of its section's other stories' headlines, so the line right
+	// above the article is another story's ("Liverpool see off Luton
+	// challenge" over a story on Joey Barton, whose headline, "Newcastle
+	// midfielder Barton charged with assault in incident", opened the
+	// list). The lead repeats its headline's words; the others' are
+	// their own.
+	lead := map[string]bool{}
+	for i, n := first, 0; i < len(L) && n < 2; i++ {
+		if prosePara(L, i) {
+			forTerms(P[i], func(t string) { lead[t] = true })
+			n++
+		}
+	}
+	best, bestShare := -1, 0.0
+	for i := first - 1; i >= 0 && i >= first-leadWindow; i-- {
+		if !headline(i) {
+			continue
+		}
+		if sh, n := termShare(lead, P[i], 4); n >= 2 && sh >= leadShare && sh > bestShare && sh*float64(n) >= 2 {
+			best, bestShare = i, sh
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	// Else the nearest. A share bar's buttons between it and the article
+	// ("Email a Friend", "RSS", "digg it", "Save This Page": lines a
+	// pattern marks, or of a word or two) do not count against the
+	// distance.
 	for i, left := first-1, headLines; i >= 0 && left > 0; i-- {
 		if headline(i) {
 			return i
@@ -1041,6 +1071,14 @@ func bodyHeadline(L []line, P []string) int {
 
 // headlineWords is the longest a headline runs, in words.
 const headlineWords = 25
+
+// leadWindow is how far above the article, in lines, a body's headline
+// is looked for among others by its words; leadShare is the share of
+// its terms the article's first two paragraphs must hold.
+const (
+	leadWindow = 40
+	leadShare  = 0.5
+)
 
 // markTitleRepeats skips paragraphs that repeat the headline: the
 // repeated-headline detector reports them.

@@ -1257,6 +1257,34 @@ func TestUntitledUnderDateline(t *testing.T) {
 	}
 }
 
+// TestUntitledHeadlineAtopList checks that a body given without its
+// headline finds it by its words where it opens a list of its section's
+// headlines, and another story's headline stands right above the
+// article (further below the headline than its head would be).
+func TestUntitledHeadlineAtopList(t *testing.T) {
+	p := prose
+	doc := testDoc("", "Home", "News", "Sport", "Business", "Weather", "Contact us", "LOCAL NEWS",
+		"Cracks close the old river bridge for eight months", // 7
+		"Library opening hours to change in the spring",
+		"School choir wins regional competition",
+		"Ferry service to resume after winter break",
+		"Market traders protest against higher rents",
+		"New cycle lanes planned for the town centre",
+		"Hospital car park charges to rise in April",
+		"Police appeal for witnesses after shop fire",
+		"Rugby club celebrates its centenary season", // 15
+		p[0], p[1], p[2], p[3],
+		"Terms of use", "Privacy policy", "Site map")
+	got := flagged(t, doc, nil)
+	assert.NotContains(t, got, 7, "the headline")
+	for i := 8; i < 16; i++ {
+		assert.Contains(t, got, i, "the other stories' headlines: %q", doc.Paras[i])
+	}
+	for i := 16; i < 20; i++ {
+		assert.NotContains(t, got, i, "the article: %q", doc.Paras[i])
+	}
+}
+
 func TestBylineUnderCaption(t *testing.T) {
 	p := prose
 	title := "Bridge closed for eight months"
