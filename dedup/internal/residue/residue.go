@@ -1021,9 +1021,11 @@ func bodyHeadline(L []line, P []string) int {
 			!(l.sentence() && l.words > coreWords) && !signedBy(P[i], l.words) && l.digits*3 < l.letters
 	}
 	// The line of the lead's story: of the headline-like lines up to
-	// leadWindow above the article, the one with the largest share of its
-	// terms in the article's first two paragraphs, leadShare or more of
-	// them and two at least. A page often prints its headline atop a
+	// leadWindow above the article, the one with the most terms in the
+	// article's first two paragraphs, two at least and leadShare of its
+	// terms or more (the nearest of those with as many). A count, not a
+	// share: "Do More With Reuters" shares two of its three terms with a
+	// lead datelined "(Reuters)", the headline four of its eight. A page often prints its headline atop a
 	// list of its section's other stories' headlines, so the line right
 	// above the article is another story's ("Liverpool see off Luton
 	// challenge" over a story on Joey Barton, whose headline, "Newcastle
@@ -1037,13 +1039,20 @@ func bodyHeadline(L []line, P []string) int {
 			n++
 		}
 	}
-	best, bestShare := -1, 0.0
-	for i := first - 1; i >= 0 && i >= first-leadWindow; i-- {
+	onLead := func(i int) int { // the terms line i shares with the lead, 0 when too few
 		if !headline(i) {
-			continue
+			return 0
 		}
-		if sh, n := termShare(lead, P[i], 4); n >= 2 && sh >= leadShare && sh > bestShare && sh*float64(n) >= 2 {
-			best, bestShare = i, sh
+		sh, n := termShare(lead, P[i], 4)
+		if shared := int(math.Round(sh * float64(n))); sh >= leadShare && shared >= 2 {
+			return shared
+		}
+		return 0
+	}
+	best, bestShared := -1, 0
+	for i := first - 1; i >= 0 && i >= first-leadWindow; i-- {
+		if shared := onLead(i); shared > bestShared {
+			best, bestShared = i, shared
 		}
 	}
 	if best >= 0 {
