@@ -1510,18 +1510,38 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// article's, unless a pattern or a block's marker says otherwise
 	// before it. What stands below the copy undated (a share bar, a
 	// "more stories" box) is judged as the page's.
-	for i := max(0, first-headLines-creditBefore); i < first; i++ {
+	//
+	// A copy further from the article, past where it begins (its core
+	// can begin at a caption or a teaser above the headline) or far above
+	// it (a whole page's title over its menus), keeps only
+	// the dated lines and bylines right under it, two at most, with
+	// nothing between: a copy in a box of links ("Most read") stands over
+	// other headlines, some of them with a year in them, and a list of
+	// dated items ("Gitarre & Bass 01/2022", "Gitarre & Bass 12/2021")
+	// runs on.
+	const farHead = 2 // a byline and a dateline
+	for i := range L {
 		if !L[i].titleCopy {
 			continue
 		}
-		end := i
-		for j := i + 1; j < first && j <= i+creditBefore; j++ {
+		end, near := i, i >= first-headLines-creditBefore && i < first
+	scan:
+		for j := i + 1; j < n && j <= i+creditBefore; j++ {
 			l := &L[j]
 			if l.skip || l.block || l.strong > 0 {
 				break
 			}
-			if l.words <= datelineWords && dated(P[j]) {
+			datedLine := l.words <= datelineWords && dated(P[j])
+			switch {
+			case datedLine:
 				end = j
+			case !near && l.words <= datelineWords && byline(P[j], l.words):
+				end = j
+			case !near:
+				break scan
+			}
+			if !near && j-i == farHead {
+				break
 			}
 		}
 		for j := i + 1; j <= end; j++ {

@@ -1285,6 +1285,26 @@ func TestUntitledHeadlineAtopList(t *testing.T) {
 	}
 }
 
+// TestDatelineUnderLateCopy checks that the dateline right under a copy
+// of the headline is the article's where the article proper begins above
+// the copy (at a teaser of another story), and a share bar stands
+// between the dateline and the prose.
+func TestDatelineUnderLateCopy(t *testing.T) {
+	p := prose
+	title := "Bridge closed for eight months"
+	body := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us",
+		"Celebrate the season with choirs from eight area elementary and middle schools at the town hall this weekend.",
+		title,                       // 7
+		"Last Update: 1/01 1:10 pm", // 8
+		"Print Story | Email Story",
+		"Experience more news: Video | Photos",
+		p[0], p[1], p[2], p[3],
+		"Terms of use", "Privacy policy", "Site map"}
+	got := flagged(t, testDoc(title, body...), nil)
+	assert.NotContains(t, got, 8, "the dateline under the headline")
+	assert.Contains(t, got, 9, "the share bar")
+}
+
 func TestBylineUnderCaption(t *testing.T) {
 	p := prose
 	title := "Bridge closed for eight months"
