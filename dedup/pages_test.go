@@ -31,7 +31,7 @@ type pageTruth struct {
 // article wrapped at 60 columns, one with the page's escapes left in,
 // one without a headline, one whose teasers follow its share bar, a poem
 // of short lines under its headline, an extractor's Markdown, a match
-// report with a Markdown table) as "newsdedup clean" does, corpus on, and
+// report with a Markdown table, a French page as html2text writes it) as "newsdedup clean" does, corpus on, and
 // checks each page's truth: article text is never cut, and the residue
 // each page names is removed.
 func TestCleanRealShapedPages(t *testing.T) {
