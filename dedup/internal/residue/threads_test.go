@@ -204,6 +204,8 @@ func FuzzDetect(f *testing.F) {
 	f.Add("Volker Rieck sagt:\n23. Juni 2016 um 17:21 Uhr\nDanke.\nStefan sagt:\n24. Juni 2016 um 03:24 Uhr")
 	f.Add("Posted by: Walters on December 29, 2007 01:15 PM 2. Walters: I hope you are not")
 	f.Add("He said so. - Sapa\n12.50 € 2019\n9.35am Wed 9 Jan 08")
+	f.Add("  * Home\n  * News\n- Sport\n• Weather\n+ Jobs\n### Related\n**Read more**\nShare\u00a0:\nSign up\nDaily news.\nSubscribe")
+	f.Add("Continue reading\nA teaser of some words here.\nRead more\nAnother teaser paragraph.\nRead more")
 	d := New(Options{})
 	f.Fuzz(func(t *testing.T, body string) {
 		paras := append(slices.Clone(prose[:3]), strings.Split(body, "\n")...)
