@@ -45,17 +45,24 @@ func bulletMarker(p string) int {
 // unbulleted returns paras without their list markers when they are the
 // extractor's markup of every list (see above), or nil.
 func unbulleted(paras []string) []string {
-	short, marked := 0, 0
+	// Most bodies have no bullet at all: count them first, and the short
+	// lines only for a body with markupBullets of them.
+	marked := 0
 	for _, p := range paras {
-		if strings.TrimSpace(p) == "" || len(strings.Fields(p)) > shortLine+1 {
-			continue
-		}
-		short++
-		if bulletMarker(p) > 0 {
+		if bulletMarker(p) > 0 && fewFields(p, shortLine+1) {
 			marked++
 		}
 	}
-	if marked < markupBullets || float64(marked) < markupShare*float64(short) {
+	if marked < markupBullets {
+		return nil
+	}
+	short := 0
+	for _, p := range paras {
+		if strings.TrimSpace(p) != "" && fewFields(p, shortLine+1) {
+			short++
+		}
+	}
+	if float64(marked) < markupShare*float64(short) {
 		return nil
 	}
 	out := slices.Clone(paras)
@@ -65,4 +72,20 @@ func unbulleted(paras []string) []string {
 		}
 	}
 	return out
+}
+
+// fewFields reports whether s has at most max fields separated by
+// blanks (spaces and tabs), without splitting it.
+func fewFields(s string, max int) bool {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		blank := s[i] == ' ' || s[i] == '\t'
+		if !blank && !in {
+			if n++; n > max {
+				return false
+			}
+		}
+		in = !blank
+	}
+	return true
 }

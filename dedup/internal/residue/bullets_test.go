@@ -95,3 +95,21 @@ func FuzzBulletMarker(f *testing.F) {
 		}
 	})
 }
+
+func TestFewFields(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want bool
+	}{
+		{"", 0, true},
+		{"one", 0, false},
+		{"  * Home  ", 2, true},
+		{"  * Home  ", 1, false},
+		{"a\tb c d e f", 6, true},
+		{"a\tb c d e f g", 6, false},
+	} {
+		assert.Equal(t, tc.want, fewFields(tc.in, tc.max), "%q, %d", tc.in, tc.max)
+		assert.Equal(t, len(strings.Fields(tc.in)) <= tc.max, fewFields(tc.in, tc.max), "as strings.Fields: %q", tc.in)
+	}
+}

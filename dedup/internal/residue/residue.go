@@ -1020,18 +1020,19 @@ func bodyHeadline(L []line, P []string) int {
 		return !l.skip && l.strong == 0 && l.words >= 3 && l.words <= headlineWords && l.letters > 0 &&
 			!(l.sentence() && l.words > coreWords) && !signedBy(P[i], l.words) && l.digits*3 < l.letters
 	}
-	// The line of the lead's story: of the headline-like lines up to
-	// leadWindow above the article, the one with the most terms in the
-	// article's first two paragraphs, two at least and leadShare of its
-	// terms or more (the nearest of those with as many). A count, not a
-	// share: "Do More With Reuters" shares two of its three terms with a
-	// lead datelined "(Reuters)", the headline four of its eight. A page often prints its headline atop a
-	// list of its section's other stories' headlines, so the line right
-	// above the article is another story's ("Liverpool see off Luton
-	// challenge" over a story on Joey Barton, whose headline, "Newcastle
-	// midfielder Barton charged with assault in incident", opened the
-	// list). The lead repeats its headline's words; the others' are
-	// their own.
+	// A page often prints its headline atop a list of its section's
+	// other stories' headlines, so the line right above the article is
+	// another story's ("Liverpool see off Luton challenge" over a story
+	// on Joey Barton, whose headline, "Newcastle midfielder Barton
+	// charged with assault in incident", opened the list). The lead
+	// repeats its headline's words; the others' are their own. So the
+	// headline is first the line of the lead's story: of the
+	// headline-like lines up to leadWindow above the article, the one
+	// with the most terms in the article's first two paragraphs, two at
+	// least and leadShare of its terms or more (the nearest of those with
+	// as many). A count, not a share: "Do More With Reuters" shares two of
+	// its three terms with a lead datelined "(Reuters)", the headline
+	// four of its eight.
 	lead := map[string]bool{}
 	for i, n := first, 0; i < len(L) && n < 2; i++ {
 		if prosePara(L, i) {
@@ -1511,11 +1512,17 @@ func (d *Detector) context(doc *model.Doc, L []line, stats *Stats) {
 	// before it. What stands below the copy undated (a share bar, a
 	// "more stories" box) is judged as the page's.
 	//
+	// (Also the lines in the article proper's first lines: a byline and
+	// a date its core begins with are the head too. Looking no further
+	// than where the core begins cut "by", "Josiah Motley", "August 21,
+	// 2019" under a copy of a blog post's headline, and 13 such lines on
+	// other dev pages.)
+	//
 	// A copy further from the article, past where it begins (its core
-	// can begin at a caption or a teaser above the headline) or far above
-	// it (a whole page's title over its menus), keeps only
-	// the dated lines and bylines right under it, two at most, with
-	// nothing between: a copy in a box of links ("Most read") stands over
+	// can begin at a caption or a teaser above the headline) or far
+	// above it (a whole page's title over its menus), keeps only the
+	// dated lines and bylines right under it, two at most, with nothing
+	// between: a copy in a box of links ("Most read") stands over
 	// other headlines, some of them with a year in them, and a list of
 	// dated items ("Gitarre & Bass 01/2022", "Gitarre & Bass 12/2021")
 	// runs on.
@@ -2600,15 +2607,17 @@ func markBoxBlurbs(L []line, threshold float64) {
 			if l.skip && l.bytes == 0 {
 				continue // a blank line
 			}
+			// A copy of the headline or a table's row (skipped lines
+			// with text) is the article's: no box holds it.
 			if l.skip || prompt(j) > 0 || seen == 3 {
-				break // a copy of the headline or a table's row is the article's
+				break
 			}
 			seen++
 			if l.score() < threshold {
 				blurb = append(blurb, j)
 				words += l.words
-				if l.titleCopy || l.letters == 0 {
-					words = blurbWords + 1
+				if l.letters == 0 {
+					words = blurbWords + 1 // a line of numbers or signs is no blurb
 				}
 			}
 		}
