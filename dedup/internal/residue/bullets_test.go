@@ -33,15 +33,9 @@ func TestBulletMarker(t *testing.T) {
 }
 
 func TestUnbulletedPages(t *testing.T) {
-	title := "Council approves the new tram line"
+	title := tramTitle
 	menu := []string{"Home", "News", "Sport", "Weather", "Business", "Opinion", "Contact us"}
-	article := []string{
-		title,
-		"The city council voted on Tuesday to build a tram line from the station to the university, ending a debate that has run for a decade.",
-		"Work is to start next spring and the line should carry its first passengers in 2029, the council said in a statement after the vote.",
-		"Opponents had argued that buses would serve the same route for a fraction of the cost, and several said they would appeal the decision.",
-		"Share this article",
-	}
+	article := append(append([]string{title}, tramStory...), "Share this article")
 	footer := []string{"About us", "Advertise", "Jobs", "Privacy policy", "Terms of use", "Site map"}
 	page := func(mark string) []string {
 		var paras []string

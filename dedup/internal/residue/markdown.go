@@ -2,7 +2,6 @@ package residue
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -62,12 +61,15 @@ func headingMarker(p string) int {
 // every short line in bold (rewritten_pages.py's emphasis form) the
 // whole pages' F1 after clean fell from 0.9138 to 0.9109.
 
+// emphasisMarks are Markdown's marks of emphasis, the longer first.
+var emphasisMarks = [...]string{"**", "__", "*", "_"}
+
 // emphasised returns the text of p when p is set in Markdown emphasis
 // whole (**, __, * or _ around it, not against a blank, and not inside
 // it), and whether it is.
 func emphasised(p string) (string, bool) {
 	s := strings.TrimSpace(p)
-	for _, m := range []string{"**", "__", "*", "_"} {
+	for _, m := range emphasisMarks {
 		if len(s) <= 2*len(m) || !strings.HasPrefix(s, m) || !strings.HasSuffix(s, m) {
 			continue
 		}
@@ -114,19 +116,4 @@ func shownText(p string) (string, bool) {
 	}
 	b.WriteString(p[last:])
 	return b.String(), true
-}
-
-// shownParas returns paras with their Markdown links shown as their
-// anchors (see shownText), or nil when none has a link.
-func shownParas(paras []string) []string {
-	var out []string
-	for i, p := range paras {
-		if s, ok := shownText(p); ok {
-			if out == nil {
-				out = slices.Clone(paras)
-			}
-			out[i] = s
-		}
-	}
-	return out
 }

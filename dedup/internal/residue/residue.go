@@ -465,31 +465,19 @@ func (d *Detector) Detect(doc *model.Doc, stats *Stats) []model.Hit {
 	if d.memo != nil {
 		key = doc.BodyKey()
 	}
-	// Markdown links are judged by their anchors (see shownText); the
-	// memo and the corpus know the body, and the messages quote its
-	// paragraphs, as written.
+	// The detector reads the body and headline as shown (see
+	// shownParas): no-break spaces as spaces, Markdown as its text, list
+	// markup without markers. The memo and the corpus know the body, and
+	// the messages quote its paragraphs, as written.
 	raw := doc.Paras
-	if shown := shownParas(doc.Paras); shown != nil {
-		md := *doc
-		md.Paras = shown
-		doc = &md
-	}
-	// So are paragraphs and headlines with no-break spaces (see
-	// plainParas), and a body whose every list is marked, without its
-	// markers (see unbulleted).
-	plain := plainParas(doc.Paras)
-	if plain == nil {
-		plain = unbulleted(doc.Paras)
-	} else if items := unbulleted(plain); items != nil {
-		plain = items
-	}
-	if t, spaced := uspace.Plain(doc.Title); plain != nil || spaced {
-		ps := *doc
-		if plain != nil {
-			ps.Paras = plain
+	shown := shownParas(doc.Paras)
+	if title, spaced := uspace.Plain(doc.Title); shown != nil || spaced {
+		v := *doc
+		if shown != nil {
+			v.Paras = shown
 		}
-		ps.Title = t
-		doc = &ps
+		v.Title = title
+		doc = &v
 	}
 	if !d.memo.get(key, L) {
 		for i, text := range doc.Paras {

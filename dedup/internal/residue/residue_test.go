@@ -35,6 +35,16 @@ var prose = []string{
 	"The mayor said a temporary footbridge would open within weeks and that buses would be rerouted over the northern crossing.",
 }
 
+// tramTitle and tramStory are a short article of three paragraphs, for
+// pages built around one.
+const tramTitle = "Council approves the new tram line"
+
+var tramStory = []string{
+	"The city council voted on Tuesday to build a tram line from the station to the university, ending a debate that has run for a decade.",
+	"Work is to start next spring and the line should carry its first passengers in 2029, the council said in a statement after the vote.",
+	"Opponents had argued that buses would serve the same route for a fraction of the cost, and several said they would appeal the decision.",
+}
+
 // flagged runs the default detector on doc and returns the flagged
 // paragraph indexes with their hits.
 func flagged(t *testing.T, doc *model.Doc, stats *Stats) map[int]model.Hit {
@@ -1657,12 +1667,7 @@ func TestShortLinesArticle(t *testing.T) {
 }
 
 func TestBoxBlurbs(t *testing.T) {
-	title := "Council approves the new tram line"
-	article := []string{
-		"The city council voted on Tuesday to build a tram line from the station to the university, ending a debate that has run for a decade.",
-		"Work is to start next spring and the line should carry its first passengers in 2029, the council said in a statement after the vote.",
-		"Opponents had argued that buses would serve the same route for a fraction of the cost, and several said they would appeal the decision.",
-	}
+	title, article := tramTitle, tramStory
 	page := func(box ...string) *model.Doc {
 		return testDoc(title, append(append(slices.Clone(article), box...), "© 2024 The Daily Courier")...)
 	}
@@ -1708,13 +1713,8 @@ func TestBoxBlurbs(t *testing.T) {
 }
 
 func TestTeaserLists(t *testing.T) {
-	title := "Council approves the new tram line"
-	article := []string{
-		title,
-		"The city council voted on Tuesday to build a tram line from the station to the university, ending a debate that has run for a decade.",
-		"Work is to start next spring and the line should carry its first passengers in 2029, the council said in a statement after the vote.",
-		"Opponents had argued that buses would serve the same route for a fraction of the cost, and several said they would appeal the decision.",
-	}
+	title := tramTitle
+	article := append([]string{title}, tramStory...)
 	teasers := []string{
 		"Bus drivers vote to strike over pay",
 		"by Anna Berg on 3 March 2024",
