@@ -2739,7 +2739,12 @@ func introducedLists(L []line, dense bool) []bool {
 		if !L[i].endColon || L[i].block || L[i].strong > 0 {
 			continue
 		}
-		for j := i + 1; j < len(L) && listItem(&L[j], dense); j++ {
+		// A sentence that introduces a list ("... will rival $60,000
+		// luxury sedans. Among the highlights:") is the article's, even
+		// on a whole page's text, where a menu's label is a word or
+		// two: its items are read as on an extractor's output.
+		menu := dense && L[i].words < coreWords
+		for j := i + 1; j < len(L) && listItem(&L[j], menu); j++ {
 			intro[j] = true
 		}
 	}

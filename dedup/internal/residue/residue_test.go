@@ -904,6 +904,30 @@ func TestIntroducedListOfLinks(t *testing.T) {
 	assert.Contains(t, got, len(body)-1, "the copyright line")
 }
 
+// TestListIntroducedBySentence checks that on a whole page's text a
+// list a sentence of the article introduces ("... Among the
+// highlights:") stays, its first item longer than a link included.
+func TestListIntroducedBySentence(t *testing.T) {
+	p := prose
+	items := []string{
+		"Engine choices: 3.3 V6 (268 horsepower), 3.8 V6 (290 hp), new 4.6 V8 (368 hp)",
+		"Leather upholstery, including leather-wrapped dash and door panels",
+		"Keyless ignition, electronic parking brake",
+		"Bluetooth, USB and iPod compatibility",
+		"Heated and cooled seats",
+		"Adaptive cruise control",
+	}
+	lead := p[1] + " Among the highlights:"
+	page := wholePage(slices.Concat([]string{p[0], lead}, items, []string{p[2], p[3]})...)
+	got := flagged(t, testDoc("Hyundai unveils the Genesis, its first luxury sedan", page...), nil)
+	first := len(pageMenu) + 2
+	for i := first; i < first+len(items); i++ {
+		assert.NotContains(t, got, i, "an item of the article's list: %q", page[i])
+	}
+	assert.Contains(t, got, 1, "the menu")
+
+}
+
 // pageMenu and pageFooter open and close the whole pages of the tests
 // below: a site's menu (seven lines) and its most-read box and footer.
 var (
