@@ -1038,6 +1038,21 @@ func bodyHeadline(L []line, P []string) int {
 		}
 		return 0
 	}
+	// A whole page's text opens with the page's title: the headline,
+	// often with the site's name on one side ("Empires are built on
+	// Harry Flashmans - Telegraph"). A line above the article that it
+	// holds so is the headline, whatever the lead's words (an ad or a
+	// caption stands nearer the article: "Hamilton raring to go again"
+	// over "Defend yourself against winter infections").
+	top := 0
+	for top < first && (L[top].skip || L[top].letters == 0) {
+		top++
+	}
+	for i := first - 1; i > top && i >= first-leadWindow; i-- {
+		if headline(i) && titleHolds(P[top], P[i]) {
+			return i
+		}
+	}
 	best, bestShared := -1, 0
 	for i := first - 1; i >= 0 && i >= first-leadWindow; i-- {
 		if shared := onLead(i); shared > bestShared {
@@ -1065,6 +1080,30 @@ func bodyHeadline(L []line, P []string) int {
 		return 0
 	}
 	return -1
+}
+
+// titleHolds reports whether a page's title holds headline, alone or
+// with a site's name before or after it: what is left of the title
+// starts (or ends) with no letter or digit, a separator (" - ", " | ",
+// ": "). Case and spacing do not count.
+func titleHolds(title, headline string) bool {
+	t := strings.ToLower(strings.Join(strings.Fields(title), " "))
+	h := strings.ToLower(strings.Join(strings.Fields(headline), " "))
+	if h == "" || len(h) > len(t) {
+		return false
+	}
+	if t == h {
+		return true
+	}
+	sep := func(s string) bool {
+		r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s))
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}
+	lastSep := func(s string) bool {
+		r, _ := utf8.DecodeLastRuneInString(strings.TrimSpace(s))
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}
+	return strings.HasPrefix(t, h) && sep(t[len(h):]) || strings.HasSuffix(t, h) && lastSep(t[:len(t)-len(h)])
 }
 
 // headlineWords is the longest a headline runs, in words.

@@ -1285,6 +1285,9 @@ func TestUntitledUnderDateline(t *testing.T) {
 		p[0], p[1], p[2], p[3],
 		"Topics:", "Google, Search", "Tags:", "Post a comment", "Recent posts from News Blog", "About News Blog", "Privacy policy", "Terms of use")
 	got := flagged(t, doc, nil)
+	for i := range doc.Paras {
+		t.Logf("LINE %d %q", i, got[i].Message)
+	}
 	assert.NotContains(t, got, 12, "the headline")
 	for _, i := range []int{0, 8, 9, 10, 21} {
 		assert.Contains(t, got, i, "the page's: %q", doc.Paras[i])
@@ -1317,6 +1320,35 @@ func TestUntitledHeadlineAtopList(t *testing.T) {
 	for i := 16; i < 20; i++ {
 		assert.NotContains(t, got, i, "the article: %q", doc.Paras[i])
 	}
+}
+
+// TestUntitledHeadlineFromPageTitle checks that on a whole page's text
+// given without a headline, the line above the article that the page's
+// title (its first line) holds, with the site's name on either side, is
+// the headline, where the line nearest the article reads as one too (an
+// ad's) and no line above shares the lead's words.
+func TestUntitledHeadlineFromPageTitle(t *testing.T) {
+	p := prose
+	for _, title := range []string{
+		"Commuters face long detours - Local News - Gazette",
+		"Gazette | Commuters face long detours",
+		"commuters face  long detours",
+	} {
+		paras := slices.Concat([]string{title}, pageMenu, []string{
+			"Rail strike called off", "Zoo welcomes twin lions",
+			"Commuters face long detours", // 10
+			"Tuesday, 15 January 2008",
+			"Defend yourself against winter infections - superior to echinacea",
+			p[0], p[1], p[2], p[3]}, pageFooter)
+		L := make([]line, len(paras))
+		for i, text := range paras {
+			measure(&L[i], text)
+		}
+		assert.Equal(t, 10, bodyHeadline(L, paras), "under the title %q", title)
+	}
+	// A title that only begins with the line's words does not hold it.
+	assert.False(t, titleHolds("Commuters face long detours ahead", "Commuters face long detours"))
+	assert.False(t, titleHolds("Gazette", "Commuters face long detours"))
 }
 
 // TestDatelineUnderLateCopy checks that the dateline right under a copy
