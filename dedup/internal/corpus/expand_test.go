@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"cmp"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -83,4 +84,35 @@ func TestTopTermsKeepsStrongest(t *testing.T) {
 	assert.Equal(t, uint64(5), v[0].ID, "sorted by id, strongest kept")
 	assert.Equal(t, uint64(9), v[1].ID)
 	assert.Equal(t, 1.0, v[1].W, "raw frequency kept")
+}
+
+// TestSelectTop checks that selectTop picks the same terms as sorting
+// them all would, ties of weight broken by id, on inputs of many equal
+// weights.
+func TestSelectTop(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 500 {
+		n := 1 + r.IntN(60)
+		ws := make([]weighed, n)
+		for i, id := range r.Perm(n) {
+			ws[i] = weighed{terms.Term{ID: uint64(id)}, float64(r.IntN(5))}
+		}
+		k := 1 + r.IntN(n)
+		want := slices.Clone(ws)
+		slices.SortFunc(want, func(a, b weighed) int {
+			if heavier(a, b) {
+				return -1
+			}
+			if heavier(b, a) {
+				return 1
+			}
+			return 0
+		})
+		got := slices.Clone(ws)
+		selectTop(got, k)
+		byID := func(a, b weighed) int { return cmp.Compare(a.t.ID, b.t.ID) }
+		slices.SortFunc(want[:k], byID)
+		slices.SortFunc(got[:k], byID)
+		require.Equal(t, want[:k], got[:k], "top %d of %v", k, ws)
+	}
 }
