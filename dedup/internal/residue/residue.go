@@ -82,6 +82,7 @@ import (
 // categoryLabels name the known categories in messages.
 var categoryLabels = map[string]string{
 	"related":     "related-link marker",
+	"popular":     "most-read list marker",
 	"readmore":    "read-more link",
 	"share":       "share prompt",
 	"follow":      "follow prompt",
@@ -114,7 +115,7 @@ var categoryLabels = map[string]string{
 // the line opens the block ("Related", "More from"), so any short line
 // after it counts.
 var blockCategories = map[string]bool{
-	"related": true, "teaser": true, "readmore": false, "comment": false, "nav": false,
+	"related": true, "popular": true, "teaser": true, "readmore": false, "comment": false, "nav": false,
 }
 
 // shapeRules name the rules of the shape, position and recurrence
@@ -2430,7 +2431,9 @@ func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
 		sh, _ := termShare(story, text, 4)
 		return sh
 	}
-	wall, below := false, 0
+	// A most-read list's marker is such a block on its own: the site's
+	// widget, not the article's (see articleEnd).
+	wall, below, popular := false, 0, false
 	for i := end + 1; i < len(L); i++ {
 		l := &L[i]
 		if l.skip {
@@ -2438,12 +2441,13 @@ func (d *Detector) markPast(doc *model.Doc, L []line, first, last int) {
 		}
 		if l.strong >= d.threshold {
 			wall = true
+			popular = popular || ruleOf(l.sReason) == "popular"
 		}
 		if l.score() >= d.threshold {
 			below++
 			continue
 		}
-		if wall && below >= pastResidue && !l.head && !l.wrapped && l.letters > 0 && share(P[i]) < pastShare &&
+		if wall && (below >= pastResidue || popular) && !l.head && !l.wrapped && l.letters > 0 && share(P[i]) < pastShare &&
 			!(len(title) >= 2 && holds(title, P[i], pastTitleShare)) {
 			l.add(0.6, true, "past the article and its residue, about something else")
 		}
@@ -2472,14 +2476,18 @@ func (d *Detector) articleEnd(L []line, first, last int) int {
 			above += max(coreValue(L, i), 0)
 			continue
 		}
-		j, strong, k := i, false, 0
+		j, strong, k, popular := i, false, 0, false
 		for ; j <= last && (L[j].skip || residue(j)); j++ {
-			strong = strong || L[j].strong >= d.threshold && readerRules[ruleOf(L[j].sReason)]
+			if L[j].strong >= d.threshold {
+				rule := ruleOf(L[j].sReason)
+				strong = strong || readerRules[rule]
+				popular = popular || rule == "popular"
+			}
 			if !L[j].skip && L[j].letters > 0 {
 				k++
 			}
 		}
-		if strong && k >= pastResidue && 2*above >= total {
+		if (strong && k >= pastResidue || popular) && 2*above >= total {
 			return i - 1
 		}
 		i = j - 1

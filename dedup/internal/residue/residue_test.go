@@ -1146,6 +1146,40 @@ func TestPastTheArticle(t *testing.T) {
 	assert.False(t, past(got, len(article)-1), "an article's body, not a page's text")
 }
 
+// TestMostReadEndsTheArticle checks that on a whole page's text a
+// most-read marker below most of the article ends it, alone as it
+// stands: the long teasers of other stories under it, which the article
+// proper runs on into as it would into any prose, are past the article;
+// and that a box of related links in the article's middle ("More: ..."),
+// whose paragraphs after it share few words with those before, does
+// not end it.
+func TestMostReadEndsTheArticle(t *testing.T) {
+	p := prose
+	const title = "Bridge closed for eight months after cracks found"
+	menu := []string{"Home", "News", "Sport", "Business", "Weather", "Contact us", "Jobs", "Cars", "Homes"}
+	teasers := []string{
+		"Striking nurses marched through the capital on Monday to demand higher pay and safer staffing levels in hospitals.",
+		"Health",
+		"A new study of ten thousand patients suggests that a daily walk halves the risk of a second heart attack.",
+	}
+	page := slices.Concat(menu, []string{title, p[0], p[1], p[2], p[3], "Most read"}, teasers, []string{"Site map"})
+	got := flagged(t, testDoc(title, page...), nil)
+	for i := len(menu) + 1; i < len(menu)+5; i++ {
+		assert.NotContains(t, got, i, "the article: %q", page[i])
+	}
+	at := len(menu) + 6
+	assert.Equal(t, "popular", got[at-1].Rule, "the marker")
+	for _, i := range []int{at, at + 2} {
+		assert.Equal(t, "past", got[i].Rule, "another story's teaser: %q", page[i])
+	}
+
+	// The same lines under a related box between the article's halves.
+	second := "Drivers heading north are advised to leave early, since queues of up to an hour formed at the ring road on Monday morning."
+	page = slices.Concat(menu, []string{title, p[0], p[1], p[2], "More: Flights delayed by storms"}, []string{second, p[3]}, []string{"Site map"})
+	got = flagged(t, testDoc(title, page...), nil)
+	assert.NotContains(t, got, len(menu)+5, "the article after the box: %q", second)
+}
+
 // TestIntroductionToResidue checks that past the article a line that
 // introduces what follows goes with it when that is residue, and stays
 // when it introduces text that stays, or when it stands in the article.
