@@ -932,7 +932,6 @@ func TestListIntroducedBySentence(t *testing.T) {
 		assert.NotContains(t, got, i, "an item of the article's list: %q", page[i])
 	}
 	assert.Contains(t, got, 1, "the menu")
-
 }
 
 // pageMenu and pageFooter open and close the whole pages of the tests
@@ -1180,6 +1179,13 @@ func TestMostReadEndsTheArticle(t *testing.T) {
 		assert.Equal(t, "past", got[i].Rule, "another story's teaser: %q", page[i])
 	}
 
+	// The marker in the languages the related markers name.
+	for _, marker := range []string{"Most Viewed Stories", "Meistgelesen", "Les plus lus", "Lo más leído", "الأكثر قراءة", "热门文章", "Самое читаемое"} {
+		body := slices.Concat([]string{p[0], p[1], p[2], p[3], marker}, teasers)
+		got := flagged(t, testDoc(title, body...), nil)
+		assert.Equal(t, "popular", got[4].Rule, "%q", marker)
+	}
+
 	// The same lines under a related box between the article's halves.
 	second := "Drivers heading north are advised to leave early, since queues of up to an hour formed at the ring road on Monday morning."
 	page = slices.Concat(menu, []string{title, p[0], p[1], p[2], "More: Flights delayed by storms"}, []string{second, p[3]}, []string{"Site map"})
@@ -1326,9 +1332,6 @@ func TestUntitledUnderDateline(t *testing.T) {
 		p[0], p[1], p[2], p[3],
 		"Topics:", "Google, Search", "Tags:", "Post a comment", "Recent posts from News Blog", "About News Blog", "Privacy policy", "Terms of use")
 	got := flagged(t, doc, nil)
-	for i := range doc.Paras {
-		t.Logf("LINE %d %q", i, got[i].Message)
-	}
 	assert.NotContains(t, got, 12, "the headline")
 	for _, i := range []int{0, 8, 9, 10, 21} {
 		assert.Contains(t, got, i, "the page's: %q", doc.Paras[i])
