@@ -341,6 +341,9 @@ func (l *line) tailLine() bool {
 	return l.words <= shortWords && !l.sentence() && !l.endColon && !(l.tagged && l.words >= taggedWords)
 }
 
+// blank reports a blank line: skipped, with no text.
+func (l *line) blank() bool { return l.skip && l.bytes == 0 }
+
 // separator reports a line of punctuation only ("* * *", "—").
 func (l *line) separator() bool { return l.letters == 0 && l.digits == 0 }
 
@@ -1009,6 +1012,22 @@ func bodyHeadline(L []line, P []string) int {
 		return !l.skip && l.strong == 0 && l.words >= 3 && l.words <= headlineWords && l.letters > 0 &&
 			!(l.sentence() && l.words > coreWords) && !signedBy(P[i], l.words) && l.digits*3 < l.letters
 	}
+	// A whole page's text opens with the page's title: the headline,
+	// often with the site's name on one side ("Empires are built on
+	// Harry Flashmans - Telegraph"). A line above the article that it
+	// holds so is the headline, whatever the lead's words (an ad or a
+	// caption stands nearer the article: "Hamilton raring to go again"
+	// over "Defend yourself against winter infections").
+	top := 0
+	for top < first && (L[top].skip || L[top].letters == 0) {
+		top++
+	}
+	title := folded(P[top])
+	for i := first - 1; i > top && i >= first-leadWindow; i-- {
+		if headline(i) && titleHolds(title, folded(P[i])) {
+			return i
+		}
+	}
 	// A page often prints its headline atop a list of its section's
 	// other stories' headlines, so the line right above the article is
 	// another story's ("Liverpool see off Luton challenge" over a story
@@ -1039,21 +1058,6 @@ func bodyHeadline(L []line, P []string) int {
 		}
 		return 0
 	}
-	// A whole page's text opens with the page's title: the headline,
-	// often with the site's name on one side ("Empires are built on
-	// Harry Flashmans - Telegraph"). A line above the article that it
-	// holds so is the headline, whatever the lead's words (an ad or a
-	// caption stands nearer the article: "Hamilton raring to go again"
-	// over "Defend yourself against winter infections").
-	top := 0
-	for top < first && (L[top].skip || L[top].letters == 0) {
-		top++
-	}
-	for i := first - 1; i > top && i >= first-leadWindow; i-- {
-		if headline(i) && titleHolds(P[top], P[i]) {
-			return i
-		}
-	}
 	best, bestShared := -1, 0
 	for i := first - 1; i >= 0 && i >= first-leadWindow; i-- {
 		if shared := onLead(i); shared > bestShared {
@@ -1083,13 +1087,17 @@ func bodyHeadline(L []line, P []string) int {
 	return -1
 }
 
-// titleHolds reports whether a page's title holds headline, alone or
-// with a site's name before or after it: what is left of the title
-// starts (or ends) with no letter or digit, a separator (" - ", " | ",
-// ": "). Case and spacing do not count.
-func titleHolds(title, headline string) bool {
-	t := strings.ToLower(strings.Join(strings.Fields(title), " "))
-	h := strings.ToLower(strings.Join(strings.Fields(headline), " "))
+// folded returns s in lower case, its blanks each one space: the form
+// titleHolds compares.
+func folded(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// titleHolds reports whether a page's title t holds headline h (both
+// folded), alone or with a site's name before or after it: what is left
+// of the title starts (or ends) with no letter or digit, a separator
+// (" - ", " | ", ": ").
+func titleHolds(t, h string) bool {
 	if h == "" || len(h) > len(t) {
 		return false
 	}
@@ -2639,8 +2647,8 @@ func markBoxBlurbs(L []line, threshold float64) {
 		words, j, seen := 0, i+1, 0
 		for ; j < len(L); j++ {
 			l := &L[j]
-			if l.skip && l.bytes == 0 {
-				continue // a blank line
+			if l.blank() {
+				continue
 			}
 			// A copy of the headline or a table's row (skipped lines
 			// with text) is the article's: no box holds it.
@@ -2702,7 +2710,7 @@ func markTeasers(L []line, first int, threshold float64) {
 		}
 		residue := l.score() >= threshold
 		j := i + 1
-		for j < len(L) && L[j].skip && L[j].bytes == 0 {
+		for j < len(L) && L[j].blank() {
 			j++
 		}
 		button := j < len(L) && L[j].strong >= threshold && ruleOf(L[j].sReason) == "readmore" && L[j].words <= teaserButtonWords

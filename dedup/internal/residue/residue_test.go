@@ -1391,8 +1391,8 @@ func TestUntitledHeadlineFromPageTitle(t *testing.T) {
 		assert.Equal(t, 10, bodyHeadline(L, paras), "under the title %q", title)
 	}
 	// A title that only begins with the line's words does not hold it.
-	assert.False(t, titleHolds("Commuters face long detours ahead", "Commuters face long detours"))
-	assert.False(t, titleHolds("Gazette", "Commuters face long detours"))
+	assert.False(t, titleHolds(folded("Commuters face long detours ahead"), folded("Commuters face long detours")))
+	assert.False(t, titleHolds(folded("Gazette"), folded("Commuters face long detours")))
 }
 
 // TestDatelineUnderLateCopy checks that the dateline right under a copy
